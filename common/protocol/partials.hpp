@@ -1,0 +1,97 @@
+#pragma once
+
+#include "common/time/event_time.hpp"
+#include "common/util/key_groups.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Messages of the exchange: pre-aggregated partials that a source task
+/// sends to the owner of each key group, instead of raw events.
+
+/// A sorted set of distinct user ids (BIGINT ids cast to uint64).
+struct user_id_set {
+  std::vector<uint64_t> ids; ///< strictly increasing
+
+  size_t size() const { return ids.size(); }
+  bool empty() const { return ids.empty(); }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_id_set& x) {
+  return f(caf::meta::type_name("user_id_set"), x.ids);
+}
+
+/// Buys of one 1-hour window seen by a source since its last flush.
+struct hourly_partial {
+  event_time window_start = 0;
+  int64_t buys = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hourly_partial& x) {
+  return f(caf::meta::type_name("hourly_partial"), x.window_start, x.buys);
+}
+
+/// Distinct users of one 10-minute step within one key group.
+///  - `both`: on-time users; count in the 10-min window and in the
+///    day-to-date slice of this step;
+///  - `tumbling_only`: arrived after the step closed on their partition but
+///    within the allowed lateness of the 10-min window;
+///  - `daily_only`: users whose own step had closed when they arrived, moved
+///    into this (the first still-open) step of their day.
+struct uv_partial {
+  event_time window_start = 0;
+  key_group group = 0;
+  user_id_set both;
+  user_id_set tumbling_only;
+  user_id_set daily_only;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, uv_partial& x) {
+  return f(caf::meta::type_name("uv_partial"), x.window_start, x.group,
+           x.both, x.tumbling_only, x.daily_only);
+}
+
+/// Buys of one parent category (after the lookup join).
+struct category_partial {
+  std::string name;
+  int64_t buys = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, category_partial& x) {
+  return f(caf::meta::type_name("category_partial"), x.name, x.buys);
+}
+
+/// One flush of one source task towards one keyed-state owner. The
+/// watermark describes the source after every record folded into this
+/// batch; owners combine the watermarks of all their inputs.
+struct partial_batch {
+  uint32_t source = 0;   ///< input channel index at the owner
+  uint64_t sequence = 0; ///< per (source, owner), starting at 1
+  event_time watermark = min_event_time;
+  bool idle = false;
+  bool end_of_input = false;
+  std::vector<hourly_partial> hourly;
+  std::vector<uv_partial> uv;
+  std::vector<category_partial> categories;
+
+  bool has_data() const {
+    return !hourly.empty() || !uv.empty() || !categories.empty();
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partial_batch& x) {
+  return f(caf::meta::type_name("partial_batch"), x.source, x.sequence,
+           x.watermark, x.idle, x.end_of_input, x.hourly, x.uv, x.categories);
+}
+
+} // namespace ubaflow

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "common/time/event_time.hpp"
+#include "common/util/key_groups.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// The four results of the seed's job; each is one Elasticsearch index.
+enum class result_kind : uint8_t {
+  buy_cnt_per_hour,
+  cumulative_uv,
+  cumulative_uv_daily,
+  top_category,
+};
+
+constexpr size_t result_kind_count = 4;
+
+const char* to_string(result_kind kind);
+
+/// One finished (or updated) result row on its way to the sinks. Rows with
+/// the same index and id replace each other: that is what makes replays
+/// after a failure idempotent.
+struct result_row {
+  result_kind kind = result_kind::buy_cnt_per_hour;
+  std::string id;       ///< deterministic document id
+  std::string document; ///< the JSON object to store
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, result_row& x) {
+  return f(caf::meta::type_name("result_row"), x.kind, x.id, x.document);
+}
+
+/// The distinct-user count of one keyed-state owner's key groups for one
+/// UV window (tumbling) or one day-to-date step (daily). Global UV is the
+/// sum over all owners' slices.
+struct uv_slice {
+  bool daily = false;
+  event_time window_start = 0; ///< day start for daily slices
+  event_time window_end = 0;
+  key_group_range range;
+  int64_t users = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, key_group_range& x) {
+  return f(caf::meta::type_name("key_group_range"), x.first, x.last);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, uv_slice& x) {
+  return f(caf::meta::type_name("uv_slice"), x.daily, x.window_start,
+           x.window_end, x.range, x.users);
+}
+
+/// An owner has emitted every slice for windows that end at or before
+/// `watermark` (+1 ms); `final` once its inputs have all finished.
+struct owner_progress {
+  key_group_range range;
+  event_time watermark = min_event_time;
+  bool final = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, owner_progress& x) {
+  return f(caf::meta::type_name("owner_progress"), x.range, x.watermark,
+           x.final);
+}
+
+/// Slices and progress of one owner in one message, so that a combiner
+/// never sees progress before the slices it covers.
+struct uv_report {
+  std::vector<uv_slice> slices;
+  owner_progress progress;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, uv_report& x) {
+  return f(caf::meta::type_name("uv_report"), x.slices, x.progress);
+}
+
+} // namespace ubaflow

@@ -1,0 +1,139 @@
+#pragma once
+
+#include "common/time/event_time.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Snapshots actors report when asked (status_atom), for the progress
+/// display, the job summary and metrics.
+
+struct partition_status {
+  int32_t partition = 0;
+  int64_t next_offset = -1;
+  int64_t end_offset = -1;
+  event_time watermark = min_event_time;
+  bool idle = false;
+  bool finished = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_status& x) {
+  return f(caf::meta::type_name("partition_status"), x.partition,
+           x.next_offset, x.end_offset, x.watermark, x.idle, x.finished);
+}
+
+struct source_status {
+  uint32_t index = 0;
+  std::string description;
+  uint64_t records_in = 0;
+  uint64_t bytes_in = 0;
+  uint64_t accepted = 0;
+  std::vector<uint64_t> rejects_by_reason; ///< indexed by reject_reason
+  uint64_t late_hourly = 0;
+  uint64_t late_uv = 0;
+  uint64_t late_daily = 0;
+  uint64_t batches_sent = 0;
+  uint64_t users_sent = 0;
+  uint64_t in_flight = 0;
+  uint64_t backpressured_ms = 0;
+  event_time watermark = min_event_time;
+  bool idle = false;
+  bool done = false;
+  uint64_t lookup_cache_hits = 0;
+  uint64_t lookup_cache_misses = 0;
+  uint64_t lookup_queries = 0;
+  uint64_t lookup_failures = 0;
+  uint64_t unknown_category_buys = 0;
+  uint64_t unresolved_buys = 0;
+  std::string lookup_error;
+  uint64_t kafka_errors = 0;
+  bool kafka_brokers_down = false;
+  std::string kafka_error;
+  uint64_t dead_letters = 0;
+  std::vector<partition_status> partitions;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, source_status& x) {
+  return f(caf::meta::type_name("source_status"), x.index, x.description,
+           x.records_in, x.bytes_in, x.accepted, x.rejects_by_reason,
+           x.late_hourly, x.late_uv, x.late_daily, x.batches_sent,
+           x.users_sent, x.in_flight, x.backpressured_ms, x.watermark, x.idle,
+           x.done, x.lookup_cache_hits, x.lookup_cache_misses,
+           x.lookup_queries, x.lookup_failures, x.unknown_category_buys,
+           x.unresolved_buys, x.lookup_error, x.kafka_errors,
+           x.kafka_brokers_down, x.kafka_error, x.dead_letters, x.partitions);
+}
+
+struct owner_status {
+  uint32_t index = 0;
+  uint32_t first_key_group = 0;
+  uint32_t last_key_group = 0;
+  event_time watermark = min_event_time;
+  uint64_t batches = 0;
+  uint64_t late_records = 0;
+  uint64_t open_windows = 0;
+  uint64_t state_bytes = 0;
+  uint64_t rows_emitted = 0;
+  bool finished = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, owner_status& x) {
+  return f(caf::meta::type_name("owner_status"), x.index, x.first_key_group,
+           x.last_key_group, x.watermark, x.batches, x.late_records,
+           x.open_windows, x.state_bytes, x.rows_emitted, x.finished);
+}
+
+struct sink_status {
+  std::string name;
+  uint64_t rows_in = 0;
+  uint64_t rows_written = 0;
+  uint64_t rows_coalesced = 0;
+  uint64_t rows_rejected = 0;
+  uint64_t requests = 0;
+  uint64_t request_failures = 0;
+  uint64_t item_retries = 0;
+  int64_t last_latency_ms = 0;
+  bool healthy = true;
+  std::string last_error;
+  bool done = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sink_status& x) {
+  return f(caf::meta::type_name("sink_status"), x.name, x.rows_in,
+           x.rows_written, x.rows_coalesced, x.rows_rejected, x.requests,
+           x.request_failures, x.item_retries, x.last_latency_ms, x.healthy,
+           x.last_error, x.done);
+}
+
+} // namespace ubaflow
+
+namespace ubaflow {
+
+/// The whole job as the coordinator sees it.
+struct job_status {
+  std::string name;
+  std::string state; ///< running, draining, finished, failed, stopping
+  int64_t started_ms = 0; ///< wall-clock epoch millis
+  std::vector<source_status> sources;
+  std::vector<owner_status> owners;
+  std::vector<sink_status> sinks;
+  event_time combiner_watermark = min_event_time;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_status& x) {
+  return f(caf::meta::type_name("job_status"), x.name, x.state, x.started_ms,
+           x.sources, x.owners, x.sinks, x.combiner_watermark);
+}
+
+} // namespace ubaflow

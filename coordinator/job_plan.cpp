@@ -1,0 +1,42 @@
+#include "coordinator/job_plan.hpp"
+
+#include <algorithm>
+
+namespace ubaflow {
+
+job_plan make_job_plan(int32_t partition_count, uint32_t source_parallelism,
+                       uint32_t parallelism, uint32_t key_groups,
+                       uint32_t default_max_sources) {
+  job_plan plan;
+  plan.key_groups = key_groups;
+  uint32_t sources = source_parallelism;
+  if (sources == 0)
+    sources = std::min<uint32_t>(static_cast<uint32_t>(partition_count),
+                                 default_max_sources);
+  sources = std::max<uint32_t>(1, std::min<uint32_t>(
+                                    sources,
+                                    static_cast<uint32_t>(partition_count)));
+  plan.source_partitions.resize(sources);
+  for (int32_t p = 0; p < partition_count; ++p)
+    plan.source_partitions[static_cast<size_t>(p) % sources].push_back(p);
+  for (uint32_t i = 0; i < parallelism; ++i)
+    plan.owner_ranges.push_back(range_for_owner(i, parallelism, key_groups));
+  return plan;
+}
+
+std::string describe(const job_plan& plan) {
+  std::string out = std::to_string(plan.source_partitions.size())
+                    + " source task(s) [";
+  for (size_t i = 0; i < plan.source_partitions.size(); ++i) {
+    out += i ? "; " : "";
+    for (size_t j = 0; j < plan.source_partitions[i].size(); ++j)
+      out += (j ? "," : "") + std::to_string(plan.source_partitions[i][j]);
+  }
+  out += "], " + std::to_string(plan.owner_ranges.size()) + " owner(s) [";
+  for (size_t i = 0; i < plan.owner_ranges.size(); ++i)
+    out += (i ? ", " : "") + std::to_string(plan.owner_ranges[i].first) + "-"
+           + std::to_string(plan.owner_ranges[i].last - 1);
+  return out + "] of " + std::to_string(plan.key_groups) + " key groups";
+}
+
+} // namespace ubaflow

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "common/util/key_groups.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Which source task reads which partitions (or files), and which owner
+/// keeps which key groups. Pure and deterministic, so every process that
+/// computes it from the same inputs agrees.
+struct job_plan {
+  uint32_t key_groups = 128;
+  std::vector<std::vector<int32_t>> source_partitions; ///< per source task
+  std::vector<key_group_range> owner_ranges;           ///< per owner
+};
+
+/// Spreads `partition_count` partitions round-robin over
+/// `source_parallelism` tasks (0: one per partition, at most
+/// `default_max_sources`), and `key_groups` over `parallelism` owners in
+/// contiguous ranges.
+job_plan make_job_plan(int32_t partition_count, uint32_t source_parallelism,
+                       uint32_t parallelism, uint32_t key_groups,
+                       uint32_t default_max_sources = 4);
+
+std::string describe(const job_plan& plan);
+
+} // namespace ubaflow

@@ -1,0 +1,93 @@
+"""The command line: clear errors for bad configuration (exit code 2), the
+precedence of config file, environment and flags, secrets kept off the
+command line and out of the logs."""
+import os
+import unittest
+
+import harness
+
+
+class CliTest(harness.IntegrationTest):
+
+    def fails_with(self, args, *phrases, env=None):
+        r = harness.run(args, check=False, env=env, timeout=30)
+        err = r.stderr.decode()
+        self.assertEqual(r.returncode, 2, "expected a usage error, got %d:\n%s%s"
+                         % (r.returncode, r.stdout.decode(), err))
+        for phrase in phrases:
+            self.assertIn(phrase, err)
+        return err
+
+    def test_unknown_option_suggests_the_right_one(self):
+        self.fails_with(["run", "--kafka.topik", "x"], "unknown option --kafka.topik",
+                        "did you mean --kafka.topic?")
+
+    def test_bad_values_are_explained(self):
+        self.fails_with(["run", "--event-time.watermark-delay", "5x"],
+                        "--event-time.watermark-delay", "not a duration")
+        self.fails_with(["run", "--job.parallelism", "0"], "--job.parallelism", "minimum 1")
+        self.fails_with(["run", "--job.time-zone", "Mars/Base"], "unknown time zone")
+        self.fails_with(["run", "--job.results", "buy_cnt_per_day"], "unknown result")
+        self.fails_with(["run", "--sink.outputs", "elasticsearch", "--sink.es.hosts",
+                         "ftp://x"], "not an http:// or https:// URL")
+        self.fails_with(["run", "--kafka.startup-mode", "middle"], "is not one of")
+        self.fails_with(["run", "--source.type", "file"], "needs at least one file")
+        self.fails_with(["run", "--kafka.properties", "no.such.property=1"],
+                        "no.such.property")
+        self.fails_with(["run", "--event-time.valid-from", "yesterday"],
+                        "event-time.valid-from")
+        self.fails_with(["run", "--job.parallelism", "200"], "cannot exceed job.key-groups")
+
+    def test_secrets_are_refused_on_the_command_line(self):
+        self.fails_with(["run", "--sink.es.password", "hunter2"], "is a secret",
+                        "UBAFLOW_SINK_ES_PASSWORD")
+
+    def test_config_file_errors_name_the_line(self):
+        path = self.path("job.ini")
+        with open(path, "w") as f:
+            f.write("[kafka]\ntopic = \"t\"\n[event-time]\nwatermark-dely = 5s\n")
+        self.fails_with(["run", "--config", path], "job.ini:4", "watermark-dely",
+                        "event-time.watermark-delay")
+
+    def test_precedence_file_environment_flag(self):
+        # A file source so the job runs without any server.
+        data = self.path("events.jsonl")
+        harness.run(["datagen", "--datagen.output", "file", "--datagen.file", data,
+                     "--datagen.events", "2000", "--datagen.days", "1",
+                     "--datagen.progress", "0"])
+        config = self.path("job.ini")
+        with open(config, "w") as f:
+            f.write("# a job file\n[source]\ntype = file\nfiles = [\"%s\"]\n"
+                    "[sink.ndjson]\ndir = \"%s\"\n[job]\nname = from-file\n"
+                    "parallelism = 1\n" % (data, self.path("wrong")))
+        env = {"UBAFLOW_SINK_NDJSON_DIR": self.path("from-env"),
+               "UBAFLOW_JOB_NAME": "from-env"}
+        out = self.run_job_to_end(["--config", config, "--job.name", "from-flag",
+                                   "--progress.interval", "0"], env=env)
+        self.assertIn("job 'from-flag' finished", out)
+        self.assertIn("config: sink.ndjson.dir = %s (environment)" % self.path("from-env"), out)
+        self.assertIn("config: job.parallelism = 1 (config file)", out)
+        self.assertTrue(os.path.exists(self.path("from-env/buy_cnt_per_hour.ndjson")))
+        self.assertFalse(os.path.exists(self.path("wrong")))
+
+    def test_help_lists_every_option_with_its_environment_variable(self):
+        r = harness.run(["run", "--help"])
+        text = r.stdout.decode()
+        for needle in ("--kafka.bootstrap-servers", "UBAFLOW_KAFKA_BOOTSTRAP_SERVERS",
+                       "--sink.es.bulk-max-actions", "--event-time.watermark-delay"):
+            self.assertIn(needle, text)
+        for command in ("broker", "datagen", "verify", "results"):
+            self.assertEqual(harness.run([command, "--help"]).returncode, 0)
+
+    def test_unreachable_kafka_is_reported(self):
+        port = harness.free_port()
+        r = harness.run(["run", "--kafka.bootstrap-servers", "127.0.0.1:%d" % port,
+                         "--kafka.startup-wait", "1s", "--progress.interval", "0"],
+                        check=False, timeout=120,
+                        env={"UBAFLOW_LOG_LEVEL": "warn"})
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot start", r.stderr.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,168 @@
+"""Outages: Elasticsearch rejecting or unreachable, MariaDB down and back,
+malformed messages. Nothing may be lost, duplicated or misattributed: every
+run ends equal to the batch oracle."""
+import re
+import signal
+import time
+import unittest
+
+import harness
+from harness import VALID_RANGE
+
+
+class FaultTest(harness.IntegrationTest):
+
+    def drain_and_wait(self, job, timeout=120):
+        job.signal(signal.SIGUSR1)
+        code = job.wait(timeout)
+        out = job.output()
+        self.assertEqual(code, 0, "job failed:\n" + out[-6000:])
+        return out
+
+    def test_elasticsearch_rejecting_and_refusing_loses_nothing(self):
+        broker = self.broker(partitions=2)
+        es = self.es()
+        sent = self.path("sent.jsonl")
+        job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
+                              "--sink.outputs", "elasticsearch", "--sink.es.hosts", es.url,
+                              "--sink.es.bulk-interval", "200ms",
+                              "--sink.es.bulk-max-actions", "50",
+                              "--sink.es.backoff-initial", "50ms",
+                              "--sink.es.backoff-max", "500ms",
+                              "--sink.es.request-timeout", "2s",
+                              "--event-time.idle-timeout", "0",
+                              "--progress.interval", "500ms"])
+        # Whole-request 429 and 503, then items refused with 429, a dropped
+        # connection and a slow answer, then no connection at all.
+        es.faults({"mode": "http_status", "status": 429, "count": 3},
+                  {"mode": "http_status", "status": 503, "count": 2},
+                  {"mode": "item_status", "status": 429, "count": 40},
+                  {"mode": "reset", "count": 2},
+                  {"mode": "delay", "ms": 3000, "count": 1})
+        self.datagen(broker.bootstrap, 40000, tee=sent, extra=[
+            "--datagen.days", "1", "--datagen.start-day", "2017-11-30",
+            "--datagen.rate", "20000"])
+        es.faults({"mode": "refuse", "seconds": 3})
+        time.sleep(1)
+        out = self.drain_and_wait(job)
+        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+                     "--verify.against", "es:" + es.url])
+        applied = es.stats()["faults_applied"]
+        for mode in ("http_status", "item_status", "reset", "delay", "refuse"):
+            self.assertGreater(applied.get(mode, 0), 0, "fault %s never hit: %s" % (mode, applied))
+        # The trouble was visible while it lasted.
+        self.assertIn("SINK RETRYING", out)
+        self.assertRegex(out, r"elasticsearch.*: [1-9][0-9,]* rows written")
+
+    def test_kafka_broker_down_and_back_loses_nothing(self):
+        broker = self.broker(partitions=2, commands=True)
+        gen = ["--datagen.days", "1", "--datagen.start-day", "2017-11-28"]
+        part1, part2 = self.path("part1.jsonl"), self.path("part2.jsonl")
+        self.datagen(broker.bootstrap, 10000, tee=part1, extra=gen + ["--datagen.seed", "5"])
+        job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
+                              "--sink.ndjson.dir", self.path("out"),
+                              "--event-time.idle-timeout", "0",
+                              "--progress.interval", "300ms"])
+        harness.wait_for(lambda: "10,000 records" in job.output(), 30,
+                         "the job to read the first part")
+        broker.command("down 1")
+        harness.wait_for(lambda: "KAFKA UNREACHABLE" in job.output(), 60,
+                         "the job to notice the broker is down")
+        self.assertTrue(job.running())
+        broker.command("up 1")
+        self.datagen(broker.bootstrap, 10000, tee=part2,
+                     extra=gen + ["--datagen.seed", "6", "--datagen.start-day", "2017-11-29"])
+        harness.wait_for(lambda: "20,000 records" in job.output(), 60,
+                         "the job to read the second part after the outage")
+        self.drain_and_wait(job)
+        sent = self.path("sent.jsonl")
+        with open(sent, "w") as f:
+            for part in (part1, part2):
+                with open(part) as p:
+                    f.write(p.read())
+        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+                     "--verify.against", "ndjson:" + self.path("out")])
+
+    def test_mysql_down_and_back_misattributes_nothing(self):
+        broker = self.broker(partitions=2)
+        db = self.mariadb()
+        sent = self.path("sent.jsonl")
+        job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
+                              "--sink.ndjson.dir", self.path("out"),
+                              # no cache: every flush asks the database
+                              "--lookup.cache-max-rows", "0",
+                              "--lookup.retry-initial", "100ms", "--lookup.retry-max", "500ms",
+                              "--event-time.idle-timeout", "0",
+                              "--progress.interval", "500ms"] + db.job_args(),
+                             env=db.job_env())
+        gen = ["--datagen.days", "1", "--datagen.start-day", "2017-12-01",
+               "--datagen.rate", "20000"]
+        part1, part2 = self.path("part1.jsonl"), self.path("part2.jsonl")
+        self.datagen(broker.bootstrap, 20000, tee=part1, extra=gen + ["--datagen.seed", "3"])
+        db.stop()
+        self.datagen(broker.bootstrap, 20000, tee=part2,
+                     extra=gen + ["--datagen.seed", "4", "--datagen.start-day", "2017-12-02"])
+        harness.wait_for(lambda: "LOOKUP RETRYING" in job.output(), 30,
+                         "the job to report the failing lookup")
+        db.start()
+        out = self.drain_and_wait(job)
+        self.assertIn("category lookup failed", out)
+        self.assertIn("category lookup recovered", out)
+        with open(sent, "w") as f:
+            for part in (part1, part2):
+                with open(part) as p:
+                    f.write(p.read())
+        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+                     "--verify.against", "ndjson:" + self.path("out"),
+                     "--lookup.csv-path", harness.CATEGORY_CSV])
+
+    def test_mysql_down_at_start_is_waited_for(self):
+        broker = self.broker(partitions=1)
+        db = self.mariadb()
+        db.stop()
+        sent = self.path("sent.jsonl")
+        self.datagen(broker.bootstrap, 5000, tee=sent, extra=["--datagen.days", "1"])
+        job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
+                              "--kafka.bounded", "true", "--sink.ndjson.dir", self.path("out"),
+                              "--lookup.retry-initial", "100ms", "--lookup.retry-max", "300ms",
+                              "--progress.interval", "300ms"] + db.job_args(),
+                             env=db.job_env())
+        harness.wait_for(lambda: "LOOKUP RETRYING" in job.output(), 30,
+                         "the job to report the failing lookup")
+        self.assertTrue(job.running(), "the job gave up instead of waiting for MySQL")
+        db.start()
+        code = job.wait(60)
+        self.assertEqual(code, 0, job.output()[-4000:])
+        self.verify(["--verify.input", sent, "--verify.against", "ndjson:" + self.path("out"),
+                     "--lookup.csv-path", harness.CATEGORY_CSV])
+
+    def test_malformed_records_are_counted_and_dead_lettered(self):
+        broker = self.broker(partitions=2, extra_topics=["user_behavior_dlq:1"])
+        sent = self.path("sent.jsonl")
+        self.datagen(broker.bootstrap, 20000, tee=sent, extra=[
+            "--datagen.days", "1", "--datagen.malformed-fraction", "0.02",
+            "--datagen.outlier-fraction", "0.01"])
+        out = self.run_job_to_end(["--kafka.bootstrap-servers", broker.bootstrap,
+                                   "--kafka.bounded", "true",
+                                   "--kafka.dead-letter-topic", "user_behavior_dlq",
+                                   "--sink.ndjson.dir", self.path("out"),
+                                   "--progress.interval", "0"] + VALID_RANGE)
+        rejected = int(re.search(r"rejected\s+([0-9,]+)", out).group(1).replace(",", ""))
+        self.assertGreater(rejected, 400)
+        for reason in ("malformed_record", "missing_field", "invalid_id", "unknown_behavior",
+                       "invalid_timestamp", "timestamp_out_of_range"):
+            self.assertIn(reason, out)
+        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+                     "--verify.against", "ndjson:" + self.path("out")] + VALID_RANGE)
+        # Every rejected record reached the dead-letter topic with its reason.
+        r = harness.subprocess.run(
+            ["kcat", "-C", "-b", broker.bootstrap, "-t", "user_behavior_dlq", "-e", "-q",
+             "-f", "%h\\n"], stdout=harness.subprocess.PIPE, timeout=60, check=True)
+        headers = [l for l in r.stdout.decode().splitlines() if l]
+        self.assertEqual(len(headers), rejected)
+        self.assertTrue(all("ubaflow.reject.reason=" in h for h in headers))
+        self.assertTrue(any("ubaflow.reject.reason=invalid_timestamp" in h for h in headers))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,111 @@
+// Every message of the actor protocol survives CAF's binary serialization,
+// which is what crossing a process boundary through the middleman does.
+
+#include "common/protocol/type_ids.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <caf/message.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace ubaflow;
+
+namespace {
+
+struct system_fixture {
+  caf::actor_system_config config;
+  std::unique_ptr<caf::actor_system> system;
+  system_fixture() {
+    config.add_message_types<caf::id_block::ubaflow>();
+    system = std::make_unique<caf::actor_system>(config);
+  }
+
+  template <class T>
+  T round_trip(T value) {
+    std::vector<char> bytes;
+    caf::binary_serializer out{*system, bytes};
+    REQUIRE_FALSE(out(value));
+    T copy;
+    caf::binary_deserializer in{*system, bytes};
+    REQUIRE_FALSE(in(copy));
+    return copy;
+  }
+};
+
+} // namespace
+
+TEST_SUITE("protocol") {
+  TEST_CASE_FIXTURE(system_fixture, "partial batches keep every field") {
+    partial_batch b;
+    b.source = 3;
+    b.sequence = 42;
+    b.watermark = 1511661600000;
+    b.idle = true;
+    b.end_of_input = false;
+    b.hourly = {{1511658000000, 17}};
+    uv_partial p;
+    p.window_start = 1511661000000;
+    p.group = 99;
+    p.both.ids = {1, 5, 1000000};
+    p.daily_only.ids = {7};
+    b.uv = {p};
+    b.categories = {{"Women's Clothing", 12}, {"unknown", 1}};
+    auto c = round_trip(b);
+    CHECK(c.source == 3);
+    CHECK(c.sequence == 42);
+    CHECK(c.watermark == 1511661600000);
+    CHECK(c.idle);
+    REQUIRE(c.hourly.size() == 1);
+    CHECK(c.hourly[0].buys == 17);
+    REQUIRE(c.uv.size() == 1);
+    CHECK(c.uv[0].group == 99);
+    CHECK(c.uv[0].both.ids == std::vector<uint64_t>{1, 5, 1000000});
+    CHECK(c.uv[0].tumbling_only.ids.empty());
+    CHECK(c.uv[0].daily_only.ids == std::vector<uint64_t>{7});
+    REQUIRE(c.categories.size() == 2);
+    CHECK(c.categories[0].name == "Women's Clothing");
+    CHECK(c.categories[1].buys == 1);
+  }
+
+  TEST_CASE_FIXTURE(system_fixture, "results, reports and status") {
+    result_row row{result_kind::top_category, "Books", "{\"buy_cnt\":3}"};
+    auto r = round_trip(row);
+    CHECK(r.kind == result_kind::top_category);
+    CHECK(r.id == "Books");
+    CHECK(r.document == "{\"buy_cnt\":3}");
+
+    uv_report report;
+    report.slices = {{true, 0, 600000, {0, 64}, 12345}};
+    report.progress = {{0, 64}, 599999, true};
+    auto u = round_trip(report);
+    REQUIRE(u.slices.size() == 1);
+    CHECK(u.slices[0].daily);
+    CHECK(u.slices[0].range == key_group_range{0, 64});
+    CHECK(u.slices[0].users == 12345);
+    CHECK(u.progress.final);
+
+    job_status status;
+    status.name = "job";
+    status.sources.resize(2);
+    status.sources[1].rejects_by_reason = {0, 4};
+    status.sources[1].partitions = {{7, 100, 200, 5, false, true}};
+    status.sinks.resize(1);
+    status.sinks[0].last_error = "boom";
+    auto s = round_trip(status);
+    CHECK(s.name == "job");
+    CHECK(s.sources[1].rejects_by_reason[1] == 4);
+    CHECK(s.sources[1].partitions[0].partition == 7);
+    CHECK(s.sources[1].partitions[0].finished);
+    CHECK(s.sinks[0].last_error == "boom");
+  }
+
+  TEST_CASE_FIXTURE(system_fixture, "message types are registered by name") {
+    // The middleman resolves types by these names on the receiving side.
+    CHECK(system->types().portable_name(
+            caf::make_rtti_pair<partial_batch>())
+          == "ubaflow::partial_batch");
+  }
+}

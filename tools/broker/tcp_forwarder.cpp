@@ -1,0 +1,136 @@
+#include "tools/broker/tcp_forwarder.hpp"
+
+#include <boost/asio.hpp>
+
+#include <array>
+#include <thread>
+
+namespace ubaflow {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+/// One relayed connection: two sockets and a pump in each direction. Keeps
+/// itself alive through the handlers' shared_ptr.
+class relay : public std::enable_shared_from_this<relay> {
+public:
+  relay(tcp::socket client, net::io_context& io)
+    : client_(std::move(client)), upstream_(io) {}
+
+  void start(const tcp::endpoint& target) {
+    auto self = shared_from_this();
+    upstream_.async_connect(target, [self](boost::system::error_code ec) {
+      if (ec) {
+        self->close();
+        return;
+      }
+      self->pump(self->client_, self->upstream_, self->to_upstream_);
+      self->pump(self->upstream_, self->client_, self->to_client_);
+    });
+  }
+
+private:
+  using buffer = std::array<char, 64 * 1024>;
+
+  void pump(tcp::socket& from, tcp::socket& to, buffer& buf) {
+    auto self = shared_from_this();
+    from.async_read_some(
+      net::buffer(buf), [self, &from, &to, &buf](boost::system::error_code ec,
+                                                 size_t n) {
+        if (ec) {
+          self->close();
+          return;
+        }
+        net::async_write(to, net::buffer(buf.data(), n),
+                         [self, &from, &to, &buf](boost::system::error_code
+                                                    write_ec,
+                                                  size_t) {
+                           if (write_ec) {
+                             self->close();
+                             return;
+                           }
+                           self->pump(from, to, buf);
+                         });
+      });
+  }
+
+  void close() {
+    boost::system::error_code ignored;
+    client_.close(ignored);
+    upstream_.close(ignored);
+  }
+
+  tcp::socket client_;
+  tcp::socket upstream_;
+  buffer to_upstream_;
+  buffer to_client_;
+};
+
+} // namespace
+
+struct tcp_forwarder::impl {
+  net::io_context io;
+  tcp::acceptor acceptor{io};
+  tcp::endpoint target;
+  std::thread thread;
+
+  void accept() {
+    acceptor.async_accept([this](boost::system::error_code ec,
+                                 tcp::socket socket) {
+      if (ec)
+        return; // acceptor closed
+      std::make_shared<relay>(std::move(socket), io)->start(target);
+      accept();
+    });
+  }
+};
+
+tcp_forwarder::tcp_forwarder(std::unique_ptr<impl> p) : impl_(std::move(p)) {
+  // nop
+}
+
+std::unique_ptr<tcp_forwarder>
+tcp_forwarder::start(const std::string& listen_host, uint16_t listen_port,
+                     const std::string& target_host, uint16_t target_port,
+                     std::string& error) {
+  auto p = std::make_unique<impl>();
+  boost::system::error_code ec;
+  auto listen_address = net::ip::make_address(listen_host, ec);
+  auto target_address = ec ? net::ip::address{}
+                           : net::ip::make_address(target_host, ec);
+  if (ec) {
+    error = "bad address: " + ec.message();
+    return nullptr;
+  }
+  p->target = tcp::endpoint{target_address, target_port};
+  tcp::endpoint endpoint{listen_address, listen_port};
+  p->acceptor.open(endpoint.protocol(), ec);
+  if (!ec)
+    p->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec)
+    p->acceptor.bind(endpoint, ec);
+  if (!ec)
+    p->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + listen_host + ":" + std::to_string(listen_port)
+            + ": " + ec.message();
+    return nullptr;
+  }
+  p->accept();
+  p->thread = std::thread([io = &p->io] { io->run(); });
+  return std::unique_ptr<tcp_forwarder>{new tcp_forwarder(std::move(p))};
+}
+
+tcp_forwarder::~tcp_forwarder() {
+  impl_->io.stop();
+  if (impl_->thread.joinable())
+    impl_->thread.join();
+}
+
+uint16_t tcp_forwarder::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+} // namespace ubaflow

@@ -1,0 +1,52 @@
+#include "tools/cli_support.hpp"
+
+#include <cstdio>
+
+namespace ubaflow {
+
+std::optional<settings> parse_command_line(const option_set& options,
+                                           const std::vector<std::string>& args,
+                                           const std::string& summary,
+                                           int& exit_code) {
+  auto result = resolve_settings(options, args, process_environment());
+  if (result.help) {
+    if (result.help_format == "markdown") {
+      std::fputs(options.markdown().c_str(), stdout);
+    } else {
+      std::printf("usage: ubaflow %s [--config FILE] [--option value ...]\n\n%s\n",
+                  options.command().c_str(), summary.c_str());
+      std::fputs(options.help_text().c_str(), stdout);
+    }
+    exit_code = 0;
+    return std::nullopt;
+  }
+  if (!result.values) {
+    std::fprintf(stderr, "ubaflow %s: error: %s\n(see 'ubaflow %s --help')\n",
+                 options.command().c_str(), result.error.c_str(),
+                 options.command().c_str());
+    exit_code = 2;
+    return std::nullopt;
+  }
+  if (!result.positional.empty()) {
+    std::fprintf(stderr,
+                 "ubaflow %s: error: unexpected argument '%s' (options are "
+                 "written --name value)\n",
+                 options.command().c_str(), result.positional.front().c_str());
+    exit_code = 2;
+    return std::nullopt;
+  }
+  return std::move(result.values);
+}
+
+std::string with_commas(uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+} // namespace ubaflow

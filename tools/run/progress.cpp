@@ -1,0 +1,150 @@
+#include "tools/run/progress.hpp"
+
+#include "common/time/civil.hpp"
+#include "tools/cli_support.hpp"
+#include "worker/parse/reject_reason.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace ubaflow {
+
+job_totals sum_up(const job_status& status) {
+  job_totals t;
+  t.rejects_by_reason.assign(reject_reason_count, 0);
+  for (const auto& s : status.sources) {
+    t.records += s.records_in;
+    t.accepted += s.accepted;
+    for (size_t i = 0; i < s.rejects_by_reason.size() && i < reject_reason_count;
+         ++i) {
+      t.rejects_by_reason[i] += s.rejects_by_reason[i];
+      if (i > 0)
+        t.rejected += s.rejects_by_reason[i];
+    }
+    t.late_hourly += s.late_hourly;
+    t.late_uv += s.late_uv;
+    t.late_daily += s.late_daily;
+    for (const auto& p : s.partitions) {
+      if (p.end_offset >= 0 && p.next_offset >= 0) {
+        t.lag_known = true;
+        t.lag += static_cast<uint64_t>(std::max<int64_t>(0, p.end_offset
+                                                              - p.next_offset));
+      }
+    }
+    t.unresolved_buys += s.unresolved_buys;
+    t.unknown_buys += s.unknown_category_buys;
+    t.lookup_hits += s.lookup_cache_hits;
+    t.lookup_misses += s.lookup_cache_misses;
+    t.kafka_down = t.kafka_down || s.kafka_brokers_down;
+    if (!s.lookup_error.empty())
+      t.lookup_error = s.lookup_error;
+  }
+  if (!status.owners.empty()) {
+    t.watermark = max_event_time;
+    for (const auto& o : status.owners) {
+      t.watermark = std::min(t.watermark, o.watermark);
+      t.late_at_owners += o.late_records;
+    }
+  }
+  for (const auto& s : status.sinks) {
+    t.rows_written += s.rows_written;
+    if (!s.healthy) {
+      t.sinks_healthy = false;
+      t.sink_error = s.name + ": " + s.last_error;
+    }
+  }
+  return t;
+}
+
+namespace {
+
+std::string watermark_text(event_time wm) {
+  if (wm == min_event_time)
+    return "-";
+  if (wm >= max_event_time - 1)
+    return "end";
+  return format_sql_time(wm);
+}
+
+} // namespace
+
+std::string progress_line(const job_totals& now, const job_totals& before,
+                          double seconds, double elapsed) {
+  const double rate = seconds > 0
+                        ? static_cast<double>(now.records - before.records)
+                            / seconds
+                        : 0.0;
+  char head[64];
+  std::snprintf(head, sizeof head, "[%7.1fs] ", elapsed);
+  std::ostringstream out;
+  out << head << with_commas(now.records) << " records ("
+      << with_commas(static_cast<uint64_t>(rate)) << "/s) | watermark "
+      << watermark_text(now.watermark);
+  if (now.lag_known)
+    out << " | lag " << with_commas(now.lag);
+  out << " | rejected " << with_commas(now.rejected) << " | late "
+      << with_commas(now.late_hourly) << "/" << with_commas(now.late_uv) << "/"
+      << with_commas(now.late_daily) << " | rows written "
+      << with_commas(now.rows_written);
+  if (now.kafka_down)
+    out << " | KAFKA UNREACHABLE";
+  if (!now.sinks_healthy)
+    out << " | SINK RETRYING (" << now.sink_error << ")";
+  if (now.unresolved_buys > 0)
+    out << " | LOOKUP RETRYING (" << with_commas(now.unresolved_buys)
+        << " buys waiting)";
+  return out.str();
+}
+
+std::string summary(const job_status& status, double elapsed) {
+  const job_totals t = sum_up(status);
+  std::ostringstream out;
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1f", elapsed);
+  out << "job '" << status.name << "' " << status.state << " after " << secs
+      << " s\n";
+  out << "  records      " << with_commas(t.records) << " read, "
+      << with_commas(t.accepted) << " accepted";
+  if (elapsed > 0)
+    out << " (" << with_commas(static_cast<uint64_t>(t.records / elapsed))
+        << "/s)";
+  out << "\n  rejected     " << with_commas(t.rejected);
+  if (t.rejected > 0) {
+    out << " (";
+    bool first = true;
+    for (size_t i = 1; i < t.rejects_by_reason.size(); ++i) {
+      if (t.rejects_by_reason[i] == 0)
+        continue;
+      out << (first ? "" : ", ") << to_string(static_cast<reject_reason>(i))
+          << " " << with_commas(t.rejects_by_reason[i]);
+      first = false;
+    }
+    out << ")";
+  }
+  out << "\n  late         " << with_commas(t.late_hourly) << " buys (hourly), "
+      << with_commas(t.late_uv) << " (10-min UV), " << with_commas(t.late_daily)
+      << " (day-to-date UV) dropped";
+  if (t.late_at_owners > 0)
+    out << ", " << with_commas(t.late_at_owners)
+        << " more behind the watermark of an idle partition";
+  out << "\n";
+  out << "  lookup       " << with_commas(t.lookup_hits) << " cache hits, "
+      << with_commas(t.lookup_misses) << " misses, "
+      << with_commas(t.unknown_buys) << " buys of unknown categories\n";
+  out << "  watermark    " << watermark_text(t.watermark) << "\n";
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  out << "  peak memory  " << usage.ru_maxrss / 1024 << " MiB resident\n";
+  for (const auto& s : status.sinks)
+    out << "  output       " << s.name << ": " << with_commas(s.rows_written)
+        << " rows written, " << with_commas(s.rows_coalesced)
+        << " superseded before writing, " << with_commas(s.rows_rejected)
+        << " refused" << (s.healthy ? "" : " (last error: " + s.last_error + ")")
+        << "\n";
+  return out.str();
+}
+
+} // namespace ubaflow

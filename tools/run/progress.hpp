@@ -1,0 +1,46 @@
+#pragma once
+
+#include "common/protocol/status.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace ubaflow {
+
+/// Figures of a job_status summed over its tasks.
+struct job_totals {
+  uint64_t records = 0;
+  uint64_t accepted = 0;
+  uint64_t rejected = 0;
+  std::vector<uint64_t> rejects_by_reason;
+  uint64_t late_hourly = 0;
+  uint64_t late_uv = 0;
+  uint64_t late_daily = 0;
+  /// Dropped by owners because the combined watermark had passed (only
+  /// after an idle partition resumed behind it).
+  uint64_t late_at_owners = 0;
+  uint64_t lag = 0;
+  bool lag_known = false;
+  event_time watermark = min_event_time; ///< min over owners
+  uint64_t rows_written = 0;
+  uint64_t unresolved_buys = 0;
+  uint64_t unknown_buys = 0;
+  uint64_t lookup_hits = 0;
+  uint64_t lookup_misses = 0;
+  bool kafka_down = false;
+  bool sinks_healthy = true;
+  std::string sink_error;
+  std::string lookup_error;
+};
+
+job_totals sum_up(const job_status& status);
+
+/// One progress line: rate, watermark, lag, rejects, late, rows written and
+/// any trouble (Kafka down, sink retrying, lookup failing).
+std::string progress_line(const job_totals& now, const job_totals& before,
+                          double seconds_since_before, double elapsed);
+
+/// The end-of-job summary printed on stdout.
+std::string summary(const job_status& status, double elapsed_seconds);
+
+} // namespace ubaflow

@@ -1,0 +1,180 @@
+// `ubaflow verify`: the batch oracle. Computes the four results straight
+// from the input files and compares them with what a job wrote.
+
+#include "common/config/job_options.hpp"
+#include "common/util/log.hpp"
+#include "tools/cli_support.hpp"
+#include "tools/commands.hpp"
+#include "tools/verify/oracle.hpp"
+#include "tools/verify/result_reader.hpp"
+#include "worker/sink/es_bulk.hpp"
+
+#include <cstdio>
+
+namespace ubaflow {
+
+namespace {
+
+option_set make_options() {
+  option_set o{"verify"};
+  using t = option_type;
+  o.add("verify.input", t::list, "",
+        "Input files exactly as the job read them (JSON lines or Tianchi CSV), "
+        "in order.");
+  o.add("verify.partitions", t::integer, "1",
+        "Kafka partitions the records were spread over.");
+  o.add("verify.partitioner", t::choice, "murmur2",
+        "How records were spread: by user-id key (datagen, Kafka clients), "
+        "round-robin, or one partition per input file (source.type=file).",
+        {"murmur2", "round-robin", "file"});
+  o.add("verify.against", t::string, "",
+        "Results to check: ndjson:DIR or es:URL (default: the job's first "
+        "output).");
+  o.add("verify.max-diffs", t::integer, "20",
+        "Differences printed per result (all are counted).");
+  // The job's own options: parse and window semantics must match the run.
+  for (const auto& spec : job_options().specs())
+    o.add(spec);
+  return o;
+}
+
+std::string render(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
+
+/// Compares one result; prints differences; returns their number.
+size_t compare(result_kind kind,
+               const std::map<std::string, boost::json::object>& expected,
+               const std::map<std::string, boost::json::object>& actual,
+               size_t max_shown) {
+  size_t diffs = 0;
+  auto show = [&](const std::string& line) {
+    if (diffs++ < max_shown)
+      std::printf("  %s %s\n", to_string(kind), line.c_str());
+  };
+  for (const auto& [id, doc] : expected) {
+    auto it = actual.find(id);
+    if (it == actual.end()) {
+      show("missing " + id + ": expected " + render(doc));
+      continue;
+    }
+    for (const auto& field : doc) {
+      const auto* got = it->second.if_contains(field.key());
+      if (!got || !(*got == field.value()))
+        show("differs " + id + ": " + std::string{field.key()} + " expected "
+             + render(field.value()) + ", found "
+             + (got ? render(*got) : std::string{"nothing"}));
+    }
+  }
+  for (const auto& [id, doc] : actual)
+    if (!expected.count(id))
+      show("unexpected " + id + ": " + render(doc));
+  return diffs;
+}
+
+} // namespace
+
+int verify_command(const std::vector<std::string>& args) {
+  static const option_set options = make_options();
+  int exit_code = 0;
+  auto values = parse_command_line(
+      options, args,
+      "Computes buy_cnt_per_hour, cumulative_uv, cumulative_uv_daily and "
+      "top_category in batch from\nthe input files (the oracle) and compares "
+      "them with a job's NDJSON output or Elasticsearch\nindices. Pass the "
+      "job's own options (or --config) so both apply the same semantics.\n"
+      "Exits 1 on any difference.",
+      exit_code);
+  if (!values)
+    return exit_code;
+  std::string error;
+  auto config = load_job_config(*values, error);
+  if (!config) {
+    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
+    return 2;
+  }
+  setup_logging(config->log_level);
+  const auto inputs = values->get_list("verify.input");
+  if (inputs.empty()) {
+    std::fprintf(stderr, "ubaflow verify: error: --verify.input is required\n");
+    return 2;
+  }
+  oracle_settings oracle;
+  oracle.partitions
+      = static_cast<int32_t>(values->get_int("verify.partitions"));
+  const auto& partitioner = values->get_string("verify.partitioner");
+  oracle.partitioner = partitioner == "round-robin"
+                           ? oracle_partitioner::round_robin
+                       : partitioner == "file" ? oracle_partitioner::file
+                                               : oracle_partitioner::murmur2;
+
+  std::string against = values->get_string("verify.against");
+  if (against.empty())
+    against = config->ndjson_output
+                  ? "ndjson:" + config->ndjson_dir
+                  : "es:" + config->es_http.endpoints.front().url();
+  auto location = parse_result_location(against, error);
+  if (!location) {
+    std::fprintf(stderr, "ubaflow verify: error: --verify.against: %s\n",
+                 error.c_str());
+    return 2;
+  }
+
+  expected_results expected;
+  if (!compute_expected(*config, oracle, inputs, expected, error)) {
+    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
+    return 2;
+  }
+  result_set actual;
+  bool read_ok = false;
+  const std::string prefix = config->es_writer.index_prefix;
+  if (location->elasticsearch) {
+    es_http_settings http = config->es_http;
+    std::string url_error;
+    auto endpoint = parse_es_url(location->target, url_error);
+    if (!endpoint) {
+      std::fprintf(stderr, "ubaflow verify: error: %s\n", url_error.c_str());
+      return 2;
+    }
+    http.endpoints = {*endpoint};
+    es_http_client client{http};
+    read_ok = read_es_results(client, prefix, actual, error);
+  } else {
+    read_ok = read_ndjson_results(location->target, prefix, actual, error);
+  }
+  if (!read_ok) {
+    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
+    return 1;
+  }
+
+  result_set wanted;
+  for (auto& row : expected_rows(*config, expected))
+    wanted.of(row.kind)[row.id] = boost::json::parse(row.document).as_object();
+
+  std::printf("verify: oracle read %s records: %s rejected, late dropped "
+              "%s/%s/%s (hourly/10-min/day)\n",
+              with_commas(expected.records).c_str(),
+              with_commas(expected.rejects.total()).c_str(),
+              with_commas(expected.late_hourly).c_str(),
+              with_commas(expected.late_uv).c_str(),
+              with_commas(expected.late_daily).c_str());
+  size_t total = 0;
+  const size_t max_shown
+      = static_cast<size_t>(values->get_int("verify.max-diffs"));
+  for (size_t i = 0; i < result_kind_count; ++i) {
+    const auto kind = static_cast<result_kind>(i);
+    if (!config->windows.computes(kind))
+      continue;
+    const size_t diffs
+        = compare(kind, wanted.of(kind), actual.of(kind), max_shown);
+    std::printf("verify: %-20s %6zu expected, %6zu found, %zu difference%s\n",
+                to_string(kind), wanted.of(kind).size(), actual.of(kind).size(),
+                diffs, diffs == 1 ? "" : "s");
+    total += diffs;
+  }
+  std::printf("verify: %s\n",
+              total == 0 ? "OK, the output equals the oracle" : "FAILED");
+  return total == 0 ? 0 : 1;
+}
+
+} // namespace ubaflow

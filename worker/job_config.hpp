@@ -1,0 +1,81 @@
+#pragma once
+
+#include "common/config/settings.hpp"
+#include "common/time/time_zone.hpp"
+#include "worker/lookup/category_resolver.hpp"
+#include "worker/lookup/mysql_dimension_source.hpp"
+#include "worker/parse/timestamp_parser.hpp"
+#include "worker/preagg/window_spec.hpp"
+#include "worker/sink/es_http_client.hpp"
+#include "worker/sink/es_writer.hpp"
+#include "worker/source/kafka_config.hpp"
+#include "worker/source/source_task.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+enum class source_type { kafka, file };
+enum class lookup_type { csv, mysql, none };
+
+/// A job's validated configuration, built once from `settings` (the option
+/// table in common/config/job_options.cpp). Everything a command-line user
+/// can get wrong is reported here, before any actor starts.
+struct job_config {
+  std::string name;
+  time_zone zone = time_zone::utc();
+  uint32_t parallelism = 2;
+  uint32_t source_parallelism = 0;
+  uint32_t key_groups = 128;
+  int64_t stop_timeout_ms = 10'000;
+  window_spec windows;
+
+  source_type source = source_type::kafka;
+  std::string format = "auto";
+  std::vector<std::string> files;
+  size_t read_batch = 8192;
+  kafka_settings kafka;
+  int64_t kafka_startup_wait_ms = 30'000;
+  std::string dead_letter_topic;
+
+  timestamp_policy timestamps;
+  int64_t watermark_delay_ms = 5'000;
+  int64_t idle_timeout_ms = 30'000;
+  int64_t flush_interval_ms = 200;
+  size_t max_buffered_users = 4'000'000;
+  size_t max_in_flight = 8;
+  int64_t category_interval_ms = 1'000;
+
+  lookup_type lookup = lookup_type::csv;
+  std::string lookup_csv_path;
+  mysql_settings mysql;
+  lookup_settings lookup_cache;
+  int64_t lookup_retry_initial_ms = 500;
+  int64_t lookup_retry_max_ms = 30'000;
+
+  bool ndjson_output = true;
+  bool es_output = false;
+  std::string ndjson_dir;
+  es_http_settings es_http;
+  es_writer_settings es_writer;
+  int64_t es_flush_interval_ms = 1'000;
+
+  std::string log_level = "info";
+  int64_t progress_interval_ms = 1'000;
+
+  /// Record format of a source slot ("json" or "csv").
+  record_format format_of(const std::string& file_path) const;
+};
+
+/// Validates and converts settings; returns nothing and an explanation in
+/// `error` (naming the option) on the first problem.
+std::optional<job_config> load_job_config(const settings& values,
+                                          std::string& error);
+
+/// Reads the first line of a secret file (trailing newline removed).
+std::optional<std::string> read_secret_file(const std::string& path,
+                                            std::string& error);
+
+} // namespace ubaflow

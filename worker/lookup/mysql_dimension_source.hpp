@@ -1,0 +1,61 @@
+#pragma once
+
+#include "worker/lookup/dimension_source.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace soci {
+class session;
+}
+
+namespace ubaflow {
+
+/// Where the category table lives in MySQL/MariaDB.
+struct mysql_settings {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string database = "flink";
+  std::string user = "root";
+  std::string password; ///< from the environment or a file, never logged
+  std::string table = "category";
+  std::string key_column = "sub_category_id";
+  std::string value_column = "parent_category_name";
+  int connect_timeout_s = 5;
+  int read_timeout_s = 10;
+
+  /// Checks identifiers and the password's characters; returns an error.
+  std::optional<std::string> validate() const;
+};
+
+/// The dimension table in MySQL/MariaDB, read through SOCI's MySQL backend.
+/// Ids are looked up in batches with one `SELECT key, value … WHERE key IN
+/// (…)` per batch. A failed query drops the session; the next lookup opens
+/// a new one (the caller decides when, with backoff).
+/// Not thread-safe: one per source task.
+class mysql_dimension_source : public dimension_source {
+public:
+  explicit mysql_dimension_source(mysql_settings settings);
+  ~mysql_dimension_source() override;
+
+  bool lookup(const std::vector<int64_t>& ids,
+              std::vector<std::pair<int64_t, std::string>>& found,
+              std::string& error) override;
+
+  std::string describe() const override;
+
+  /// Opens the session now (start-up check); returns an error or nothing.
+  std::optional<std::string> connect();
+
+  uint64_t reconnects() const { return reconnects_; }
+
+private:
+  std::string connect_string() const;
+
+  mysql_settings settings_;
+  std::unique_ptr<soci::session> session_;
+  uint64_t reconnects_ = 0;
+};
+
+} // namespace ubaflow

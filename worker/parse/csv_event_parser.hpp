@@ -1,0 +1,28 @@
+#pragma once
+
+#include "worker/parse/reject_reason.hpp"
+#include "worker/parse/timestamp_parser.hpp"
+#include "worker/parse/user_event.hpp"
+
+#include <string_view>
+
+namespace ubaflow {
+
+/// Parses a line of the Tianchi UserBehavior CSV,
+///   user_id,item_id,category_id,behavior,timestamp
+/// (no header, epoch seconds in the last column; any accepted timestamp
+/// shape works there too). A trailing '\r' is ignored.
+class csv_event_parser {
+public:
+  explicit csv_event_parser(timestamp_parser timestamps);
+
+  parse_status parse(std::string_view line, user_event& out);
+
+  /// True for a header line such as "user_id,item_id,...".
+  static bool is_header(std::string_view line);
+
+private:
+  timestamp_parser timestamps_;
+};
+
+} // namespace ubaflow

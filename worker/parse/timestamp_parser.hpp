@@ -1,0 +1,54 @@
+#pragma once
+
+#include "common/time/event_time.hpp"
+#include "common/time/time_zone.hpp"
+#include "worker/parse/reject_reason.hpp"
+
+#include <string_view>
+
+namespace ubaflow {
+
+/// How `ts` values become event times.
+struct timestamp_policy {
+  time_zone zone = time_zone::utc();
+  /// Read a trailing `Z` as the job zone's wall clock instead of UTC. The
+  /// seed's datagen.py formats Beijing wall-clock time and appends a `Z`.
+  bool z_as_local = false;
+  /// Inclusive bounds of plausible event times (local millis); records
+  /// outside are rejected as timestamp_out_of_range.
+  event_time valid_from = min_event_time;
+  event_time valid_until = max_event_time;
+};
+
+/// Parses every accepted timestamp shape into local millis:
+///  - "yyyy-MM-dd HH:mm:ss[.f…]" and "yyyy-MM-ddTHH:mm:ss[.f…]", each with an
+///    optional "Z", "±HH:MM", "±HHMM" or "±HH"; without a zone the text is
+///    wall-clock time in the job zone; fractions beyond milliseconds are
+///    truncated;
+///  - epoch seconds or epoch milliseconds, as a number or numeric string:
+///    a magnitude below 10^11 is read as seconds (10^11 s is the year 5138,
+///    10^11 ms is March 1973), fractions of seconds are allowed.
+/// Years outside 0001..9999 are invalid.
+class timestamp_parser {
+public:
+  explicit timestamp_parser(timestamp_policy policy);
+
+  /// A timestamp given as text (a JSON string's unescaped content or a CSV
+  /// column). All-digit text is an epoch number.
+  parse_status parse_text(std::string_view text, event_time& out);
+
+  /// A timestamp given as a JSON number, in its textual JSON form.
+  parse_status parse_number(std::string_view number, event_time& out);
+
+  const timestamp_policy& policy() const { return policy_; }
+
+private:
+  parse_status from_utc_ms(int64_t utc_ms, event_time& out);
+  parse_status in_range(event_time local, event_time& out) const;
+
+  timestamp_policy policy_;
+  int cached_date_key_ = -1;
+  int64_t cached_days_ = 0;
+};
+
+} // namespace ubaflow

@@ -1,0 +1,138 @@
+#include "worker/sink/sink_actor.hpp"
+
+#include "common/protocol/type_ids.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace ubaflow {
+
+namespace {
+
+struct sink_state {
+  std::shared_ptr<result_writer> writer;
+  size_t producers_left = 0;
+  std::chrono::milliseconds interval{1000};
+  caf::actor coordinator;
+  bool retry_pending = false;
+  bool stopping = false;
+  bool reported = false;
+  uint32_t failures_in_a_row = 0;
+
+  static inline const char* name = "ubaflow.sink";
+};
+
+using sink_actor = caf::stateful_actor<sink_state>;
+
+sink_status make_status(sink_actor* self) {
+  const auto& w = *self->state.writer;
+  const auto& stats = w.stats();
+  sink_status s;
+  s.name = w.name();
+  s.rows_in = stats.rows_in;
+  s.rows_written = stats.rows_written;
+  s.rows_coalesced = stats.rows_coalesced;
+  s.rows_rejected = stats.rows_rejected;
+  s.requests = stats.requests;
+  s.request_failures = stats.request_failures;
+  s.item_retries = stats.item_retries;
+  s.last_latency_ms = stats.last_latency_ms;
+  s.healthy = stats.healthy;
+  s.last_error = stats.last_error;
+  s.done = self->state.reported;
+  return s;
+}
+
+void maybe_finish(sink_actor* self) {
+  auto& st = self->state;
+  if (st.reported || !st.writer->drained()
+      || (st.producers_left > 0 && !st.stopping))
+    return;
+  st.reported = true;
+  spdlog::info("sink {}: all results written ({} rows)", st.writer->name(),
+               st.writer->stats().rows_written);
+  self->send(st.coordinator, done_atom_v, make_status(self));
+}
+
+void flush_now(sink_actor* self) {
+  auto& st = self->state;
+  if (st.retry_pending)
+    return;
+  for (;;) {
+    auto status = st.writer->flush();
+    if (status == flush_status::more)
+      continue;
+    if (status == flush_status::failed) {
+      const int64_t delay = st.writer->retry_delay_ms();
+      if (st.failures_in_a_row++ % 10 == 0)
+        spdlog::warn("sink {}: write failed ({}); retrying in {} ms",
+                     st.writer->name(), st.writer->stats().last_error, delay);
+      st.retry_pending = true;
+      self->delayed_send(self, std::chrono::milliseconds(delay), retry_atom_v);
+      return;
+    }
+    if (st.failures_in_a_row > 0)
+      spdlog::info("sink {}: writing again after {} failed attempt(s)",
+                   st.writer->name(), st.failures_in_a_row);
+    st.failures_in_a_row = 0;
+    break;
+  }
+  maybe_finish(self);
+}
+
+caf::behavior sink_behavior(sink_actor* self,
+                            std::shared_ptr<result_writer> writer,
+                            size_t producers, int64_t flush_interval_ms,
+                            caf::actor coordinator) {
+  auto& setup = self->state;
+  setup.writer = std::move(writer);
+  setup.producers_left = producers;
+  setup.interval = std::chrono::milliseconds(flush_interval_ms);
+  setup.coordinator = std::move(coordinator);
+  std::string error;
+  if (!setup.writer->prepare(error))
+    spdlog::warn("sink {}: not ready yet ({}); will retry",
+                 setup.writer->name(), error);
+  self->delayed_send(self, setup.interval, flush_atom_v);
+  return {
+    [self](std::vector<result_row>& rows) {
+      auto& st = self->state;
+      st.writer->add(std::move(rows));
+      if (st.writer->wants_flush())
+        flush_now(self);
+    },
+    [self](flush_atom) {
+      flush_now(self);
+      self->delayed_send(self, self->state.interval, flush_atom_v);
+    },
+    [self](retry_atom) {
+      self->state.retry_pending = false;
+      flush_now(self);
+    },
+    [self](end_atom) {
+      auto& st = self->state;
+      if (st.producers_left > 0)
+        --st.producers_left;
+      if (st.producers_left == 0)
+        flush_now(self);
+    },
+    [self](stop_atom) {
+      self->state.stopping = true;
+      flush_now(self);
+    },
+    [self](status_atom) { return make_status(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_sink_actor(caf::actor_system& system,
+                            std::shared_ptr<result_writer> writer,
+                            size_t producers, int64_t flush_interval_ms,
+                            caf::actor coordinator) {
+  return system.spawn<caf::detached>(sink_behavior, std::move(writer),
+                                     producers, flush_interval_ms,
+                                     std::move(coordinator));
+}
+
+} // namespace ubaflow

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "worker/sink/result_writer.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+namespace ubaflow {
+
+/// Spawns the actor of one output: a detached actor (its writer blocks on
+/// I/O) that buffers rows, flushes when the writer asks for it and every
+/// `flush_interval_ms`, backs off after failures without blocking its
+/// mailbox, and, after `end_atom` from each of its `producers`, flushes
+/// everything and reports (done_atom, sink_status) to the coordinator.
+/// `stop_atom` asks for a last flush and exit without waiting for producers.
+caf::actor spawn_sink_actor(caf::actor_system& system,
+                            std::shared_ptr<result_writer> writer,
+                            size_t producers, int64_t flush_interval_ms,
+                            caf::actor coordinator);
+
+} // namespace ubaflow

@@ -1,0 +1,126 @@
+#include "worker/source/file_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace ubaflow {
+
+std::unique_ptr<file_reader>
+file_reader::open(const std::vector<std::string>& paths, std::string& error,
+                  size_t chunk_bytes) {
+  std::unique_ptr<file_reader> reader{new file_reader};
+  reader->buffer_.resize(std::max<size_t>(chunk_bytes, 4096));
+  for (size_t i = 0; i < paths.size(); ++i) {
+    file_state f;
+    f.path = paths[i];
+    f.fd = paths[i] == "-" ? STDIN_FILENO : ::open(paths[i].c_str(), O_RDONLY);
+    if (f.fd < 0) {
+      error = "cannot open input file '" + paths[i]
+              + "': " + std::strerror(errno);
+      for (auto& opened : reader->files_)
+        if (opened.fd > STDIN_FILENO)
+          ::close(opened.fd);
+      return nullptr;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    if (f.fd != STDIN_FILENO)
+      ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    reader->files_.push_back(std::move(f));
+    reader->ids_.push_back(static_cast<int32_t>(i));
+  }
+  return reader;
+}
+
+file_reader::~file_reader() {
+  for (auto& f : files_)
+    if (f.fd > STDIN_FILENO)
+      ::close(f.fd);
+}
+
+std::string file_reader::describe() const {
+  std::string out = "file:";
+  for (size_t i = 0; i < files_.size(); ++i)
+    out += (i ? "," : "") + files_[i].path;
+  return out;
+}
+
+bool file_reader::refill(file_state& f) {
+  // Move the incomplete tail to the front, grow the buffer if one line
+  // does not fit, then read more.
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size())
+    buffer_.resize(buffer_.size() * 2);
+  for (;;) {
+    ssize_t n = ::read(f.fd, buffer_.data() + end_, buffer_.size() - end_);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      error_ = "read error on '" + f.path + "': " + std::strerror(errno);
+      return false;
+    }
+    if (n == 0)
+      f.eof = true;
+    end_ += static_cast<size_t>(n);
+    return true;
+  }
+}
+
+bool file_reader::read(record_batch& out, size_t max, int) {
+  out.clear();
+  while (current_ < files_.size() && out.records.size() < max) {
+    auto& f = files_[current_];
+    const char* data = buffer_.data();
+    const void* nl = std::memchr(data + begin_, '\n', end_ - begin_);
+    if (nl == nullptr) {
+      if (!f.eof) {
+        // Views into the buffer must stay valid for this batch: return what
+        // we have before moving bytes around.
+        if (!out.records.empty())
+          return true;
+        if (!refill(f))
+          return false;
+        continue;
+      }
+      if (end_ > begin_) { // last line without a newline
+        ++f.line;
+        const size_t len = end_ - begin_;
+        if (!(len == 1 && data[begin_] == '\r'))
+          out.records.push_back({std::string_view(data + begin_, len),
+                                 static_cast<uint32_t>(current_), f.line});
+        begin_ = end_;
+      }
+      f.finished = true;
+      out.finished_slots.push_back(static_cast<uint32_t>(current_));
+      begin_ = end_ = 0;
+      ++current_;
+      // A new file needs a fresh buffer, so end the batch here.
+      return true;
+    }
+    const size_t len = static_cast<size_t>(static_cast<const char*>(nl)
+                                           - (data + begin_));
+    ++f.line;
+    if (len > 0 && !(len == 1 && data[begin_] == '\r'))
+      out.records.push_back({std::string_view(data + begin_, len),
+                             static_cast<uint32_t>(current_), f.line});
+    begin_ += len + 1;
+  }
+  return true;
+}
+
+std::vector<partition_position> file_reader::positions() {
+  std::vector<partition_position> out;
+  for (size_t i = 0; i < files_.size(); ++i)
+    out.push_back({static_cast<int32_t>(i), files_[i].line + 1, -1,
+                   files_[i].finished});
+  return out;
+}
+
+} // namespace ubaflow

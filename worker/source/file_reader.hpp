@@ -1,0 +1,54 @@
+#pragma once
+
+#include "worker/source/record_reader.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Reads newline-separated records from files (or "-" for standard input),
+/// each file being one slot, read in order. Chunked reads into a reusable
+/// buffer keep memory flat however large the file is. A file is a bounded
+/// input: its slot finishes at end of file.
+class file_reader : public record_reader {
+public:
+  /// Opens every path; on failure returns nullptr and explains in `error`.
+  static std::unique_ptr<file_reader>
+  open(const std::vector<std::string>& paths, std::string& error,
+       size_t chunk_bytes = 4 << 20);
+  ~file_reader() override;
+
+  bool read(record_batch& out, size_t max, int timeout_ms) override;
+  const std::vector<int32_t>& partitions() const override { return ids_; }
+  std::vector<partition_position> positions() override;
+  void bound_to_current_end() override {}
+  std::string describe() const override;
+  std::string slot_name(uint32_t slot) const override {
+    return files_.at(slot).path;
+  }
+  const std::string& last_error() const override { return error_; }
+
+private:
+  struct file_state {
+    std::string path;
+    int fd = -1;
+    int64_t line = 0;
+    bool eof = false;
+    bool finished = false;
+  };
+
+  file_reader() = default;
+  bool refill(file_state& f);
+
+  std::vector<file_state> files_;
+  std::vector<int32_t> ids_;
+  size_t current_ = 0;
+  std::vector<char> buffer_;
+  size_t begin_ = 0; ///< first unread byte in buffer_
+  size_t end_ = 0;   ///< one past the last valid byte
+  std::string error_;
+};
+
+} // namespace ubaflow

@@ -1,0 +1,112 @@
+#include "worker/source/kafka_config.hpp"
+
+#include <memory>
+
+namespace ubaflow {
+
+std::optional<startup_mode> startup_mode_from_string(const std::string& text) {
+  if (text == "earliest" || text == "earliest-offset")
+    return startup_mode::earliest;
+  if (text == "latest" || text == "latest-offset")
+    return startup_mode::latest;
+  if (text == "group-offsets")
+    return startup_mode::group_offsets;
+  if (text == "timestamp")
+    return startup_mode::timestamp;
+  return std::nullopt;
+}
+
+const char* to_string(startup_mode mode) {
+  switch (mode) {
+    case startup_mode::earliest:
+      return "earliest";
+    case startup_mode::latest:
+      return "latest";
+    case startup_mode::group_offsets:
+      return "group-offsets";
+    case startup_mode::timestamp:
+      return "timestamp";
+  }
+  return "?";
+}
+
+kafka_conf::kafka_conf() : conf_(rd_kafka_conf_new()) {
+  // nop
+}
+
+kafka_conf::~kafka_conf() {
+  if (conf_)
+    rd_kafka_conf_destroy(conf_);
+}
+
+std::optional<std::string> kafka_conf::set(const std::string& name,
+                                           const std::string& value) {
+  char errstr[512];
+  if (rd_kafka_conf_set(conf_, name.c_str(), value.c_str(), errstr,
+                        sizeof errstr)
+      != RD_KAFKA_CONF_OK)
+    return "Kafka property '" + name + "': " + errstr;
+  return std::nullopt;
+}
+
+rd_kafka_conf_t* kafka_conf::release() {
+  auto* conf = conf_;
+  conf_ = nullptr;
+  return conf;
+}
+
+std::optional<std::string> apply_common(kafka_conf& conf,
+                                        const kafka_settings& settings,
+                                        const std::string& client_id) {
+  if (auto error = conf.set("bootstrap.servers", settings.bootstrap_servers))
+    return error;
+  if (auto error = conf.set("client.id", client_id))
+    return error;
+  for (const auto& [name, value] : settings.properties)
+    if (auto error = conf.set(name, value))
+      return error;
+  return std::nullopt;
+}
+
+int32_t kafka_partition_count(const kafka_settings& settings, int timeout_ms,
+                              std::string& error) {
+  kafka_conf conf;
+  if (auto e = apply_common(conf, settings, "ubaflow-metadata")) {
+    error = *e;
+    return 0;
+  }
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr,
+                                sizeof errstr);
+  if (!rk) {
+    error = std::string{"cannot create Kafka client: "} + errstr;
+    return 0;
+  }
+  conf.release();
+  std::unique_ptr<rd_kafka_t, void (*)(rd_kafka_t*)> handle{rk,
+                                                            rd_kafka_destroy};
+  rd_kafka_topic_t* topic = rd_kafka_topic_new(rk, settings.topic.c_str(),
+                                               nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  auto err = rd_kafka_metadata(rk, 0, topic, &metadata, timeout_ms);
+  rd_kafka_topic_destroy(topic);
+  if (err) {
+    error = "cannot read metadata of topic '" + settings.topic + "' from "
+            + settings.bootstrap_servers + ": " + rd_kafka_err2str(err);
+    return 0;
+  }
+  int32_t count = 0;
+  if (metadata->topic_cnt == 1) {
+    const auto& t = metadata->topics[0];
+    if (t.err)
+      error = "topic '" + settings.topic + "': " + rd_kafka_err2str(t.err);
+    else
+      count = t.partition_cnt;
+  }
+  rd_kafka_metadata_destroy(metadata);
+  if (count == 0 && error.empty())
+    error = "topic '" + settings.topic + "' has no partitions";
+  return count;
+}
+
+} // namespace ubaflow

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ubaflow {
+
+enum class startup_mode {
+  earliest,      ///< from the beginning of each partition
+  latest,        ///< only records produced after the start
+  group_offsets, ///< the consumer group's committed offsets (else earliest)
+  timestamp,     ///< the first offset at or after a point in time
+};
+
+std::optional<startup_mode> startup_mode_from_string(const std::string& text);
+const char* to_string(startup_mode mode);
+
+/// Connection and consumption settings shared by every Kafka client of the
+/// job (source, dead-letter producer, metadata queries, tools).
+struct kafka_settings {
+  std::string bootstrap_servers = "localhost:9092";
+  std::string topic = "user_behavior";
+  std::string group_id = "ubaflow";
+  startup_mode startup = startup_mode::earliest;
+  int64_t startup_timestamp_ms = 0; ///< epoch millis, for startup_mode::timestamp
+  /// Stop at the partitions' ends as of start-up (bounded run).
+  bool bounded = false;
+  /// librdkafka properties passed through (security.protocol, sasl.*,
+  /// ssl.*, fetch tuning, ...), applied last.
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+/// Owns an rd_kafka_conf_t until it is handed to rd_kafka_new.
+class kafka_conf {
+public:
+  kafka_conf();
+  ~kafka_conf();
+  kafka_conf(const kafka_conf&) = delete;
+  kafka_conf& operator=(const kafka_conf&) = delete;
+
+  /// Sets a property; returns an error message naming it on failure.
+  std::optional<std::string> set(const std::string& name,
+                                 const std::string& value);
+
+  /// Gives up ownership (rd_kafka_new takes it on success).
+  rd_kafka_conf_t* release();
+  rd_kafka_conf_t* get() { return conf_; }
+
+private:
+  rd_kafka_conf_t* conf_;
+};
+
+/// Common client properties: bootstrap servers, client id and the
+/// pass-through properties. Returns an error on an invalid property.
+std::optional<std::string> apply_common(kafka_conf& conf,
+                                        const kafka_settings& settings,
+                                        const std::string& client_id);
+
+/// Asks the cluster how many partitions `topic` has (0 with `error` set on
+/// failure, including a missing topic).
+int32_t kafka_partition_count(const kafka_settings& settings,
+                              int timeout_ms, std::string& error);
+
+} // namespace ubaflow

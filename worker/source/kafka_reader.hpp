@@ -1,0 +1,89 @@
+#pragma once
+
+#include "worker/source/kafka_config.hpp"
+#include "worker/source/record_reader.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Client-side Kafka trouble, for metrics and the UI.
+struct kafka_health {
+  uint64_t errors = 0;            ///< error events (transport, broker down, ...)
+  uint64_t partition_errors = 0;  ///< per-partition consume errors
+  uint64_t offset_resets = 0;     ///< offset out of range: records were lost
+  bool brokers_down = false;      ///< last event said all brokers are down
+  std::string last_error;
+};
+
+/// Reads records from explicitly assigned partitions of one topic with
+/// librdkafka's consumer (manual assign: the coordinator decides who reads
+/// what, so no group rebalancing), in batches from the consumer queue.
+/// Offsets are never committed automatically: the job commits positions
+/// whose results are safe (commit()). Every consume error is handled
+/// explicitly: timeouts and partition ends are normal, offset resets and
+/// unknown partitions are logged and counted, fatal errors stop the reader.
+class kafka_reader : public record_reader {
+public:
+  /// Connects and assigns `partitions`. `start_offsets` (same length, or
+  /// empty) overrides the startup mode with explicit next offsets, e.g.
+  /// from a checkpoint; -1 entries fall back to the startup mode.
+  static std::unique_ptr<kafka_reader>
+  create(const kafka_settings& settings, std::vector<int32_t> partitions,
+         const std::vector<int64_t>& start_offsets, std::string& error);
+  ~kafka_reader() override;
+
+  bool read(record_batch& out, size_t max, int timeout_ms) override;
+  const std::vector<int32_t>& partitions() const override {
+    return partitions_;
+  }
+  std::vector<partition_position> positions() override;
+  void bound_to_current_end() override;
+  std::string describe() const override;
+  std::string slot_name(uint32_t slot) const override;
+  const std::string& last_error() const override { return error_; }
+
+  /// Commits the given next offsets for the consumer group (synchronous).
+  bool commit(const std::vector<partition_position>& positions,
+              std::string& error);
+
+  kafka_health health() const;
+
+private:
+  kafka_reader() = default;
+  static void on_error(rd_kafka_t* rk, int err, const char* reason,
+                       void* opaque);
+  void release_messages();
+  uint32_t slot_of(int32_t partition) const;
+  void finish_if_done(uint32_t slot, record_batch& out);
+  void learn_bound(uint32_t slot, const rd_kafka_message_t* m);
+
+  kafka_settings settings_;
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_queue_t* queue_ = nullptr;
+  std::vector<int32_t> partitions_;
+  std::vector<uint32_t> slot_by_partition_;
+  std::vector<int64_t> next_offset_;
+  std::vector<int64_t> stop_offset_; ///< -1: unbounded (or not known yet)
+  std::vector<bool> awaiting_bound_; ///< bounded, end not known yet
+  std::vector<bool> finished_;
+  std::vector<uint32_t> finished_at_start_;
+  std::vector<rd_kafka_message_t*> held_;
+  std::vector<rd_kafka_message_t*> scratch_;
+  std::string error_;
+
+  // Written by librdkafka's background threads through on_error.
+  std::atomic<uint64_t> errors_{0};
+  std::atomic<bool> brokers_down_{false};
+  std::atomic<bool> fatal_{false};
+  uint64_t partition_errors_ = 0;
+  uint64_t offset_resets_ = 0;
+  mutable std::string last_event_;
+};
+
+} // namespace ubaflow

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ubaflow {
+
+/// One record as a source delivered it. `payload` stays valid until the
+/// reader's next read().
+struct raw_record {
+  std::string_view payload;
+  uint32_t slot = 0;  ///< index of the partition within this reader
+  int64_t offset = 0; ///< Kafka offset, or line number for files
+};
+
+/// What one read() produced.
+struct record_batch {
+  std::vector<raw_record> records;
+  /// Slots that reached the end of a bounded input during this read.
+  std::vector<uint32_t> finished_slots;
+
+  void clear() {
+    records.clear();
+    finished_slots.clear();
+  }
+};
+
+/// Position of one partition, for progress displays, lag and checkpoints.
+struct partition_position {
+  int32_t partition = 0;
+  int64_t next_offset = -1; ///< next offset to read; -1 before the first record
+  int64_t end_offset = -1;  ///< high watermark if known, else -1
+  bool finished = false;
+};
+
+/// A source of raw records split into partitions ("slots"): Kafka
+/// partitions, or files. Readers do blocking I/O with bounded timeouts and
+/// are used from one thread.
+class record_reader {
+public:
+  virtual ~record_reader() = default;
+
+  /// Reads up to `max` records, waiting at most `timeout_ms` for the first.
+  /// Returns false on a fatal error (described by last_error()).
+  virtual bool read(record_batch& out, size_t max, int timeout_ms) = 0;
+
+  /// Number of slots; slot i is partition partitions()[i].
+  virtual const std::vector<int32_t>& partitions() const = 0;
+
+  /// Positions per slot (cheap: cached values, no round trips).
+  virtual std::vector<partition_position> positions() = 0;
+
+  /// Turns an unbounded read into a bounded one ending at the partitions'
+  /// current ends (Flink's "stop with drain"): used for a graceful finish.
+  virtual void bound_to_current_end() = 0;
+
+  /// A description of the source for logs.
+  virtual std::string describe() const = 0;
+
+  /// Where a slot's records come from, for log lines that also give the
+  /// offset: "user_behavior[3]" or a file path.
+  virtual std::string slot_name(uint32_t slot) const = 0;
+
+  virtual const std::string& last_error() const = 0;
+};
+
+} // namespace ubaflow

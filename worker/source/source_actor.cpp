@@ -1,0 +1,224 @@
+#include "worker/source/source_actor.hpp"
+
+#include "common/protocol/type_ids.hpp"
+#include "common/util/clock.hpp"
+#include "worker/source/kafka_reader.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace ubaflow {
+
+namespace {
+
+struct source_state {
+  source_task_factory make_task;
+  uint32_t index = 0;
+  std::unique_ptr<source_task> task;
+  std::vector<caf::actor> owners;
+  caf::actor coordinator;
+  source_actor_settings settings;
+  std::vector<uint64_t> in_flight; ///< per owner
+  std::vector<partial_batch> outbox;
+  bool paused = false;
+  int64_t paused_since_ms = 0;
+  uint64_t backpressured_ms = 0;
+  bool finished = false;
+
+  static inline const char* name = "ubaflow.source";
+};
+
+using source_actor_type = caf::stateful_actor<source_state>;
+
+bool saturated(const source_state& st) {
+  for (auto n : st.in_flight)
+    if (n >= st.settings.max_in_flight)
+      return true;
+  return false;
+}
+
+void resume_if_possible(source_actor_type* self) {
+  auto& st = self->state;
+  if (st.paused && !saturated(st)) {
+    st.paused = false;
+    st.backpressured_ms += static_cast<uint64_t>(steady_now_ms()
+                                                 - st.paused_since_ms);
+    self->send(self, poll_atom_v);
+  }
+}
+
+void send_batches(source_actor_type* self) {
+  auto& st = self->state;
+  for (size_t owner = 0; owner < st.outbox.size(); ++owner) {
+    auto& batch = st.outbox[owner];
+    if (batch.sequence == 0)
+      continue; // nothing new for this owner
+    ++st.in_flight[owner];
+    self->request(st.owners[owner], caf::infinite, std::move(batch))
+      .then(
+        [self, owner](ack_atom) {
+          --self->state.in_flight[owner];
+          resume_if_possible(self);
+        },
+        [self](const caf::error& err) {
+          spdlog::error("source {}: owner failed to take a batch: {}",
+                        self->state.task->reader().describe(),
+                        self->system().render(err));
+          self->quit(err);
+        });
+  }
+  st.outbox.clear();
+}
+
+source_status make_status(source_actor_type* self) {
+  auto& st = self->state;
+  source_status s;
+  s.index = st.index;
+  if (!st.task)
+    return s; // not started yet
+  auto& task = *st.task;
+  const auto& stats = task.stats();
+  s.description = task.reader().describe();
+  s.records_in = stats.records_in;
+  s.bytes_in = stats.bytes_in;
+  s.accepted = stats.accepted;
+  s.rejects_by_reason.assign(task.rejects().by_reason.begin(),
+                             task.rejects().by_reason.end());
+  s.late_hourly = task.late().hourly;
+  s.late_uv = task.late().uv;
+  s.late_daily = task.late().daily;
+  s.batches_sent = stats.batches_sent;
+  s.users_sent = stats.users_sent;
+  for (auto n : st.in_flight)
+    s.in_flight += n;
+  s.backpressured_ms = st.backpressured_ms
+                       + (st.paused ? static_cast<uint64_t>(
+                            steady_now_ms() - st.paused_since_ms)
+                                    : 0);
+  const auto progress = task.progress(steady_now_ms());
+  s.watermark = progress.watermark;
+  s.idle = progress.idle;
+  s.done = task.done();
+  if (const auto* resolver = task.resolver()) {
+    s.lookup_cache_hits = resolver->cache().hits();
+    s.lookup_cache_misses = resolver->cache().misses();
+    s.lookup_queries = resolver->stats().queries;
+    s.lookup_failures = resolver->stats().failures;
+    s.unknown_category_buys = resolver->stats().unknown_buys;
+  }
+  s.unresolved_buys = stats.unresolved_buys;
+  s.lookup_error = stats.lookup_error;
+  if (auto* kafka = dynamic_cast<kafka_reader*>(&task.reader())) {
+    auto health = kafka->health();
+    s.kafka_errors = health.errors + health.partition_errors;
+    s.kafka_brokers_down = health.brokers_down;
+    s.kafka_error = health.last_error;
+  }
+  if (const auto* dl = task.dead_letters())
+    s.dead_letters = dl->sent();
+  for (const auto& p : task.reader().positions())
+    s.partitions.push_back({p.partition, p.next_offset, p.end_offset,
+                            min_event_time, false, p.finished});
+  return s;
+}
+
+caf::behavior source_behavior(source_actor_type* self,
+                              source_task_factory make_task, uint32_t index,
+                              std::vector<caf::actor> owners,
+                              caf::actor coordinator,
+                              source_actor_settings settings) {
+  auto& setup = self->state;
+  setup.make_task = std::move(make_task);
+  setup.index = index;
+  setup.owners = std::move(owners);
+  setup.coordinator = std::move(coordinator);
+  setup.settings = settings;
+  setup.in_flight.assign(setup.owners.size(), 0);
+  self->send(self, poll_atom_v);
+  return {
+    [self](poll_atom) {
+      auto& st = self->state;
+      if (st.finished || st.paused)
+        return;
+      if (!st.task) {
+        std::string error;
+        st.task = st.make_task(error);
+        if (!st.task) {
+          spdlog::error("source task {} cannot start: {}", st.index, error);
+          self->send(st.coordinator, failed_atom_v, error);
+          self->quit(caf::sec::runtime_error);
+          return;
+        }
+      }
+      auto& task = *st.task;
+      const bool ended_before = task.input_ended();
+      if (!task.step(st.settings.poll_timeout_ms, steady_now_ms())) {
+        spdlog::error("source {} failed: {}", task.reader().describe(),
+                      task.error());
+        self->send(st.coordinator, failed_atom_v, task.error());
+        self->quit(caf::sec::runtime_error);
+        return;
+      }
+      const int64_t now = steady_now_ms();
+      if (task.flush_due(now)) {
+        task.flush(now, st.outbox);
+        send_batches(self);
+      }
+      if (task.done()) {
+        st.finished = true;
+        spdlog::info("source {} reached the end of its input",
+                     task.reader().describe());
+        self->send(st.coordinator, done_atom_v, make_status(self));
+        return;
+      }
+      if (saturated(st)) {
+        st.paused = true;
+        st.paused_since_ms = now;
+      } else if (ended_before) {
+        // Input over, final flush waiting for the lookup: poll gently.
+        self->delayed_send(self, std::chrono::milliseconds(100), poll_atom_v);
+      } else {
+        self->send(self, poll_atom_v);
+      }
+    },
+    [self](drain_atom) {
+      auto& st = self->state;
+      if (!st.task) {
+        // Not started yet: drain right after starting.
+        self->send(self, drain_atom_v);
+        return;
+      }
+      spdlog::info("source {}: draining to the current end of its input",
+                   st.task->reader().describe());
+      st.task->drain();
+    },
+    [self](status_atom) { return make_status(self); },
+    [self](commit_atom) {
+      // The job's results are written: record the positions in the
+      // consumer group, for lag tools and startup-mode=group-offsets.
+      if (!self->state.task)
+        return ack_atom_v;
+      auto& reader = self->state.task->reader();
+      if (auto* kafka = dynamic_cast<kafka_reader*>(&reader)) {
+        std::string error;
+        if (!kafka->commit(kafka->positions(), error))
+          spdlog::warn("source {}: {}", reader.describe(), error);
+      }
+      return ack_atom_v;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_source_actor(caf::actor_system& system,
+                              source_task_factory make_task, uint32_t index,
+                              std::vector<caf::actor> owners,
+                              caf::actor coordinator,
+                              source_actor_settings settings) {
+  return system.spawn<caf::detached>(source_behavior, std::move(make_task),
+                                     index, std::move(owners),
+                                     std::move(coordinator), settings);
+}
+
+} // namespace ubaflow

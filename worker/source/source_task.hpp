@@ -1,0 +1,131 @@
+#pragma once
+
+#include "common/protocol/partials.hpp"
+#include "common/util/backoff.hpp"
+#include "worker/exchange/partial_router.hpp"
+#include "worker/lookup/category_resolver.hpp"
+#include "worker/parse/csv_event_parser.hpp"
+#include "worker/parse/json_event_parser.hpp"
+#include "worker/parse/reject_log.hpp"
+#include "worker/preagg/pre_aggregator.hpp"
+#include "worker/source/dead_letter_producer.hpp"
+#include "worker/source/record_reader.hpp"
+#include "worker/watermark/watermark_tracker.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+enum class record_format { json, csv };
+
+struct source_task_settings {
+  uint32_t source_index = 0; ///< this task's input index at every owner
+  /// Format per slot; a missing entry means JSON.
+  std::vector<record_format> formats;
+  window_spec windows;
+  int64_t watermark_delay_ms = 5'000;
+  int64_t idle_timeout_ms = 0;
+  int64_t flush_interval_ms = 200;
+  size_t max_buffered_users = 4'000'000;
+  size_t read_batch = 8192;
+  int64_t lookup_backoff_initial_ms = 500;
+  int64_t lookup_backoff_max_ms = 30'000;
+  std::string topic; ///< for dead-letter headers and logs
+};
+
+/// Counters of one source task (read by the progress display and metrics).
+struct source_stats {
+  uint64_t records_in = 0;
+  uint64_t bytes_in = 0;
+  uint64_t accepted = 0;
+  uint64_t batches_sent = 0;
+  uint64_t partials_sent = 0;
+  uint64_t users_sent = 0;    ///< user ids in UV partials (exchange volume)
+  uint64_t flushes = 0;
+  uint64_t lookup_failures = 0;
+  uint64_t unresolved_buys = 0; ///< buys waiting for the category table
+  bool lookup_failing = false;
+  std::string lookup_error;
+};
+
+/// The fused chain of one source task: read → parse → watermark →
+/// pre-aggregate, then on flush lookup join → route to owners. Plain logic
+/// driven by the source actor; nothing here blocks longer than a read
+/// timeout or a lookup query.
+class source_task {
+public:
+  source_task(source_task_settings settings,
+              std::unique_ptr<record_reader> reader, timestamp_policy policy,
+              std::unique_ptr<category_resolver> resolver,
+              partial_router router,
+              std::unique_ptr<dead_letter_producer> dead_letters = nullptr);
+
+  /// Reads and processes one batch. Returns false on a fatal reader error
+  /// (see error()).
+  bool step(int timeout_ms, int64_t now_ms);
+
+  /// True when a flush is due: interval elapsed, buffers large, or the
+  /// input has ended.
+  bool flush_due(int64_t now_ms) const;
+
+  /// Produces one batch per owner with everything accumulated, the lookup
+  /// join applied, and the current watermark. Batches to owners with
+  /// nothing new are omitted unless `force`.
+  void flush(int64_t now_ms, std::vector<partial_batch>& out,
+             bool force = false);
+
+  /// Every slot has ended and everything was flushed, including the final
+  /// end-of-input batches.
+  bool done() const { return done_; }
+
+  /// The input has ended (every slot finished); final flush pending.
+  bool input_ended() const;
+
+  void drain() { reader_->bound_to_current_end(); }
+
+  uint32_t index() const { return settings_.source_index; }
+
+  source_progress progress(int64_t now_ms) { return watermarks_.progress(now_ms); }
+  const source_stats& stats() const { return stats_; }
+  const reject_counts& rejects() const { return rejects_.counts(); }
+  const late_counts& late() const { return preagg_.late(); }
+  const std::string& error() const { return reader_->last_error(); }
+  record_reader& reader() { return *reader_; }
+  const category_resolver* resolver() const { return resolver_.get(); }
+  const dead_letter_producer* dead_letters() const {
+    return dead_letters_.get();
+  }
+
+private:
+  void start(int64_t now_ms);
+  void process(int64_t now_ms);
+  void resolve_categories(int64_t now_ms,
+                          std::vector<category_partial>& out);
+
+  source_task_settings settings_;
+  std::unique_ptr<record_reader> reader_;
+  json_event_parser json_;
+  csv_event_parser csv_;
+  std::unique_ptr<category_resolver> resolver_;
+  partial_router router_;
+  std::unique_ptr<dead_letter_producer> dead_letters_;
+  watermark_tracker watermarks_;
+  pre_aggregator preagg_;
+  reject_log rejects_;
+  record_batch batch_;
+  local_partials partials_;
+  std::vector<std::pair<int64_t, int64_t>> unresolved_;
+  int64_t lookup_retry_at_ms_ = 0;
+  exponential_backoff lookup_backoff_;
+  std::vector<source_progress> last_sent_; ///< per owner
+  std::vector<uint64_t> sequence_;         ///< per owner
+  int64_t last_flush_ms_ = 0;
+  bool done_ = false;
+  bool started_ = false;
+  source_stats stats_;
+};
+
+} // namespace ubaflow

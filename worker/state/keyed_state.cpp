@@ -1,0 +1,49 @@
+#include "worker/state/keyed_state.hpp"
+
+namespace ubaflow {
+
+keyed_state::keyed_state(const window_spec& spec, key_group_range range,
+                         size_t input_count, result_formatter format)
+  : spec_(spec),
+    range_(range),
+    format_(std::move(format)),
+    watermarks_(input_count),
+    hourly_(spec),
+    uv_(spec, range) {
+  // nop
+}
+
+void keyed_state::on_batch(const partial_batch& batch, state_output& out) {
+  ++batches_;
+  // Partials are merged against the watermark from *before* this batch:
+  // the batch's own watermark covers the records folded into it.
+  const event_time before = watermarks_.current();
+  for (const auto& p : batch.hourly)
+    hourly_.merge(p, before);
+  for (const auto& p : batch.uv)
+    uv_.merge(p, before);
+  for (const auto& p : batch.categories)
+    categories_.merge(p);
+
+  source_progress progress;
+  progress.watermark = batch.end_of_input ? max_event_time : batch.watermark;
+  progress.idle = batch.idle;
+  progress.finished = batch.end_of_input;
+  if (watermarks_.update(batch.source, progress))
+    out.progressed = true;
+  fire(out);
+  if (finished())
+    emit_categories(out);
+}
+
+void keyed_state::fire(state_output& out) {
+  const event_time wm = watermarks_.current();
+  hourly_.advance(wm, format_, out.rows);
+  uv_.advance(wm, out.slices);
+}
+
+void keyed_state::emit_categories(state_output& out) {
+  categories_.emit_changed(format_, out.rows);
+}
+
+} // namespace ubaflow

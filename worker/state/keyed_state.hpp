@@ -1,0 +1,70 @@
+#pragma once
+
+#include "common/protocol/partials.hpp"
+#include "common/protocol/results.hpp"
+#include "worker/preagg/window_spec.hpp"
+#include "worker/state/category_store.hpp"
+#include "worker/state/hourly_buy_store.hpp"
+#include "worker/state/result_format.hpp"
+#include "worker/state/uv_store.hpp"
+#include "worker/watermark/watermark_tracker.hpp"
+
+#include <vector>
+
+namespace ubaflow {
+
+/// What one step of a keyed_state produced.
+struct state_output {
+  std::vector<result_row> rows;   ///< to the sinks
+  std::vector<uv_slice> slices;   ///< to the UV combiner
+  bool progressed = false;        ///< the owner's watermark advanced
+
+  void clear() {
+    rows.clear();
+    slices.clear();
+    progressed = false;
+  }
+};
+
+/// Keyed state of one owner (a window/aggregate subtask): all results'
+/// state for its range of key groups, the combined watermark of its inputs,
+/// and window firing. Plain logic; the state actor only feeds it messages.
+class keyed_state {
+public:
+  keyed_state(const window_spec& spec, key_group_range range,
+              size_t input_count, result_formatter format);
+
+  /// Merges one batch from input `batch.source`, then fires whatever the
+  /// combined watermark allows.
+  void on_batch(const partial_batch& batch, state_output& out);
+
+  /// Emits the categories changed since the last call (mini-batch upserts).
+  void emit_categories(state_output& out);
+
+  event_time watermark() const { return watermarks_.current(); }
+  bool finished() const { return watermarks_.all_finished(); }
+  key_group_range range() const { return range_; }
+  const watermark_combiner& inputs() const { return watermarks_; }
+
+  uint64_t late_records() const {
+    return hourly_.late_buys() + uv_.late_users();
+  }
+  uint64_t batches() const { return batches_; }
+  const hourly_buy_store& hourly() const { return hourly_; }
+  const uv_store& uv() const { return uv_; }
+  const category_store& categories() const { return categories_; }
+
+private:
+  void fire(state_output& out);
+
+  window_spec spec_;
+  key_group_range range_;
+  result_formatter format_;
+  watermark_combiner watermarks_;
+  hourly_buy_store hourly_;
+  uv_store uv_;
+  category_store categories_;
+  uint64_t batches_ = 0;
+};
+
+} // namespace ubaflow

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "common/protocol/results.hpp"
+#include "worker/preagg/window_spec.hpp"
+#include "worker/state/result_format.hpp"
+
+#include <map>
+#include <vector>
+
+namespace ubaflow {
+
+/// Final aggregation of the UV results (parallelism 1): sums the slices of
+/// all owners per window or step and emits the row once every owner's
+/// progress has passed the window's end, i.e. once no slice can be missing.
+/// A slice updated within the allowed lateness re-emits the row.
+class uv_combiner {
+public:
+  uv_combiner(const window_spec& spec, std::vector<key_group_range> owners,
+              result_formatter format);
+
+  void on_report(const uv_report& report, std::vector<result_row>& out);
+
+  /// Minimum progress over all owners.
+  event_time watermark() const;
+  bool finished() const;
+  size_t pending_windows() const { return tumbling_.size() + daily_.size(); }
+  /// Slices that arrived for windows already finalized (dropped).
+  uint64_t late_slices() const { return late_slices_; }
+
+private:
+  struct pending {
+    event_time start = 0;
+    std::map<key_group, int64_t> users_by_owner; ///< keyed by range.first
+    bool emitted = false;
+    int64_t emitted_total = 0;
+  };
+
+  void emit_ready(std::map<event_time, pending>& windows, bool daily,
+                  event_time watermark, std::vector<result_row>& out);
+
+  window_spec spec_;
+  result_formatter format_;
+  std::map<key_group, owner_progress> owners_;
+  std::map<event_time, pending> tumbling_; ///< by window end
+  std::map<event_time, pending> daily_;    ///< by step end
+  uint64_t late_slices_ = 0;
+};
+
+} // namespace ubaflow

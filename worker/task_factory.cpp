@@ -1,0 +1,101 @@
+#include "worker/task_factory.hpp"
+
+#include "worker/lookup/csv_dimension_source.hpp"
+#include "worker/lookup/mysql_dimension_source.hpp"
+#include "worker/sink/es_writer.hpp"
+#include "worker/sink/ndjson_writer.hpp"
+#include "worker/source/file_reader.hpp"
+#include "worker/source/kafka_reader.hpp"
+
+namespace ubaflow {
+
+std::unique_ptr<record_reader>
+make_reader(const job_config& config, const std::vector<int32_t>& partitions,
+            std::string& error) {
+  if (config.source == source_type::file) {
+    std::vector<std::string> paths;
+    for (auto p : partitions)
+      paths.push_back(config.files.at(static_cast<size_t>(p)));
+    return file_reader::open(paths, error);
+  }
+  return kafka_reader::create(config.kafka, partitions, {}, error);
+}
+
+std::unique_ptr<category_resolver> make_resolver(const job_config& config,
+                                                 std::string& error) {
+  std::unique_ptr<dimension_source> source;
+  switch (config.lookup) {
+    case lookup_type::none:
+      return nullptr;
+    case lookup_type::csv: {
+      auto csv = csv_dimension_source::load(config.lookup_csv_path, error);
+      if (!csv)
+        return nullptr;
+      source = std::make_unique<csv_dimension_source>(std::move(*csv));
+      break;
+    }
+    case lookup_type::mysql:
+      // Connects lazily: a database that is down at start-up is retried
+      // like one that goes down later.
+      source = std::make_unique<mysql_dimension_source>(config.mysql);
+      break;
+  }
+  return std::make_unique<category_resolver>(std::move(source),
+                                             config.lookup_cache);
+}
+
+std::unique_ptr<source_task>
+make_source_task(const job_config& config, uint32_t index,
+                 const std::vector<int32_t>& partitions,
+                 const std::vector<key_group_range>& owners,
+                 std::string& error) {
+  auto reader = make_reader(config, partitions, error);
+  if (!reader)
+    return nullptr;
+  std::unique_ptr<category_resolver> resolver;
+  if (config.windows.computes(result_kind::top_category)) {
+    resolver = make_resolver(config, error);
+    if (!resolver && !error.empty())
+      return nullptr;
+  }
+  std::unique_ptr<dead_letter_producer> dead_letters;
+  if (!config.dead_letter_topic.empty()) {
+    dead_letters = dead_letter_producer::create(config.kafka,
+                                                config.dead_letter_topic,
+                                                error);
+    if (!dead_letters)
+      return nullptr;
+  }
+  source_task_settings s;
+  s.source_index = index;
+  for (auto p : partitions)
+    s.formats.push_back(config.source == source_type::file
+                          ? config.format_of(config.files.at(
+                              static_cast<size_t>(p)))
+                          : (config.format == "csv" ? record_format::csv
+                                                    : record_format::json));
+  s.windows = config.windows;
+  s.watermark_delay_ms = config.watermark_delay_ms;
+  s.idle_timeout_ms = config.idle_timeout_ms;
+  s.flush_interval_ms = config.flush_interval_ms;
+  s.max_buffered_users = config.max_buffered_users;
+  s.read_batch = config.read_batch;
+  s.lookup_backoff_initial_ms = config.lookup_retry_initial_ms;
+  s.lookup_backoff_max_ms = config.lookup_retry_max_ms;
+  s.topic = config.source == source_type::file ? "file" : config.kafka.topic;
+  return std::make_unique<source_task>(
+    s, std::move(reader), config.timestamps, std::move(resolver),
+    partial_router{config.key_groups, owners}, std::move(dead_letters));
+}
+
+std::unique_ptr<result_writer> make_ndjson_writer(const job_config& config) {
+  return std::make_unique<ndjson_writer>(config.ndjson_dir,
+                                         config.es_writer.index_prefix);
+}
+
+std::unique_ptr<result_writer> make_es_writer(const job_config& config) {
+  return std::make_unique<es_writer>(
+    config.es_writer, std::make_unique<es_http_client>(config.es_http));
+}
+
+} // namespace ubaflow

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "common/util/key_groups.hpp"
+#include "worker/job_config.hpp"
+#include "worker/sink/result_writer.hpp"
+#include "worker/source/source_task.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Builds the runtime objects of one worker from a validated job_config.
+/// Each returns nullptr with `error` set when a resource cannot be opened.
+
+std::unique_ptr<record_reader>
+make_reader(const job_config& config, const std::vector<int32_t>& partitions,
+            std::string& error);
+
+/// The lookup join, or nullptr without error for lookup.source=none.
+std::unique_ptr<category_resolver> make_resolver(const job_config& config,
+                                                 std::string& error);
+
+std::unique_ptr<source_task>
+make_source_task(const job_config& config, uint32_t index,
+                 const std::vector<int32_t>& partitions,
+                 const std::vector<key_group_range>& owners,
+                 std::string& error);
+
+std::unique_ptr<result_writer> make_ndjson_writer(const job_config& config);
+std::unique_ptr<result_writer> make_es_writer(const job_config& config);
+
+} // namespace ubaflow
