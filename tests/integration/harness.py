@@ -33,14 +33,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for(predicate, timeout, what):
+def wait_for(predicate, timeout, what, watched=None):
+    """Polls predicate until it is truthy. On a timeout the error carries the
+    tail of `watched`'s output (a Process), so a CI log shows why."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.05)
-    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+    message = "timed out after %ss waiting for %s" % (timeout, what)
+    if watched is not None:
+        message += "\n--- output of %s ---\n%s" % (watched.args[0], watched.output()[-6000:])
+    raise AssertionError(message)
 
 
 class Process:

@@ -57,10 +57,10 @@ class EsSecurityTest(harness.IntegrationTest):
                                   "--progress.interval", "200ms"] + extra,
                                  env={"UBAFLOW_SINK_ES_PASSWORD": "wrong"},
                                  name="job" + str(len(extra[1])))
-            harness.wait_for(lambda: needle in job.output(), 30, "the sink to report " + needle)
+            harness.wait_for(lambda: needle in job.output(), 30, "the sink to report " + needle, watched=job)
             self.assertTrue(job.running())
             self.assertIn("SINK RETRYING", harness.wait_for(
-                lambda: "SINK RETRYING" in job.output() and job.output(), 30, "progress"))
+                lambda: "SINK RETRYING" in job.output() and job.output(), 30, "progress", watched=job))
             self.assertNotIn("wrong", job.output().replace("wrong password", ""))
             job.signal(signal.SIGTERM)
             job.wait(30)

@@ -64,16 +64,16 @@ class FaultTest(harness.IntegrationTest):
                               "--event-time.idle-timeout", "0",
                               "--progress.interval", "300ms"])
         harness.wait_for(lambda: "10,000 records" in job.output(), 30,
-                         "the job to read the first part")
+                         "the job to read the first part", watched=job)
         broker.command("down 1")
         harness.wait_for(lambda: "KAFKA UNREACHABLE" in job.output(), 60,
-                         "the job to notice the broker is down")
+                         "the job to notice the broker is down", watched=job)
         self.assertTrue(job.running())
         broker.command("up 1")
         self.datagen(broker.bootstrap, 10000, tee=part2,
                      extra=gen + ["--datagen.seed", "6", "--datagen.start-day", "2017-11-29"])
         harness.wait_for(lambda: "20,000 records" in job.output(), 60,
-                         "the job to read the second part after the outage")
+                         "the job to read the second part after the outage", watched=job)
         self.drain_and_wait(job)
         sent = self.path("sent.jsonl")
         with open(sent, "w") as f:
@@ -103,7 +103,7 @@ class FaultTest(harness.IntegrationTest):
         self.datagen(broker.bootstrap, 20000, tee=part2,
                      extra=gen + ["--datagen.seed", "4", "--datagen.start-day", "2017-12-02"])
         harness.wait_for(lambda: "LOOKUP RETRYING" in job.output(), 30,
-                         "the job to report the failing lookup")
+                         "the job to report the failing lookup", watched=job)
         db.start()
         out = self.drain_and_wait(job)
         self.assertIn("category lookup failed", out)
@@ -128,7 +128,7 @@ class FaultTest(harness.IntegrationTest):
                               "--progress.interval", "300ms"] + db.job_args(),
                              env=db.job_env())
         harness.wait_for(lambda: "LOOKUP RETRYING" in job.output(), 30,
-                         "the job to report the failing lookup")
+                         "the job to report the failing lookup", watched=job)
         self.assertTrue(job.running(), "the job gave up instead of waiting for MySQL")
         db.start()
         code = job.wait(60)

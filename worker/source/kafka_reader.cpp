@@ -1,5 +1,7 @@
 #include "worker/source/kafka_reader.hpp"
 
+#include "worker/source/kafka_statistics.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -41,6 +43,19 @@ void kafka_reader::on_error(rd_kafka_t*, int err, const char* reason,
     spdlog::warn("kafka: {}: {}", rd_kafka_err2name(code), reason);
 }
 
+int kafka_reader::on_statistics(rd_kafka_t*, char* json, size_t length,
+                                void* opaque) {
+  auto* self = static_cast<kafka_reader*>(opaque);
+  if (auto stats = parse_kafka_statistics({json, length})) {
+    // The error callback reports ALL_BROKERS_DOWN only on the transition,
+    // and not at all while a bootstrap connection idles in INIT; the
+    // statistics show the brokers' states as they are.
+    self->brokers_down_ = stats->unreachable();
+    self->max_consumer_lag_ = stats->max_consumer_lag;
+  }
+  return 0; // librdkafka frees the document
+}
+
 std::unique_ptr<kafka_reader>
 kafka_reader::create(const kafka_settings& settings,
                      std::vector<int32_t> partitions,
@@ -58,6 +73,7 @@ kafka_reader::create(const kafka_settings& settings,
            {"auto.offset.reset", "earliest"},
            {"fetch.wait.max.ms", "100"},
            {"socket.keepalive.enable", "true"},
+           {"statistics.interval.ms", "1000"},
          })
       if (auto e = conf.set(name, value))
         return e;
@@ -70,6 +86,7 @@ kafka_reader::create(const kafka_settings& settings,
     return nullptr;
   }
   rd_kafka_conf_set_error_cb(conf.get(), &kafka_reader::on_error);
+  rd_kafka_conf_set_stats_cb(conf.get(), &kafka_reader::on_statistics);
   rd_kafka_conf_set_opaque(conf.get(), reader.get());
   char errstr[512];
   reader->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr,
@@ -199,10 +216,10 @@ bool kafka_reader::read(record_batch& out, size_t max, int timeout_ms) {
              + rd_kafka_err2str(rd_kafka_last_error());
     return false;
   }
-  if (n > 0)
-    brokers_down_ = false;
   for (ssize_t i = 0; i < n; ++i) {
     rd_kafka_message_t* m = scratch_[static_cast<size_t>(i)];
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+      brokers_down_ = false; // a fetch came through
     held_.push_back(m);
     const uint32_t slot = slot_of(m->partition);
     if (slot != UINT32_MAX && awaiting_bound_[slot])
@@ -336,6 +353,7 @@ kafka_health kafka_reader::health() const {
   h.partition_errors = partition_errors_;
   h.offset_resets = offset_resets_;
   h.brokers_down = brokers_down_.load();
+  h.max_consumer_lag = max_consumer_lag_.load();
   std::lock_guard<std::mutex> guard{last_event_mutex};
   h.last_error = last_event_;
   return h;

@@ -17,7 +17,8 @@ struct kafka_health {
   uint64_t errors = 0;            ///< error events (transport, broker down, ...)
   uint64_t partition_errors = 0;  ///< per-partition consume errors
   uint64_t offset_resets = 0;     ///< offset out of range: records were lost
-  bool brokers_down = false;      ///< last event said all brokers are down
+  bool brokers_down = false;      ///< no broker reachable right now
+  int64_t max_consumer_lag = -1;  ///< librdkafka's view; -1: unknown
   std::string last_error;
 };
 
@@ -58,6 +59,8 @@ private:
   kafka_reader() = default;
   static void on_error(rd_kafka_t* rk, int err, const char* reason,
                        void* opaque);
+  static int on_statistics(rd_kafka_t* rk, char* json, size_t length,
+                           void* opaque);
   void release_messages();
   uint32_t slot_of(int32_t partition) const;
   void finish_if_done(uint32_t slot, record_batch& out);
@@ -77,10 +80,11 @@ private:
   std::vector<rd_kafka_message_t*> scratch_;
   std::string error_;
 
-  // Written by librdkafka's background threads through on_error.
+  // Written by librdkafka's threads through on_error and on_statistics.
   std::atomic<uint64_t> errors_{0};
   std::atomic<bool> brokers_down_{false};
   std::atomic<bool> fatal_{false};
+  std::atomic<int64_t> max_consumer_lag_{-1};
   uint64_t partition_errors_ = 0;
   uint64_t offset_resets_ = 0;
   mutable std::string last_event_;
