@@ -2,11 +2,6 @@
 
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
-#include "worker/sink/sink_actor.hpp"
-#include "worker/source/source_actor.hpp"
-#include "worker/state/state_actor.hpp"
-#include "worker/state/uv_combiner.hpp"
-#include "worker/task_factory.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -23,7 +18,9 @@ struct coordinator_state {
   std::vector<caf::actor> owners;
   std::vector<caf::actor> sources;
   size_t sinks_done = 0;
-  std::string phase = "running";
+  std::vector<caf::actor> task_managers; ///< where the tasks run
+  std::string phase = "deploying";
+  bool drain_requested = false; ///< drain asked for while deploying
   int64_t started_ms = 0;
   caf::actor listener;
   bool ending = false; ///< finish() was called
@@ -48,55 +45,121 @@ void shut_down(coordinator_actor* self, caf::error reason) {
   self->quit(std::move(reason));
 }
 
-/// Spawns every task of the plan. Source tasks open their inputs on their
-/// own threads; a failure there fails the job through failed_atom.
-void deploy(coordinator_actor* self) {
-  auto& st = self->state;
-  const auto& config = *st.config;
-  auto& sys = self->system();
-  const bool uv = config.windows.computes_uv();
-  const size_t producers = st.plan.owner_ranges.size() + (uv ? 1 : 0);
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+void finish(coordinator_actor* self, std::string phase, caf::error reason);
+void begin_running(coordinator_actor* self);
 
-  if (config.ndjson_output)
-    st.sinks.push_back(spawn_sink_actor(sys, make_ndjson_writer(config),
-                                        producers, 1000, me));
-  if (config.es_output)
-    st.sinks.push_back(spawn_sink_actor(sys, make_es_writer(config),
-                                        producers,
-                                        config.es_flush_interval_ms, me));
-  result_formatter format{config.zone};
-  if (uv)
-    st.combiner = spawn_combiner_actor(
-      sys,
-      std::make_shared<uv_combiner>(config.windows, st.plan.owner_ranges,
-                                    format),
-      st.sinks);
-  const size_t inputs = st.plan.source_partitions.size();
-  for (uint32_t i = 0; i < st.plan.owner_ranges.size(); ++i)
-    st.owners.push_back(spawn_state_actor(
-      sys, i,
-      std::make_shared<keyed_state>(config.windows, st.plan.owner_ranges[i],
-                                    inputs, format),
-      st.sinks, st.combiner, me, config.category_interval_ms));
-  source_actor_settings source_settings;
-  source_settings.max_in_flight = config.max_in_flight;
-  for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i) {
-    auto config_ptr = st.config;
-    auto partitions = st.plan.source_partitions[i];
-    auto ranges = st.plan.owner_ranges;
-    source_task_factory factory = [config_ptr, i, partitions,
-                                   ranges](std::string& why) {
-      return make_source_task(*config_ptr, i, partitions, ranges, why);
-    };
-    st.sources.push_back(spawn_source_actor(sys, std::move(factory), i,
-                                            st.owners, me, source_settings));
+/// Sends one deployment per task manager slot and hands the handles, in
+/// order, to `next`; fails the job if any deployment fails.
+template <class Deployment>
+void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
+                 std::function<void(std::vector<caf::actor>)> next) {
+  auto& st = self->state;
+  const size_t n = deployments.size();
+  if (n == 0) {
+    next({});
+    return;
   }
-  for (auto* group : {&st.sinks, &st.owners, &st.sources})
-    for (auto& a : *group)
-      self->monitor(a);
-  if (st.combiner)
-    self->monitor(st.combiner);
+  auto handles = std::make_shared<std::vector<caf::actor>>(n);
+  auto pending = std::make_shared<size_t>(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto& tm = st.task_managers[i % st.task_managers.size()];
+    self->request(tm, std::chrono::seconds(30), std::move(deployments[i]))
+      .then(
+        [self, handles, pending, next, i](caf::actor& task) {
+          (*handles)[i] = std::move(task);
+          self->monitor((*handles)[i]);
+          if (--*pending == 0)
+            next(std::move(*handles));
+        },
+        [self](caf::error& err) {
+          spdlog::error("deploying a task failed: {}",
+                        self->system().render(err));
+          finish(self, "failed", std::move(err));
+        });
+  }
+}
+
+/// Deploys every task of the plan over the task managers: sinks and the
+/// UV combiner on the first, owner i and source j on task manager i (j)
+/// modulo their count. Downstream tasks first, so that every task starts
+/// with the handles of its receivers. Source tasks open their inputs on
+/// their own threads; a failure there fails the job through failed_atom.
+void deploy(coordinator_actor* self) {
+  const bool uv = self->state.config->windows.computes_uv();
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  sink_deployment sinks;
+  sinks.producers
+    = static_cast<uint32_t>(self->state.plan.owner_ranges.size() + (uv ? 1 : 0));
+  sinks.coordinator = me;
+  auto deploy_sources = [self, me] {
+    auto& st = self->state;
+    std::vector<source_deployment> sources;
+    for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i)
+      sources.push_back({i, st.plan.source_partitions[i],
+                         st.plan.owner_ranges, st.owners, me});
+    deploy_each(self, std::move(sources),
+                [self](std::vector<caf::actor> handles) {
+                  self->state.sources = std::move(handles);
+                  begin_running(self);
+                });
+  };
+  auto deploy_owners = [self, me, deploy_sources] {
+    auto& st = self->state;
+    std::vector<owner_deployment> owners;
+    const auto inputs
+      = static_cast<uint32_t>(st.plan.source_partitions.size());
+    for (uint32_t i = 0; i < st.plan.owner_ranges.size(); ++i)
+      owners.push_back({i, st.plan.owner_ranges[i], inputs, st.sinks,
+                        st.combiner, me});
+    deploy_each(self, std::move(owners),
+                [self, deploy_sources](std::vector<caf::actor> handles) {
+                  self->state.owners = std::move(handles);
+                  deploy_sources();
+                });
+  };
+  self
+    ->request(self->state.task_managers.front(), std::chrono::seconds(30),
+              std::move(sinks))
+    .then(
+      [self, uv, deploy_owners](std::vector<caf::actor>& handles) {
+        auto& st = self->state;
+        st.sinks = std::move(handles);
+        for (auto& s : st.sinks)
+          self->monitor(s);
+        if (!uv) {
+          deploy_owners();
+          return;
+        }
+        deploy_each(self,
+                    std::vector<combiner_deployment>{
+                      {st.plan.owner_ranges, st.sinks}},
+                    [self, deploy_owners](std::vector<caf::actor> combiner) {
+                      self->state.combiner = std::move(combiner.front());
+                      deploy_owners();
+                    });
+      },
+      [self](caf::error& err) {
+        spdlog::error("deploying the sinks failed: {}",
+                      self->system().render(err));
+        finish(self, "failed", std::move(err));
+      });
+}
+
+void begin_running(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.ending)
+    return;
+  if (st.phase == "stopping") { // stop asked for while deploying
+    for (auto& s : st.sources)
+      self->send_exit(s, caf::exit_reason::user_shutdown);
+    st.sources.clear();
+    return;
+  }
+  st.phase = "running";
+  spdlog::info("job '{}' running on {} task manager(s): {}", st.config->name,
+               st.task_managers.size(), describe(st.plan));
+  if (st.drain_requested)
+    self->send(self, drain_atom_v);
 }
 
 /// Collects the status of every task into one job_status and hands it to
@@ -182,15 +245,16 @@ void finish(coordinator_actor* self, std::string phase, caf::error reason) {
 
 caf::behavior coordinator_behavior(coordinator_actor* self,
                                    std::shared_ptr<const job_config> config,
-                                   job_plan plan, caf::actor listener) {
+                                   job_plan plan,
+                                   std::vector<caf::actor> task_managers,
+                                   caf::actor listener) {
   auto& setup = self->state;
   setup.config = std::move(config);
   setup.plan = std::move(plan);
+  setup.task_managers = std::move(task_managers);
   setup.listener = std::move(listener);
   setup.started_ms = wall_now_ms();
   deploy(self);
-  spdlog::info("job '{}' running: {}", setup.config->name,
-               describe(setup.plan));
   self->set_down_handler([self](const caf::down_msg& msg) {
     if (msg.reason && msg.reason != caf::exit_reason::user_shutdown
         && !self->state.ending) {
@@ -236,6 +300,10 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
     },
     [self](drain_atom) {
       auto& st = self->state;
+      if (st.phase == "deploying") {
+        st.drain_requested = true;
+        return;
+      }
       if (st.phase != "running")
         return;
       st.phase = "draining";
@@ -278,9 +346,12 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
 
 caf::actor spawn_job_coordinator(caf::actor_system& system,
                                  std::shared_ptr<const job_config> config,
-                                 job_plan plan, caf::actor listener) {
+                                 job_plan plan,
+                                 std::vector<caf::actor> task_managers,
+                                 caf::actor listener) {
   return system.spawn(coordinator_behavior, std::move(config),
-                      std::move(plan), std::move(listener));
+                      std::move(plan), std::move(task_managers),
+                      std::move(listener));
 }
 
 } // namespace ubaflow

@@ -6,12 +6,13 @@
 #include <caf/actor.hpp>
 
 #include <memory>
+#include <vector>
 
 namespace ubaflow {
 
-/// Spawns the job manager of a single-process job: it deploys sinks, the
-/// UV combiner, the keyed-state owners and the source tasks of `plan`,
-/// watches them, and answers:
+/// Spawns the job master of one execution attempt: it deploys sinks, the
+/// UV combiner, the keyed-state owners and the source tasks of `plan` over
+/// `task_managers` (in-process or remote), watches them, and answers:
 ///  - status_atom → job_status (fans out to every task);
 ///  - drain_atom  → sources read to their current end, then every window
 ///                  fires and the job finishes (Flink's stop --drain);
@@ -22,6 +23,8 @@ namespace ubaflow {
 /// with the final figures to `listener` (if any).
 caf::actor spawn_job_coordinator(caf::actor_system& system,
                                  std::shared_ptr<const job_config> config,
-                                 job_plan plan, caf::actor listener = {});
+                                 job_plan plan,
+                                 std::vector<caf::actor> task_managers,
+                                 caf::actor listener = {});
 
 } // namespace ubaflow

@@ -4,6 +4,7 @@
 // and atom, registered with CAF so that messages can cross process
 // boundaries (caf::io::middleman). Review changes here like an RPC schema.
 
+#include "common/protocol/cluster.hpp"
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
 #include "common/protocol/status.hpp"
@@ -23,6 +24,15 @@ CAF_BEGIN_TYPE_ID_BLOCK(ubaflow, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::sink_status))
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::job_status))
 
+  // -- control plane
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::join_request))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::join_reply))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::peer_list))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::sink_deployment))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::combiner_deployment))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::owner_deployment))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::source_deployment))
+
   // -- atoms (at most 10 characters each in CAF 0.17)
   CAF_ADD_ATOM(ubaflow, ubaflow, poll_atom, "poll")
   CAF_ADD_ATOM(ubaflow, ubaflow, flush_atom, "flush")
@@ -37,5 +47,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(ubaflow, caf::first_custom_type_id)
   CAF_ADD_ATOM(ubaflow, ubaflow, failed_atom, "failed")
   CAF_ADD_ATOM(ubaflow, ubaflow, tick_atom, "tick")
   CAF_ADD_ATOM(ubaflow, ubaflow, commit_atom, "commit")
+  CAF_ADD_ATOM(ubaflow, ubaflow, join_atom, "join")
+  CAF_ADD_ATOM(ubaflow, ubaflow, heartbeat_atom, "heartbeat")
+  CAF_ADD_ATOM(ubaflow, ubaflow, shutdown_atom, "shutdown")
+  CAF_ADD_ATOM(ubaflow, ubaflow, cancel_atom, "cancel")
 
 CAF_END_TYPE_ID_BLOCK(ubaflow)

@@ -10,6 +10,7 @@
 #include "tools/commands.hpp"
 #include "tools/run/progress.hpp"
 #include "worker/job_config.hpp"
+#include "worker/runtime/task_manager.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -120,8 +121,9 @@ int run_command(const std::vector<std::string>& args) {
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
   auto shared_config = std::make_shared<const job_config>(*config);
+  auto task_manager = spawn_task_manager(system, shared_config);
   auto coordinator = spawn_job_coordinator(system, shared_config, plan,
-                                           caf::actor{self});
+                                           {task_manager}, caf::actor{self});
   self->monitor(coordinator);
 
   const int64_t started = steady_now_ms();
@@ -167,6 +169,7 @@ int run_command(const std::vector<std::string>& args) {
           [&](const caf::error&) {});
     }
   }
+  self->send_exit(task_manager, caf::exit_reason::user_shutdown);
   const double elapsed = (steady_now_ms() - started) / 1000.0;
   if (final_status)
     std::fputs(summary(*final_status, elapsed).c_str(), stdout);

@@ -1,0 +1,197 @@
+#include "worker/runtime/task_manager.hpp"
+
+#include "common/protocol/type_ids.hpp"
+#include "worker/sink/sink_actor.hpp"
+#include "worker/source/source_actor.hpp"
+#include "worker/state/state_actor.hpp"
+#include "worker/state/uv_combiner.hpp"
+#include "worker/task_factory.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace ubaflow {
+
+namespace {
+
+struct task_manager_state {
+  std::shared_ptr<const job_config> config;
+  std::chrono::milliseconds heartbeat{1000};
+  caf::actor coordinator; ///< set once joined
+  uint32_t worker_id = 0;
+  std::vector<caf::actor> tasks;
+  std::set<std::string> connected_peers;
+  std::vector<caf::response_promise> cancel_waiters;
+
+  static inline const char* name = "ubaflow.task_manager";
+};
+
+using task_manager_actor = caf::stateful_actor<task_manager_state>;
+
+void host(task_manager_actor* self, const caf::actor& task) {
+  self->state.tasks.push_back(task);
+  self->monitor(task);
+}
+
+void answer_cancel_waiters(task_manager_actor* self) {
+  auto& st = self->state;
+  if (!st.tasks.empty())
+    return;
+  for (auto& promise : st.cancel_waiters)
+    promise.deliver(ack_atom_v);
+  st.cancel_waiters.clear();
+}
+
+/// Connects to every peer not connected yet; delivers ack when all are.
+void connect_peers(task_manager_actor* self, const peer_list& list,
+                   caf::response_promise promise) {
+  auto& st = self->state;
+  std::vector<peer_address> missing;
+  for (const auto& peer : list.peers)
+    if (!st.connected_peers.count(peer.host + ":" + std::to_string(peer.port)))
+      missing.push_back(peer);
+  if (missing.empty()) {
+    promise.deliver(ack_atom_v);
+    return;
+  }
+  auto pending = std::make_shared<size_t>(missing.size());
+  auto failed = std::make_shared<std::string>();
+  auto mm = self->system().middleman().actor_handle();
+  for (const auto& peer : missing) {
+    const std::string name = peer.host + ":" + std::to_string(peer.port);
+    self
+      ->request(mm, std::chrono::seconds(10), caf::connect_atom_v, peer.host,
+                peer.port)
+      .then(
+        [self, name, pending, failed, promise](
+          const caf::node_id&, caf::strong_actor_ptr&,
+          const std::set<std::string>&) mutable {
+          self->state.connected_peers.insert(name);
+          if (--*pending == 0) {
+            if (failed->empty())
+              promise.deliver(ack_atom_v);
+            else
+              promise.deliver(caf::make_error(caf::sec::cannot_connect_to_node,
+                                              *failed));
+          }
+        },
+        [self, name, pending, failed, promise](caf::error& err) mutable {
+          *failed += "cannot reach peer " + name + ": "
+                     + self->system().render(err) + "; ";
+          if (--*pending == 0)
+            promise.deliver(
+              caf::make_error(caf::sec::cannot_connect_to_node, *failed));
+        });
+  }
+}
+
+caf::behavior task_manager_behavior(task_manager_actor* self,
+                                    std::shared_ptr<const job_config> job,
+                                    int64_t heartbeat_ms) {
+  self->state.config = std::move(job);
+  self->state.heartbeat = std::chrono::milliseconds(heartbeat_ms);
+  self->set_down_handler([self](const caf::down_msg& msg) {
+    auto& tasks = self->state.tasks;
+    tasks.erase(std::remove_if(tasks.begin(), tasks.end(),
+                               [&](const caf::actor& a) {
+                                 return a.address() == msg.source;
+                               }),
+                tasks.end());
+    answer_cancel_waiters(self);
+  });
+  return {
+    [self](join_atom, uint32_t worker_id, caf::actor coordinator) {
+      auto& st = self->state;
+      const bool first = !st.coordinator;
+      st.worker_id = worker_id;
+      st.coordinator = std::move(coordinator);
+      if (first)
+        self->send(self, heartbeat_atom_v);
+    },
+    [self](heartbeat_atom) {
+      auto& st = self->state;
+      if (st.coordinator)
+        self->send(st.coordinator, heartbeat_atom_v, st.worker_id);
+      self->delayed_send(self, st.heartbeat, heartbeat_atom_v);
+    },
+    [self](const peer_list& peers) {
+      auto promise = self->make_response_promise();
+      connect_peers(self, peers, promise);
+      return promise;
+    },
+    [self](const sink_deployment& d) {
+      auto& st = self->state;
+      const auto& config = *st.config;
+      std::vector<caf::actor> sinks;
+      auto& sys = self->system();
+      if (config.ndjson_output)
+        sinks.push_back(spawn_sink_actor(sys, make_ndjson_writer(config),
+                                         d.producers, 1000, d.coordinator));
+      if (config.es_output)
+        sinks.push_back(spawn_sink_actor(sys, make_es_writer(config),
+                                         d.producers,
+                                         config.es_flush_interval_ms,
+                                         d.coordinator));
+      for (auto& s : sinks)
+        host(self, s);
+      return sinks;
+    },
+    [self](const combiner_deployment& d) {
+      const auto& config = *self->state.config;
+      auto combiner = spawn_combiner_actor(
+        self->system(),
+        std::make_shared<uv_combiner>(config.windows, d.owner_ranges,
+                                      result_formatter{config.zone}),
+        d.sinks);
+      host(self, combiner);
+      return combiner;
+    },
+    [self](const owner_deployment& d) {
+      const auto& config = *self->state.config;
+      auto owner = spawn_state_actor(
+        self->system(), d.index,
+        std::make_shared<keyed_state>(config.windows, d.range, d.inputs,
+                                      result_formatter{config.zone}),
+        d.sinks, d.combiner, d.coordinator, config.category_interval_ms);
+      host(self, owner);
+      return owner;
+    },
+    [self](const source_deployment& d) {
+      auto config = self->state.config;
+      source_actor_settings settings;
+      settings.max_in_flight = config->max_in_flight;
+      source_task_factory factory
+        = [config, index = d.index, partitions = d.partitions,
+           ranges = d.owner_ranges](std::string& why) {
+            return make_source_task(*config, index, partitions, ranges, why);
+          };
+      auto source = spawn_source_actor(self->system(), std::move(factory),
+                                       d.index, d.owners, d.coordinator,
+                                       settings);
+      host(self, source);
+      return source;
+    },
+    [self](cancel_atom) {
+      auto& st = self->state;
+      auto promise = self->make_response_promise();
+      st.cancel_waiters.push_back(promise);
+      for (auto& task : st.tasks)
+        self->send_exit(task, caf::exit_reason::user_shutdown);
+      answer_cancel_waiters(self);
+      return promise;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_task_manager(caf::actor_system& system,
+                              std::shared_ptr<const job_config> config,
+                              int64_t heartbeat_ms) {
+  return system.spawn(task_manager_behavior, std::move(config), heartbeat_ms);
+}
+
+} // namespace ubaflow
