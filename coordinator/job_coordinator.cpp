@@ -52,6 +52,7 @@ void begin_running(coordinator_actor* self);
 /// order, to `next`; fails the job if any deployment fails.
 template <class Deployment>
 void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
+                 const std::vector<uint32_t>& placement,
                  std::function<void(std::vector<caf::actor>)> next) {
   auto& st = self->state;
   const size_t n = deployments.size();
@@ -62,7 +63,8 @@ void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
   auto handles = std::make_shared<std::vector<caf::actor>>(n);
   auto pending = std::make_shared<size_t>(n);
   for (size_t i = 0; i < n; ++i) {
-    auto& tm = st.task_managers[i % st.task_managers.size()];
+    const size_t where = i < placement.size() ? placement[i] : i;
+    auto& tm = st.task_managers[where % st.task_managers.size()];
     self->request(tm, std::chrono::seconds(30), std::move(deployments[i]))
       .then(
         [self, handles, pending, next, i](caf::actor& task) {
@@ -97,7 +99,7 @@ void deploy(coordinator_actor* self) {
     for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i)
       sources.push_back({i, st.plan.source_partitions[i],
                          st.plan.owner_ranges, st.owners, me});
-    deploy_each(self, std::move(sources),
+    deploy_each(self, std::move(sources), st.plan.source_placement,
                 [self](std::vector<caf::actor> handles) {
                   self->state.sources = std::move(handles);
                   begin_running(self);
@@ -111,7 +113,7 @@ void deploy(coordinator_actor* self) {
     for (uint32_t i = 0; i < st.plan.owner_ranges.size(); ++i)
       owners.push_back({i, st.plan.owner_ranges[i], inputs, st.sinks,
                         st.combiner, me});
-    deploy_each(self, std::move(owners),
+    deploy_each(self, std::move(owners), st.plan.owner_placement,
                 [self, deploy_sources](std::vector<caf::actor> handles) {
                   self->state.owners = std::move(handles);
                   deploy_sources();
@@ -133,7 +135,7 @@ void deploy(coordinator_actor* self) {
         deploy_each(self,
                     std::vector<combiner_deployment>{
                       {st.plan.owner_ranges, st.sinks}},
-                    [self, deploy_owners](std::vector<caf::actor> combiner) {
+                    {}, [self, deploy_owners](std::vector<caf::actor> combiner) {
                       self->state.combiner = std::move(combiner.front());
                       deploy_owners();
                     });
@@ -185,7 +187,9 @@ void collect_status(coordinator_actor* self,
     ready(*result);
     return;
   }
-  const auto timeout = std::chrono::seconds(5);
+  // A failing job asks briefly: some tasks are gone for good.
+  const auto timeout = st.phase == "failed" ? std::chrono::milliseconds(500)
+                                            : std::chrono::milliseconds(5000);
   auto on_error = [finish](const caf::error&) mutable { finish(); };
   for (size_t i = 0; i < st.sources.size(); ++i)
     self->request(st.sources[i], timeout, status_atom_v)

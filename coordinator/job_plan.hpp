@@ -15,6 +15,10 @@ struct job_plan {
   uint32_t key_groups = 128;
   std::vector<std::vector<int32_t>> source_partitions; ///< per source task
   std::vector<key_group_range> owner_ranges;           ///< per owner
+  /// Task manager (index into the deployment's list) of each source task
+  /// and owner; empty: task i goes to task manager i modulo their count.
+  std::vector<uint32_t> source_placement;
+  std::vector<uint32_t> owner_placement;
 };
 
 /// Spreads `partition_count` partitions round-robin over

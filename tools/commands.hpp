@@ -10,6 +10,8 @@ namespace ubaflow {
 /// 2 usage or configuration error.
 
 int run_command(const std::vector<std::string>& args);
+int coordinator_command(const std::vector<std::string>& args);
+int worker_command(const std::vector<std::string>& args);
 int broker_command(const std::vector<std::string>& args);
 int datagen_command(const std::vector<std::string>& args);
 int verify_command(const std::vector<std::string>& args);

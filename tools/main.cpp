@@ -12,12 +12,14 @@ namespace {
 constexpr const char* usage = R"(usage: ubaflow <command> [options]
 
 commands:
-  run       run the job: Kafka (or files) -> windows -> Elasticsearch / NDJSON
-  broker    start librdkafka's mock Kafka cluster with the topic created
-  datagen   produce the seed's JSON messages (synthetic or from a Tianchi CSV)
-  verify    compute the expected results in batch and compare with the output
-  results   print the result tables of an NDJSON output or Elasticsearch
-  version   print the version
+  run          run the job: Kafka (or files) -> windows -> Elasticsearch / NDJSON
+  coordinator  run the job manager of a cluster of worker processes
+  worker       join a coordinator and run the tasks it places here
+  broker       start librdkafka's mock Kafka cluster with the topic created
+  datagen      produce the seed's JSON messages (synthetic or from a Tianchi CSV)
+  verify       compute the expected results in batch and compare with the output
+  results      print the result tables of an NDJSON output or Elasticsearch
+  version      print the version
 
 'ubaflow <command> --help' lists the command's options. Every option can also
 come from a config file (--config FILE) or the environment (UBAFLOW_...).
@@ -35,6 +37,10 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "run")
     return ubaflow::run_command(args);
+  if (command == "coordinator")
+    return ubaflow::coordinator_command(args);
+  if (command == "worker")
+    return ubaflow::worker_command(args);
   if (command == "broker")
     return ubaflow::broker_command(args);
   if (command == "datagen")

@@ -128,12 +128,15 @@ struct job_status {
   std::vector<owner_status> owners;
   std::vector<sink_status> sinks;
   event_time combiner_watermark = min_event_time;
+  uint32_t attempt = 1; ///< execution attempt; restarts add one
+  std::vector<std::string> workers; ///< "name (host:port, N slots)"
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_status& x) {
   return f(caf::meta::type_name("job_status"), x.name, x.state, x.started_ms,
-           x.sources, x.owners, x.sinks, x.combiner_watermark);
+           x.sources, x.owners, x.sinks, x.combiner_watermark, x.attempt,
+           x.workers);
 }
 
 } // namespace ubaflow

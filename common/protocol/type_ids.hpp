@@ -17,6 +17,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(ubaflow, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::partial_batch))
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::uv_report))
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::result_row))
+  CAF_ADD_TYPE_ID(ubaflow, (std::vector<ubaflow::result_row>))
 
   // -- status snapshots
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::source_status))
@@ -51,5 +52,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(ubaflow, caf::first_custom_type_id)
   CAF_ADD_ATOM(ubaflow, ubaflow, heartbeat_atom, "heartbeat")
   CAF_ADD_ATOM(ubaflow, ubaflow, shutdown_atom, "shutdown")
   CAF_ADD_ATOM(ubaflow, ubaflow, cancel_atom, "cancel")
+  CAF_ADD_ATOM(ubaflow, ubaflow, start_atom, "start")
 
 CAF_END_TYPE_ID_BLOCK(ubaflow)

@@ -73,7 +73,8 @@ std::string watermark_text(event_time wm) {
 
 std::string progress_line(const job_totals& now, const job_totals& before,
                           double seconds, double elapsed) {
-  const double rate = seconds > 0
+  // Counts start over when the job restarts from an earlier position.
+  const double rate = seconds > 0 && now.records >= before.records
                         ? static_cast<double>(now.records - before.records)
                             / seconds
                         : 0.0;

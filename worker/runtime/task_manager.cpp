@@ -174,6 +174,14 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       host(self, source);
       return source;
     },
+    [self](shutdown_atom) {
+      // The job is over and the coordinator is going away.
+      for (auto& task : self->state.tasks)
+        self->send_exit(task, caf::exit_reason::user_shutdown);
+      auto promise = self->make_response_promise();
+      promise.deliver(ack_atom_v); // before quitting, so it is sent
+      self->quit();
+    },
     [self](cancel_atom) {
       auto& st = self->state;
       auto promise = self->make_response_promise();

@@ -1,0 +1,93 @@
+#include "common/config/cluster_options.hpp"
+
+#include "common/config/job_options.hpp"
+
+namespace ubaflow {
+
+namespace {
+
+using t = option_type;
+
+option_set with_job_options(std::string command) {
+  option_set o{std::move(command)};
+  for (const auto& spec : job_options().specs())
+    o.add(spec);
+  return o;
+}
+
+void add_cluster_credentials(option_set& o) {
+  o.add("cluster.id", t::string, "ubaflow",
+        "Name of the cluster; a worker whose cluster id differs is refused.");
+  o.add_secret("cluster.secret",
+               "Shared secret that workers prove on joining (an HMAC; the "
+               "secret never crosses the wire). Empty: any worker that can "
+               "reach the coordinator may join (a warning is logged).");
+  o.add("cluster.secret-file", t::string, "",
+        "File whose first line is the cluster secret (instead of "
+        "cluster.secret).");
+}
+
+option_set make_coordinator_options() {
+  option_set o = with_job_options("coordinator");
+  add_cluster_credentials(o);
+  o.add("coordinator.bind-address", t::string, "127.0.0.1",
+        "Address the coordinator listens on for workers (0.0.0.0 for all "
+        "interfaces, as in a Kubernetes pod).");
+  o.add("coordinator.port", t::integer, "6123",
+        "Port workers join on (Flink's jobmanager.rpc.port).")
+      .bounded(1, 65535);
+  o.add("cluster.min-workers", t::integer, "1",
+        "Workers that must have joined before the job is deployed.")
+      .bounded(1, 1024);
+  o.add("cluster.heartbeat-interval", t::duration, "1s",
+        "How often workers send heartbeats.");
+  o.add("cluster.worker-timeout", t::duration, "5s",
+        "A worker silent for this long is declared lost and its work is "
+        "redeployed on the others (a closed connection is noticed at once).");
+  o.add("cluster.restart-delay", t::duration, "1s",
+        "Pause between a failure and the job's restart.");
+  o.add("cluster.max-task-failures", t::integer, "3",
+        "Restarts after task failures (not worker losses) before the job is "
+        "declared failed; 0 fails at the first.")
+      .bounded(0, 1000000);
+  return o;
+}
+
+option_set make_worker_options() {
+  option_set o = with_job_options("worker");
+  add_cluster_credentials(o);
+  o.add("worker.coordinator", t::string, "127.0.0.1:6123",
+        "host:port of the coordinator to join.");
+  o.add("worker.name", t::string, "",
+        "Name of this worker in the cluster; empty: <hostname>-<pid>. A "
+        "worker rejoining under its name replaces its former self.");
+  o.add("worker.bind-address", t::string, "127.0.0.1",
+        "Address this worker listens on for its peers' exchange traffic.");
+  o.add("worker.port", t::integer, "0",
+        "Port for peers' exchange traffic; 0 picks a free one.")
+      .bounded(0, 65535);
+  o.add("worker.advertised-host", t::string, "",
+        "Host name peers use to reach this worker; empty: the bind address, "
+        "or the host name when binding to 0.0.0.0.");
+  o.add("worker.slots", t::integer, "1",
+        "Task slots: this worker hosts this many keyed-state owners and up "
+        "to this many source tasks.")
+      .bounded(1, 256);
+  o.add("worker.reconnect-interval", t::duration, "1s",
+        "Pause between attempts to reach a missing coordinator.");
+  return o;
+}
+
+} // namespace
+
+const option_set& coordinator_options() {
+  static const option_set options = make_coordinator_options();
+  return options;
+}
+
+const option_set& worker_options() {
+  static const option_set options = make_worker_options();
+  return options;
+}
+
+} // namespace ubaflow

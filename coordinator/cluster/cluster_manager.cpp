@@ -1,0 +1,378 @@
+#include "coordinator/cluster/cluster_manager.hpp"
+
+#include "common/cluster/join_proof.hpp"
+#include "common/protocol/type_ids.hpp"
+#include "common/util/clock.hpp"
+#include "coordinator/cluster/assignment.hpp"
+#include "coordinator/cluster/membership.hpp"
+#include "coordinator/job_coordinator.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace ubaflow {
+
+namespace {
+
+enum class phase {
+  waiting,    ///< fewer workers than min_workers
+  running,    ///< an attempt is deploying or running
+  restarting, ///< cancelling the attempt's tasks, then a pause
+  finished,
+};
+
+struct manager_state {
+  std::shared_ptr<const job_config> config;
+  cluster_settings settings;
+  caf::actor listener;
+  membership workers;
+  std::map<int32_t, uint32_t> partition_owners; ///< of the last attempt
+  caf::actor attempt;                           ///< the job coordinator
+  uint32_t attempt_number = 0;
+  std::vector<caf::actor> attempt_task_managers;
+  phase state = phase::waiting;
+  std::string restart_reason;
+  uint32_t task_failures = 0;
+  bool draining = false; ///< drain asked for; applies to later attempts
+  bool stopping = false;
+  std::optional<job_status> last_status;
+  int64_t started_ms = 0;
+
+  static inline const char* name = "ubaflow.cluster_manager";
+};
+
+using manager_actor = caf::stateful_actor<manager_state>;
+
+std::vector<std::string> describe_workers(const membership& m) {
+  std::vector<std::string> out;
+  for (const auto* w : m.workers())
+    out.push_back(w->name + " (" + w->host + ":" + std::to_string(w->port)
+                  + ", " + std::to_string(w->slots) + " slot"
+                  + (w->slots == 1 ? "" : "s") + ")");
+  return out;
+}
+
+void start_attempt(manager_actor* self);
+
+void finish_job(manager_actor* self, job_status status, caf::error reason) {
+  auto& st = self->state;
+  st.state = phase::finished;
+  status.attempt = st.attempt_number;
+  status.workers = describe_workers(st.workers);
+  if (st.listener)
+    self->send(st.listener, done_atom_v, std::move(status));
+  // Wait for the workers to confirm: a message still in this process's
+  // buffers when it exits would leave them reconnecting forever.
+  auto pending = std::make_shared<size_t>(st.workers.size());
+  auto reason_ptr = std::make_shared<caf::error>(std::move(reason));
+  auto quit_when_done = [self, pending, reason_ptr] {
+    if (--*pending == 0)
+      self->quit(std::move(*reason_ptr));
+  };
+  if (*pending == 0) {
+    self->quit(std::move(*reason_ptr));
+    return;
+  }
+  for (const auto* w : st.workers.workers())
+    self->request(w->task_manager, std::chrono::seconds(2), shutdown_atom_v)
+      .then([quit_when_done](ack_atom) { quit_when_done(); },
+            [quit_when_done](const caf::error&) { quit_when_done(); });
+}
+
+/// Ends the running attempt (if any), cancels every task on the workers
+/// still present, and starts the next attempt after the restart delay.
+void restart(manager_actor* self, std::string reason) {
+  auto& st = self->state;
+  if (st.state == phase::finished || st.state == phase::restarting)
+    return;
+  if (st.state == phase::waiting && !st.attempt) {
+    start_attempt(self); // nothing runs yet: just (re)consider starting
+    return;
+  }
+  spdlog::warn("restarting the job: {}", reason);
+  st.state = phase::restarting;
+  st.restart_reason = std::move(reason);
+  if (st.attempt) {
+    self->demonitor(st.attempt);
+    self->send_exit(st.attempt, caf::exit_reason::user_shutdown);
+    st.attempt = nullptr;
+  }
+  std::vector<caf::actor> present;
+  for (const auto* w : st.workers.workers())
+    present.push_back(w->task_manager);
+  auto pending = std::make_shared<size_t>(present.size());
+  auto resume = [self] {
+    self->delayed_send(self,
+                       std::chrono::milliseconds(
+                         self->state.settings.restart_delay_ms),
+                       tick_atom_v, start_atom_v);
+  };
+  if (present.empty()) {
+    resume();
+    return;
+  }
+  for (auto& tm : present)
+    self->request(tm, std::chrono::seconds(30), cancel_atom_v)
+      .then([pending, resume](ack_atom) { if (--*pending == 0) resume(); },
+            [pending, resume](const caf::error&) {
+              if (--*pending == 0)
+                resume();
+            });
+}
+
+void start_attempt(manager_actor* self) {
+  auto& st = self->state;
+  if (st.state == phase::finished)
+    return;
+  // min_workers gates the first deployment only: after a loss the job
+  // goes on with the workers it has.
+  const size_t needed = st.attempt_number == 0 ? st.settings.min_workers : 1;
+  if (st.workers.size() < needed) {
+    spdlog::info("waiting for workers: {} of {} present", st.workers.size(),
+                 needed);
+    st.state = phase::waiting;
+    return;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> ids;
+  std::vector<caf::actor> task_managers;
+  peer_list peers;
+  for (const auto* w : st.workers.workers()) {
+    ids.emplace_back(w->id, w->slots);
+    task_managers.push_back(w->task_manager);
+    peers.peers.push_back({w->host, w->port});
+  }
+  auto shares = assign_work(ids, st.settings.partition_count,
+                            st.config->key_groups, st.partition_owners);
+  st.partition_owners = partition_owners(shares);
+  auto plan = make_cluster_plan(shares, st.config->key_groups);
+  st.state = phase::running;
+  ++st.attempt_number;
+  const uint32_t attempt = st.attempt_number;
+  spdlog::info("attempt {}: deploying on {} worker(s)", attempt,
+               task_managers.size());
+  // Every worker connects to every other first, so that partials travel
+  // worker to worker instead of through this process.
+  auto pending = std::make_shared<size_t>(task_managers.size());
+  auto deploy = [self, attempt, plan, task_managers]() {
+    auto& now = self->state;
+    if (now.attempt_number != attempt || now.state != phase::running)
+      return; // superseded while connecting
+    now.attempt_task_managers = task_managers;
+    now.attempt = spawn_job_coordinator(self->system(), now.config, plan,
+                                        task_managers,
+                                        caf::actor_cast<caf::actor>(self));
+    self->monitor(now.attempt);
+    if (now.draining)
+      self->send(now.attempt, drain_atom_v);
+  };
+  for (auto& tm : task_managers)
+    self->request(tm, std::chrono::seconds(30), peers)
+      .then(
+        [pending, deploy](ack_atom) {
+          if (--*pending == 0)
+            deploy();
+        },
+        [self, attempt](caf::error& err) {
+          if (self->state.attempt_number == attempt)
+            restart(self, "a worker cannot reach its peers: "
+                            + self->system().render(err));
+        });
+}
+
+void lose_worker(manager_actor* self, uint32_t id, const std::string& why) {
+  auto& st = self->state;
+  const auto* w = st.workers.find(id);
+  if (!w)
+    return;
+  spdlog::warn("worker {} lost: {}", w->name, why);
+  const std::string name = w->name;
+  st.workers.remove(id);
+  restart(self, "worker " + name + " lost");
+}
+
+std::optional<std::string> check_credentials(manager_actor* self,
+                                             const join_request& req) {
+  const auto& s = self->state.settings;
+  if (req.cluster_id != s.cluster_id)
+    return "wrong cluster id '" + req.cluster_id + "' (this is '"
+           + s.cluster_id + "')";
+  if (!proof_matches(join_proof(s.secret, s.cluster_id, req.worker_name),
+                     req.proof))
+    return std::string{"wrong cluster secret"};
+  return std::nullopt;
+}
+
+caf::behavior manager_behavior(manager_actor* self,
+                               std::shared_ptr<const job_config> config,
+                               cluster_settings settings,
+                               caf::actor listener) {
+  auto& setup = self->state;
+  setup.config = std::move(config);
+  setup.settings = std::move(settings);
+  setup.listener = std::move(listener);
+  setup.started_ms = wall_now_ms();
+  if (setup.settings.secret.empty())
+    spdlog::warn("cluster.secret is not set: any process that reaches the "
+                 "coordinator can join the cluster");
+  self->send(self, tick_atom_v);
+  self->set_down_handler([self](const caf::down_msg& msg) {
+    auto& st = self->state;
+    if (st.attempt && msg.source == st.attempt.address()) {
+      st.attempt = nullptr;
+      if (!msg.reason || msg.reason == caf::exit_reason::user_shutdown) {
+        // Finished or stopped: done_atom carried the final status.
+        finish_job(self, st.last_status.value_or(job_status{}), caf::none);
+        return;
+      }
+      if (st.stopping) {
+        finish_job(self, st.last_status.value_or(job_status{}), msg.reason);
+        return;
+      }
+      // A task failed. A lost worker shows up here too, before the
+      // membership notices; only failures with every worker alive count.
+      st.state = phase::running; // let restart() proceed
+      if (++st.task_failures > st.settings.max_task_failures) {
+        spdlog::error("the job failed {} times; giving up",
+                      st.task_failures);
+        auto status = st.last_status.value_or(job_status{});
+        status.state = "failed";
+        finish_job(self, std::move(status), msg.reason);
+        return;
+      }
+      restart(self, "a task failed: " + self->system().render(msg.reason));
+      return;
+    }
+    if (const auto* w = st.workers.find_by_task_manager(msg.source)) {
+      // A restart caused by this failure must not count as a task failure.
+      if (st.task_failures > 0 && st.state == phase::restarting)
+        --st.task_failures;
+      lose_worker(self, w->id, "connection closed");
+    }
+  });
+  return {
+    [self](join_request& req) -> caf::result<join_reply> {
+      auto& st = self->state;
+      if (auto problem = check_credentials(self, req)) {
+        spdlog::warn("refused worker '{}' from {}: {}", req.worker_name,
+                     req.host, *problem);
+        return caf::make_error(caf::sec::request_receiver_down, *problem);
+      }
+      if (!req.task_manager)
+        return join_reply{0, st.settings.job_settings};
+      worker_record record;
+      record.name = req.worker_name;
+      record.host = req.host;
+      record.port = req.port;
+      record.slots = req.slots;
+      record.task_manager = req.task_manager;
+      uint32_t replaced = 0;
+      const uint32_t id = st.workers.join(std::move(record), steady_now_ms(),
+                                          replaced);
+      self->monitor(req.task_manager);
+      self->send(req.task_manager, join_atom_v, id,
+                 caf::actor_cast<caf::actor>(self));
+      spdlog::info("worker {} joined from {}:{} with {} slot(s); {} "
+                   "worker(s) now",
+                   req.worker_name, req.host, req.port, req.slots,
+                   st.workers.size());
+      if (st.state == phase::finished)
+        return join_reply{id, {}};
+      if (st.state == phase::waiting)
+        start_attempt(self);
+      else
+        restart(self, replaced ? "worker " + req.worker_name + " rejoined"
+                               : "worker " + req.worker_name + " joined");
+      return join_reply{id, {}};
+    },
+    [self](heartbeat_atom, uint32_t id) {
+      self->state.workers.heartbeat(id, steady_now_ms());
+    },
+    [self](tick_atom) {
+      auto& st = self->state;
+      for (auto id : st.workers.expired(steady_now_ms(),
+                                        st.settings.worker_timeout_ms))
+        lose_worker(self, id, "no heartbeat for "
+                                + std::to_string(st.settings.worker_timeout_ms)
+                                + " ms");
+      self->delayed_send(self,
+                         std::chrono::milliseconds(
+                           st.settings.heartbeat_interval_ms),
+                         tick_atom_v);
+    },
+    [self](tick_atom, start_atom) {
+      auto& st = self->state;
+      if (st.state != phase::restarting)
+        return;
+      st.state = phase::waiting;
+      start_attempt(self);
+    },
+    [self](stop_atom, uint32_t worker_id) {
+      // A worker leaves gracefully (SIGTERM): redeploy without it first.
+      auto& st = self->state;
+      const auto* w = st.workers.find(worker_id);
+      if (!w)
+        return ack_atom_v;
+      spdlog::info("worker {} is leaving; handing its work to the others",
+                   w->name);
+      self->demonitor(w->task_manager);
+      const std::string name = w->name;
+      st.workers.remove(worker_id);
+      restart(self, "worker " + name + " left");
+      return ack_atom_v;
+    },
+    [self](done_atom, job_status& status) {
+      self->state.last_status = std::move(status);
+    },
+    [self](drain_atom) {
+      auto& st = self->state;
+      st.draining = true;
+      if (st.attempt)
+        self->send(st.attempt, drain_atom_v);
+    },
+    [self](stop_atom) {
+      auto& st = self->state;
+      st.stopping = true;
+      if (st.attempt)
+        self->send(st.attempt, stop_atom_v);
+      else
+        finish_job(self, job_status{}, caf::none);
+    },
+    [self](status_atom) -> caf::result<job_status> {
+      auto& st = self->state;
+      auto decorate = [self](job_status& s) {
+        s.attempt = self->state.attempt_number;
+        s.workers = describe_workers(self->state.workers);
+      };
+      if (!st.attempt) {
+        job_status s;
+        s.name = st.config->name;
+        s.state = st.state == phase::waiting ? "waiting for workers"
+                                             : "restarting";
+        s.started_ms = st.started_ms;
+        decorate(s);
+        return s;
+      }
+      auto promise = self->make_response_promise<job_status>();
+      self->request(st.attempt, std::chrono::seconds(5), status_atom_v)
+        .then(
+          [promise, decorate](job_status& s) mutable {
+            decorate(s);
+            promise.deliver(std::move(s));
+          },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_cluster_manager(caf::actor_system& system,
+                                 std::shared_ptr<const job_config> config,
+                                 cluster_settings settings,
+                                 caf::actor listener) {
+  return system.spawn(manager_behavior, std::move(config),
+                      std::move(settings), std::move(listener));
+}
+
+} // namespace ubaflow

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "worker/job_config.hpp"
+
+#include <caf/actor.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+struct cluster_settings {
+  std::string cluster_id = "ubaflow";
+  std::string secret; ///< empty: open cluster
+  uint32_t min_workers = 1;
+  int64_t heartbeat_interval_ms = 1'000;
+  int64_t worker_timeout_ms = 5'000;
+  int64_t restart_delay_ms = 1'000;
+  uint32_t max_task_failures = 3;
+  int32_t partition_count = 1;
+  /// The job's non-secret settings, "key=value", handed to joining workers.
+  std::vector<std::string> job_settings;
+};
+
+/// Spawns the coordinator's cluster manager (Flink's JobManager): it admits
+/// workers (join_request, checked against cluster id and secret), tracks
+/// their liveness (monitors plus heartbeats), assigns partitions and key
+/// groups once `min_workers` have joined, and runs the job as a sequence of
+/// execution attempts, each a job coordinator over the current workers.
+/// A lost worker, a new worker, a worker leaving ((stop_atom, worker id))
+/// or a failed task ends the attempt: every task is cancelled and the job
+/// is redeployed on the workers present. Forwards status_atom, drain_atom
+/// and stop_atom to the running attempt. When the job has finished (or
+/// failed for good) it sends (done_atom, job_status) to `listener`, tells
+/// the workers to shut down and quits.
+caf::actor spawn_cluster_manager(caf::actor_system& system,
+                                 std::shared_ptr<const job_config> config,
+                                 cluster_settings settings,
+                                 caf::actor listener);
+
+} // namespace ubaflow

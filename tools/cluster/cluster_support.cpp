@@ -1,0 +1,79 @@
+#include "tools/cluster/cluster_support.hpp"
+
+#include "common/config/job_options.hpp"
+#include "worker/job_config.hpp"
+
+#include <map>
+
+namespace ubaflow {
+
+std::optional<std::string> cluster_secret(const settings& values,
+                                          std::string& error) {
+  const auto& file = values.get_string("cluster.secret-file");
+  if (file.empty())
+    return values.get_string("cluster.secret");
+  auto secret = read_secret_file(file, error);
+  if (!secret)
+    error = "cluster.secret-file: " + error;
+  return secret;
+}
+
+std::vector<std::string> shareable_job_settings(const settings& values) {
+  std::map<std::string, std::string> effective;
+  for (const auto& [key, value, origin] : values.effective())
+    effective[key] = value; // masked only for secrets, which stay here
+  std::vector<std::string> lines;
+  for (const auto& spec : job_options().specs())
+    if (!spec.secret)
+      lines.push_back(spec.key + "=" + effective[spec.key]);
+  return lines;
+}
+
+bool is_node_local_option(const option_spec& spec) {
+  auto ends_with = [&](const char* suffix) {
+    const std::string s{suffix};
+    return spec.key.size() >= s.size()
+           && spec.key.compare(spec.key.size() - s.size(), s.size(), s) == 0;
+  };
+  return spec.secret || ends_with("-file") || ends_with("-path")
+         || ends_with(".dir");
+}
+
+std::optional<std::string>
+apply_coordinator_settings(settings& values,
+                           const std::vector<std::string>& lines) {
+  for (const auto& line : lines) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos)
+      return "malformed setting from the coordinator: " + line;
+    const std::string key = line.substr(0, eq);
+    const auto* spec = values.options().find(key);
+    if (!spec)
+      return "the coordinator sent an option this worker does not know: "
+             + key + " (are both the same version?)";
+    if (is_node_local_option(*spec)
+        && values.origin_of(key) != value_origin::default_value)
+      continue; // this node's own path or secret
+    if (auto error = values.set(key, line.substr(eq + 1)))
+      return "coordinator setting " + key + ": " + *error;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<std::string, uint16_t>>
+split_host_port(const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= address.size())
+    return std::nullopt;
+  const std::string port_text = address.substr(colon + 1);
+  if (port_text.find_first_not_of("0123456789") != std::string::npos
+      || port_text.size() > 5)
+    return std::nullopt;
+  const int port = std::stoi(port_text);
+  if (port < 1 || port > 65535)
+    return std::nullopt;
+  return std::make_pair(address.substr(0, colon),
+                        static_cast<uint16_t>(port));
+}
+
+} // namespace ubaflow

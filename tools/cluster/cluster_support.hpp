@@ -1,0 +1,35 @@
+#pragma once
+
+#include "common/config/settings.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// The cluster secret from cluster.secret or cluster.secret-file; nothing
+/// (and `error`) when the file cannot be read.
+std::optional<std::string> cluster_secret(const settings& values,
+                                          std::string& error);
+
+/// The job's settings a coordinator hands to joining workers: every
+/// non-secret job option as "key=value".
+std::vector<std::string> shareable_job_settings(const settings& values);
+
+/// Options a worker may set for itself, overriding the coordinator's value:
+/// secrets and node-local paths (files, directories).
+bool is_node_local_option(const option_spec& spec);
+
+/// Applies the coordinator's "key=value" lines to a worker's own settings,
+/// keeping the worker's explicit node-local values. Returns an error
+/// message for a line that does not apply.
+std::optional<std::string>
+apply_coordinator_settings(settings& values,
+                           const std::vector<std::string>& lines);
+
+/// Splits "host:port"; nothing for a malformed address.
+std::optional<std::pair<std::string, uint16_t>>
+split_host_port(const std::string& address);
+
+} // namespace ubaflow

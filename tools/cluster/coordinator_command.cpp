@@ -1,0 +1,101 @@
+// `ubaflow coordinator`: the job manager of a cluster of worker processes.
+
+#include "common/config/cluster_options.hpp"
+#include "common/protocol/type_ids.hpp"
+#include "common/util/log.hpp"
+#include "coordinator/cluster/cluster_manager.hpp"
+#include "coordinator/partition_discovery.hpp"
+#include "tools/cli_support.hpp"
+#include "tools/cluster/cluster_support.hpp"
+#include "tools/commands.hpp"
+#include "tools/run/job_monitor.hpp"
+#include "worker/job_config.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace ubaflow {
+
+int coordinator_command(const std::vector<std::string>& args) {
+  int exit_code = 0;
+  auto values = parse_command_line(
+    coordinator_options(), args,
+    "Runs the job manager of a ubaflow cluster: workers (`ubaflow worker`) "
+    "join it, it assigns them\nKafka partitions and key groups, deploys the "
+    "job once cluster.min-workers have joined, and\nredeploys it when a "
+    "worker is lost, joins or leaves. SIGUSR1 drains the job (read to the\n"
+    "current end, fire all windows, finish); SIGINT/SIGTERM stop it.",
+    exit_code);
+  if (!values)
+    return exit_code;
+  std::string error;
+  auto config = load_job_config(*values, error);
+  if (!config) {
+    std::fprintf(stderr, "ubaflow coordinator: error: %s\n", error.c_str());
+    return 2;
+  }
+  cluster_settings cluster;
+  auto secret = cluster_secret(*values, error);
+  if (!secret) {
+    std::fprintf(stderr, "ubaflow coordinator: error: %s\n", error.c_str());
+    return 2;
+  }
+  cluster.secret = *secret;
+  cluster.cluster_id = values->get_string("cluster.id");
+  cluster.min_workers
+    = static_cast<uint32_t>(values->get_int("cluster.min-workers"));
+  cluster.heartbeat_interval_ms
+    = values->get_duration_ms("cluster.heartbeat-interval");
+  cluster.worker_timeout_ms = values->get_duration_ms("cluster.worker-timeout");
+  cluster.restart_delay_ms = values->get_duration_ms("cluster.restart-delay");
+  cluster.max_task_failures
+    = static_cast<uint32_t>(values->get_int("cluster.max-task-failures"));
+  cluster.job_settings = shareable_job_settings(*values);
+  if (cluster.heartbeat_interval_ms <= 0
+      || cluster.worker_timeout_ms <= cluster.heartbeat_interval_ms) {
+    std::fprintf(stderr,
+                 "ubaflow coordinator: error: cluster.worker-timeout must be "
+                 "longer than cluster.heartbeat-interval (> 0)\n");
+    return 2;
+  }
+  setup_logging(config->log_level);
+  for (const auto& [key, value, origin] : values->effective())
+    if (origin != value_origin::default_value)
+      spdlog::info("config: {} = {} ({})", key, value, to_string(origin));
+
+  cluster.partition_count = count_partitions(*config, error);
+  if (cluster.partition_count <= 0) {
+    spdlog::error("cannot start: {}", error);
+    return 1;
+  }
+
+  install_job_signal_handlers();
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::ubaflow>();
+  cfg.load<caf::io::middleman>();
+  caf::actor_system system{cfg};
+  caf::scoped_actor self{system};
+  auto manager = spawn_cluster_manager(
+    system, std::make_shared<const job_config>(*config), cluster,
+    caf::actor{self});
+  const auto& bind = values->get_string("coordinator.bind-address");
+  const auto port = static_cast<uint16_t>(values->get_int("coordinator.port"));
+  auto published = caf::io::publish(manager, port, bind.c_str(), true);
+  if (!published) {
+    spdlog::error("cannot listen on {}:{}: {}", bind, port,
+                  system.render(published.error()));
+    self->send_exit(manager, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  spdlog::info("coordinator of cluster '{}' listening on {}:{}; {} "
+               "partition(s); waiting for {} worker(s)",
+               cluster.cluster_id, bind, *published, cluster.partition_count,
+               cluster.min_workers);
+  auto outcome = monitor_job(self, manager, config->progress_interval_ms);
+  return report_outcome(system, outcome, "coordinator");
+}
+
+} // namespace ubaflow

@@ -1,0 +1,270 @@
+// `ubaflow worker`: a task manager process that joins a coordinator and
+// runs the tasks placed on it.
+
+#include "common/cluster/join_proof.hpp"
+#include "common/config/cluster_options.hpp"
+#include "common/protocol/type_ids.hpp"
+#include "common/util/log.hpp"
+#include "tools/cli_support.hpp"
+#include "tools/cluster/cluster_support.hpp"
+#include "tools/commands.hpp"
+#include "tools/run/job_monitor.hpp"
+#include "worker/job_config.hpp"
+#include "worker/runtime/task_manager.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+namespace ubaflow {
+
+namespace {
+
+std::atomic<bool> leave_requested{false};
+
+extern "C" void on_leave_signal(int) {
+  if (leave_requested.exchange(true))
+    std::_Exit(130); // second signal: leave now
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0)
+    return "localhost";
+  return name;
+}
+
+struct worker_identity {
+  std::string cluster_id;
+  std::string secret;
+  std::string name;
+  std::string host;
+  uint32_t slots = 1;
+  std::string coordinator_host;
+  uint16_t coordinator_port = 0;
+  std::string bind_address;
+  uint16_t port = 0;
+  int64_t reconnect_ms = 1000;
+};
+
+join_request make_request(const worker_identity& me, uint16_t data_port,
+                          caf::actor task_manager) {
+  join_request req;
+  req.cluster_id = me.cluster_id;
+  req.worker_name = me.name;
+  req.proof = join_proof(me.secret, me.cluster_id, me.name);
+  req.host = me.host;
+  req.port = data_port;
+  req.slots = me.slots;
+  req.task_manager = std::move(task_manager);
+  return req;
+}
+
+enum class session_end { coordinator_lost, job_over, left, failed };
+
+/// Ends the process once its tasks are gone. Not through the actor
+/// system's destructor: it waits for every actor another node still holds
+/// a handle to, and peer workers ending at the same moment wait for each
+/// other the same way. Sinks have written everything before the job ends,
+/// so nothing is lost by leaving directly.
+[[noreturn]] void leave_process(int code) {
+  spdlog::shutdown();
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
+} // namespace
+
+int worker_command(const std::vector<std::string>& args) {
+  int exit_code = 0;
+  auto values = parse_command_line(
+    worker_options(), args,
+    "Runs a ubaflow worker (task manager): joins the coordinator at "
+    "worker.coordinator, receives\nthe job's settings from it (secrets and "
+    "node-local paths stay this node's own) and runs the\ntasks it is "
+    "given. It rejoins when the coordinator comes back after a loss. "
+    "SIGTERM hands its\nwork back to the other workers, then exits.",
+    exit_code);
+  if (!values)
+    return exit_code;
+  std::string error;
+  worker_identity me;
+  auto secret = cluster_secret(*values, error);
+  auto coordinator = split_host_port(values->get_string("worker.coordinator"));
+  if (!secret || !coordinator) {
+    std::fprintf(stderr, "ubaflow worker: error: %s\n",
+                 secret ? "worker.coordinator: expected host:port"
+                        : error.c_str());
+    return 2;
+  }
+  me.secret = *secret;
+  me.cluster_id = values->get_string("cluster.id");
+  me.name = values->get_string("worker.name");
+  if (me.name.empty())
+    me.name = host_name() + "-" + std::to_string(getpid());
+  me.bind_address = values->get_string("worker.bind-address");
+  me.port = static_cast<uint16_t>(values->get_int("worker.port"));
+  me.host = values->get_string("worker.advertised-host");
+  if (me.host.empty())
+    me.host = me.bind_address == "0.0.0.0" ? host_name() : me.bind_address;
+  me.slots = static_cast<uint32_t>(values->get_int("worker.slots"));
+  me.coordinator_host = coordinator->first;
+  me.coordinator_port = coordinator->second;
+  me.reconnect_ms = values->get_duration_ms("worker.reconnect-interval");
+  setup_logging(values->get_string("log.level"));
+
+  struct sigaction sa {};
+  sa.sa_handler = on_leave_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  tune_allocator();
+
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::ubaflow>();
+  cfg.load<caf::io::middleman>();
+  caf::actor_system system{cfg};
+  caf::scoped_actor self{system};
+  caf::actor task_manager;
+  uint16_t data_port = 0;
+  bool warned = false;
+
+  while (!leave_requested) {
+    // -- reach the coordinator
+    auto found = caf::io::remote_actor(system, me.coordinator_host,
+                                       me.coordinator_port);
+    if (!found) {
+      if (!warned)
+        spdlog::warn("cannot reach the coordinator at {}:{} ({}); retrying "
+                     "every {} ms",
+                     me.coordinator_host, me.coordinator_port,
+                     system.render(found.error()), me.reconnect_ms);
+      warned = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(me.reconnect_ms));
+      continue;
+    }
+    warned = false;
+    caf::actor manager = *found;
+
+    // -- learn the job's settings, start the task manager once
+    bool refused = false;
+    std::optional<join_reply> reply;
+    auto ask = [&](join_request req) {
+      reply.reset();
+      self->request(manager, std::chrono::seconds(10), std::move(req))
+        .receive([&](join_reply& r) { reply = std::move(r); },
+                 [&](caf::error& err) {
+                   spdlog::error("the coordinator refused this worker: {}",
+                                 system.render(err));
+                   refused = err.category() == caf::atom("system")
+                             && err.code() == static_cast<uint8_t>(
+                                  caf::sec::request_receiver_down);
+                 });
+    };
+    if (!task_manager) {
+      ask(make_request(me, 0, {}));
+      if (!reply) {
+        if (refused)
+          return 1; // wrong cluster id or secret: retrying will not help
+        std::this_thread::sleep_for(
+          std::chrono::milliseconds(me.reconnect_ms));
+        continue;
+      }
+      if (auto problem = apply_coordinator_settings(*values,
+                                                    reply->job_settings)) {
+        spdlog::error("{}", *problem);
+        return 2;
+      }
+      auto config = load_job_config(*values, error);
+      if (!config) {
+        spdlog::error("the job's settings do not work here: {}", error);
+        return 2;
+      }
+      setup_logging(config->log_level);
+      task_manager = spawn_task_manager(
+        system, std::make_shared<const job_config>(*config));
+      auto published = caf::io::publish(task_manager, me.port,
+                                         me.bind_address.c_str(), true);
+      if (!published) {
+        spdlog::error("cannot listen on {}:{}: {}", me.bind_address, me.port,
+                      system.render(published.error()));
+        self->send_exit(task_manager, caf::exit_reason::user_shutdown);
+        return 1;
+      }
+      data_port = *published;
+      self->monitor(task_manager);
+    }
+
+    // -- join
+    ask(make_request(me, data_port, task_manager));
+    if (!reply) {
+      if (refused) {
+        self->send_exit(task_manager, caf::exit_reason::user_shutdown);
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(me.reconnect_ms));
+      continue;
+    }
+    const uint32_t worker_id = reply->worker_id;
+    spdlog::info("worker {} joined cluster '{}' at {}:{} as #{} ({} slot(s), "
+                 "data port {})",
+                 me.name, me.cluster_id, me.coordinator_host,
+                 me.coordinator_port, worker_id, me.slots, data_port);
+    self->monitor(manager);
+
+    // -- serve until the coordinator goes away or we leave
+    session_end end = session_end::coordinator_lost;
+    bool running = true;
+    while (running) {
+      self->receive(
+        [&](caf::down_msg& msg) {
+          running = false;
+          if (msg.source == task_manager.address())
+            end = msg.reason ? session_end::failed : session_end::job_over;
+          else
+            end = session_end::coordinator_lost;
+        },
+        caf::after(std::chrono::milliseconds(100)) >> [] {});
+      if (running && leave_requested) {
+        spdlog::info("leaving: handing this worker's work back");
+        self->request(manager, std::chrono::seconds(30), stop_atom_v,
+                      worker_id)
+          .receive([](ack_atom) {}, [](caf::error&) {});
+        end = session_end::left;
+        running = false;
+      }
+    }
+    switch (end) {
+      case session_end::job_over:
+        spdlog::info("the job is over; worker exits");
+        leave_process(0);
+      case session_end::failed:
+        spdlog::error("the task manager failed");
+        leave_process(1);
+      case session_end::left:
+        self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
+          .receive([](ack_atom) {}, [](caf::error&) {});
+        spdlog::info("left the cluster");
+        leave_process(0);
+      case session_end::coordinator_lost:
+        spdlog::warn("lost the coordinator; stopping this worker's tasks "
+                     "and reconnecting");
+        self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
+          .receive([](ack_atom) {}, [](caf::error&) {});
+        break;
+    }
+  }
+  if (task_manager)
+    self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
+      .receive([](ack_atom) {}, [](caf::error&) {});
+  leave_process(0);
+}
+
+} // namespace ubaflow

@@ -1,0 +1,116 @@
+#include "tools/run/job_monitor.hpp"
+
+#include "common/protocol/type_ids.hpp"
+#include "common/util/clock.hpp"
+#include "tools/run/progress.hpp"
+
+#include <caf/all.hpp>
+
+#include <malloc.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace ubaflow {
+
+namespace {
+
+std::atomic<int> stop_requests{0};
+std::atomic<bool> drain_requested{false};
+
+extern "C" void on_stop_signal(int) {
+  if (stop_requests.fetch_add(1) >= 1)
+    std::_Exit(130); // second Ctrl-C: leave now
+}
+
+extern "C" void on_drain_signal(int) {
+  drain_requested = true;
+}
+
+} // namespace
+
+void install_job_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = on_drain_signal;
+  sigaction(SIGUSR1, &sa, nullptr);
+}
+
+/// A streaming process allocates and frees message buffers at a high rate
+/// (librdkafka's fetch buffers above all). Keeping freed memory in the
+/// process instead of returning it to the kernel at once avoids a page
+/// fault per fresh buffer; the resident size stays bounded by the peak.
+void tune_allocator() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
+}
+
+job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
+                        int64_t interval) {
+  self->monitor(job);
+  job_outcome outcome;
+  const int64_t started = steady_now_ms();
+  int64_t next_progress = started + (interval > 0 ? interval : 0);
+  job_totals last_totals;
+  int64_t last_totals_ms = started;
+  bool stop_sent = false;
+  bool down = false;
+  while (!down) {
+    self->receive(
+      [&](done_atom, job_status& status) {
+        outcome.final_status = std::move(status);
+      },
+      [&](caf::down_msg& msg) {
+        down = true;
+        outcome.exit_reason = msg.reason;
+      },
+      caf::after(std::chrono::milliseconds(100)) >> [] {});
+    if (down)
+      break;
+    if (stop_requests > 0 && !stop_sent) {
+      stop_sent = true;
+      self->send(job, stop_atom_v);
+    }
+    if (drain_requested.exchange(false))
+      self->send(job, drain_atom_v);
+    const int64_t now = steady_now_ms();
+    if (interval > 0 && now >= next_progress) {
+      next_progress = now + interval;
+      self->request(job, std::chrono::seconds(2), status_atom_v)
+        .receive(
+          [&](job_status& status) {
+            auto totals = sum_up(status);
+            std::fprintf(stderr, "%s\n",
+                         progress_line(totals, last_totals,
+                                       (now - last_totals_ms) / 1000.0,
+                                       (now - started) / 1000.0)
+                           .c_str());
+            last_totals = totals;
+            last_totals_ms = now;
+          },
+          [&](const caf::error&) {});
+    }
+  }
+  outcome.elapsed_s = (steady_now_ms() - started) / 1000.0;
+  return outcome;
+}
+
+int report_outcome(const caf::actor_system& system, const job_outcome& outcome,
+                   const char* command) {
+  if (outcome.final_status)
+    std::fputs(summary(*outcome.final_status, outcome.elapsed_s).c_str(),
+               stdout);
+  if (outcome.exit_reason) {
+    std::fprintf(stderr, "ubaflow %s: the job failed: %s\n", command,
+                 system.render(outcome.exit_reason).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace ubaflow

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "common/protocol/status.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/error.hpp>
+#include <caf/fwd.hpp>
+
+#include <optional>
+
+namespace ubaflow {
+
+/// SIGINT/SIGTERM ask for a stop (a second one exits at once), SIGUSR1 for
+/// a drain; job_monitor picks the requests up.
+void install_job_signal_handlers();
+
+/// Keeps freed memory in the process instead of returning it to the kernel
+/// at once (see the definition for why).
+void tune_allocator();
+
+struct job_outcome {
+  std::optional<job_status> final_status;
+  caf::error exit_reason;
+  double elapsed_s = 0;
+};
+
+/// Watches a job master (the single-process job coordinator or the
+/// cluster manager) until it ends: forwards stop and drain requests from
+/// signals, prints a progress line to stderr every `progress_interval_ms`
+/// (0: never) and collects the final status it sends with done_atom.
+job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
+                        int64_t progress_interval_ms);
+
+/// Prints the final summary (stdout) and failure (stderr) of a job;
+/// returns the process exit code.
+int report_outcome(const caf::actor_system& system, const job_outcome& outcome,
+                   const char* command);
+
+} // namespace ubaflow
