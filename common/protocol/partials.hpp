@@ -3,10 +3,16 @@
 #include "common/time/event_time.hpp"
 #include "common/util/key_groups.hpp"
 
+#include "common/protocol/user_id_codec.hpp"
+
+#include <caf/error.hpp>
+#include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/sec.hpp>
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace ubaflow {
@@ -22,9 +28,35 @@ struct user_id_set {
   bool empty() const { return ids.empty(); }
 };
 
+namespace detail {
+
+/// True for CAF inspectors that write into the object (deserializers).
+template <class Inspector, class = void>
+struct inspector_loads : std::false_type {};
+
+template <class Inspector>
+struct inspector_loads<Inspector, std::void_t<decltype(Inspector::writes_state)>>
+  : std::bool_constant<Inspector::writes_state> {};
+
+} // namespace detail
+
+/// On the wire a user_id_set is delta-varint encoded (user_id_codec.hpp):
+/// the exchange's volume is mostly these ids.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_id_set& x) {
-  return f(caf::meta::type_name("user_id_set"), x.ids);
+  std::vector<uint8_t> bytes;
+  if constexpr (detail::inspector_loads<Inspector>::value) {
+    auto decode = caf::meta::load_callback([&]() -> caf::error {
+      if (!decode_user_ids(bytes, x.ids))
+        return caf::make_error(caf::sec::invalid_argument,
+                               "malformed user id set");
+      return caf::none;
+    });
+    return f(caf::meta::type_name("user_id_set"), bytes, decode);
+  } else {
+    encode_user_ids(x.ids, bytes);
+    return f(caf::meta::type_name("user_id_set"), bytes);
+  }
 }
 
 /// Buys of one 1-hour window seen by a source since its last flush.

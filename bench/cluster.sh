@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The cluster's figures for `make bench` (called by bench/run.sh; runs on its
+# own too): throughput of one coordinator with 1 (2 slots), 2 and 4 worker
+# processes (1 slot each) on a simulated day split over 4 files, against
+# `ubaflow run` on the same files, and the time from kill -9 of a
+# worker to the job running again on the survivors. Prints one JSON object.
+#   bench/cluster.sh BIN [EVENTS]
+set -euo pipefail
+
+bin="$(realpath "${1:-build/ubaflow}")"
+events="${2:-${UBAFLOW_BENCH_CLUSTER_EVENTS:-4000000}}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d /tmp/ubaflow-cluster-bench.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Seconds between the first log line matching $2 and the first matching $3.
+between() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import re, sys
+from datetime import datetime
+path, first, second = sys.argv[1:4]
+def when(pattern):
+    for line in open(path, errors="replace"):
+        if re.search(pattern, line):
+            return datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f")
+    sys.exit("no line matches " + pattern)
+print(f"{(when(second) - when(first)).total_seconds():.3f}")
+PY
+}
+
+"$bin" datagen --datagen.output file --datagen.file "$work/day.jsonl" \
+  --datagen.events "$events" --datagen.days 1 --datagen.start-day 2017-11-26 \
+  --datagen.progress 0 2>/dev/null
+# Four "partitions": every fourth line, each file still in time order.
+split -n r/4 -d "$work/day.jsonl" "$work/part-"
+rm "$work/day.jsonl"
+files="$(ls "$work"/part-* | paste -sd, -)"
+
+start_cluster() { # workers log-prefix [extra coordinator args...]
+  local workers=$1 prefix=$2
+  shift 2
+  local p
+  p=$(port)
+  "$bin" coordinator --coordinator.port "$p" --cluster.min-workers "$workers" \
+    --source.type file --source.files "$files" --sink.ndjson.dir "$work/out-$prefix" \
+    --lookup.csv-path "$root/data/category.csv" --progress.interval 0 "$@" \
+    > "$work/$prefix-coordinator.log" 2>&1 &
+  coordinator_pid=$!
+  pids+=("$coordinator_pid")
+  worker_pids=()
+  for i in $(seq "$workers"); do
+    "$bin" worker --worker.coordinator "127.0.0.1:$p" --worker.name "w$i" \
+      --worker.slots "${SLOTS:-1}" \
+      > "$work/$prefix-worker-$i.log" 2>&1 &
+    worker_pids+=($!)
+    pids+=($!)
+  done
+}
+
+# The same files through `ubaflow run` (one process, 4 source tasks).
+run_rate=$("$bin" run --source.type file --source.files "$files" --sink.ndjson.dir "$work/out-run" \
+  --lookup.csv-path "$root/data/category.csv" --progress.interval 0 --log.level warn 2>/dev/null \
+  | grep -o 'accepted ([0-9,]*/s)' | tr -dc '0-9')
+
+rates=()
+for workers in 1 2 4; do
+  SLOTS=1
+  [ "$workers" = 1 ] && SLOTS=2 # two source tasks, like two 1-slot workers
+  start_cluster "$workers" "scale-$workers"
+  wait "$coordinator_pid"
+  for pid in "${worker_pids[@]}"; do wait "$pid" || true; done
+  seconds=$(between "$work/scale-$workers-coordinator.log" "attempt 1: deploying" \
+            "every result is written")
+  rates+=("$(python3 -c "print(round($events / $seconds))")")
+done
+
+# Recovery: two workers, kill -9 one of them while the day is being read.
+start_cluster 2 recovery --cluster.restart-delay 0
+for _ in $(seq 200); do
+  grep -q "running on 2 task manager" "$work/recovery-coordinator.log" && break
+  sleep 0.05
+done
+sleep 0.5
+killed=$(date '+%Y-%m-%d %H:%M:%S.%3N')
+kill -9 "${worker_pids[1]}"
+wait "$coordinator_pid"
+wait "${worker_pids[0]}" || true
+printf '%s info  bench: worker killed\n' "$killed" >> "$work/recovery-coordinator.log"
+sort -o "$work/recovery-sorted.log" "$work/recovery-coordinator.log"
+recovery=$(between "$work/recovery-sorted.log" "bench: worker killed" \
+           "running on 1 task manager")
+"$bin" verify --verify.input "$files" --verify.against "ndjson:$work/out-recovery" \
+  --lookup.csv-path "$root/data/category.csv" --verify.partitioner file > "$work/verify.log" 2>&1 \
+  && exact=true || exact=false
+
+printf '{"events": %s, "run": %s, "workers_1": %s, "workers_2": %s, "workers_4": %s, "recovery_s": %s, "recovered_exactly": %s}\n' \
+  "$events" "$run_rate" "${rates[0]}" "${rates[1]}" "${rates[2]}" "$recovery" "$exact"
