@@ -42,11 +42,13 @@ typename Inspector::result_type inspect(Inspector& f, join_request& x) {
 struct join_reply {
   uint32_t worker_id = 0;
   std::vector<std::string> job_settings;
+  int64_t heartbeat_ms = 1000; ///< how often the worker reports
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_reply& x) {
-  return f(caf::meta::type_name("join_reply"), x.worker_id, x.job_settings);
+  return f(caf::meta::type_name("join_reply"), x.worker_id, x.job_settings,
+           x.heartbeat_ms);
 }
 
 /// Where a worker's task manager listens for its peers.

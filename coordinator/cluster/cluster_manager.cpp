@@ -165,8 +165,13 @@ void start_attempt(manager_actor* self) {
     if (now.draining)
       self->send(now.attempt, drain_atom_v);
   };
-  for (auto& tm : task_managers)
-    self->request(tm, std::chrono::seconds(30), peers)
+  for (size_t i = 0; i < task_managers.size(); ++i) {
+    // Each worker connects to the others, not to itself.
+    peer_list others;
+    for (size_t j = 0; j < peers.peers.size(); ++j)
+      if (j != i)
+        others.peers.push_back(peers.peers[j]);
+    self->request(task_managers[i], std::chrono::seconds(30), others)
       .then(
         [pending, deploy](ack_atom) {
           if (--*pending == 0)
@@ -177,6 +182,7 @@ void start_attempt(manager_actor* self) {
             restart(self, "a worker cannot reach its peers: "
                             + self->system().render(err));
         });
+  }
 }
 
 void lose_worker(manager_actor* self, uint32_t id, const std::string& why) {
@@ -258,7 +264,8 @@ caf::behavior manager_behavior(manager_actor* self,
         return caf::make_error(caf::sec::request_receiver_down, *problem);
       }
       if (!req.task_manager)
-        return join_reply{0, st.settings.job_settings};
+        return join_reply{0, st.settings.job_settings,
+                          st.settings.heartbeat_interval_ms};
       worker_record record;
       record.name = req.worker_name;
       record.host = req.host;
@@ -276,13 +283,13 @@ caf::behavior manager_behavior(manager_actor* self,
                    req.worker_name, req.host, req.port, req.slots,
                    st.workers.size());
       if (st.state == phase::finished)
-        return join_reply{id, {}};
+        return join_reply{id, {}, st.settings.heartbeat_interval_ms};
       if (st.state == phase::waiting)
         start_attempt(self);
       else
         restart(self, replaced ? "worker " + req.worker_name + " rejoined"
                                : "worker " + req.worker_name + " joined");
-      return join_reply{id, {}};
+      return join_reply{id, {}, st.settings.heartbeat_interval_ms};
     },
     [self](heartbeat_atom, uint32_t id) {
       self->state.workers.heartbeat(id, steady_now_ms());

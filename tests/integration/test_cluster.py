@@ -18,7 +18,7 @@ SECRET = "it-secret"
 class Cluster:
     """A coordinator and its workers, stopped by the test's cleanup."""
 
-    def __init__(self, test, broker, workers, min_workers=None, extra=()):
+    def __init__(self, test, broker, workers, min_workers=None, extra=(), env=None):
         self.test = test
         self.port = harness.free_port()
         self.common = ["--kafka.bootstrap-servers", broker.bootstrap,
@@ -26,6 +26,7 @@ class Cluster:
                        "--event-time.idle-timeout", "0",
                        "--progress.interval", "300ms"]
         self.env = {"UBAFLOW_CLUSTER_SECRET": SECRET}
+        self.env.update(env or {})
         self.extra = list(extra)
         self.workers = []
         self.coordinator = None

@@ -8,11 +8,11 @@
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
+#include "worker/runtime/cluster_transport.hpp"
 #include "tools/run/job_monitor.hpp"
 #include "worker/job_config.hpp"
 
 #include <caf/all.hpp>
-#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -75,7 +75,7 @@ int coordinator_command(const std::vector<std::string>& args) {
   install_job_signal_handlers();
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::ubaflow>();
-  cfg.load<caf::io::middleman>();
+  configure_cluster_transport(cfg);
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
   auto manager = spawn_cluster_manager(
@@ -83,7 +83,7 @@ int coordinator_command(const std::vector<std::string>& args) {
     caf::actor{self});
   const auto& bind = values->get_string("coordinator.bind-address");
   const auto port = static_cast<uint16_t>(values->get_int("coordinator.port"));
-  auto published = caf::io::publish(manager, port, bind.c_str(), true);
+  auto published = publish_on(manager, bind, port);
   if (!published) {
     spdlog::error("cannot listen on {}:{}: {}", bind, port,
                   system.render(published.error()));

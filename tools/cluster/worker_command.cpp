@@ -8,12 +8,12 @@
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
+#include "worker/runtime/cluster_transport.hpp"
 #include "tools/run/job_monitor.hpp"
 #include "worker/job_config.hpp"
 #include "worker/runtime/task_manager.hpp"
 
 #include <caf/all.hpp>
-#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
@@ -129,7 +129,7 @@ int worker_command(const std::vector<std::string>& args) {
 
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::ubaflow>();
-  cfg.load<caf::io::middleman>();
+  configure_cluster_transport(cfg);
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
   caf::actor task_manager;
@@ -138,8 +138,7 @@ int worker_command(const std::vector<std::string>& args) {
 
   while (!leave_requested) {
     // -- reach the coordinator
-    auto found = caf::io::remote_actor(system, me.coordinator_host,
-                                       me.coordinator_port);
+    auto found = connect_to(system, me.coordinator_host, me.coordinator_port);
     if (!found) {
       if (!warned)
         spdlog::warn("cannot reach the coordinator at {}:{} ({}); retrying "
@@ -189,9 +188,9 @@ int worker_command(const std::vector<std::string>& args) {
       }
       setup_logging(config->log_level);
       task_manager = spawn_task_manager(
-        system, std::make_shared<const job_config>(*config));
-      auto published = caf::io::publish(task_manager, me.port,
-                                         me.bind_address.c_str(), true);
+        system, std::make_shared<const job_config>(*config),
+        reply->heartbeat_ms);
+      auto published = publish_on(task_manager, me.bind_address, me.port);
       if (!published) {
         spdlog::error("cannot listen on {}:{}: {}", me.bind_address, me.port,
                       system.render(published.error()));

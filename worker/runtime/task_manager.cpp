@@ -1,5 +1,7 @@
 #include "worker/runtime/task_manager.hpp"
 
+#include "worker/runtime/cluster_transport.hpp"
+
 #include "common/protocol/type_ids.hpp"
 #include "worker/sink/sink_actor.hpp"
 #include "worker/source/source_actor.hpp"
@@ -8,7 +10,6 @@
 #include "worker/task_factory.hpp"
 
 #include <caf/all.hpp>
-#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -46,6 +47,8 @@ void answer_cancel_waiters(task_manager_actor* self) {
 }
 
 /// Connects to every peer not connected yet; delivers ack when all are.
+/// Each connection is opened by a short-lived detached actor, since CAF's
+/// connect call blocks.
 void connect_peers(task_manager_actor* self, const peer_list& list,
                    caf::response_promise promise) {
   auto& st = self->state;
@@ -59,31 +62,39 @@ void connect_peers(task_manager_actor* self, const peer_list& list,
   }
   auto pending = std::make_shared<size_t>(missing.size());
   auto failed = std::make_shared<std::string>();
-  auto mm = self->system().middleman().actor_handle();
   for (const auto& peer : missing) {
     const std::string name = peer.host + ":" + std::to_string(peer.port);
-    self
-      ->request(mm, std::chrono::seconds(10), caf::connect_atom_v, peer.host,
-                peer.port)
+    auto connector = self->spawn<caf::detached>(
+      [peer](caf::event_based_actor* helper) -> caf::behavior {
+        return {
+          [helper, peer](join_atom) -> caf::result<ack_atom> {
+            auto found = connect_to(helper->system(), peer.host, peer.port);
+            helper->quit();
+            if (!found)
+              return found.error();
+            return ack_atom_v;
+          },
+        };
+      });
+    auto finish = [self, pending, failed, promise]() mutable {
+      if (--*pending > 0)
+        return;
+      if (failed->empty())
+        promise.deliver(ack_atom_v);
+      else
+        promise.deliver(
+          caf::make_error(caf::sec::cannot_connect_to_node, *failed));
+    };
+    self->request(connector, std::chrono::seconds(15), join_atom_v)
       .then(
-        [self, name, pending, failed, promise](
-          const caf::node_id&, caf::strong_actor_ptr&,
-          const std::set<std::string>&) mutable {
+        [self, name, finish](ack_atom) mutable {
           self->state.connected_peers.insert(name);
-          if (--*pending == 0) {
-            if (failed->empty())
-              promise.deliver(ack_atom_v);
-            else
-              promise.deliver(caf::make_error(caf::sec::cannot_connect_to_node,
-                                              *failed));
-          }
+          finish();
         },
-        [self, name, pending, failed, promise](caf::error& err) mutable {
+        [self, name, failed, finish](caf::error& err) mutable {
           *failed += "cannot reach peer " + name + ": "
                      + self->system().render(err) + "; ";
-          if (--*pending == 0)
-            promise.deliver(
-              caf::make_error(caf::sec::cannot_connect_to_node, *failed));
+          finish();
         });
   }
 }
