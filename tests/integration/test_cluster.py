@@ -175,6 +175,51 @@ class ClusterTest(harness.IntegrationTest):
         cluster.drain_and_finish()
         self.verify_parts([part1, part2], 2)
 
+    def test_kafka_broker_down_during_the_run(self):
+        broker = self.broker(partitions=2, commands=True)
+        part1 = self.produce(broker, 10000, "part1.jsonl", seed=61)
+        cluster = Cluster(self, broker, 2)
+        cluster.wait_output("running on 2 task manager(s)")
+        cluster.wait_records(10000)
+        broker.command("down 1")
+        cluster.wait_output("KAFKA UNREACHABLE", 60, "the cluster to report Kafka down")
+        time.sleep(1)
+        broker.command("up 1")
+        part2 = self.produce(broker, 10000, "part2.jsonl", seed=62, day="2017-11-28")
+        cluster.wait_records(20000)
+        cluster.drain_and_finish()
+        self.verify_parts([part1, part2], 2)
+
+    def test_elasticsearch_down_while_a_worker_is_lost(self):
+        broker = self.broker(partitions=2)
+        es = self.es()
+        part1 = self.produce(broker, 10000, "part1.jsonl", seed=71)
+        cluster = Cluster(self, broker, 0, min_workers=2, extra=[
+            "--sink.outputs", "elasticsearch", "--sink.es.hosts", es.url,
+            "--sink.es.bulk-interval", "200ms", "--sink.es.backoff-initial", "50ms",
+            "--sink.es.backoff-max", "500ms"])
+        cluster.add_worker()
+        cluster.add_worker()
+        cluster.wait_output("running on 2 task manager(s)")
+        cluster.wait_records(10000)
+        es.faults({"mode": "refuse", "seconds": 4})
+        victim = cluster.workers[1]
+        victim.proc.send_signal(signal.SIGKILL)
+        victim.proc.wait()
+        cluster.workers.remove(victim)
+        cluster.wait_output("running on 1 task manager(s)", 20, "redeployment on the survivor")
+        part2 = self.produce(broker, 5000, "part2.jsonl", seed=72, day="2017-11-28")
+        cluster.wait_records(15000)
+        cluster.drain_and_finish()
+        self.assertGreater(es.stats()["faults_applied"].get("refuse", 0), 0)
+        sent = self.path("all-sent.jsonl")
+        with open(sent, "w") as f:
+            for part in (part1, part2):
+                with open(part) as p:
+                    f.write(p.read())
+        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+                     "--verify.against", "es:" + es.url])
+
     def test_wrong_secret_is_refused(self):
         broker = self.broker(partitions=1)
         cluster = Cluster(self, broker, 0, min_workers=1)
