@@ -24,4 +24,16 @@ void category_store::emit_changed(const result_formatter& format,
   changed_ = 0;
 }
 
+void category_store::snapshot(key_group group, uint32_t key_groups,
+                              std::vector<category_snapshot>& out) const {
+  for (const auto& [name, e] : counts_)
+    if (key_group_of_string(name, key_groups) == group)
+      out.push_back({name, e.buys});
+}
+
+void category_store::restore(const std::vector<category_snapshot>& categories) {
+  for (const auto& c : categories)
+    merge({c.name, c.buys});
+}
+
 } // namespace ubaflow

@@ -2,6 +2,7 @@
 
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
+#include "common/protocol/snapshots.hpp"
 #include "worker/state/result_format.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -24,6 +25,13 @@ public:
 
   size_t categories() const { return counts_.size(); }
   bool has_changes() const { return changed_ > 0; }
+
+  /// Categories in key group `group` (of `key_groups`), for a checkpoint.
+  void snapshot(key_group group, uint32_t key_groups,
+                std::vector<category_snapshot>& out) const;
+  /// Adds counts from a checkpoint; they are emitted again at the next
+  /// mini-batch (upserts of the same documents).
+  void restore(const std::vector<category_snapshot>& categories);
 
 private:
   struct entry {

@@ -36,4 +36,21 @@ void hourly_buy_store::advance(event_time watermark,
   }
 }
 
+void hourly_buy_store::snapshot(key_group group, uint32_t key_groups,
+                                std::vector<hourly_window_snapshot>& out) const {
+  for (const auto& [start, e] : windows_)
+    if (key_group_of_int(start, key_groups) == group)
+      out.push_back({start, e.buys, e.emitted, e.dirty});
+}
+
+void hourly_buy_store::restore(
+  const std::vector<hourly_window_snapshot>& windows) {
+  for (const auto& w : windows) {
+    auto& e = windows_[w.window_start];
+    e.buys += w.buys;
+    e.emitted = w.emitted;
+    e.dirty = w.dirty;
+  }
+}
+
 } // namespace ubaflow

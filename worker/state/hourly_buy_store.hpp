@@ -2,6 +2,7 @@
 
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
+#include "common/protocol/snapshots.hpp"
 #include "worker/preagg/window_spec.hpp"
 #include "worker/state/result_format.hpp"
 
@@ -24,6 +25,13 @@ public:
   /// Buys that reached this owner after their window was purged.
   uint64_t late_buys() const { return late_buys_; }
   size_t open_windows() const { return windows_.size(); }
+
+  /// Windows in key group `group` (of `key_groups`), for a checkpoint.
+  void snapshot(key_group group, uint32_t key_groups,
+                std::vector<hourly_window_snapshot>& out) const;
+  /// Adds windows from a checkpoint (key groups are disjoint, so a window
+  /// arrives once).
+  void restore(const std::vector<hourly_window_snapshot>& windows);
 
 private:
   struct entry {

@@ -46,4 +46,22 @@ void keyed_state::emit_categories(state_output& out) {
   categories_.emit_changed(format_, out.rows);
 }
 
+key_group_snapshot keyed_state::snapshot(key_group group,
+                                         uint32_t key_group_count) const {
+  key_group_snapshot s;
+  s.group = group;
+  hourly_.snapshot(group, key_group_count, s.hourly);
+  categories_.snapshot(group, key_group_count, s.categories);
+  uv_.snapshot(group, s.uv_cells, s.uv_days);
+  return s;
+}
+
+bool keyed_state::restore(const key_group_snapshot& snapshot) {
+  if (!range_.contains(snapshot.group))
+    return false;
+  hourly_.restore(snapshot.hourly);
+  categories_.restore(snapshot.categories);
+  return uv_.restore(snapshot.group, snapshot.uv_cells, snapshot.uv_days);
+}
+
 } // namespace ubaflow

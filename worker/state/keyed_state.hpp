@@ -41,6 +41,16 @@ public:
   /// Emits the categories changed since the last call (mini-batch upserts).
   void emit_categories(state_output& out);
 
+  /// The state of key group `group` (in this owner's range) of
+  /// `key_group_count`, for a checkpoint taken at an aligned barrier.
+  key_group_snapshot snapshot(key_group group, uint32_t key_group_count) const;
+
+  /// Adds a key group's state from a checkpoint, before any batch arrives;
+  /// groups outside this owner's range are refused (false), as are
+  /// malformed bitmaps. Input watermarks are not part of the state: the
+  /// restored sources report theirs with their first batches.
+  bool restore(const key_group_snapshot& snapshot);
+
   event_time watermark() const { return watermarks_.current(); }
   bool finished() const { return watermarks_.all_finished(); }
   key_group_range range() const { return range_; }

@@ -203,4 +203,67 @@ size_t uv_store::state_bytes() const {
   return total;
 }
 
+void uv_store::snapshot(key_group group, std::vector<uv_cell_snapshot>& cells,
+                        std::vector<uv_day_snapshot>& days) const {
+  for (const auto& [start, w] : windows_) {
+    auto c = w.cells.find(group);
+    if (c == w.cells.end())
+      continue;
+    uv_cell_snapshot s;
+    s.step_start = start;
+    s.has_tumbling = w.has_tumbling;
+    s.tumbling_emitted = w.tumbling_emitted;
+    s.tumbling_dirty = w.tumbling_dirty;
+    s.daily_merged = c->second.daily_merged;
+    s.both.ids = c->second.both;
+    sort_unique(s.both.ids);
+    s.tumbling_only.ids = c->second.tumbling_only;
+    sort_unique(s.tumbling_only.ids);
+    s.daily_only.ids = c->second.daily_only;
+    sort_unique(s.daily_only.ids);
+    cells.push_back(std::move(s));
+  }
+  for (const auto& [day, d] : days_) {
+    uv_day_snapshot s;
+    s.day = day;
+    s.next_step = d.next_step;
+    s.emitted_any = d.emitted_any;
+    if (auto seen = d.seen.find(group); seen != d.seen.end())
+      s.seen = seen->second.serialize();
+    days.push_back(std::move(s)); // the day's progress, even without users
+  }
+}
+
+bool uv_store::restore(key_group group,
+                       const std::vector<uv_cell_snapshot>& cells,
+                       const std::vector<uv_day_snapshot>& days) {
+  for (const auto& s : cells) {
+    auto& w = windows_[s.step_start];
+    // Flags are the same in every key group's copy: at an aligned
+    // checkpoint every owner has seen the same watermarks.
+    w.has_tumbling = w.has_tumbling || s.has_tumbling;
+    w.tumbling_emitted = s.tumbling_emitted;
+    w.tumbling_dirty = w.tumbling_dirty || s.tumbling_dirty;
+    auto& c = w.cells[group];
+    c.both = s.both.ids;
+    c.tumbling_only = s.tumbling_only.ids;
+    c.daily_only = s.daily_only.ids;
+    c.daily_merged = s.daily_merged;
+  }
+  for (const auto& s : days) {
+    auto [it, created] = days_.try_emplace(s.day);
+    auto& d = it->second;
+    d.next_step = s.next_step;
+    d.emitted_any = d.emitted_any || s.emitted_any;
+    if (s.seen.empty())
+      continue;
+    user_bitmap seen;
+    if (!user_bitmap::deserialize(s.seen, seen))
+      return false;
+    d.seen_total += seen.cardinality();
+    d.seen[group] = std::move(seen);
+  }
+  return true;
+}
+
 } // namespace ubaflow

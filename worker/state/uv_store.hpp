@@ -2,6 +2,7 @@
 
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
+#include "common/protocol/snapshots.hpp"
 #include "worker/preagg/window_spec.hpp"
 #include "worker/state/user_bitmap.hpp"
 
@@ -34,6 +35,14 @@ public:
   size_t open_days() const { return days_.size(); }
   /// Approximate bytes held in bitmaps (for the state-size metric).
   size_t state_bytes() const;
+
+  /// The steps and days of key group `group`, for a checkpoint.
+  void snapshot(key_group group, std::vector<uv_cell_snapshot>& cells,
+                std::vector<uv_day_snapshot>& days) const;
+  /// Adds one key group's steps and days from a checkpoint. Returns false
+  /// for a malformed day bitmap.
+  bool restore(key_group group, const std::vector<uv_cell_snapshot>& cells,
+               const std::vector<uv_day_snapshot>& days);
 
 private:
   /// Users of one step in one key group. Ids arrive as sorted runs, one per

@@ -1,0 +1,97 @@
+#pragma once
+
+// The state of one key group as a checkpoint stores it: the unit in which
+// keyed state is saved and moved between owners on rescaling. Produced by
+// keyed_state::snapshot, consumed by keyed_state::restore.
+
+#include "common/protocol/partials.hpp"
+#include "common/time/event_time.hpp"
+#include "common/util/key_groups.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// One buy_cnt_per_hour window (its key group is that of its start).
+struct hourly_window_snapshot {
+  event_time window_start = 0;
+  int64_t buys = 0;
+  bool emitted = false;
+  bool dirty = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        hourly_window_snapshot& x) {
+  return f(caf::meta::type_name("hourly_window_snapshot"), x.window_start,
+           x.buys, x.emitted, x.dirty);
+}
+
+/// The running buy count of one parent category.
+struct category_snapshot {
+  std::string name;
+  int64_t buys = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, category_snapshot& x) {
+  return f(caf::meta::type_name("category_snapshot"), x.name, x.buys);
+}
+
+/// The users of one 10-minute step in one key group, with the step's flags.
+struct uv_cell_snapshot {
+  event_time step_start = 0;
+  bool has_tumbling = false;
+  bool tumbling_emitted = false;
+  bool tumbling_dirty = false;
+  bool daily_merged = false;
+  user_id_set both;
+  user_id_set tumbling_only;
+  user_id_set daily_only;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, uv_cell_snapshot& x) {
+  return f(caf::meta::type_name("uv_cell_snapshot"), x.step_start,
+           x.has_tumbling, x.tumbling_emitted, x.tumbling_dirty,
+           x.daily_merged, x.both, x.tumbling_only, x.daily_only);
+}
+
+/// The users of one open day in one key group (a serialized bitmap).
+struct uv_day_snapshot {
+  event_time day = 0;
+  event_time next_step = 0;
+  bool emitted_any = false;
+  std::string seen; ///< user_bitmap::serialize()
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, uv_day_snapshot& x) {
+  return f(caf::meta::type_name("uv_day_snapshot"), x.day, x.next_step,
+           x.emitted_any, x.seen);
+}
+
+struct key_group_snapshot {
+  key_group group = 0;
+  std::vector<hourly_window_snapshot> hourly;
+  std::vector<category_snapshot> categories;
+  std::vector<uv_cell_snapshot> uv_cells;
+  std::vector<uv_day_snapshot> uv_days;
+
+  bool empty() const {
+    return hourly.empty() && categories.empty() && uv_cells.empty()
+           && uv_days.empty();
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, key_group_snapshot& x) {
+  return f(caf::meta::type_name("key_group_snapshot"), x.group, x.hourly,
+           x.categories, x.uv_cells, x.uv_days);
+}
+
+} // namespace ubaflow
