@@ -10,6 +10,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 namespace ubaflow {
 
 namespace {
@@ -36,6 +38,8 @@ struct manager_state {
   bool draining = false; ///< drain asked for; applies to later attempts
   bool stopping = false;
   std::optional<job_status> last_status;
+  std::set<uint32_t> shutdown_pending; ///< workers yet to confirm the end
+  caf::error final_reason;
   int64_t started_ms = 0;
 
   static inline const char* name = "ubaflow.cluster_manager";
@@ -54,29 +58,36 @@ std::vector<std::string> describe_workers(const membership& m) {
 
 void start_attempt(manager_actor* self);
 
+/// Quits once every worker has confirmed the shutdown or gone away.
+void quit_when_workers_gone(manager_actor* self) {
+  auto& st = self->state;
+  if (st.state == phase::finished && st.shutdown_pending.empty())
+    self->quit(std::move(st.final_reason));
+}
+
 void finish_job(manager_actor* self, job_status status, caf::error reason) {
   auto& st = self->state;
   st.state = phase::finished;
+  st.final_reason = std::move(reason);
   status.attempt = st.attempt_number;
   status.workers = describe_workers(st.workers);
+  st.last_status = status;
   if (st.listener)
     self->send(st.listener, done_atom_v, std::move(status));
   // Wait for the workers to confirm: a message still in this process's
   // buffers when it exits would leave them reconnecting forever.
-  auto pending = std::make_shared<size_t>(st.workers.size());
-  auto reason_ptr = std::make_shared<caf::error>(std::move(reason));
-  auto quit_when_done = [self, pending, reason_ptr] {
-    if (--*pending == 0)
-      self->quit(std::move(*reason_ptr));
-  };
-  if (*pending == 0) {
-    self->quit(std::move(*reason_ptr));
-    return;
-  }
-  for (const auto* w : st.workers.workers())
+  for (const auto* w : st.workers.workers()) {
+    const uint32_t id = w->id;
+    st.shutdown_pending.insert(id);
+    auto confirmed = [self, id] {
+      self->state.shutdown_pending.erase(id);
+      quit_when_workers_gone(self);
+    };
     self->request(w->task_manager, std::chrono::seconds(2), shutdown_atom_v)
-      .then([quit_when_done](ack_atom) { quit_when_done(); },
-            [quit_when_done](const caf::error&) { quit_when_done(); });
+      .then([confirmed](ack_atom) { confirmed(); },
+            [confirmed](const caf::error&) { confirmed(); });
+  }
+  quit_when_workers_gone(self);
 }
 
 /// Ends the running attempt (if any), cancels every task on the workers
@@ -248,6 +259,12 @@ caf::behavior manager_behavior(manager_actor* self,
       restart(self, "a task failed: " + self->system().render(msg.reason));
       return;
     }
+    if (const auto* w = st.workers.find_by_task_manager(msg.source);
+        w && st.state == phase::finished) {
+      st.shutdown_pending.erase(w->id); // it shut down as asked
+      quit_when_workers_gone(self);
+      return;
+    }
     if (const auto* w = st.workers.find_by_task_manager(msg.source)) {
       // A restart caused by this failure must not count as a task failure.
       if (st.task_failures > 0 && st.state == phase::restarting)
@@ -350,6 +367,8 @@ caf::behavior manager_behavior(manager_actor* self,
         s.attempt = self->state.attempt_number;
         s.workers = describe_workers(self->state.workers);
       };
+      if (st.state == phase::finished && st.last_status)
+        return *st.last_status;
       if (!st.attempt) {
         job_status s;
         s.name = st.config->name;

@@ -38,6 +38,17 @@ class CliTest(harness.IntegrationTest):
                         "event-time.valid-from")
         self.fails_with(["run", "--job.parallelism", "200"], "cannot exceed job.key-groups")
 
+    def test_cluster_commands_explain_bad_settings(self):
+        self.fails_with(["coordinator", "--cluster.worker-timeout", "500ms"],
+                        "cluster.worker-timeout must be longer than cluster.heartbeat-interval")
+        self.fails_with(["coordinator", "--coordinator.port", "70000"], "--coordinator.port")
+        self.fails_with(["coordinator", "--cluster.secret-file", self.path("missing")],
+                        "cluster.secret-file")
+        self.fails_with(["worker", "--worker.coordinator", "no-port-here"],
+                        "worker.coordinator: expected host:port")
+        self.fails_with(["worker", "--worker.slots", "0"], "--worker.slots", "minimum 1")
+        self.fails_with(["worker", "--cluster.secret", "x"], "cluster.secret")
+
     def test_secrets_are_refused_on_the_command_line(self):
         self.fails_with(["run", "--sink.es.password", "hunter2"], "is a secret",
                         "UBAFLOW_SINK_ES_PASSWORD")

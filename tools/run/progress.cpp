@@ -15,6 +15,9 @@ namespace ubaflow {
 job_totals sum_up(const job_status& status) {
   job_totals t;
   t.rejects_by_reason.assign(reject_reason_count, 0);
+  t.workers = status.workers.size();
+  t.attempt = status.attempt;
+  t.state = status.state;
   for (const auto& s : status.sources) {
     t.records += s.records_in;
     t.accepted += s.accepted;
@@ -90,6 +93,12 @@ std::string progress_line(const job_totals& now, const job_totals& before,
       << with_commas(now.late_hourly) << "/" << with_commas(now.late_uv) << "/"
       << with_commas(now.late_daily) << " | rows written "
       << with_commas(now.rows_written);
+  if (now.workers > 0 || now.state == "waiting for workers")
+    out << " | " << now.workers << (now.workers == 1 ? " worker" : " workers")
+        << ", attempt " << now.attempt
+        << (now.state == "running" || now.state == "draining"
+              ? ""
+              : " (" + now.state + ")");
   if (now.kafka_down)
     out << " | KAFKA UNREACHABLE";
   if (!now.sinks_healthy)

@@ -28,6 +28,9 @@ struct job_totals {
   uint64_t lookup_hits = 0;
   uint64_t lookup_misses = 0;
   bool kafka_down = false;
+  size_t workers = 0;   ///< cluster only: workers present
+  uint32_t attempt = 0; ///< cluster only: execution attempt
+  std::string state;    ///< the job's state (running, restarting, ...)
   bool sinks_healthy = true;
   std::string sink_error;
   std::string lookup_error;
