@@ -37,15 +37,29 @@ typename Inspector::result_type inspect(Inspector& f, result_row& x) {
   return f(caf::meta::type_name("result_row"), x.kind, x.id, x.document);
 }
 
-/// The distinct-user count of one keyed-state owner's key groups for one
+/// Distinct users of one key group in one window or step.
+struct group_users {
+  key_group group = 0;
+  int64_t users = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_users& x) {
+  return f(caf::meta::type_name("group_users"), x.group, x.users);
+}
+
+/// The distinct-user counts of one keyed-state owner's key groups for one
 /// UV window (tumbling) or one day-to-date step (daily). Global UV is the
-/// sum over all owners' slices.
+/// sum over all key groups. Counts are per key group, not per owner, so
+/// that a combiner keeps them apart when owners' ranges change (rescaling
+/// from a checkpoint): a newer count for a key group replaces the older.
 struct uv_slice {
   bool daily = false;
   event_time window_start = 0; ///< day start for daily slices
   event_time window_end = 0;
   key_group_range range;
-  int64_t users = 0;
+  int64_t users = 0;                ///< sum of `groups`
+  std::vector<group_users> groups;  ///< key groups with users, ascending
 };
 
 template <class Inspector>
@@ -56,7 +70,7 @@ typename Inspector::result_type inspect(Inspector& f, key_group_range& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, uv_slice& x) {
   return f(caf::meta::type_name("uv_slice"), x.daily, x.window_start,
-           x.window_end, x.range, x.users);
+           x.window_end, x.range, x.users, x.groups);
 }
 
 /// An owner has emitted every slice for windows that end at or before

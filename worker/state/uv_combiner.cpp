@@ -2,37 +2,43 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace ubaflow {
 
 uv_combiner::uv_combiner(const window_spec& spec,
                          std::vector<key_group_range> owners,
                          result_formatter format)
   : spec_(spec), format_(std::move(format)) {
+  key_group count = 0;
   for (auto range : owners)
-    owners_[range.first] = owner_progress{range, min_event_time, false};
+    count = std::max(count, range.last);
+  progress_.assign(count, min_event_time);
+  final_.assign(count, false);
 }
 
 event_time uv_combiner::watermark() const {
+  if (progress_.empty())
+    return min_event_time;
   event_time minimum = max_event_time;
-  for (const auto& [first, progress] : owners_)
-    minimum = std::min(minimum, progress.final ? max_event_time
-                                               : progress.watermark);
-  return owners_.empty() ? min_event_time : minimum;
+  for (size_t g = 0; g < progress_.size(); ++g)
+    minimum = std::min(minimum, final_[g] ? max_event_time : progress_[g]);
+  return minimum;
 }
 
 bool uv_combiner::finished() const {
-  for (const auto& [first, progress] : owners_)
-    if (!progress.final)
+  for (bool f : final_)
+    if (!f)
       return false;
   return true;
 }
 
 void uv_combiner::on_report(const uv_report& report,
                             std::vector<result_row>& out) {
-  auto owner = owners_.find(report.progress.range.first);
-  if (owner == owners_.end() || !(owner->second.range == report.progress.range)) {
+  const auto range = report.progress.range;
+  if (range.empty() || range.last > progress_.size()) {
     spdlog::warn("uv combiner: report from unknown key-group range [{}, {})",
-                 report.progress.range.first, report.progress.range.last);
+                 range.first, range.last);
     return;
   }
   const event_time before = watermark();
@@ -48,11 +54,14 @@ void uv_combiner::on_report(const uv_report& report,
     auto& windows = slice.daily ? daily_ : tumbling_;
     auto& p = windows[slice.window_end];
     p.start = slice.window_start;
-    p.users_by_owner[slice.range.first] = slice.users;
+    for (const auto& g : slice.groups)
+      if (range.contains(g.group))
+        p.users_by_group[g.group] = g.users;
   }
-  auto& progress = owner->second;
-  progress.watermark = std::max(progress.watermark, report.progress.watermark);
-  progress.final = progress.final || report.progress.final;
+  for (key_group g = range.first; g < range.last; ++g) {
+    progress_[g] = std::max(progress_[g], report.progress.watermark);
+    final_[g] = final_[g] || report.progress.final;
+  }
 
   const event_time wm = watermark();
   emit_ready(tumbling_, false, wm, out);
@@ -69,7 +78,7 @@ void uv_combiner::emit_ready(std::map<event_time, pending>& windows,
       break;
     auto& p = it->second;
     int64_t total = 0;
-    for (const auto& [first, users] : p.users_by_owner)
+    for (const auto& [group, users] : p.users_by_group)
       total += users;
     if (!p.emitted || total != p.emitted_total) {
       out.push_back(daily ? format_.daily(p.start, end, total)

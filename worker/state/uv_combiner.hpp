@@ -30,7 +30,7 @@ public:
 private:
   struct pending {
     event_time start = 0;
-    std::map<key_group, int64_t> users_by_owner; ///< keyed by range.first
+    std::map<key_group, int64_t> users_by_group;
     bool emitted = false;
     int64_t emitted_total = 0;
   };
@@ -40,7 +40,10 @@ private:
 
   window_spec spec_;
   result_formatter format_;
-  std::map<key_group, owner_progress> owners_;
+  /// Progress per key group: any owner range may report (ranges change
+  /// when the job is rescaled from a checkpoint).
+  std::vector<event_time> progress_;
+  std::vector<bool> final_;
   std::map<event_time, pending> tumbling_; ///< by window end
   std::map<event_time, pending> daily_;    ///< by step end
   uint64_t late_slices_ = 0;

@@ -118,13 +118,16 @@ void uv_store::fire_tumbling(event_time watermark, std::vector<uv_slice>& out) {
       break;
     if (!w.has_tumbling || (w.tumbling_emitted && !w.tumbling_dirty))
       continue;
-    uint64_t users = 0;
+    uv_slice slice{false, start, end, range_, 0, {}};
     for (auto& [group, c] : w.cells) {
       sort_unique(c.both);
       sort_unique(c.tumbling_only);
-      users += union_size(c.both, c.tumbling_only);
+      const auto users = static_cast<int64_t>(union_size(c.both, c.tumbling_only));
+      if (users > 0)
+        slice.groups.push_back({group, users});
+      slice.users += users;
     }
-    out.push_back({false, start, end, range_, static_cast<int64_t>(users)});
+    out.push_back(std::move(slice));
     w.tumbling_emitted = true;
     w.tumbling_dirty = false;
   }
@@ -158,8 +161,12 @@ void uv_store::fire_daily(event_time watermark, std::vector<uv_slice>& out) {
         }
       }
       const event_time step_end = d.next_step + spec_.uv_ms;
-      out.push_back({true, day, step_end, range_,
-                     static_cast<int64_t>(d.seen_total)});
+      uv_slice slice{true, day, step_end, range_,
+                     static_cast<int64_t>(d.seen_total), {}};
+      for (const auto& [group, seen] : d.seen)
+        if (const auto users = static_cast<int64_t>(seen.cardinality()))
+          slice.groups.push_back({group, users});
+      out.push_back(std::move(slice));
       d.emitted_any = true;
       d.next_step = step_end;
     }

@@ -78,7 +78,7 @@ TEST_SUITE("protocol") {
     CHECK(r.document == "{\"buy_cnt\":3}");
 
     uv_report report;
-    report.slices = {{true, 0, 600000, {0, 64}, 12345}};
+    report.slices = {{true, 0, 600000, {0, 64}, 12345, {{3, 12000}, {40, 345}}}};
     report.progress = {{0, 64}, 599999, true};
     auto u = round_trip(report);
     REQUIRE(u.slices.size() == 1);

@@ -30,12 +30,14 @@ window_spec spec(int64_t lateness = 0) {
   return s;
 }
 
+// An owner's users, all counted in the first key group of its range.
 uv_slice tumbling(key_group_range range, event_time start, int64_t users) {
-  return {false, start, start + step_ms, range, users};
+  return {false, start, start + step_ms, range, users, {{range.first, users}}};
 }
 
 uv_slice daily(key_group_range range, event_time end, int64_t users) {
-  return {true, align_down(end - 1, ms_per_day), end, range, users};
+  return {true, align_down(end - 1, ms_per_day), end, range, users,
+          {{range.first, users}}};
 }
 
 uv_report report(key_group_range range, event_time wm, std::vector<uv_slice> slices,
@@ -94,18 +96,42 @@ TEST_SUITE("uv_combiner") {
     CHECK(rows[3].document == format.daily(day0, t10 + 2 * step_ms, 2).document);
   }
 
-  TEST_CASE("reports from unknown ranges are ignored") {
+  TEST_CASE("reports beyond the key groups are ignored; any range within counts") {
     uv_combiner c{spec(), {owner_a, owner_b}, format};
     std::vector<result_row> rows;
     const auto level = spdlog::get_level();
-    spdlog::set_level(spdlog::level::off); // the warnings are expected
-    c.on_report(report({0, 3}, max_event_time, {tumbling({0, 3}, t10, 100)}, true), rows);
-    c.on_report(report({5, 9}, max_event_time, {tumbling({5, 9}, t10, 100)}, true), rows);
+    spdlog::set_level(spdlog::level::off); // the warning is expected
+    c.on_report(report({3, 9}, max_event_time, {tumbling({3, 9}, t10, 100)}, true), rows);
     spdlog::set_level(level);
-    CHECK(rows.empty());
     CHECK(c.pending_windows() == 0);
+    // Owners of other ranges (after a rescale) report for their groups; the
+    // window waits until every group has passed it.
+    c.on_report(report({0, 3}, max_event_time, {tumbling({0, 3}, t10, 100)}, true), rows);
+    CHECK(rows.empty());
+    CHECK(c.pending_windows() == 1);
     CHECK(c.watermark() == min_event_time);
-    CHECK_FALSE(c.finished());
+    c.on_report(report({3, owner_b.last}, max_event_time,
+                       {tumbling({3, owner_b.last}, t10, 20)}, true), rows);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].document == format.uv(t10, t10 + step_ms, 120).document);
+    CHECK(c.finished());
+  }
+
+  TEST_CASE("a newer count for a key group replaces the older, whoever sends it") {
+    uv_combiner c{spec(step_ms), {owner_a, owner_b}, format};
+    std::vector<result_row> rows;
+    uv_slice before_rescale{false, t10, t10 + step_ms, owner_a, 7, {{0, 3}, {1, 4}}};
+    c.on_report(report(owner_a, t10 + step_ms, {before_rescale}), rows);
+    c.on_report(report(owner_b, t10 + step_ms, {tumbling(owner_b, t10, 5)}), rows);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].document == format.uv(t10, t10 + step_ms, 12).document);
+    // After a rescale one owner holds every group and re-emits group 1 with
+    // a late user: only group 1 changes.
+    const key_group_range all{0, owner_b.last};
+    uv_slice after_rescale{false, t10, t10 + step_ms, all, 5, {{1, 5}}};
+    c.on_report(report(all, t10 + step_ms + 1, {after_rescale}), rows);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[1].document == format.uv(t10, t10 + step_ms, 13).document);
   }
 
   TEST_CASE("owner progress never goes back") {
