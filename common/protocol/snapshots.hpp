@@ -5,6 +5,7 @@
 // keyed_state::snapshot, consumed by keyed_state::restore.
 
 #include "common/protocol/partials.hpp"
+#include "common/protocol/results.hpp"
 #include "common/time/event_time.hpp"
 #include "common/util/key_groups.hpp"
 
@@ -92,6 +93,36 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, key_group_snapshot& x) {
   return f(caf::meta::type_name("key_group_snapshot"), x.group, x.hourly,
            x.categories, x.uv_cells, x.uv_days);
+}
+
+/// One UV window or day-to-date step the combiner has not finalized.
+struct uv_window_snapshot {
+  bool daily = false;
+  event_time window_start = 0;
+  event_time window_end = 0;
+  bool emitted = false;
+  int64_t emitted_total = 0;
+  std::vector<group_users> groups;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, uv_window_snapshot& x) {
+  return f(caf::meta::type_name("uv_window_snapshot"), x.daily,
+           x.window_start, x.window_end, x.emitted, x.emitted_total,
+           x.groups);
+}
+
+/// The UV combiner's state: pending windows and progress per key group.
+struct combiner_snapshot {
+  std::vector<event_time> progress; ///< per key group
+  std::vector<uint8_t> final;       ///< per key group, 0 or 1
+  std::vector<uv_window_snapshot> windows;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, combiner_snapshot& x) {
+  return f(caf::meta::type_name("combiner_snapshot"), x.progress, x.final,
+           x.windows);
 }
 
 } // namespace ubaflow

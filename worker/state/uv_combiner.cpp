@@ -68,6 +68,40 @@ void uv_combiner::on_report(const uv_report& report,
   emit_ready(daily_, true, wm, out);
 }
 
+combiner_snapshot uv_combiner::snapshot() const {
+  combiner_snapshot s;
+  s.progress = progress_;
+  s.final.assign(final_.begin(), final_.end());
+  for (const auto* windows : {&tumbling_, &daily_})
+    for (const auto& [end, p] : *windows) {
+      uv_window_snapshot w{windows == &daily_, p.start, end, p.emitted,
+                           p.emitted_total, {}};
+      for (const auto& [group, users] : p.users_by_group)
+        w.groups.push_back({group, users});
+      s.windows.push_back(std::move(w));
+    }
+  return s;
+}
+
+bool uv_combiner::restore(const combiner_snapshot& s) {
+  if (s.progress.size() != progress_.size()
+      || s.final.size() != progress_.size())
+    return false;
+  progress_ = s.progress;
+  final_.assign(s.final.begin(), s.final.end());
+  tumbling_.clear();
+  daily_.clear();
+  for (const auto& w : s.windows) {
+    auto& p = (w.daily ? daily_ : tumbling_)[w.window_end];
+    p.start = w.window_start;
+    p.emitted = w.emitted;
+    p.emitted_total = w.emitted_total;
+    for (const auto& g : w.groups)
+      p.users_by_group[g.group] = g.users;
+  }
+  return true;
+}
+
 void uv_combiner::emit_ready(std::map<event_time, pending>& windows,
                              bool daily, event_time wm,
                              std::vector<result_row>& out) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/protocol/results.hpp"
+#include "common/protocol/snapshots.hpp"
 #include "worker/preagg/window_spec.hpp"
 #include "worker/state/result_format.hpp"
 
@@ -26,6 +27,12 @@ public:
   size_t pending_windows() const { return tumbling_.size() + daily_.size(); }
   /// Slices that arrived for windows already finalized (dropped).
   uint64_t late_slices() const { return late_slices_; }
+
+  /// Pending windows and per-key-group progress, for a checkpoint.
+  combiner_snapshot snapshot() const;
+  /// Replaces the state with a checkpoint's; false if it was taken with
+  /// another number of key groups.
+  bool restore(const combiner_snapshot& snapshot);
 
 private:
   struct pending {

@@ -3,6 +3,8 @@
 #include "common/time/civil.hpp"
 #include "worker/state/uv_store.hpp"
 
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
 #include <doctest/doctest.h>
 #include <spdlog/spdlog.h>
 
@@ -272,5 +274,38 @@ TEST_SUITE("uv_combiner") {
     CHECK(c.watermark() == min_event_time);
     CHECK(c.finished());
     CHECK(c.pending_windows() == 0);
+  }
+  TEST_CASE("a restored combiner goes on like the original") {
+    uv_combiner original{spec(step_ms), {owner_a, owner_b}, format};
+    std::vector<result_row> rows;
+    original.on_report(report(owner_a, t10 + step_ms, {tumbling(owner_a, t10, 3),
+                                                       daily(owner_a, t10 + step_ms, 3)}), rows);
+    original.on_report(report(owner_b, t10, {tumbling(owner_b, t10, 2)}), rows);
+    REQUIRE(rows.empty()); // owner_b has not passed the window yet
+
+    std::vector<char> buffer;
+    caf::binary_serializer sink{nullptr, buffer};
+    auto taken = original.snapshot();
+    REQUIRE_FALSE(inspect(sink, taken));
+    combiner_snapshot loaded;
+    caf::binary_deserializer source{nullptr, buffer};
+    REQUIRE_FALSE(inspect(source, loaded));
+    // The restored combiner is given other owner ranges (a rescale).
+    uv_combiner restored{spec(step_ms), {{0, 1}, {1, owner_b.last}}, format};
+    REQUIRE(restored.restore(loaded));
+    CHECK_FALSE(uv_combiner(spec(), {{0, 8}}, format).restore(loaded));
+
+    std::vector<result_row> a, b;
+    const key_group_range all{0, owner_b.last};
+    auto more = report(all, t10 + 3 * step_ms,
+                       {daily(all, t10 + step_ms, 4), daily(all, t10 + 2 * step_ms, 6)});
+    original.on_report(more, a);
+    restored.on_report(more, b);
+    REQUIRE_FALSE(a.empty());
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].id == b[i].id);
+      CHECK(a[i].document == b[i].document);
+    }
   }
 }
