@@ -1,5 +1,9 @@
 #include "tools/cli_support.hpp"
 
+#include "common/util/log.hpp"
+
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 namespace ubaflow {
@@ -36,6 +40,27 @@ std::optional<settings> parse_command_line(const option_set& options,
     return std::nullopt;
   }
   return std::move(result.values);
+}
+
+int configuration_error(const settings& values, const std::string& message) {
+  std::fprintf(stderr, "ubaflow %s: error: %s\n",
+               values.options().command().c_str(), message.c_str());
+  return 2;
+}
+
+std::optional<job_config> load_job_config_or_report(const settings& values) {
+  std::string error;
+  auto config = load_job_config(values, error);
+  if (!config)
+    configuration_error(values, error);
+  return config;
+}
+
+void start_job_logging(const job_config& config, const settings& values) {
+  setup_logging(config.log_level);
+  for (const auto& [key, value, origin] : values.effective())
+    if (origin != value_origin::default_value)
+      spdlog::info("config: {} = {} ({})", key, value, to_string(origin));
 }
 
 std::string with_commas(uint64_t value) {

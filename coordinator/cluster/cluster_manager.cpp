@@ -31,9 +31,7 @@ struct manager_state {
   std::map<int32_t, uint32_t> partition_owners; ///< of the last attempt
   caf::actor attempt;                           ///< the job coordinator
   uint32_t attempt_number = 0;
-  std::vector<caf::actor> attempt_task_managers;
   phase state = phase::waiting;
-  std::string restart_reason;
   uint32_t task_failures = 0;
   bool draining = false; ///< drain asked for; applies to later attempts
   bool stopping = false;
@@ -102,7 +100,6 @@ void restart(manager_actor* self, std::string reason) {
   }
   spdlog::warn("restarting the job: {}", reason);
   st.state = phase::restarting;
-  st.restart_reason = std::move(reason);
   if (st.attempt) {
     self->demonitor(st.attempt);
     self->send_exit(st.attempt, caf::exit_reason::user_shutdown);
@@ -168,7 +165,6 @@ void start_attempt(manager_actor* self) {
     auto& now = self->state;
     if (now.attempt_number != attempt || now.state != phase::running)
       return; // superseded while connecting
-    now.attempt_task_managers = task_managers;
     now.attempt = spawn_job_coordinator(self->system(), now.config, plan,
                                         task_managers,
                                         caf::actor_cast<caf::actor>(self));
@@ -245,9 +241,12 @@ caf::behavior manager_behavior(manager_actor* self,
         finish_job(self, st.last_status.value_or(job_status{}), msg.reason);
         return;
       }
-      // A task failed. A lost worker shows up here too, before the
-      // membership notices; only failures with every worker alive count.
-      st.state = phase::running; // let restart() proceed
+      // A lost worker shows up here first, as an unreachable task; only
+      // failures of the tasks themselves count against the limit.
+      if (msg.reason == caf::exit_reason::remote_link_unreachable) {
+        restart(self, "a worker became unreachable");
+        return;
+      }
       if (++st.task_failures > st.settings.max_task_failures) {
         spdlog::error("the job failed {} times; giving up",
                       st.task_failures);
@@ -259,18 +258,15 @@ caf::behavior manager_behavior(manager_actor* self,
       restart(self, "a task failed: " + self->system().render(msg.reason));
       return;
     }
-    if (const auto* w = st.workers.find_by_task_manager(msg.source);
-        w && st.state == phase::finished) {
+    const auto* w = st.workers.find_by_task_manager(msg.source);
+    if (!w)
+      return;
+    if (st.state == phase::finished) {
       st.shutdown_pending.erase(w->id); // it shut down as asked
       quit_when_workers_gone(self);
       return;
     }
-    if (const auto* w = st.workers.find_by_task_manager(msg.source)) {
-      // A restart caused by this failure must not count as a task failure.
-      if (st.task_failures > 0 && st.state == phase::restarting)
-        --st.task_failures;
-      lose_worker(self, w->id, "connection closed");
-    }
+    lose_worker(self, w->id, "connection closed");
   });
   return {
     [self](join_request& req) -> caf::result<join_reply> {
@@ -278,7 +274,8 @@ caf::behavior manager_behavior(manager_actor* self,
       if (auto problem = check_credentials(self, req)) {
         spdlog::warn("refused worker '{}' from {}: {}", req.worker_name,
                      req.host, *problem);
-        return caf::make_error(caf::sec::request_receiver_down, *problem);
+        // invalid_argument tells the worker not to retry (worker_command).
+        return caf::make_error(caf::sec::invalid_argument, *problem);
       }
       if (!req.task_manager)
         return join_reply{0, st.settings.job_settings,

@@ -2,7 +2,6 @@
 
 #include "common/config/cluster_options.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "common/util/log.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
 #include "coordinator/partition_discovery.hpp"
 #include "tools/cli_support.hpp"
@@ -31,18 +30,14 @@ int coordinator_command(const std::vector<std::string>& args) {
     exit_code);
   if (!values)
     return exit_code;
-  std::string error;
-  auto config = load_job_config(*values, error);
-  if (!config) {
-    std::fprintf(stderr, "ubaflow coordinator: error: %s\n", error.c_str());
+  auto config = load_job_config_or_report(*values);
+  if (!config)
     return 2;
-  }
+  std::string error;
   cluster_settings cluster;
   auto secret = cluster_secret(*values, error);
-  if (!secret) {
-    std::fprintf(stderr, "ubaflow coordinator: error: %s\n", error.c_str());
-    return 2;
-  }
+  if (!secret)
+    return configuration_error(*values, error);
   cluster.secret = *secret;
   cluster.cluster_id = values->get_string("cluster.id");
   cluster.min_workers
@@ -55,16 +50,11 @@ int coordinator_command(const std::vector<std::string>& args) {
     = static_cast<uint32_t>(values->get_int("cluster.max-task-failures"));
   cluster.job_settings = shareable_job_settings(*values);
   if (cluster.heartbeat_interval_ms <= 0
-      || cluster.worker_timeout_ms <= cluster.heartbeat_interval_ms) {
-    std::fprintf(stderr,
-                 "ubaflow coordinator: error: cluster.worker-timeout must be "
-                 "longer than cluster.heartbeat-interval (> 0)\n");
-    return 2;
-  }
-  setup_logging(config->log_level);
-  for (const auto& [key, value, origin] : values->effective())
-    if (origin != value_origin::default_value)
-      spdlog::info("config: {} = {} ({})", key, value, to_string(origin));
+      || cluster.worker_timeout_ms <= cluster.heartbeat_interval_ms)
+    return configuration_error(*values,
+                               "cluster.worker-timeout must be longer than "
+                               "cluster.heartbeat-interval (> 0)");
+  start_job_logging(*config, *values);
 
   cluster.partition_count = count_partitions(*config, error);
   if (cluster.partition_count <= 0) {

@@ -98,12 +98,11 @@ int worker_command(const std::vector<std::string>& args) {
   worker_identity me;
   auto secret = cluster_secret(*values, error);
   auto coordinator = split_host_port(values->get_string("worker.coordinator"));
-  if (!secret || !coordinator) {
-    std::fprintf(stderr, "ubaflow worker: error: %s\n",
-                 secret ? "worker.coordinator: expected host:port"
-                        : error.c_str());
-    return 2;
-  }
+  if (!secret)
+    return configuration_error(*values, error);
+  if (!coordinator)
+    return configuration_error(*values,
+                               "worker.coordinator: expected host:port");
   me.secret = *secret;
   me.cluster_id = values->get_string("cluster.id");
   me.name = values->get_string("worker.name");
@@ -160,11 +159,15 @@ int worker_command(const std::vector<std::string>& args) {
       self->request(manager, std::chrono::seconds(10), std::move(req))
         .receive([&](join_reply& r) { reply = std::move(r); },
                  [&](caf::error& err) {
-                   spdlog::error("the coordinator refused this worker: {}",
-                                 system.render(err));
-                   refused = err.category() == caf::atom("system")
-                             && err.code() == static_cast<uint8_t>(
-                                  caf::sec::request_receiver_down);
+                   // invalid_argument is the coordinator's refusal (see
+                   // cluster_manager); anything else is worth a retry.
+                   refused = err == caf::sec::invalid_argument;
+                   if (refused)
+                     spdlog::error("the coordinator refused this worker: {}",
+                                   system.render(err));
+                   else
+                     spdlog::warn("joining failed: {}; retrying",
+                                  system.render(err));
                  });
     };
     if (!task_manager) {

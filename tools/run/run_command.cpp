@@ -2,7 +2,6 @@
 
 #include "common/config/job_options.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "common/util/log.hpp"
 #include "coordinator/job_coordinator.hpp"
 #include "coordinator/job_plan.hpp"
 #include "coordinator/partition_discovery.hpp"
@@ -31,16 +30,11 @@ int run_command(const std::vector<std::string>& args) {
     exit_code);
   if (!values)
     return exit_code;
-  std::string error;
-  auto config = load_job_config(*values, error);
-  if (!config) {
-    std::fprintf(stderr, "ubaflow run: error: %s\n", error.c_str());
+  auto config = load_job_config_or_report(*values);
+  if (!config)
     return 2;
-  }
-  setup_logging(config->log_level);
-  for (const auto& [key, value, origin] : values->effective())
-    if (origin != value_origin::default_value)
-      spdlog::info("config: {} = {} ({})", key, value, to_string(origin));
+  start_job_logging(*config, *values);
+  std::string error;
 
   const int32_t partitions = count_partitions(*config, error);
   if (partitions <= 0) {

@@ -87,13 +87,11 @@ int verify_command(const std::vector<std::string>& args) {
       exit_code);
   if (!values)
     return exit_code;
-  std::string error;
-  auto config = load_job_config(*values, error);
-  if (!config) {
-    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
+  auto config = load_job_config_or_report(*values);
+  if (!config)
     return 2;
-  }
   setup_logging(config->log_level);
+  std::string error;
   const auto inputs = values->get_list("verify.input");
   if (inputs.empty()) {
     std::fprintf(stderr, "ubaflow verify: error: --verify.input is required\n");

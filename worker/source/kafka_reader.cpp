@@ -216,10 +216,10 @@ bool kafka_reader::read(record_batch& out, size_t max, int timeout_ms) {
              + rd_kafka_err2str(rd_kafka_last_error());
     return false;
   }
+  bool fetched = false;
   for (ssize_t i = 0; i < n; ++i) {
     rd_kafka_message_t* m = scratch_[static_cast<size_t>(i)];
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
-      brokers_down_ = false; // a fetch came through
+    fetched = fetched || m->err == RD_KAFKA_RESP_ERR_NO_ERROR;
     held_.push_back(m);
     const uint32_t slot = slot_of(m->partition);
     if (slot != UINT32_MAX && awaiting_bound_[slot])
@@ -266,6 +266,8 @@ bool kafka_reader::read(record_batch& out, size_t max, int timeout_ms) {
         break;
     }
   }
+  if (fetched)
+    brokers_down_ = false; // once per batch: the flag is shared (atomic)
   return true;
 }
 
