@@ -2,20 +2,24 @@
 # The cluster's figures for `make bench` (called by bench/run.sh; runs on its
 # own too): throughput of one coordinator with 1 (2 slots), 2 and 4 worker
 # processes (1 slot each) on a simulated day split over 4 files, against
-# `ubaflow run` on the same files, and the time from kill -9 of a
-# worker to the job running again on the survivors. Prints one JSON object.
+# `ubaflow run` on the same files, the time from kill -9 of a worker to
+# the job running again on the survivors (restored from a checkpoint), and
+# the duration and size of a savepoint holding a whole simulated day's
+# state (2 workers, a day read from the mock broker). Prints one JSON object.
 #   bench/cluster.sh BIN [EVENTS]
 set -euo pipefail
 
 bin="$(realpath "${1:-build/ubaflow}")"
 events="${2:-${UBAFLOW_BENCH_CLUSTER_EVENTS:-4000000}}"
+# The mock broker keeps about this much per partition (docs/testing.md).
+checkpoint_events="${UBAFLOW_BENCH_CHECKPOINT_EVENTS:-500000}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/ubaflow-cluster-bench.XXXXXX)"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  [ "${UBAFLOW_KEEP_TMP:-0}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -49,6 +53,7 @@ start_cluster() { # workers log-prefix [extra coordinator args...]
   p=$(port)
   "$bin" coordinator --coordinator.port "$p" --cluster.min-workers "$workers" \
     --source.type file --source.files "$files" --sink.ndjson.dir "$work/out-$prefix" \
+    --checkpoint.dir "$work/checkpoints-$prefix" \
     --lookup.csv-path "$root/data/category.csv" --progress.interval 0 "$@" \
     > "$work/$prefix-coordinator.log" 2>&1 &
   coordinator_pid=$!
@@ -80,13 +85,14 @@ for workers in 1 2 4; do
   rates+=("$(python3 -c "print(round($events / $seconds))")")
 done
 
-# Recovery: two workers, kill -9 one of them while the day is being read.
-start_cluster 2 recovery --cluster.restart-delay 0
-for _ in $(seq 200); do
-  grep -q "running on 2 task manager" "$work/recovery-coordinator.log" && break
-  sleep 0.05
+# Recovery: two workers, kill -9 one of them while the day is being read,
+# right after the first checkpoint (every 100 ms here); the survivor
+# restores it.
+start_cluster 2 recovery --cluster.restart-delay 0 --checkpoint.interval 100ms
+for _ in $(seq 400); do
+  grep -q "checkpoint 1 completed" "$work/recovery-coordinator.log" && break
+  sleep 0.01
 done
-sleep 0.5
 killed=$(date '+%Y-%m-%d %H:%M:%S.%3N')
 kill -9 "${worker_pids[1]}"
 wait "$coordinator_pid"
@@ -99,5 +105,50 @@ recovery=$(between "$work/recovery-sorted.log" "bench: worker killed" \
   --lookup.csv-path "$root/data/category.csv" --verify.partitioner file > "$work/verify.log" 2>&1 \
   && exact=true || exact=false
 
-printf '{"events": %s, "run": %s, "workers_1": %s, "workers_2": %s, "workers_4": %s, "recovery_s": %s, "recovered_exactly": %s}\n' \
-  "$events" "$run_rate" "${rates[0]}" "${rates[1]}" "${rates[2]}" "$recovery" "$exact"
+restored=$(grep -o 'restores checkpoint [0-9]*' "$work/recovery-coordinator.log" | head -1 \
+           | tr -dc '0-9')
+
+# A savepoint of a whole day's state: 2 workers read a simulated day from
+# the mock broker and stay running (Kafka is unbounded); then SIGUSR2.
+"$bin" broker --broker.port 0 --broker.partitions 4 \
+  --broker.port-file "$work/bootstrap" > "$work/broker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/bootstrap" ] && break; sleep 0.1; done
+bootstrap="$(cat "$work/bootstrap")"
+"$bin" datagen --kafka.bootstrap-servers "$bootstrap" --datagen.events "$checkpoint_events" \
+  --datagen.days 1 --datagen.start-day 2017-11-26 --datagen.progress 0 2>/dev/null
+start_cluster 2 savepoint --source.type kafka --kafka.bootstrap-servers "$bootstrap" \
+  --checkpoint.interval 0 --progress.interval 500ms --event-time.idle-timeout 0
+# Caught up: the last three progress lines show no lag and the same count.
+for _ in $(seq 600); do
+  python3 - "$work/savepoint-coordinator.log" <<'PY' && break
+import re, sys
+lines = [l for l in open(sys.argv[1], errors="replace") if l.startswith("[")]
+last = lines[-3:]
+counts = {re.search(r"\] ([0-9,]+) records", l).group(1) for l in last}
+sys.exit(0 if len(last) == 3 and len(counts) == 1 and "0" not in counts
+         and all(" lag 0 " in l for l in last) else 1)
+PY
+  sleep 0.2
+done
+kill -USR2 "$coordinator_pid"
+for _ in $(seq 600); do
+  grep -q "savepoint [0-9]* completed" "$work/savepoint-coordinator.log" && break
+  sleep 0.1
+done
+savepoint_line=$(grep -m1 "savepoint [0-9]* completed" "$work/savepoint-coordinator.log")
+savepoint_ms=$(echo "$savepoint_line" | sed -E 's/.*completed in ([0-9]+) ms.*/\1/')
+savepoint_bytes=$(echo "$savepoint_line" | sed -E 's/.* ([0-9]+) bytes.*/\1/')
+kill -TERM "$coordinator_pid"
+wait "$coordinator_pid" || true
+savepoint_read=$(grep -o '\] [0-9,]* records' "$work/savepoint-coordinator.log" | tail -1 | tr -dc '0-9')
+# Distinct users of the day: the last day-to-date UV document.
+day_users=$(python3 - "$work/out-savepoint/cumulative_uv_daily.ndjson" <<'PY'
+import json, sys
+print(max(json.loads(l)["_source"]["uv"] for l in open(sys.argv[1])))
+PY
+)
+
+printf '{"events": %s, "run": %s, "workers_1": %s, "workers_2": %s, "workers_4": %s, "recovery_s": %s, "recovered_exactly": %s, "restored_checkpoint": %s, "checkpoint_events": %s, "day_users": %s, "savepoint_ms": %s, "savepoint_bytes": %s}\n' \
+  "$events" "$run_rate" "${rates[0]}" "${rates[1]}" "${rates[2]}" "$recovery" "$exact" \
+  "${restored:-0}" "$savepoint_read" "$day_users" "$savepoint_ms" "$savepoint_bytes"

@@ -1,5 +1,6 @@
 #include "coordinator/job_coordinator.hpp"
 
+#include "coordinator/checkpoint/checkpoint_coordinator.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
 
@@ -24,6 +25,8 @@ struct coordinator_state {
   int64_t started_ms = 0;
   caf::actor listener;
   bool ending = false; ///< finish() was called
+  attempt_checkpointing checkpointing;
+  caf::actor checkpointer; ///< once running, if checkpoints are enabled
 
   static inline const char* name = "ubaflow.coordinator";
 };
@@ -42,6 +45,8 @@ void shut_down(coordinator_actor* self, caf::error reason) {
   if (st.combiner)
     self->send_exit(st.combiner, caf::exit_reason::user_shutdown);
   stop(st.sinks);
+  if (st.checkpointer)
+    self->send_exit(st.checkpointer, caf::exit_reason::user_shutdown);
   self->quit(std::move(reason));
 }
 
@@ -96,9 +101,17 @@ void deploy(coordinator_actor* self) {
   auto deploy_sources = [self, me] {
     auto& st = self->state;
     std::vector<source_deployment> sources;
-    for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i)
-      sources.push_back({i, st.plan.source_partitions[i],
-                         st.plan.owner_ranges, st.owners, me});
+    const auto& restore = st.checkpointing.restore;
+    for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i) {
+      source_deployment d{i, st.plan.source_partitions[i],
+                          st.plan.owner_ranges, st.owners, me, {}, {}};
+      if (restore) {
+        d.restore = partitions_for(*restore, d.partitions);
+        if (i == 0) // buys waiting for the lookup: any source may retry them
+          d.unresolved = restore->unresolved;
+      }
+      sources.push_back(std::move(d));
+    }
     deploy_each(self, std::move(sources), st.plan.source_placement,
                 [self](std::vector<caf::actor> handles) {
                   self->state.sources = std::move(handles);
@@ -110,9 +123,13 @@ void deploy(coordinator_actor* self) {
     std::vector<owner_deployment> owners;
     const auto inputs
       = static_cast<uint32_t>(st.plan.source_partitions.size());
-    for (uint32_t i = 0; i < st.plan.owner_ranges.size(); ++i)
-      owners.push_back({i, st.plan.owner_ranges[i], inputs, st.sinks,
-                        st.combiner, me});
+    for (uint32_t i = 0; i < st.plan.owner_ranges.size(); ++i) {
+      owner_deployment d{i,        st.plan.owner_ranges[i], inputs, st.sinks,
+                         st.combiner, me, {}};
+      if (st.checkpointing.restore)
+        d.restore = groups_for(*st.checkpointing.restore, d.range);
+      owners.push_back(std::move(d));
+    }
     deploy_each(self, std::move(owners), st.plan.owner_placement,
                 [self, deploy_sources](std::vector<caf::actor> handles) {
                   self->state.owners = std::move(handles);
@@ -123,7 +140,7 @@ void deploy(coordinator_actor* self) {
     ->request(self->state.task_managers.front(), std::chrono::seconds(30),
               std::move(sinks))
     .then(
-      [self, uv, deploy_owners](std::vector<caf::actor>& handles) {
+      [self, uv, me, deploy_owners](std::vector<caf::actor>& handles) {
         auto& st = self->state;
         st.sinks = std::move(handles);
         for (auto& s : st.sinks)
@@ -132,11 +149,12 @@ void deploy(coordinator_actor* self) {
           deploy_owners();
           return;
         }
-        deploy_each(self,
-                    std::vector<combiner_deployment>{
-                      {st.plan.owner_ranges, st.sinks}},
-                    {}, [self, deploy_owners](std::vector<caf::actor> combiner) {
-                      self->state.combiner = std::move(combiner.front());
+        combiner_deployment combiner{st.plan.owner_ranges, st.sinks, me, {}};
+        if (st.checkpointing.restore)
+          combiner.restore = st.checkpointing.restore->combiner;
+        deploy_each(self, std::vector<combiner_deployment>{std::move(combiner)},
+                    {}, [self, deploy_owners](std::vector<caf::actor> spawned) {
+                      self->state.combiner = std::move(spawned.front());
                       deploy_owners();
                     });
       },
@@ -160,6 +178,15 @@ void begin_running(coordinator_actor* self) {
   st.phase = "running";
   spdlog::info("job '{}' running on {} task manager(s): {}", st.config->name,
                st.task_managers.size(), describe(st.plan));
+  if (st.checkpointing.store) {
+    checkpoint_participants expected{st.sources.size(), st.owners.size(),
+                                     static_cast<bool>(st.combiner),
+                                     st.sinks.size()};
+    st.checkpointer = spawn_checkpoint_coordinator(
+      self->system(), st.config->name, st.config->key_groups, st.checkpointing,
+      st.sources, expected, st.listener);
+    self->link_to(st.checkpointer); // it ends with this attempt
+  }
   if (st.drain_requested)
     self->send(self, drain_atom_v);
 }
@@ -176,9 +203,11 @@ void collect_status(coordinator_actor* self,
   result->sources.resize(st.sources.size());
   result->owners.resize(st.owners.size());
   result->sinks.resize(st.sinks.size());
+  result->checkpoints = st.checkpointing.stats;
   auto pending = std::make_shared<size_t>(st.sources.size() + st.owners.size()
                                           + st.sinks.size()
-                                          + (st.combiner ? 1 : 0));
+                                          + (st.combiner ? 1 : 0)
+                                          + (st.checkpointer ? 1 : 0));
   auto finish = [ready, result, pending]() mutable {
     if (--*pending == 0)
       ready(*result);
@@ -223,6 +252,14 @@ void collect_status(coordinator_actor* self,
           finish();
         },
         on_error);
+  if (st.checkpointer)
+    self->request(st.checkpointer, timeout, status_atom_v)
+      .then(
+        [result, finish](checkpoint_stats& s) mutable {
+          result->checkpoints = std::move(s);
+          finish();
+        },
+        on_error);
 }
 
 /// Ends the job: reports its final status to the listener, then stops
@@ -251,8 +288,10 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
                                    std::shared_ptr<const job_config> config,
                                    job_plan plan,
                                    std::vector<caf::actor> task_managers,
-                                   caf::actor listener) {
+                                   caf::actor listener,
+                                   attempt_checkpointing checkpointing) {
   auto& setup = self->state;
+  setup.checkpointing = std::move(checkpointing);
   setup.config = std::move(config);
   setup.plan = std::move(plan);
   setup.task_managers = std::move(task_managers);
@@ -270,6 +309,39 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
   return {
     [self](done_atom, const source_status&) {
       // A source finished its bounded input; owners fire when all have.
+      if (self->state.checkpointer)
+        self->send(self->state.checkpointer, done_atom_v);
+    },
+    // Checkpoint parts go to the checkpoint coordinator of this attempt.
+    [self](owner_checkpoint& part) {
+      if (self->state.checkpointer)
+        self->send(self->state.checkpointer, std::move(part));
+    },
+    [self](combiner_checkpoint& part) {
+      if (self->state.checkpointer)
+        self->send(self->state.checkpointer, std::move(part));
+    },
+    [self](checkpoint_atom, ack_atom, uint64_t id) {
+      if (self->state.checkpointer)
+        self->send(self->state.checkpointer, checkpoint_atom_v, ack_atom_v,
+                   id);
+    },
+    [self](savepoint_atom) -> caf::result<std::string> {
+      auto& st = self->state;
+      if (!st.checkpointing.store)
+        return caf::make_error(caf::sec::runtime_error,
+                               "checkpoints are not enabled for this job");
+      if (!st.checkpointer)
+        return caf::make_error(caf::sec::runtime_error,
+                               "the job is not running yet");
+      auto promise = self->make_response_promise<std::string>();
+      self
+        ->request(st.checkpointer,
+                  std::chrono::milliseconds(2 * st.checkpointing.timeout_ms),
+                  savepoint_atom_v)
+        .then([promise](std::string& path) mutable { promise.deliver(path); },
+              [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
     },
     [self](done_atom, const owner_status&) {
       // An owner emitted everything; sinks report when it is written.
@@ -352,10 +424,11 @@ caf::actor spawn_job_coordinator(caf::actor_system& system,
                                  std::shared_ptr<const job_config> config,
                                  job_plan plan,
                                  std::vector<caf::actor> task_managers,
-                                 caf::actor listener) {
+                                 caf::actor listener,
+                                 attempt_checkpointing checkpointing) {
   return system.spawn(coordinator_behavior, std::move(config),
                       std::move(plan), std::move(task_managers),
-                      std::move(listener));
+                      std::move(listener), std::move(checkpointing));
 }
 
 } // namespace ubaflow

@@ -44,12 +44,14 @@ EOT
   "$bin" run --help-markdown
   printf '\n## ubaflow coordinator\n\n'
   printf 'Every option of `ubaflow run` above, plus:\n\n'
-  "$bin" coordinator --help-markdown | grep -E '^\|(---| option| `(cluster|coordinator)\.)'
+  "$bin" coordinator --help-markdown | grep -E '^\|(---| option| `(cluster|coordinator|checkpoint)\.)'
   printf '\n## ubaflow worker\n\n'
   printf 'The job options come from the coordinator when the worker joins; a\n'
   printf "worker's own secrets and node-local paths (options ending in \`-file\`,\n"
   printf '`-path` or `.dir`) set on the worker win. Its own options:\n\n'
   "$bin" worker --help-markdown | grep -E '^\|(---| option| `(cluster|worker)\.)'
+  printf '\n## ubaflow savepoint\n\n'
+  "$bin" savepoint --help-markdown
   printf '\n## ubaflow verify\n\n'
   "$bin" verify --help-markdown | grep -E '^\|(---| option| `verify\.)'
   printf '\n## ubaflow datagen\n\n'

@@ -12,6 +12,7 @@ namespace ubaflow {
 int run_command(const std::vector<std::string>& args);
 int coordinator_command(const std::vector<std::string>& args);
 int worker_command(const std::vector<std::string>& args);
+int savepoint_command(const std::vector<std::string>& args);
 int broker_command(const std::vector<std::string>& args);
 int datagen_command(const std::vector<std::string>& args);
 int verify_command(const std::vector<std::string>& args);

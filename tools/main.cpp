@@ -15,6 +15,7 @@ commands:
   run          run the job: Kafka (or files) -> windows -> Elasticsearch / NDJSON
   coordinator  run the job manager of a cluster of worker processes
   worker       join a coordinator and run the tasks it places here
+  savepoint    ask a running coordinator for a savepoint
   broker       start librdkafka's mock Kafka cluster with the topic created
   datagen      produce the seed's JSON messages (synthetic or from a Tianchi CSV)
   verify       compute the expected results in batch and compare with the output
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
     return ubaflow::coordinator_command(args);
   if (command == "worker")
     return ubaflow::worker_command(args);
+  if (command == "savepoint")
+    return ubaflow::savepoint_command(args);
   if (command == "broker")
     return ubaflow::broker_command(args);
   if (command == "datagen")

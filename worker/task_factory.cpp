@@ -11,14 +11,14 @@ namespace ubaflow {
 
 std::unique_ptr<record_reader>
 make_reader(const job_config& config, const std::vector<int32_t>& partitions,
-            std::string& error) {
+            std::string& error, const std::vector<int64_t>& start_offsets) {
   if (config.source == source_type::file) {
     std::vector<std::string> paths;
     for (auto p : partitions)
       paths.push_back(config.files.at(static_cast<size_t>(p)));
-    return file_reader::open(paths, error);
+    return file_reader::open(paths, error, 4 << 20, start_offsets);
   }
-  return kafka_reader::create(config.kafka, partitions, {}, error);
+  return kafka_reader::create(config.kafka, partitions, start_offsets, error);
 }
 
 std::unique_ptr<category_resolver> make_resolver(const job_config& config,
@@ -48,8 +48,15 @@ std::unique_ptr<source_task>
 make_source_task(const job_config& config, uint32_t index,
                  const std::vector<int32_t>& partitions,
                  const std::vector<key_group_range>& owners,
-                 std::string& error) {
-  auto reader = make_reader(config, partitions, error);
+                 std::string& error,
+                 const std::vector<partition_checkpoint>& restore,
+                 const std::vector<pending_category_buys>& unresolved) {
+  std::vector<int64_t> start_offsets(partitions.size(), -1);
+  for (size_t i = 0; i < partitions.size(); ++i)
+    for (const auto& p : restore)
+      if (p.partition == partitions[i])
+        start_offsets[i] = p.next_offset;
+  auto reader = make_reader(config, partitions, error, start_offsets);
   if (!reader)
     return nullptr;
   std::unique_ptr<category_resolver> resolver;
@@ -68,6 +75,7 @@ make_source_task(const job_config& config, uint32_t index,
   }
   source_task_settings s;
   s.source_index = index;
+  s.partitions = partitions;
   for (auto p : partitions)
     s.formats.push_back(config.source == source_type::file
                           ? config.format_of(config.files.at(
@@ -83,9 +91,12 @@ make_source_task(const job_config& config, uint32_t index,
   s.lookup_backoff_initial_ms = config.lookup_retry_initial_ms;
   s.lookup_backoff_max_ms = config.lookup_retry_max_ms;
   s.topic = config.source == source_type::file ? "file" : config.kafka.topic;
-  return std::make_unique<source_task>(
+  auto task = std::make_unique<source_task>(
     s, std::move(reader), config.timestamps, std::move(resolver),
     partial_router{config.key_groups, owners}, std::move(dead_letters));
+  if (!restore.empty() || !unresolved.empty())
+    task->restore(restore, unresolved);
+  return task;
 }
 
 std::unique_ptr<result_writer> make_ndjson_writer(const job_config& config) {

@@ -14,19 +14,24 @@ namespace ubaflow {
 /// Builds the runtime objects of one worker from a validated job_config.
 /// Each returns nullptr with `error` set when a resource cannot be opened.
 
+/// `start_offsets` (same length as `partitions`, or empty): where each
+/// partition continues, -1 for the configured startup position.
 std::unique_ptr<record_reader>
 make_reader(const job_config& config, const std::vector<int32_t>& partitions,
-            std::string& error);
+            std::string& error, const std::vector<int64_t>& start_offsets = {});
 
 /// The lookup join, or nullptr without error for lookup.source=none.
 std::unique_ptr<category_resolver> make_resolver(const job_config& config,
                                                  std::string& error);
 
+/// `restore` and `unresolved` come from a checkpoint (both may be empty).
 std::unique_ptr<source_task>
 make_source_task(const job_config& config, uint32_t index,
                  const std::vector<int32_t>& partitions,
                  const std::vector<key_group_range>& owners,
-                 std::string& error);
+                 std::string& error,
+                 const std::vector<partition_checkpoint>& restore = {},
+                 const std::vector<pending_category_buys>& unresolved = {});
 
 std::unique_ptr<result_writer> make_ndjson_writer(const job_config& config);
 std::unique_ptr<result_writer> make_es_writer(const job_config& config);

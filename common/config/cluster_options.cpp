@@ -50,6 +50,25 @@ option_set make_coordinator_options() {
         "Restarts after task failures (not worker losses) before the job is "
         "declared failed; 0 fails at the first.")
       .bounded(0, 1000000);
+  o.add("checkpoint.dir", t::string, "checkpoints",
+        "Directory of completed checkpoints (a volume shared with nothing "
+        "else; savepoints go to its savepoints/ subdirectory). Empty: no "
+        "checkpoints; a restart replays the input from "
+        "kafka.startup-mode.");
+  o.add("checkpoint.interval", t::duration, "10s",
+        "Time between aligned-barrier checkpoints; 0 takes none "
+        "periodically (savepoints still work).");
+  o.add("checkpoint.timeout", t::duration, "60s",
+        "A checkpoint not complete after this long is given up (counted as "
+        "failed); the next one starts at the next interval.");
+  o.add("checkpoint.retained", t::integer, "3",
+        "Completed checkpoints kept in checkpoint.dir (older ones are "
+        "deleted; savepoints never are).")
+      .bounded(1, 1000);
+  o.add("checkpoint.restore", t::string, "latest",
+        "Where the job starts: latest (the newest checkpoint or savepoint "
+        "in checkpoint.dir, else kafka.startup-mode), none (ignore stored "
+        "checkpoints), or the path of a checkpoint or savepoint file.");
   return o;
 }
 
@@ -78,7 +97,22 @@ option_set make_worker_options() {
   return o;
 }
 
+option_set make_savepoint_options() {
+  option_set o{"savepoint"};
+  add_cluster_credentials(o);
+  o.add("savepoint.coordinator", t::string, "127.0.0.1:6123",
+        "host:port of the coordinator whose job takes the savepoint.");
+  o.add("savepoint.timeout", t::duration, "5min",
+        "How long to wait for the savepoint to be written.");
+  return o;
+}
+
 } // namespace
+
+const option_set& savepoint_options() {
+  static const option_set options = make_savepoint_options();
+  return options;
+}
 
 const option_set& coordinator_options() {
   static const option_set options = make_coordinator_options();

@@ -15,4 +15,8 @@ const option_set& coordinator_options();
 /// the worker sets itself; see docs/operations.md).
 const option_set& worker_options();
 
+/// `ubaflow savepoint`: where the coordinator is and the cluster
+/// credentials that authorize the request.
+const option_set& savepoint_options();
+
 } // namespace ubaflow

@@ -4,6 +4,7 @@
 // workers' task managers and the tasks they host. Data-plane messages are
 // in partials.hpp and results.hpp.
 
+#include "common/protocol/checkpoints.hpp"
 #include "common/protocol/results.hpp"
 #include "common/util/key_groups.hpp"
 
@@ -35,6 +36,21 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_request& x) {
   return f(caf::meta::type_name("join_request"), x.cluster_id, x.worker_name,
            x.proof, x.host, x.port, x.slots, x.task_manager);
+}
+
+/// A client (`ubaflow savepoint`) asking the coordinator for a savepoint,
+/// with the same proof of the cluster secret as a joining worker. Answered
+/// with the savepoint file's path.
+struct savepoint_request {
+  std::string cluster_id;
+  std::string client_name;
+  std::string proof;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, savepoint_request& x) {
+  return f(caf::meta::type_name("savepoint_request"), x.cluster_id,
+           x.client_name, x.proof);
 }
 
 /// The coordinator's answer: the worker's id in this cluster and the job's
@@ -90,12 +106,14 @@ typename Inspector::result_type inspect(Inspector& f, sink_deployment& x) {
 struct combiner_deployment {
   std::vector<key_group_range> owner_ranges;
   std::vector<caf::actor> sinks;
+  caf::actor coordinator;
+  std::vector<combiner_snapshot> restore; ///< at most one
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, combiner_deployment& x) {
   return f(caf::meta::type_name("combiner_deployment"), x.owner_ranges,
-           x.sinks);
+           x.sinks, x.coordinator, x.restore);
 }
 
 /// Deploy one keyed-state owner (window/aggregate subtask).
@@ -106,12 +124,13 @@ struct owner_deployment {
   std::vector<caf::actor> sinks;
   caf::actor combiner;
   caf::actor coordinator;
+  std::vector<key_group_snapshot> restore; ///< key groups of `range`
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, owner_deployment& x) {
   return f(caf::meta::type_name("owner_deployment"), x.index, x.range,
-           x.inputs, x.sinks, x.combiner, x.coordinator);
+           x.inputs, x.sinks, x.combiner, x.coordinator, x.restore);
 }
 
 /// Deploy one source subtask reading `partitions`.
@@ -121,12 +140,16 @@ struct source_deployment {
   std::vector<key_group_range> owner_ranges;
   std::vector<caf::actor> owners;
   caf::actor coordinator;
+  /// From a checkpoint: where each restored partition continues (others
+  /// start as kafka.startup-mode says), and lookup buys still pending.
+  std::vector<partition_checkpoint> restore;
+  std::vector<pending_category_buys> unresolved;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_deployment& x) {
   return f(caf::meta::type_name("source_deployment"), x.index, x.partitions,
-           x.owner_ranges, x.owners, x.coordinator);
+           x.owner_ranges, x.owners, x.coordinator, x.restore, x.unresolved);
 }
 
 } // namespace ubaflow

@@ -111,6 +111,9 @@ struct partial_batch {
   event_time watermark = min_event_time;
   bool idle = false;
   bool end_of_input = false;
+  /// Non-zero: the last batch before checkpoint `barrier` from this source;
+  /// everything the source sends afterwards belongs after the checkpoint.
+  uint64_t barrier = 0;
   std::vector<hourly_partial> hourly;
   std::vector<uv_partial> uv;
   std::vector<category_partial> categories;
@@ -123,7 +126,7 @@ struct partial_batch {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partial_batch& x) {
   return f(caf::meta::type_name("partial_batch"), x.source, x.sequence,
-           x.watermark, x.idle, x.end_of_input, x.hourly, x.uv, x.categories);
+           x.watermark, x.idle, x.end_of_input, x.barrier, x.hourly, x.uv, x.categories);
 }
 
 } // namespace ubaflow

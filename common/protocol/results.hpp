@@ -90,13 +90,17 @@ typename Inspector::result_type inspect(Inspector& f, owner_progress& x) {
 /// Slices and progress of one owner in one message, so that a combiner
 /// never sees progress before the slices it covers.
 struct uv_report {
+  uint32_t owner = 0; ///< the sending owner's index
   std::vector<uv_slice> slices;
   owner_progress progress;
+  /// Non-zero: the owner has passed checkpoint `barrier` with this report.
+  uint64_t barrier = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, uv_report& x) {
-  return f(caf::meta::type_name("uv_report"), x.slices, x.progress);
+  return f(caf::meta::type_name("uv_report"), x.owner, x.slices, x.progress,
+           x.barrier);
 }
 
 } // namespace ubaflow

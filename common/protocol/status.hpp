@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/protocol/checkpoints.hpp"
 #include "common/time/event_time.hpp"
 
 #include <caf/meta/type_name.hpp>
@@ -130,13 +131,14 @@ struct job_status {
   event_time combiner_watermark = min_event_time;
   uint32_t attempt = 1; ///< execution attempt; restarts add one
   std::vector<std::string> workers; ///< "name (host:port, N slots)"
+  checkpoint_stats checkpoints;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_status& x) {
   return f(caf::meta::type_name("job_status"), x.name, x.state, x.started_ms,
            x.sources, x.owners, x.sinks, x.combiner_watermark, x.attempt,
-           x.workers);
+           x.workers, x.checkpoints);
 }
 
 } // namespace ubaflow

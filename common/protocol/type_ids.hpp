@@ -34,6 +34,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(ubaflow, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::owner_deployment))
   CAF_ADD_TYPE_ID(ubaflow, (ubaflow::source_deployment))
 
+  // -- checkpoints
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::source_checkpoint))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::owner_checkpoint))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::combiner_checkpoint))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::checkpoint_stats))
+  CAF_ADD_TYPE_ID(ubaflow, (ubaflow::savepoint_request))
+  CAF_ADD_TYPE_ID(ubaflow, (std::vector<ubaflow::partition_checkpoint>))
+
   // -- atoms (at most 10 characters each in CAF 0.17)
   CAF_ADD_ATOM(ubaflow, ubaflow, poll_atom, "poll")
   CAF_ADD_ATOM(ubaflow, ubaflow, flush_atom, "flush")
@@ -53,5 +61,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(ubaflow, caf::first_custom_type_id)
   CAF_ADD_ATOM(ubaflow, ubaflow, shutdown_atom, "shutdown")
   CAF_ADD_ATOM(ubaflow, ubaflow, cancel_atom, "cancel")
   CAF_ADD_ATOM(ubaflow, ubaflow, start_atom, "start")
+  CAF_ADD_ATOM(ubaflow, ubaflow, checkpoint_atom, "checkpoint")
+  CAF_ADD_ATOM(ubaflow, ubaflow, savepoint_atom, "savepoint")
 
 CAF_END_TYPE_ID_BLOCK(ubaflow)

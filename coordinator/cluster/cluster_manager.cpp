@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 namespace ubaflow {
@@ -39,6 +40,11 @@ struct manager_state {
   std::set<uint32_t> shutdown_pending; ///< workers yet to confirm the end
   caf::error final_reason;
   int64_t started_ms = 0;
+  checkpoint_stats checkpoints;  ///< over all attempts
+  uint64_t next_checkpoint_id = 1;
+  std::string restore_path;      ///< the newest completed checkpoint
+  std::shared_ptr<const checkpoint_data> restore; ///< loaded restore_path
+  std::string loaded_path;
 
   static inline const char* name = "ubaflow.cluster_manager";
 };
@@ -128,6 +134,34 @@ void restart(manager_actor* self, std::string reason) {
             });
 }
 
+/// What the next attempt checkpoints with and restores from.
+std::optional<attempt_checkpointing> checkpointing_for(manager_actor* self,
+                                                       std::string& error) {
+  auto& st = self->state;
+  attempt_checkpointing c;
+  if (!st.settings.checkpoints)
+    return c;
+  c.store = st.settings.checkpoints;
+  c.interval_ms = st.settings.checkpoint_interval_ms;
+  c.timeout_ms = st.settings.checkpoint_timeout_ms;
+  c.next_id = st.next_checkpoint_id;
+  c.stats = st.checkpoints;
+  if (!st.restore_path.empty()) {
+    if (st.loaded_path != st.restore_path) {
+      auto data = checkpoint_store::load(st.restore_path, error);
+      if (!data)
+        return std::nullopt;
+      st.restore = std::make_shared<const checkpoint_data>(std::move(*data));
+      st.loaded_path = st.restore_path;
+    }
+    c.restore = st.restore;
+    c.restore_path = st.restore_path;
+    c.stats.restored_id = st.restore->id;
+    c.stats.restored_path = st.restore_path;
+  }
+  return c;
+}
+
 void start_attempt(manager_actor* self) {
   auto& st = self->state;
   if (st.state == phase::finished)
@@ -153,6 +187,22 @@ void start_attempt(manager_actor* self) {
                             st.config->key_groups, st.partition_owners);
   st.partition_owners = partition_owners(shares);
   auto plan = make_cluster_plan(shares, st.config->key_groups);
+  std::string error;
+  auto checkpointing = checkpointing_for(self, error);
+  if (!checkpointing) {
+    spdlog::error("cannot restore the job: {}", error);
+    job_status status;
+    status.name = st.config->name;
+    status.state = "failed";
+    finish_job(self, std::move(status),
+               caf::make_error(caf::sec::runtime_error, error));
+    return;
+  }
+  if (checkpointing->restore)
+    spdlog::info("attempt {} restores {} {} ({})", st.attempt_number + 1,
+                 checkpointing->restore->savepoint ? "savepoint"
+                                                   : "checkpoint",
+                 checkpointing->restore->id, checkpointing->restore_path);
   st.state = phase::running;
   ++st.attempt_number;
   const uint32_t attempt = st.attempt_number;
@@ -161,13 +211,15 @@ void start_attempt(manager_actor* self) {
   // Every worker connects to every other first, so that partials travel
   // worker to worker instead of through this process.
   auto pending = std::make_shared<size_t>(task_managers.size());
-  auto deploy = [self, attempt, plan, task_managers]() {
+  auto deploy = [self, attempt, plan, task_managers,
+                 checkpointing = std::move(*checkpointing)]() {
     auto& now = self->state;
     if (now.attempt_number != attempt || now.state != phase::running)
       return; // superseded while connecting
     now.attempt = spawn_job_coordinator(self->system(), now.config, plan,
                                         task_managers,
-                                        caf::actor_cast<caf::actor>(self));
+                                        caf::actor_cast<caf::actor>(self),
+                                        checkpointing);
     self->monitor(now.attempt);
     if (now.draining)
       self->send(now.attempt, drain_atom_v);
@@ -204,15 +256,27 @@ void lose_worker(manager_actor* self, uint32_t id, const std::string& why) {
 }
 
 std::optional<std::string> check_credentials(manager_actor* self,
-                                             const join_request& req) {
+                                             const std::string& cluster_id,
+                                             const std::string& name,
+                                             const std::string& proof) {
   const auto& s = self->state.settings;
-  if (req.cluster_id != s.cluster_id)
-    return "wrong cluster id '" + req.cluster_id + "' (this is '"
-           + s.cluster_id + "')";
-  if (!proof_matches(join_proof(s.secret, s.cluster_id, req.worker_name),
-                     req.proof))
+  if (cluster_id != s.cluster_id)
+    return "wrong cluster id '" + cluster_id + "' (this is '" + s.cluster_id
+           + "')";
+  if (!proof_matches(join_proof(s.secret, s.cluster_id, name), proof))
     return std::string{"wrong cluster secret"};
   return std::nullopt;
+}
+
+caf::result<std::string> take_savepoint(manager_actor* self) {
+  auto& st = self->state;
+  if (!st.attempt)
+    return caf::make_error(caf::sec::runtime_error, "the job is not running");
+  auto promise = self->make_response_promise<std::string>();
+  self->request(st.attempt, std::chrono::minutes(10), savepoint_atom_v)
+    .then([promise](std::string& path) mutable { promise.deliver(path); },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+  return promise;
 }
 
 caf::behavior manager_behavior(manager_actor* self,
@@ -224,6 +288,8 @@ caf::behavior manager_behavior(manager_actor* self,
   setup.settings = std::move(settings);
   setup.listener = std::move(listener);
   setup.started_ms = wall_now_ms();
+  setup.restore_path = setup.settings.restore_path;
+  setup.next_checkpoint_id = std::max<uint64_t>(1, setup.settings.first_checkpoint_id);
   if (setup.settings.secret.empty())
     spdlog::warn("cluster.secret is not set: any process that reaches the "
                  "coordinator can join the cluster");
@@ -271,7 +337,8 @@ caf::behavior manager_behavior(manager_actor* self,
   return {
     [self](join_request& req) -> caf::result<join_reply> {
       auto& st = self->state;
-      if (auto problem = check_credentials(self, req)) {
+      if (auto problem = check_credentials(self, req.cluster_id,
+                                           req.worker_name, req.proof)) {
         spdlog::warn("refused worker '{}' from {}: {}", req.worker_name,
                      req.host, *problem);
         // invalid_argument tells the worker not to retry (worker_command).
@@ -344,6 +411,33 @@ caf::behavior manager_behavior(manager_actor* self,
     [self](done_atom, job_status& status) {
       self->state.last_status = std::move(status);
     },
+    [self](checkpoint_atom, checkpoint_stats& stats) {
+      // From the running attempt's checkpoint coordinator.
+      auto& st = self->state;
+      st.next_checkpoint_id = std::max({st.next_checkpoint_id,
+                                        stats.in_progress + 1,
+                                        stats.last_id + 1});
+      if (!stats.last_path.empty() && stats.last_id > st.checkpoints.last_id)
+        st.restore_path = stats.last_path;
+      const auto restored_id = st.checkpoints.restored_id;
+      const auto restored_path = st.checkpoints.restored_path;
+      st.checkpoints = std::move(stats);
+      if (st.checkpoints.restored_id == 0) {
+        st.checkpoints.restored_id = restored_id;
+        st.checkpoints.restored_path = restored_path;
+      }
+    },
+    [self](savepoint_atom) { return take_savepoint(self); },
+    [self](const savepoint_request& req) -> caf::result<std::string> {
+      if (auto problem = check_credentials(self, req.cluster_id,
+                                           req.client_name, req.proof)) {
+        spdlog::warn("refused a savepoint request from '{}': {}",
+                     req.client_name, *problem);
+        return caf::make_error(caf::sec::invalid_argument, *problem);
+      }
+      spdlog::info("savepoint requested by '{}'", req.client_name);
+      return take_savepoint(self);
+    },
     [self](drain_atom) {
       auto& st = self->state;
       st.draining = true;
@@ -363,6 +457,8 @@ caf::behavior manager_behavior(manager_actor* self,
       auto decorate = [self](job_status& s) {
         s.attempt = self->state.attempt_number;
         s.workers = describe_workers(self->state.workers);
+        if (s.checkpoints.completed == 0 && s.checkpoints.failed == 0)
+          s.checkpoints = self->state.checkpoints;
       };
       if (st.state == phase::finished && st.last_status)
         return *st.last_status;

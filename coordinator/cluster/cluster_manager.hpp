@@ -1,5 +1,6 @@
 #pragma once
 
+#include "coordinator/checkpoint/checkpoint_store.hpp"
 #include "worker/job_config.hpp"
 
 #include <caf/actor.hpp>
@@ -22,6 +23,14 @@ struct cluster_settings {
   int32_t partition_count = 1;
   /// The job's non-secret settings, "key=value", handed to joining workers.
   std::vector<std::string> job_settings;
+  /// Checkpoints: none without a store.
+  std::shared_ptr<checkpoint_store> checkpoints;
+  int64_t checkpoint_interval_ms = 10'000;
+  int64_t checkpoint_timeout_ms = 60'000;
+  /// Where the first attempt starts from (empty: kafka.startup-mode), and
+  /// the first id to use (above every id already in the store).
+  std::string restore_path;
+  uint64_t first_checkpoint_id = 1;
 };
 
 /// Spawns the coordinator's cluster manager (Flink's JobManager): it admits
@@ -31,7 +40,9 @@ struct cluster_settings {
 /// execution attempts, each a job coordinator over the current workers.
 /// A lost worker, a new worker, a worker leaving ((stop_atom, worker id))
 /// or a failed task ends the attempt: every task is cancelled and the job
-/// is redeployed on the workers present. Forwards status_atom, drain_atom
+/// is redeployed on the workers present, from the latest completed
+/// checkpoint (or `restore_path` before the first completes).
+/// (savepoint_atom) takes a savepoint and answers with its path. Forwards status_atom, drain_atom
 /// and stop_atom to the running attempt. When the job has finished (or
 /// failed for good) it sends (done_atom, job_status) to `listener`, tells
 /// the workers to shut down and quits.

@@ -7,6 +7,7 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 import time
 
 import harness
@@ -34,10 +35,12 @@ class Cluster:
         for _ in range(workers):
             self.add_worker()
 
-    def start_coordinator(self, min_workers, name="coordinator"):
+    def start_coordinator(self, min_workers, name="coordinator", checkpoints=()):
         args = [BIN, "coordinator", "--coordinator.port", str(self.port),
                 "--cluster.min-workers", str(min_workers),
-                "--cluster.restart-delay", "200ms"] + self.common + self.extra
+                "--cluster.restart-delay", "200ms",
+                "--checkpoint.dir", self.test.path("checkpoints"),
+                "--checkpoint.interval", "1s"] + list(checkpoints) + self.common + self.extra
         self.coordinator = harness.Process(args, self.test.path(name + ".log"), env=self.env)
         self.test._stops.append(self.coordinator.stop)
         harness.wait_for(lambda: "listening on" in self.coordinator.output(), 20,
@@ -68,6 +71,26 @@ class Cluster:
         harness.wait_for(read_enough, timeout, "%d records read" % count,
                          watched=self.coordinator)
 
+    def wait_caught_up(self, timeout=60):
+        """Waits until the job has read everything produced so far. Record
+        counts start again with each attempt (it resumes from a checkpoint),
+        so this watches the consumer lag instead: zero on the last two
+        progress lines, both late enough to reflect fresh statistics."""
+        start = time.time()
+        mark = len(self.coordinator.output())
+
+        def caught_up():
+            if time.time() - start < 2.5:
+                return False
+            lines = [l for l in self.coordinator.output()[mark:].splitlines()
+                     if l.startswith("[")]
+            return len(lines) >= 2 and all(" lag 0 " in l for l in lines[-2:])
+        harness.wait_for(caught_up, timeout, "the job to catch up",
+                         watched=self.coordinator)
+
+    def checkpoints_completed(self):
+        return len(re.findall(r"checkpoint \d+ completed", self.coordinator.output()))
+
     def drain_and_finish(self, timeout=120):
         self.coordinator.signal(signal.SIGUSR1)
         code = self.coordinator.wait(timeout)
@@ -80,6 +103,12 @@ class Cluster:
 
 
 class ClusterTest(harness.IntegrationTest):
+
+    def produce_in_background(self, *args, **kw):
+        """produce() on a thread: the events arrive while the test acts."""
+        thread = threading.Thread(target=self.produce, args=args, kwargs=kw)
+        thread.start()
+        return thread
 
     def produce(self, broker, events, name, seed, day="2017-11-27", rate=None):
         path = self.path(name)
@@ -119,7 +148,14 @@ class ClusterTest(harness.IntegrationTest):
         part1 = self.produce(broker, 20000, "part1.jsonl", seed=21)
         cluster = Cluster(self, broker, 3)
         cluster.wait_output("running on 3 task manager(s)")
-        cluster.wait_records(5000)
+        cluster.wait_records(20000)
+        cluster.wait_output("completed in", 30, "a first checkpoint")
+        # Events keep arriving while the worker dies: the restored attempt
+        # must read exactly what the checkpoint had not covered.
+        producer = self.produce_in_background(broker, 20000, "part2.jsonl", seed=22,
+                                              day="2017-11-28", rate=8000)
+        harness.wait_for(lambda: cluster.checkpoints_completed() >= 3, 30,
+                         "checkpoints while events arrive", watched=cluster.coordinator)
         victim = cluster.workers[1]
         victim.proc.send_signal(signal.SIGKILL)
         victim.proc.wait()
@@ -127,12 +163,15 @@ class ClusterTest(harness.IntegrationTest):
         cluster.wait_output("running on 2 task manager(s)", 20, "redeployment on the survivors")
         recovery = time.time() - killed_at
         self.assertLess(recovery, 5.0, "recovery took %.1f s" % recovery)
-        part2 = self.produce(broker, 10000, "part2.jsonl", seed=22, day="2017-11-28")
-        cluster.wait_records(30000)
+        producer.join()
+        cluster.wait_caught_up()
         cluster.workers.remove(victim)
         out = cluster.drain_and_finish()
         self.assertIn("worker worker-2 lost", out)
-        self.verify_parts([part1, part2], 4)
+        restored = re.search(r"attempt 2 restores checkpoint (\d+)", out)
+        self.assertIsNotNone(restored, out[-4000:])
+        self.assertGreaterEqual(int(restored.group(1)), 3)
+        self.verify_parts([self.path("part1.jsonl"), self.path("part2.jsonl")], 4)
 
     def test_worker_joining_and_leaving_while_running(self):
         broker = self.broker(partitions=4)
@@ -140,10 +179,12 @@ class ClusterTest(harness.IntegrationTest):
         cluster = Cluster(self, broker, 1)
         cluster.wait_output("running on 1 task manager(s)")
         cluster.wait_records(15000)
+        cluster.wait_output("completed in", 30, "a first checkpoint")
         cluster.add_worker()
         cluster.wait_output("running on 2 task manager(s)", 20, "scale-out to 2 workers")
+        self.assertIn("attempt 2 restores checkpoint", cluster.coordinator.output())
         part2 = self.produce(broker, 10000, "part2.jsonl", seed=32, day="2017-11-28")
-        cluster.wait_records(25000)
+        cluster.wait_caught_up()
         leaving = cluster.workers[0]
         leaving.signal(signal.SIGTERM)
         self.assertEqual(leaving.wait(30), 0, leaving.output()[-3000:])
@@ -152,7 +193,7 @@ class ClusterTest(harness.IntegrationTest):
         harness.wait_for(lambda: cluster.coordinator.output().count("running on 1 task manager(s)") >= 2,
                          20, "scale-in to 1 worker", watched=cluster.coordinator)
         part3 = self.produce(broker, 5000, "part3.jsonl", seed=33, day="2017-11-29")
-        cluster.wait_records(30000)
+        cluster.wait_caught_up()
         out = cluster.drain_and_finish()
         self.assertIn("worker-1 is leaving", out)
         self.verify_parts([part1, part2, part3], 4)
@@ -163,6 +204,7 @@ class ClusterTest(harness.IntegrationTest):
         cluster = Cluster(self, broker, 2)
         cluster.wait_output("running on 2 task manager(s)")
         cluster.wait_records(10000)
+        cluster.wait_output("completed in", 30, "a first checkpoint")
         cluster.coordinator.proc.send_signal(signal.SIGKILL)
         cluster.coordinator.proc.wait()
         for w in cluster.workers:
@@ -171,9 +213,61 @@ class ClusterTest(harness.IntegrationTest):
         part2 = self.produce(broker, 10000, "part2.jsonl", seed=42, day="2017-11-28")
         cluster.start_coordinator(2, name="coordinator-2")
         cluster.wait_output("running on 2 task manager(s)", 30, "the workers to rejoin")
-        cluster.wait_records(20000)
+        self.assertIn("the job continues from checkpoint", cluster.coordinator.output())
+        cluster.wait_caught_up()
         cluster.drain_and_finish()
         self.verify_parts([part1, part2], 2)
+
+    def test_savepoint_then_whole_cluster_restarted_from_it(self):
+        broker = self.broker(partitions=3)
+        part1 = self.produce(broker, 15000, "part1.jsonl", seed=51)
+        cluster = Cluster(self, broker, 2)
+        cluster.wait_output("running on 2 task manager(s)")
+        cluster.wait_records(15000)
+        address = ["--savepoint.coordinator", "127.0.0.1:%d" % cluster.port]
+        refused = harness.run(["savepoint"] + address, check=False,
+                              env={"UBAFLOW_CLUSTER_SECRET": "wrong"})
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("wrong cluster secret", refused.stderr.decode())
+        # On the coordinator's signal, and through the CLI.
+        cluster.coordinator.signal(signal.SIGUSR2)
+        cluster.wait_output("savepoint written:", 30, "the savepoint")
+        by_signal = re.search(r"savepoint written: (\S+)", cluster.coordinator.output()).group(1)
+        self.assertTrue(os.path.exists(by_signal), by_signal)
+        r = harness.run(["savepoint"] + address, env={"UBAFLOW_CLUSTER_SECRET": SECRET})
+        savepoint = r.stdout.decode().strip()
+        self.assertIn("/savepoints/savepoint-", savepoint)
+        self.assertNotEqual(savepoint, by_signal)
+        # The whole cluster goes away; its checkpoints with it.
+        cluster.coordinator.signal(signal.SIGTERM)
+        self.assertEqual(cluster.coordinator.wait(60), 0, cluster.coordinator.output()[-3000:])
+        for w in cluster.workers:
+            self.assertEqual(w.wait(30), 0, w.output()[-3000:])
+        kept = self.path("kept.ckpt")
+        shutil.copy(savepoint, kept)
+        shutil.rmtree(self.path("checkpoints"))
+        part2 = self.produce(broker, 10000, "part2.jsonl", seed=52, day="2017-11-28")
+        again = Cluster(self, broker, 3, extra=["--checkpoint.restore", kept])
+        again.wait_output("running on 3 task manager(s)")
+        self.assertIn("the job continues from savepoint", again.coordinator.output())
+        again.wait_caught_up()
+        again.drain_and_finish()
+        self.verify_parts([part1, part2], 3)
+
+    def test_bad_restore_point_is_a_clear_error(self):
+        broker = self.broker(partitions=1)
+        bogus = self.path("bogus.ckpt")
+        with open(bogus, "w") as f:
+            f.write("not a checkpoint")
+        port = str(harness.free_port())
+        for restore, message in ((bogus, "is not a ubaflow checkpoint"),
+                                 (self.path("missing.ckpt"), "cannot open checkpoint")):
+            r = harness.run(["coordinator", "--coordinator.port", port,
+                             "--kafka.bootstrap-servers", broker.bootstrap,
+                             "--checkpoint.dir", self.path("checkpoints"),
+                             "--checkpoint.restore", restore], check=False)
+            self.assertEqual(r.returncode, 2, r.stderr.decode())
+            self.assertIn(message, r.stderr.decode())
 
     def test_kafka_broker_down_during_the_run(self):
         broker = self.broker(partitions=2, commands=True)
@@ -209,7 +303,7 @@ class ClusterTest(harness.IntegrationTest):
         cluster.workers.remove(victim)
         cluster.wait_output("running on 1 task manager(s)", 20, "redeployment on the survivor")
         part2 = self.produce(broker, 5000, "part2.jsonl", seed=72, day="2017-11-28")
-        cluster.wait_records(15000)
+        cluster.wait_caught_up()
         cluster.drain_and_finish()
         self.assertGreater(es.stats()["faults_applied"].get("refuse", 0), 0)
         self.verify_parts([part1, part2], 2, against="es:" + es.url)

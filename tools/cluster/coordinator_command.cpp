@@ -2,6 +2,7 @@
 
 #include "common/config/cluster_options.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "coordinator/checkpoint/checkpoint_builder.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
 #include "coordinator/partition_discovery.hpp"
 #include "tools/cli_support.hpp"
@@ -14,9 +15,74 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 namespace ubaflow {
+
+namespace {
+
+/// Sets up checkpoint storage and the restore point from the
+/// checkpoint.* options; false with `error` on a bad setting or an
+/// unreadable checkpoint.
+bool configure_checkpoints(const settings& values, const job_config& config,
+                           cluster_settings& cluster, std::string& error) {
+  const auto& dir = values.get_string("checkpoint.dir");
+  const auto& restore = values.get_string("checkpoint.restore");
+  if (dir.empty()) {
+    if (restore != "latest" && restore != "none") {
+      error = "checkpoint.restore needs checkpoint.dir";
+      return false;
+    }
+    return true;
+  }
+  cluster.checkpoints = std::make_shared<checkpoint_store>(
+    dir, static_cast<uint32_t>(values.get_int("checkpoint.retained")));
+  cluster.checkpoint_interval_ms
+    = values.get_duration_ms("checkpoint.interval");
+  cluster.checkpoint_timeout_ms = values.get_duration_ms("checkpoint.timeout");
+  if (cluster.checkpoint_timeout_ms <= 0) {
+    error = "checkpoint.timeout must be positive";
+    return false;
+  }
+  // Ids continue above everything stored, so "latest" is always the
+  // newest state whichever run wrote it.
+  const auto latest = cluster.checkpoints->latest();
+  if (latest)
+    cluster.first_checkpoint_id
+      = checkpoint_store::id_of(std::filesystem::path{*latest}
+                                  .filename()
+                                  .string())
+        + 1;
+  if (restore == "none")
+    return true;
+  if (restore == "latest") {
+    if (!latest)
+      return true;
+    cluster.restore_path = *latest;
+  } else {
+    cluster.restore_path = restore;
+  }
+  auto data = checkpoint_store::load(cluster.restore_path, error);
+  if (!data) {
+    error = "checkpoint.restore: " + error;
+    return false;
+  }
+  if (!restorable(*data, config.key_groups, config.windows.computes_uv(),
+                  error)) {
+    error = "checkpoint.restore: " + error;
+    return false;
+  }
+  cluster.first_checkpoint_id
+    = std::max(cluster.first_checkpoint_id, data->id + 1);
+  spdlog::info("the job continues from {} {} ({}), taken by job '{}'",
+               data->savepoint ? "savepoint" : "checkpoint", data->id,
+               cluster.restore_path, data->job);
+  return true;
+}
+
+} // namespace
 
 int coordinator_command(const std::vector<std::string>& args) {
   int exit_code = 0;
@@ -25,8 +91,9 @@ int coordinator_command(const std::vector<std::string>& args) {
     "Runs the job manager of a ubaflow cluster: workers (`ubaflow worker`) "
     "join it, it assigns them\nKafka partitions and key groups, deploys the "
     "job once cluster.min-workers have joined, and\nredeploys it when a "
-    "worker is lost, joins or leaves. SIGUSR1 drains the job (read to the\n"
-    "current end, fire all windows, finish); SIGINT/SIGTERM stop it.",
+    "worker is lost, joins or leaves, from the latest checkpoint. SIGUSR1\n"
+    "drains the job (read to the current end, fire all windows, finish);\n"
+    "SIGUSR2 takes a savepoint; SIGINT/SIGTERM stop it.",
     exit_code);
   if (!values)
     return exit_code;
@@ -55,6 +122,8 @@ int coordinator_command(const std::vector<std::string>& args) {
                                "cluster.worker-timeout must be longer than "
                                "cluster.heartbeat-interval (> 0)");
   start_job_logging(*config, *values);
+  if (!configure_checkpoints(*values, *config, cluster, error))
+    return configuration_error(*values, error);
 
   cluster.partition_count = count_partitions(*config, error);
   if (cluster.partition_count <= 0) {

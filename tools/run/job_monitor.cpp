@@ -18,6 +18,7 @@ namespace {
 
 std::atomic<int> stop_requests{0};
 std::atomic<bool> drain_requested{false};
+std::atomic<bool> savepoint_requested{false};
 
 extern "C" void on_stop_signal(int) {
   if (stop_requests.fetch_add(1) >= 1)
@@ -26,6 +27,10 @@ extern "C" void on_stop_signal(int) {
 
 extern "C" void on_drain_signal(int) {
   drain_requested = true;
+}
+
+extern "C" void on_savepoint_signal(int) {
+  savepoint_requested = true;
 }
 
 } // namespace
@@ -38,6 +43,8 @@ void install_job_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
   sa.sa_handler = on_drain_signal;
   sigaction(SIGUSR1, &sa, nullptr);
+  sa.sa_handler = on_savepoint_signal;
+  sigaction(SIGUSR2, &sa, nullptr);
 }
 
 /// A streaming process allocates and frees message buffers at a high rate
@@ -69,6 +76,9 @@ job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
         down = true;
         outcome.exit_reason = msg.reason;
       },
+      [&](savepoint_atom, std::string& path) {
+        std::fprintf(stderr, "savepoint written: %s\n", path.c_str());
+      },
       caf::after(std::chrono::milliseconds(100)) >> [] {});
     if (down)
       break;
@@ -78,6 +88,21 @@ job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
     }
     if (drain_requested.exchange(false))
       self->send(job, drain_atom_v);
+    if (savepoint_requested.exchange(false)) {
+      // Answered by a message of its own; the loop keeps reporting.
+      caf::actor me = self;
+      self->spawn([job, me](caf::event_based_actor* helper) {
+        helper->request(job, caf::infinite, savepoint_atom_v)
+          .then(
+            [helper, me](std::string& path) {
+              helper->send(me, savepoint_atom_v, std::move(path));
+            },
+            [helper](caf::error& err) {
+              std::fprintf(stderr, "savepoint failed: %s\n",
+                           helper->system().render(err).c_str());
+            });
+      });
+    }
     const int64_t now = steady_now_ms();
     if (interval > 0 && now >= next_progress) {
       next_progress = now + interval;

@@ -11,7 +11,7 @@
 namespace ubaflow {
 
 /// SIGINT/SIGTERM ask for a stop (a second one exits at once), SIGUSR1 for
-/// a drain; job_monitor picks the requests up.
+/// a drain, SIGUSR2 for a savepoint; job_monitor picks the requests up.
 void install_job_signal_handlers();
 
 /// Keeps freed memory in the process instead of returning it to the kernel

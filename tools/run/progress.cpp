@@ -17,6 +17,7 @@ job_totals sum_up(const job_status& status) {
   t.rejects_by_reason.assign(reject_reason_count, 0);
   t.workers = status.workers.size();
   t.attempt = status.attempt;
+  t.checkpoints = status.checkpoints;
   t.state = status.state;
   for (const auto& s : status.sources) {
     t.records += s.records_in;
@@ -99,6 +100,14 @@ std::string progress_line(const job_totals& now, const job_totals& before,
         << (now.state == "running" || now.state == "draining"
               ? ""
               : " (" + now.state + ")");
+  const auto& c = now.checkpoints;
+  if (c.completed > 0)
+    out << " | checkpoint " << c.last_id << " (" << c.last_duration_ms
+        << " ms)";
+  if (c.restored_id > 0)
+    out << " | restored from " << c.restored_id;
+  if (now.checkpoints.failed > 0)
+    out << " | " << now.checkpoints.failed << " CHECKPOINT(S) FAILED";
   if (now.kafka_down)
     out << " | KAFKA UNREACHABLE";
   if (!now.sinks_healthy)

@@ -30,6 +30,7 @@ struct job_totals {
   bool kafka_down = false;
   size_t workers = 0;   ///< cluster only: workers present
   uint32_t attempt = 0; ///< cluster only: execution attempt
+  checkpoint_stats checkpoints; ///< cluster only
   std::string state;    ///< the job's state (running, restarting, ...)
   bool sinks_healthy = true;
   std::string sink_error;

@@ -150,23 +150,35 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
         host(self, s);
       return sinks;
     },
-    [self](const combiner_deployment& d) {
+    [self](const combiner_deployment& d) -> caf::result<caf::actor> {
       const auto& config = *self->state.config;
-      auto combiner = spawn_combiner_actor(
-        self->system(),
-        std::make_shared<uv_combiner>(config.windows, d.owner_ranges,
-                                      result_formatter{config.zone}),
-        d.sinks);
+      auto state = std::make_shared<uv_combiner>(
+        config.windows, d.owner_ranges, result_formatter{config.zone});
+      if (!d.restore.empty() && !state->restore(d.restore.front()))
+        return caf::make_error(caf::sec::invalid_argument,
+                               "the checkpoint's UV combiner state does not "
+                               "fit this job (key groups changed?)");
+      auto combiner = spawn_combiner_actor(self->system(), std::move(state),
+                                           d.owner_ranges.size(), d.sinks,
+                                           d.coordinator);
       host(self, combiner);
       return combiner;
     },
-    [self](const owner_deployment& d) {
+    [self](const owner_deployment& d) -> caf::result<caf::actor> {
       const auto& config = *self->state.config;
-      auto owner = spawn_state_actor(
-        self->system(), d.index,
-        std::make_shared<keyed_state>(config.windows, d.range, d.inputs,
-                                      result_formatter{config.zone}),
-        d.sinks, d.combiner, d.coordinator, config.category_interval_ms);
+      auto state = std::make_shared<keyed_state>(
+        config.windows, d.range, d.inputs, result_formatter{config.zone});
+      for (const auto& group : d.restore)
+        if (!state->restore(group))
+          return caf::make_error(caf::sec::invalid_argument,
+                                 "cannot restore key group "
+                                   + std::to_string(group.group)
+                                   + " from the checkpoint");
+      auto owner = spawn_state_actor(self->system(), d.index,
+                                     std::move(state), d.sinks, d.combiner,
+                                     d.coordinator,
+                                     config.category_interval_ms,
+                                     config.key_groups);
       host(self, owner);
       return owner;
     },
@@ -176,8 +188,10 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       settings.max_in_flight = config->max_in_flight;
       source_task_factory factory
         = [config, index = d.index, partitions = d.partitions,
-           ranges = d.owner_ranges](std::string& why) {
-            return make_source_task(*config, index, partitions, ranges, why);
+           ranges = d.owner_ranges, restore = d.restore,
+           unresolved = d.unresolved](std::string& why) {
+            return make_source_task(*config, index, partitions, ranges, why,
+                                    restore, unresolved);
           };
       auto source = spawn_source_actor(self->system(), std::move(factory),
                                        d.index, d.owners, d.coordinator,

@@ -5,13 +5,20 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 namespace ubaflow {
 
 namespace {
 
 struct sink_state {
   std::shared_ptr<result_writer> writer;
+  size_t producers = 0;
   size_t producers_left = 0;
+  /// Barriers received per checkpoint; once every producer's is in, the
+  /// checkpoint waits for everything before it to be written.
+  std::map<uint64_t, size_t> barriers;
+  std::vector<uint64_t> awaiting_flush;
   std::chrono::milliseconds interval{1000};
   caf::actor coordinator;
   bool retry_pending = false;
@@ -54,6 +61,16 @@ void maybe_finish(sink_actor* self) {
   self->send(st.coordinator, done_atom_v, make_status(self));
 }
 
+/// Acknowledges the checkpoints whose rows are all written.
+void acknowledge_checkpoints(sink_actor* self) {
+  auto& st = self->state;
+  if (st.awaiting_flush.empty() || !st.writer->drained())
+    return;
+  for (auto id : st.awaiting_flush)
+    self->send(st.coordinator, checkpoint_atom_v, ack_atom_v, id);
+  st.awaiting_flush.clear();
+}
+
 void flush_now(sink_actor* self) {
   auto& st = self->state;
   if (st.retry_pending)
@@ -77,6 +94,7 @@ void flush_now(sink_actor* self) {
     st.failures_in_a_row = 0;
     break;
   }
+  acknowledge_checkpoints(self);
   maybe_finish(self);
 }
 
@@ -86,6 +104,7 @@ caf::behavior sink_behavior(sink_actor* self,
                             caf::actor coordinator) {
   auto& setup = self->state;
   setup.writer = std::move(writer);
+  setup.producers = producers;
   setup.producers_left = producers;
   setup.interval = std::chrono::milliseconds(flush_interval_ms);
   setup.coordinator = std::move(coordinator);
@@ -115,6 +134,14 @@ caf::behavior sink_behavior(sink_actor* self,
         --st.producers_left;
       if (st.producers_left == 0)
         flush_now(self);
+    },
+    [self](checkpoint_atom, uint64_t id) {
+      auto& st = self->state;
+      if (++st.barriers[id] < st.producers)
+        return;
+      st.barriers.erase(id);
+      st.awaiting_flush.push_back(id);
+      flush_now(self);
     },
     [self](stop_atom) {
       self->state.stopping = true;

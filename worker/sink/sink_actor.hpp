@@ -14,6 +14,10 @@ namespace ubaflow {
 /// mailbox, and, after `end_atom` from each of its `producers`, flushes
 /// everything and reports (done_atom, sink_status) to the coordinator.
 /// `stop_atom` asks for a last flush and exit without waiting for producers.
+/// Once every producer has passed a checkpoint's barrier, the sink writes
+/// everything received so far and then acknowledges the checkpoint with
+/// (checkpoint_atom, ack_atom, id) to the coordinator: results emitted
+/// before a checkpoint are durable when it completes.
 caf::actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,

@@ -10,12 +10,15 @@ namespace ubaflow {
 
 std::unique_ptr<file_reader>
 file_reader::open(const std::vector<std::string>& paths, std::string& error,
-                  size_t chunk_bytes) {
+                  size_t chunk_bytes,
+                  const std::vector<int64_t>& start_lines) {
   std::unique_ptr<file_reader> reader{new file_reader};
   reader->buffer_.resize(std::max<size_t>(chunk_bytes, 4096));
   for (size_t i = 0; i < paths.size(); ++i) {
     file_state f;
     f.path = paths[i];
+    if (i < start_lines.size() && start_lines[i] > 1)
+      f.first_line = start_lines[i];
     f.fd = paths[i] == "-" ? STDIN_FILENO : ::open(paths[i].c_str(), O_RDONLY);
     if (f.fd < 0) {
       error = "cannot open input file '" + paths[i]
@@ -92,7 +95,7 @@ bool file_reader::read(record_batch& out, size_t max, int) {
       if (end_ > begin_) { // last line without a newline
         ++f.line;
         const size_t len = end_ - begin_;
-        if (!(len == 1 && data[begin_] == '\r'))
+        if (!(len == 1 && data[begin_] == '\r') && f.line >= f.first_line)
           out.records.push_back({std::string_view(data + begin_, len),
                                  static_cast<uint32_t>(current_), f.line});
         begin_ = end_;
@@ -107,7 +110,8 @@ bool file_reader::read(record_batch& out, size_t max, int) {
     const size_t len = static_cast<size_t>(static_cast<const char*>(nl)
                                            - (data + begin_));
     ++f.line;
-    if (len > 0 && !(len == 1 && data[begin_] == '\r'))
+    if (len > 0 && !(len == 1 && data[begin_] == '\r')
+        && f.line >= f.first_line)
       out.records.push_back({std::string_view(data + begin_, len),
                              static_cast<uint32_t>(current_), f.line});
     begin_ += len + 1;

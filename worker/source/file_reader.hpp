@@ -15,9 +15,12 @@ namespace ubaflow {
 class file_reader : public record_reader {
 public:
   /// Opens every path; on failure returns nullptr and explains in `error`.
+  /// `start_lines` (same length, or empty) makes a file's slot begin at
+  /// that 1-based line, e.g. from a checkpoint; earlier lines are skipped.
   static std::unique_ptr<file_reader>
   open(const std::vector<std::string>& paths, std::string& error,
-       size_t chunk_bytes = 4 << 20);
+       size_t chunk_bytes = 4 << 20,
+       const std::vector<int64_t>& start_lines = {});
   ~file_reader() override;
 
   bool read(record_batch& out, size_t max, int timeout_ms) override;
@@ -35,6 +38,7 @@ private:
     std::string path;
     int fd = -1;
     int64_t line = 0;
+    int64_t first_line = 1; ///< lines before it are skipped
     bool eof = false;
     bool finished = false;
   };

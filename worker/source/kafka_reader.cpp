@@ -331,7 +331,7 @@ std::string kafka_reader::slot_name(uint32_t slot) const {
 }
 
 bool kafka_reader::commit(const std::vector<partition_position>& positions,
-                          std::string& error) {
+                          std::string& error, bool async) {
   partition_list list{rd_kafka_topic_partition_list_new(
     static_cast<int>(positions.size()))};
   for (const auto& p : positions)
@@ -341,7 +341,7 @@ bool kafka_reader::commit(const std::vector<partition_position>& positions,
         ->offset = p.next_offset;
   if (list->cnt == 0)
     return true;
-  auto err = rd_kafka_commit(rk_, list.get(), 0);
+  auto err = rd_kafka_commit(rk_, list.get(), async ? 1 : 0);
   if (err) {
     error = std::string{"offset commit failed: "} + rd_kafka_err2str(err);
     return false;

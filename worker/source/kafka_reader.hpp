@@ -49,9 +49,10 @@ public:
   std::string slot_name(uint32_t slot) const override;
   const std::string& last_error() const override { return error_; }
 
-  /// Commits the given next offsets for the consumer group (synchronous).
+  /// Commits the given next offsets for the consumer group; `async` does
+  /// not wait for the broker (failures show in the reader's health).
   bool commit(const std::vector<partition_position>& positions,
-              std::string& error);
+              std::string& error, bool async = false);
 
   kafka_health health() const;
 

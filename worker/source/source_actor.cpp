@@ -122,6 +122,31 @@ source_status make_status(source_actor_type* self) {
   return s;
 }
 
+/// Creates the task on first use; reports a failure to the coordinator.
+bool ensure_task(source_actor_type* self) {
+  auto& st = self->state;
+  if (st.task)
+    return true;
+  std::string error;
+  st.task = st.make_task(error);
+  if (st.task)
+    return true;
+  spdlog::error("source task {} cannot start: {}", st.index, error);
+  self->send(st.coordinator, failed_atom_v, error);
+  self->quit(caf::sec::runtime_error);
+  return false;
+}
+
+void commit_offsets(source_actor_type* self,
+                    std::vector<partition_position> positions, bool async) {
+  auto& reader = self->state.task->reader();
+  if (auto* kafka = dynamic_cast<kafka_reader*>(&reader)) {
+    std::string error;
+    if (!kafka->commit(positions, error, async))
+      spdlog::warn("source {}: {}", reader.describe(), error);
+  }
+}
+
 caf::behavior source_behavior(source_actor_type* self,
                               source_task_factory make_task, uint32_t index,
                               std::vector<caf::actor> owners,
@@ -140,16 +165,8 @@ caf::behavior source_behavior(source_actor_type* self,
       auto& st = self->state;
       if (st.finished || st.paused)
         return;
-      if (!st.task) {
-        std::string error;
-        st.task = st.make_task(error);
-        if (!st.task) {
-          spdlog::error("source task {} cannot start: {}", st.index, error);
-          self->send(st.coordinator, failed_atom_v, error);
-          self->quit(caf::sec::runtime_error);
-          return;
-        }
-      }
+      if (!ensure_task(self))
+        return;
       auto& task = *st.task;
       const bool ended_before = task.input_ended();
       if (!task.step(st.settings.poll_timeout_ms, steady_now_ms())) {
@@ -193,17 +210,34 @@ caf::behavior source_behavior(source_actor_type* self,
       st.task->drain();
     },
     [self](status_atom) { return make_status(self); },
+    [self](checkpoint_atom, uint64_t id) -> caf::result<source_checkpoint> {
+      // The barrier goes out behind everything read so far, to every
+      // owner at once, so that alignment never waits on a paused source.
+      if (!ensure_task(self))
+        return caf::sec::runtime_error;
+      auto& st = self->state;
+      auto part = st.task->checkpoint(id, steady_now_ms(), st.outbox);
+      send_batches(self);
+      return part;
+    },
+    [self](commit_atom, const std::vector<partition_checkpoint>& parts) {
+      // A checkpoint completed: record its positions in the consumer group,
+      // for lag tools and startup-mode=group-offsets.
+      if (!self->state.task)
+        return;
+      std::vector<partition_position> positions;
+      for (const auto& p : parts)
+        for (auto id : self->state.task->reader().partitions())
+          if (id == p.partition && p.next_offset >= 0)
+            positions.push_back({p.partition, p.next_offset, -1, p.finished});
+      if (!positions.empty())
+        commit_offsets(self, std::move(positions), true);
+    },
     [self](commit_atom) {
       // The job's results are written: record the positions in the
       // consumer group, for lag tools and startup-mode=group-offsets.
-      if (!self->state.task)
-        return ack_atom_v;
-      auto& reader = self->state.task->reader();
-      if (auto* kafka = dynamic_cast<kafka_reader*>(&reader)) {
-        std::string error;
-        if (!kafka->commit(kafka->positions(), error))
-          spdlog::warn("source {}: {}", reader.describe(), error);
-      }
+      if (self->state.task)
+        commit_offsets(self, self->state.task->reader().positions(), false);
       return ack_atom_v;
     },
   };

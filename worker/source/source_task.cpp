@@ -29,7 +29,9 @@ source_task::source_task(source_task_settings settings,
 void source_task::start(int64_t now_ms) {
   // Idleness counts from the start, not from the epoch of the clock.
   for (size_t slot = 0; slot < reader_->partitions().size(); ++slot)
-    watermarks_.assign(slot, now_ms);
+    watermarks_.assign(slot, now_ms,
+                       slot < restored_.size() ? restored_[slot].watermark
+                                               : min_event_time);
   last_flush_ms_ = now_ms;
   started_ = true;
 }
@@ -146,6 +148,53 @@ void source_task::resolve_categories(int64_t now_ms,
   stats_.unresolved_buys = 0;
   for (const auto& [id, n] : unresolved_)
     stats_.unresolved_buys += static_cast<uint64_t>(n);
+}
+
+void source_task::restore(
+  const std::vector<partition_checkpoint>& partitions,
+  const std::vector<pending_category_buys>& unresolved) {
+  restored_.assign(reader_->partitions().size(), partition_checkpoint{});
+  for (size_t slot = 0; slot < restored_.size(); ++slot) {
+    const int32_t id = slot < settings_.partitions.size()
+                         ? settings_.partitions[slot]
+                         : reader_->partitions()[slot];
+    restored_[slot].partition = id;
+    for (const auto& p : partitions)
+      if (p.partition == id)
+        restored_[slot] = p;
+  }
+  for (const auto& u : unresolved)
+    unresolved_.emplace_back(u.category_id, u.buys);
+}
+
+source_checkpoint source_task::checkpoint(uint64_t id, int64_t now_ms,
+                                          std::vector<partial_batch>& out) {
+  if (!started_)
+    start(now_ms);
+  flush(now_ms, out, true);
+  for (auto& batch : out)
+    batch.barrier = id;
+  source_checkpoint part;
+  part.checkpoint = id;
+  part.source = settings_.source_index;
+  const auto positions = reader_->positions();
+  for (size_t slot = 0; slot < positions.size(); ++slot) {
+    partition_checkpoint p;
+    p.partition = slot < settings_.partitions.size()
+                    ? settings_.partitions[slot]
+                    : positions[slot].partition;
+    // A reader that has not read a restored partition yet knows no
+    // position of its own: the restored one still holds.
+    p.next_offset = positions[slot].next_offset;
+    if (slot < restored_.size())
+      p.next_offset = std::max(p.next_offset, restored_[slot].next_offset);
+    p.watermark = watermarks_.partition_watermark(slot);
+    p.finished = watermarks_.finished(slot);
+    part.partitions.push_back(p);
+  }
+  for (const auto& [category, buys] : unresolved_)
+    part.unresolved.push_back({category, buys});
+  return part;
 }
 
 void source_task::flush(int64_t now_ms, std::vector<partial_batch>& out,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/protocol/checkpoints.hpp"
 #include "common/protocol/partials.hpp"
 #include "common/util/backoff.hpp"
 #include "worker/exchange/partial_router.hpp"
@@ -23,6 +24,8 @@ enum class record_format { json, csv };
 
 struct source_task_settings {
   uint32_t source_index = 0; ///< this task's input index at every owner
+  /// The job's partition id of each slot (file index for files).
+  std::vector<int32_t> partitions;
   /// Format per slot; a missing entry means JSON.
   std::vector<record_format> formats;
   window_spec windows;
@@ -86,6 +89,18 @@ public:
 
   void drain() { reader_->bound_to_current_end(); }
 
+  /// Continues from a checkpoint: partition watermarks and next offsets of
+  /// the restored partitions (the reader was opened at those offsets) and
+  /// the buys still waiting for the lookup. Call before the first step.
+  void restore(const std::vector<partition_checkpoint>& partitions,
+               const std::vector<pending_category_buys>& unresolved);
+
+  /// Checkpoint `id` passes this task: flushes everything accumulated into
+  /// one batch per owner carrying the barrier, and returns the task's part
+  /// of the checkpoint (positions after those batches).
+  source_checkpoint checkpoint(uint64_t id, int64_t now_ms,
+                               std::vector<partial_batch>& out);
+
   uint32_t index() const { return settings_.source_index; }
 
   source_progress progress(int64_t now_ms) { return watermarks_.progress(now_ms); }
@@ -122,6 +137,7 @@ private:
   exponential_backoff lookup_backoff_;
   std::vector<source_progress> last_sent_; ///< per owner
   std::vector<uint64_t> sequence_;         ///< per owner
+  std::vector<partition_checkpoint> restored_; ///< per slot
   int64_t last_flush_ms_ = 0;
   bool done_ = false;
   bool started_ = false;

@@ -1,17 +1,27 @@
 #include "worker/state/state_actor.hpp"
 
 #include "common/protocol/type_ids.hpp"
+#include "worker/exchange/barrier_aligner.hpp"
 #include "worker/state/uv_combiner.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <deque>
+
 namespace ubaflow {
 
 namespace {
 
+/// A batch held back by barrier alignment, with the credit it will return.
+struct stashed_batch {
+  partial_batch batch;
+  caf::typed_response_promise<ack_atom> credit;
+};
+
 struct owner_state {
   uint32_t index = 0;
+  uint32_t key_group_count = 0;
   std::shared_ptr<keyed_state> state;
   std::vector<caf::actor> sinks;
   caf::actor combiner;
@@ -20,6 +30,8 @@ struct owner_state {
   state_output out;
   uint64_t rows_emitted = 0;
   bool ended = false;
+  barrier_aligner aligner{0};
+  std::deque<stashed_batch> stash;
 
   static inline const char* name = "ubaflow.state";
 };
@@ -37,20 +49,74 @@ void send_rows(Self* self, const std::vector<caf::actor>& sinks,
   rows.clear();
 }
 
+/// Takes the stashed messages whose inputs are no longer blocked, in
+/// arrival order; a replayed barrier may block an input again.
+template <class Item, class InputOf, class Take>
+void replay_in_order(std::deque<Item>& stash, const barrier_aligner& aligner,
+                     InputOf input_of, Take take) {
+  for (bool progressed = true; progressed;) {
+    progressed = false;
+    for (auto i = stash.begin(); i != stash.end(); ++i) {
+      if (aligner.blocked(input_of(*i)))
+        continue;
+      auto item = std::move(*i);
+      stash.erase(i);
+      take(item);
+      progressed = true;
+      break;
+    }
+  }
+}
+
+template <class Self>
+void send_barrier(Self* self, const std::vector<caf::actor>& sinks,
+                  uint64_t id) {
+  for (auto& sink : sinks)
+    self->send(sink, checkpoint_atom_v, id);
+}
+
+uv_report make_report(owner_actor* self) {
+  auto& st = self->state;
+  uv_report report;
+  report.owner = st.index;
+  report.slices = std::move(st.out.slices);
+  report.progress.range = st.state->range();
+  report.progress.watermark = st.state->watermark();
+  report.progress.final = st.state->finished();
+  return report;
+}
+
 void dispatch(owner_actor* self) {
   auto& st = self->state;
   st.rows_emitted += st.out.rows.size();
   send_rows(self, st.sinks, st.out.rows);
   if (st.combiner && (!st.out.slices.empty() || st.out.progressed
-                      || st.state->finished())) {
-    uv_report report;
-    report.slices = std::move(st.out.slices);
-    report.progress.range = st.state->range();
-    report.progress.watermark = st.state->watermark();
-    report.progress.final = st.state->finished();
+                      || st.state->finished()))
+    self->send(st.combiner, make_report(self));
+  st.out.clear();
+}
+
+/// Every input delivered barrier `id`: the state is exactly that of the
+/// records before the checkpoint. Everything emitted so far is on its way
+/// to combiner and sinks, ahead of the barrier.
+void complete_alignment(owner_actor* self, uint64_t id) {
+  auto& st = self->state;
+  owner_checkpoint part;
+  part.checkpoint = id;
+  part.owner = st.index;
+  const auto range = st.state->range();
+  for (key_group g = range.first; g < range.last; ++g) {
+    auto snapshot = st.state->snapshot(g, st.key_group_count);
+    if (!snapshot.empty())
+      part.groups.push_back(std::move(snapshot));
+  }
+  self->send(st.coordinator, std::move(part));
+  if (st.combiner) {
+    auto report = make_report(self);
+    report.barrier = id;
     self->send(st.combiner, std::move(report));
   }
-  st.out.clear();
+  send_barrier(self, st.sinks, id);
 }
 
 owner_status make_status(owner_actor* self) {
@@ -70,13 +136,41 @@ owner_status make_status(owner_actor* self) {
   return s;
 }
 
+void take(owner_actor* self, const partial_batch& batch) {
+  auto& st = self->state;
+  st.state->on_batch(batch, st.out);
+  dispatch(self);
+  if (st.state->finished() && !st.ended) {
+    st.ended = true;
+    for (auto& sink : st.sinks)
+      self->send(sink, end_atom_v);
+    self->send(st.coordinator, done_atom_v, make_status(self));
+  }
+  if (batch.barrier != 0
+      && st.aligner.on_barrier(batch.source, batch.barrier))
+    complete_alignment(self, batch.barrier);
+}
+
+void replay_stash(owner_actor* self) {
+  auto& st = self->state;
+  replay_in_order(st.stash, st.aligner,
+                  [](const stashed_batch& item) { return item.batch.source; },
+                  [self](stashed_batch& item) {
+                    take(self, item.batch);
+                    item.credit.deliver(ack_atom_v);
+                  });
+}
+
 caf::behavior owner_behavior(owner_actor* self, uint32_t index,
                              std::shared_ptr<keyed_state> state,
                              std::vector<caf::actor> sinks,
                              caf::actor combiner, caf::actor coordinator,
-                             int64_t category_interval_ms) {
+                             int64_t category_interval_ms,
+                             uint32_t key_group_count) {
   auto& setup = self->state;
   setup.index = index;
+  setup.key_group_count = key_group_count;
+  setup.aligner = barrier_aligner{state->inputs().input_count()};
   setup.state = std::move(state);
   setup.sinks = std::move(sinks);
   setup.combiner = std::move(combiner);
@@ -84,16 +178,16 @@ caf::behavior owner_behavior(owner_actor* self, uint32_t index,
   setup.category_interval = std::chrono::milliseconds(category_interval_ms);
   self->delayed_send(self, setup.category_interval, emit_atom_v);
   return {
-    [self](partial_batch& batch) {
+    [self](partial_batch& batch) -> caf::result<ack_atom> {
       auto& st = self->state;
-      st.state->on_batch(batch, st.out);
-      dispatch(self);
-      if (st.state->finished() && !st.ended) {
-        st.ended = true;
-        for (auto& sink : st.sinks)
-          self->send(sink, end_atom_v);
-        self->send(st.coordinator, done_atom_v, make_status(self));
+      if (st.aligner.blocked(batch.source)) {
+        auto credit = self->make_response_promise<ack_atom>();
+        st.stash.push_back({std::move(batch), credit});
+        return credit;
       }
+      take(self, batch);
+      if (!st.stash.empty())
+        replay_stash(self);
       return ack_atom_v;
     },
     [self](emit_atom) {
@@ -110,27 +204,59 @@ caf::behavior owner_behavior(owner_actor* self, uint32_t index,
 struct combiner_state {
   std::shared_ptr<uv_combiner> combiner;
   std::vector<caf::actor> sinks;
+  caf::actor coordinator;
   std::vector<result_row> rows;
   bool ended = false;
+  barrier_aligner aligner{0};
+  std::deque<uv_report> stash;
 
   static inline const char* name = "ubaflow.combiner";
 };
 
-caf::behavior combiner_behavior(caf::stateful_actor<combiner_state>* self,
+using combiner_actor = caf::stateful_actor<combiner_state>;
+
+void take(combiner_actor* self, const uv_report& report) {
+  auto& st = self->state;
+  st.combiner->on_report(report, st.rows);
+  send_rows(self, st.sinks, st.rows);
+  if (st.combiner->finished() && !st.ended) {
+    st.ended = true;
+    for (auto& sink : st.sinks)
+      self->send(sink, end_atom_v);
+  }
+  if (report.barrier != 0
+      && st.aligner.on_barrier(report.owner, report.barrier)) {
+    self->send(st.coordinator,
+               combiner_checkpoint{report.barrier, st.combiner->snapshot()});
+    send_barrier(self, st.sinks, report.barrier);
+  }
+}
+
+void replay_stash(combiner_actor* self) {
+  auto& st = self->state;
+  replay_in_order(st.stash, st.aligner,
+                  [](const uv_report& report) { return report.owner; },
+                  [self](uv_report& report) { take(self, report); });
+}
+
+caf::behavior combiner_behavior(combiner_actor* self,
                                 std::shared_ptr<uv_combiner> combiner,
-                                std::vector<caf::actor> sinks) {
+                                size_t owners, std::vector<caf::actor> sinks,
+                                caf::actor coordinator) {
   self->state.combiner = std::move(combiner);
   self->state.sinks = std::move(sinks);
+  self->state.coordinator = std::move(coordinator);
+  self->state.aligner = barrier_aligner{owners};
   return {
     [self](uv_report& report) {
       auto& st = self->state;
-      st.combiner->on_report(report, st.rows);
-      send_rows(self, st.sinks, st.rows);
-      if (st.combiner->finished() && !st.ended) {
-        st.ended = true;
-        for (auto& sink : st.sinks)
-          self->send(sink, end_atom_v);
+      if (st.aligner.blocked(report.owner)) {
+        st.stash.push_back(std::move(report));
+        return;
       }
+      take(self, report);
+      if (!st.stash.empty())
+        replay_stash(self);
     },
     [self](status_atom) { return self->state.combiner->watermark(); },
   };
@@ -142,17 +268,20 @@ caf::actor spawn_state_actor(caf::actor_system& system, uint32_t index,
                              std::shared_ptr<keyed_state> state,
                              std::vector<caf::actor> sinks,
                              caf::actor combiner, caf::actor coordinator,
-                             int64_t category_interval_ms) {
+                             int64_t category_interval_ms,
+                             uint32_t key_group_count) {
   return system.spawn(owner_behavior, index, std::move(state),
                       std::move(sinks), std::move(combiner),
-                      std::move(coordinator), category_interval_ms);
+                      std::move(coordinator), category_interval_ms,
+                      key_group_count);
 }
 
 caf::actor spawn_combiner_actor(caf::actor_system& system,
                                 std::shared_ptr<uv_combiner> combiner,
-                                std::vector<caf::actor> sinks) {
-  return system.spawn(combiner_behavior, std::move(combiner),
-                      std::move(sinks));
+                                size_t owners, std::vector<caf::actor> sinks,
+                                caf::actor coordinator) {
+  return system.spawn(combiner_behavior, std::move(combiner), owners,
+                      std::move(sinks), std::move(coordinator));
 }
 
 } // namespace ubaflow

@@ -13,16 +13,23 @@ namespace ubaflow {
 /// (acknowledging each, which is the sources' credit), sends result rows to
 /// the sinks and UV slices to the combiner, emits top_category upserts every
 /// `category_interval_ms`, and announces the end of its stream to sinks,
-/// combiner and coordinator once every input has finished.
+/// combiner and coordinator once every input has finished. Checkpoint
+/// barriers are aligned over its inputs; once aligned it sends its key
+/// groups (of `key_group_count`) to the coordinator as an owner_checkpoint
+/// and passes the barrier on to the combiner and the sinks.
 caf::actor spawn_state_actor(caf::actor_system& system, uint32_t index,
                              std::shared_ptr<keyed_state> state,
                              std::vector<caf::actor> sinks,
                              caf::actor combiner, caf::actor coordinator,
-                             int64_t category_interval_ms);
+                             int64_t category_interval_ms,
+                             uint32_t key_group_count);
 
-/// Spawns the UV combiner: sums owners' slices into result rows.
+/// Spawns the UV combiner: sums owners' slices into result rows. Aligns
+/// the barriers of its `owners`, then sends a combiner_checkpoint to the
+/// coordinator and passes the barrier on to the sinks.
 caf::actor spawn_combiner_actor(caf::actor_system& system,
                                 std::shared_ptr<class uv_combiner> combiner,
-                                std::vector<caf::actor> sinks);
+                                size_t owners, std::vector<caf::actor> sinks,
+                                caf::actor coordinator);
 
 } // namespace ubaflow

@@ -162,4 +162,19 @@ TEST_SUITE("file_reader") {
     CHECK(file_reader::open({ok, missing}, error) == nullptr);
     CHECK(error == "cannot open input file '" + missing + "': No such file or directory");
   }
+
+  TEST_CASE("start lines skip what a checkpoint already covered") {
+    test::temp_dir dir;
+    const auto a = dir.write("a.json", "a1\na2\n\na4\na5\n");
+    const auto b = dir.write("b.json", "b1\nb2\n");
+    std::string error;
+    auto reader = file_reader::open({a, b}, error, 3, {4, 3});
+    REQUIRE_MESSAGE(reader, error);
+    auto all = read_all(*reader);
+    CHECK(all.records == std::vector<record>{{"a4", 0, 4}, {"a5", 0, 5}});
+    CHECK(all.finished == std::vector<uint32_t>{0, 1});
+    auto positions = reader->positions();
+    CHECK(positions[0].next_offset == 6);
+    CHECK(positions[1].next_offset == 3);
+  }
 }

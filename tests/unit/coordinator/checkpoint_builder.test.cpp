@@ -1,0 +1,70 @@
+#include "coordinator/checkpoint/checkpoint_builder.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace ubaflow;
+
+TEST_SUITE("coordinator.checkpoint_builder") {
+  TEST_CASE("complete once every source, owner, the combiner and every sink took part") {
+    checkpoint_builder b{4, false, 0, "job", 128, {2, 2, true, 1}};
+    CHECK_FALSE(b.complete());
+    CHECK(b.missing() == "2 source(s), 2 owner(s), 1 UV combiner, 1 sink(s) still writing");
+    b.add(source_checkpoint{4, 0, {{0, 10, 5, false}}, {{7, 2}}});
+    b.add(source_checkpoint{4, 0, {{0, 99, 5, false}}, {}}); // duplicate
+    b.add(source_checkpoint{3, 1, {{1, 10, 5, false}}, {}}); // other checkpoint
+    b.add(source_checkpoint{4, 1, {{1, 20, 5, false}, {2, 30, 6, false}}, {}});
+    b.add(owner_checkpoint{4, 0, {key_group_snapshot{3, {}, {{"A", 1}}, {}, {}}}});
+    b.add(owner_checkpoint{4, 1, {}});
+    b.add(combiner_checkpoint{4, {}});
+    CHECK(b.missing() == "1 sink(s) still writing");
+    CHECK_FALSE(b.complete());
+    b.add_sink_ack();
+    CHECK(b.complete());
+    const auto& d = b.data();
+    CHECK(d.id == 4);
+    REQUIRE(d.partitions.size() == 3);
+    CHECK(d.partitions[0].next_offset == 10);
+    CHECK(d.unresolved.size() == 1);
+    CHECK(d.groups.size() == 1);
+    CHECK(d.combiner.size() == 1);
+  }
+
+  TEST_CASE("without UV there is no combiner to wait for") {
+    checkpoint_builder b{1, true, 0, "job", 8, {1, 1, false, 1}};
+    b.add(source_checkpoint{1, 0, {}, {}});
+    b.add(owner_checkpoint{1, 0, {}});
+    b.add_sink_ack();
+    CHECK(b.complete());
+    CHECK(b.savepoint());
+  }
+
+  TEST_CASE("restoring splits by partition and key group, whatever the new layout") {
+    checkpoint_data d;
+    d.key_group_count = 8;
+    d.partitions = {{0, 1, 0, false}, {1, 2, 0, false}, {2, 3, 0, false}};
+    for (key_group g : {0u, 3u, 4u, 7u}) {
+      key_group_snapshot s;
+      s.group = g;
+      d.groups.push_back(s);
+    }
+    auto parts = partitions_for(d, {2, 0});
+    REQUIRE(parts.size() == 2);
+    CHECK(parts[0].partition == 0);
+    CHECK(parts[1].partition == 2);
+    auto groups = groups_for(d, key_group_range{3, 7});
+    REQUIRE(groups.size() == 2);
+    CHECK(groups[0].group == 3);
+    CHECK(groups[1].group == 4);
+  }
+
+  TEST_CASE("a checkpoint of another key-group count is not restorable") {
+    checkpoint_data d;
+    d.id = 9;
+    d.key_group_count = 64;
+    std::string error;
+    CHECK_FALSE(restorable(d, 128, true, error));
+    CHECK(error.find("64 key groups") != std::string::npos);
+    d.key_group_count = 128;
+    CHECK(restorable(d, 128, true, error));
+  }
+}
