@@ -245,6 +245,13 @@ class ClusterTest(harness.IntegrationTest):
             self.assertEqual(w.wait(30), 0, w.output()[-3000:])
         kept = self.path("kept.ckpt")
         shutil.copy(savepoint, kept)
+        # Another job pointed at this directory does not take its state.
+        other = harness.run(["coordinator", "--job.name", "other",
+                             "--coordinator.port", str(harness.free_port()),
+                             "--kafka.bootstrap-servers", broker.bootstrap,
+                             "--checkpoint.dir", self.path("checkpoints")], check=False)
+        self.assertEqual(other.returncode, 2, other.stderr.decode())
+        self.assertIn("holds checkpoints of job 'ubaflow'", other.stderr.decode())
         shutil.rmtree(self.path("checkpoints"))
         part2 = self.produce(broker, 10000, "part2.jsonl", seed=52, day="2017-11-28")
         again = Cluster(self, broker, 3, extra=["--checkpoint.restore", kept])

@@ -69,6 +69,14 @@ bool configure_checkpoints(const settings& values, const job_config& config,
     error = "checkpoint.restore: " + error;
     return false;
   }
+  if (restore == "latest" && data->job != config.name) {
+    // Found, not chosen: another job's state must not be taken by accident.
+    error = "checkpoint.dir '" + dir + "' holds checkpoints of job '"
+            + data->job + "', not of '" + config.name
+            + "'; use another checkpoint.dir, checkpoint.restore=none, or "
+              "name the file in checkpoint.restore";
+    return false;
+  }
   if (!restorable(*data, config.key_groups, config.windows.computes_uv(),
                   error)) {
     error = "checkpoint.restore: " + error;
