@@ -125,9 +125,12 @@ void deploy(coordinator_actor* self) {
       = static_cast<uint32_t>(st.plan.source_partitions.size());
     for (uint32_t i = 0; i < st.plan.owner_ranges.size(); ++i) {
       owner_deployment d{i,        st.plan.owner_ranges[i], inputs, st.sinks,
-                         st.combiner, me, {}};
-      if (st.checkpointing.restore)
+                         st.combiner, me, {}, min_event_time};
+      if (st.checkpointing.restore) {
         d.restore = groups_for(*st.checkpointing.restore, d.range);
+        d.restore_watermark
+          = watermark_floor_for(*st.checkpointing.restore, d.range);
+      }
       owners.push_back(std::move(d));
     }
     deploy_each(self, std::move(owners), st.plan.owner_placement,
@@ -395,6 +398,8 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       st.phase = "stopping";
       spdlog::info("stopping: flushing pending results; open windows are not "
                    "fired");
+      if (st.checkpointer)
+        self->send(st.checkpointer, stop_atom_v);
       for (auto& s : st.sources)
         self->send_exit(s, caf::exit_reason::user_shutdown);
       st.sources.clear();

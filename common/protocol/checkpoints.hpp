@@ -58,17 +58,30 @@ typename Inspector::result_type inspect(Inspector& f, source_checkpoint& x) {
            x.partitions, x.unresolved);
 }
 
-/// A keyed-state owner's part: its non-empty key groups once aligned.
+/// The combined watermark an owner had reached over its key groups.
+struct range_watermark {
+  key_group_range range;
+  event_time watermark = min_event_time;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, range_watermark& x) {
+  return f(caf::meta::type_name("range_watermark"), x.range, x.watermark);
+}
+
+/// A keyed-state owner's part: its non-empty key groups once aligned, and
+/// its combined watermark.
 struct owner_checkpoint {
   uint64_t checkpoint = 0;
   uint32_t owner = 0;
+  range_watermark watermark;
   std::vector<key_group_snapshot> groups;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, owner_checkpoint& x) {
   return f(caf::meta::type_name("owner_checkpoint"), x.checkpoint, x.owner,
-           x.groups);
+           x.watermark, x.groups);
 }
 
 /// The UV combiner's part.
@@ -95,6 +108,7 @@ struct checkpoint_data {
   std::vector<partition_checkpoint> partitions;
   std::vector<pending_category_buys> unresolved;
   std::vector<key_group_snapshot> groups;
+  std::vector<range_watermark> owner_watermarks;
   std::vector<combiner_snapshot> combiner; ///< empty when UV is not computed
 };
 
@@ -102,7 +116,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, checkpoint_data& x) {
   return f(caf::meta::type_name("checkpoint_data"), x.id, x.savepoint,
            x.taken_ms, x.job, x.key_group_count, x.partitions, x.unresolved,
-           x.groups, x.combiner);
+           x.groups, x.owner_watermarks, x.combiner);
 }
 
 /// What the coordinator tells about checkpoints (status, UI, metrics).

@@ -125,12 +125,14 @@ struct owner_deployment {
   caf::actor combiner;
   caf::actor coordinator;
   std::vector<key_group_snapshot> restore; ///< key groups of `range`
+  event_time restore_watermark = min_event_time;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, owner_deployment& x) {
   return f(caf::meta::type_name("owner_deployment"), x.index, x.range,
-           x.inputs, x.sinks, x.combiner, x.coordinator, x.restore);
+           x.inputs, x.sinks, x.combiner, x.coordinator, x.restore,
+           x.restore_watermark);
 }
 
 /// Deploy one source subtask reading `partitions`.

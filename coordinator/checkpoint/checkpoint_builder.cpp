@@ -28,6 +28,7 @@ void checkpoint_builder::add(source_checkpoint part) {
 void checkpoint_builder::add(owner_checkpoint part) {
   if (part.checkpoint != data_.id || !owners_.insert(part.owner).second)
     return;
+  data_.owner_watermarks.push_back(part.watermark);
   for (auto& g : part.groups)
     data_.groups.push_back(std::move(g));
 }
@@ -82,6 +83,18 @@ std::vector<key_group_snapshot> groups_for(const checkpoint_data& data,
     if (range.contains(g.group))
       out.push_back(g);
   return out;
+}
+
+event_time watermark_floor_for(const checkpoint_data& data,
+                               key_group_range range) {
+  event_time floor = max_event_time;
+  bool any = false;
+  for (const auto& w : data.owner_watermarks)
+    if (w.range.first < range.last && range.first < w.range.last) {
+      floor = std::min(floor, w.watermark);
+      any = true;
+    }
+  return any ? floor : min_event_time;
 }
 
 bool restorable(const checkpoint_data& data, uint32_t key_group_count,

@@ -21,7 +21,8 @@ struct checkpoint_participants {
 /// Assembles one checkpoint from the parts its tasks send as the barrier
 /// passes them: every source's positions, every owner's key groups, the
 /// combiner's state and every sink's acknowledgement that the results
-/// before the barrier are written. Duplicate parts are ignored.
+/// before the barrier are written. A second part from the same source or
+/// owner is ignored; each sink acknowledges an id once.
 class checkpoint_builder {
 public:
   checkpoint_builder(uint64_t id, bool savepoint, int64_t wall_ms,
@@ -59,6 +60,11 @@ partitions_for(const checkpoint_data& data,
 
 std::vector<key_group_snapshot> groups_for(const checkpoint_data& data,
                                            key_group_range range);
+
+/// The lowest watermark the owners covering `range` had reached (min when
+/// none did): the restored owner of `range` starts from it.
+event_time watermark_floor_for(const checkpoint_data& data,
+                               key_group_range range);
 
 /// Checks that `data` can be restored into a job with `key_group_count`
 /// key groups and the given result set; explains why not in `error`.

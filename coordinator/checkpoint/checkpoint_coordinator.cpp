@@ -23,7 +23,8 @@ struct checkpointer_state {
   int64_t pending_since_ms = 0; ///< steady clock
   std::vector<caf::typed_response_promise<std::string>> savepoint_waiters;
   bool savepoint_requested = false;
-  bool sources_ending = false;
+  size_t sources_done = 0;
+  bool ending = false; ///< every source is done, or the job stops
 
   static inline const char* name = "ubaflow.checkpoints";
 };
@@ -111,7 +112,7 @@ void trigger(checkpointer* self, bool savepoint) {
       st.savepoint_requested = true;
     return;
   }
-  if (st.sources_ending) {
+  if (st.ending) {
     if (savepoint) {
       for (auto& waiter : st.savepoint_waiters)
         waiter.deliver(caf::make_error(caf::sec::runtime_error,
@@ -202,7 +203,20 @@ caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
       }
     },
     [self](done_atom) {
-      self->state.sources_ending = true;
+      // Sources of bounded inputs finish one by one; the others still
+      // need checkpoints until the last is done.
+      auto& st = self->state;
+      if (++st.sources_done >= st.sources.size())
+        st.ending = true;
+    },
+    [self](stop_atom) {
+      // The job stops: its sources are gone, a checkpoint cannot complete.
+      auto& st = self->state;
+      st.ending = true;
+      if (st.pending) {
+        st.pending.reset();
+        st.settings.stats.in_progress = 0;
+      }
     },
     [self](status_atom) { return self->state.settings.stats; },
   };

@@ -19,8 +19,9 @@ namespace ubaflow {
 /// checkpoint_stats) to `listener`. A checkpoint not complete within the
 /// timeout is given up (counted as failed); one runs at a time. Answers
 /// status_atom with checkpoint_stats, savepoint_atom with the savepoint's
-/// path once written, and stops triggering after (done_atom) (a source
-/// reached the end of a bounded input: the job is about to finish).
+/// path once written, and stops triggering once every source has sent
+/// (done_atom) (bounded inputs all read: the job is about to finish) or
+/// on (stop_atom).
 caf::actor spawn_checkpoint_coordinator(caf::actor_system& system,
                                         std::string job_name,
                                         uint32_t key_group_count,

@@ -5,40 +5,42 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ubaflow {
 
-/// Durable storage of completed checkpoints in a directory (a volume in
-/// Kubernetes): one file per checkpoint, chk-<id>.ckpt, and savepoints
-/// under savepoints/savepoint-<id>.ckpt. A file is written to a temporary
-/// name, synced, renamed and its directory synced, so a crash leaves
-/// either the whole checkpoint or none. Only the newest `retained`
-/// checkpoints are kept; savepoints are never deleted.
+/// Where completed checkpoints and savepoints are kept. A location is the
+/// store's own name for one (a file path for directory_checkpoint_store);
+/// users pass it back in checkpoint.restore. Implementations write
+/// atomically: a checkpoint is stored whole or not at all.
 class checkpoint_store {
 public:
-  checkpoint_store(std::string directory, uint32_t retained);
+  virtual ~checkpoint_store() = default;
 
-  /// Writes `data`; returns its path and size, or nothing and `error`.
-  std::optional<std::string> write(const checkpoint_data& data,
-                                   uint64_t& bytes, std::string& error);
+  /// Stores `data`; returns its location and size, or nothing and `error`.
+  virtual std::optional<std::string>
+  write(const checkpoint_data& data, uint64_t& bytes, std::string& error) = 0;
 
-  /// The newest checkpoint or savepoint in the directory, by id.
-  std::optional<std::string> latest() const;
+  /// The newest checkpoint or savepoint, by id.
+  virtual std::optional<std::string> latest() const = 0;
 
-  const std::string& directory() const { return directory_; }
+  virtual std::optional<checkpoint_data> load(const std::string& location,
+                                              std::string& error) const = 0;
 
-  /// Reads a checkpoint file; checks its format marker.
-  static std::optional<checkpoint_data> load(const std::string& path,
-                                             std::string& error);
+  /// The id of the checkpoint at `location`, 0 if it names none.
+  virtual uint64_t id_of(const std::string& location) const = 0;
 
-  /// The id in a checkpoint or savepoint file name, 0 if none.
-  static uint64_t id_of(const std::string& file_name);
-
-private:
-  void prune() const;
-
-  std::string directory_;
-  uint32_t retained_;
+  /// For log lines: where checkpoints go.
+  virtual std::string describe() const = 0;
 };
+
+/// The stored form shared by every store: a format marker with a version,
+/// then CAF's binary encoding of checkpoint_data.
+std::vector<char> encode_checkpoint(const checkpoint_data& data);
+
+/// Decodes encode_checkpoint's bytes; `origin` names them in errors.
+std::optional<checkpoint_data> decode_checkpoint(const std::vector<char>& bytes,
+                                                 const std::string& origin,
+                                                 std::string& error);
 
 } // namespace ubaflow

@@ -148,7 +148,17 @@ std::optional<attempt_checkpointing> checkpointing_for(manager_actor* self,
   c.stats = st.checkpoints;
   if (!st.restore_path.empty()) {
     if (st.loaded_path != st.restore_path) {
-      auto data = checkpoint_store::load(st.restore_path, error);
+      const auto& store = *st.settings.checkpoints;
+      auto data = store.load(st.restore_path, error);
+      // Retention may have deleted it in favour of a newer one whose
+      // completion this actor has not heard of yet.
+      const auto newest = store.latest();
+      if (!data && newest
+          && store.id_of(*newest) > store.id_of(st.restore_path)) {
+        spdlog::warn("{}; restoring the newer {}", error, *newest);
+        st.restore_path = *newest;
+        data = store.load(st.restore_path, error);
+      }
       if (!data)
         return std::nullopt;
       st.restore = std::make_shared<const checkpoint_data>(std::move(*data));

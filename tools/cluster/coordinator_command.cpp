@@ -3,6 +3,7 @@
 #include "common/config/cluster_options.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "coordinator/checkpoint/checkpoint_builder.hpp"
+#include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
 #include "coordinator/partition_discovery.hpp"
 #include "tools/cli_support.hpp"
@@ -17,7 +18,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
 namespace ubaflow {
 
@@ -37,7 +37,7 @@ bool configure_checkpoints(const settings& values, const job_config& config,
     }
     return true;
   }
-  cluster.checkpoints = std::make_shared<checkpoint_store>(
+  cluster.checkpoints = std::make_shared<directory_checkpoint_store>(
     dir, static_cast<uint32_t>(values.get_int("checkpoint.retained")));
   cluster.checkpoint_interval_ms
     = values.get_duration_ms("checkpoint.interval");
@@ -50,11 +50,7 @@ bool configure_checkpoints(const settings& values, const job_config& config,
   // newest state whichever run wrote it.
   const auto latest = cluster.checkpoints->latest();
   if (latest)
-    cluster.first_checkpoint_id
-      = checkpoint_store::id_of(std::filesystem::path{*latest}
-                                  .filename()
-                                  .string())
-        + 1;
+    cluster.first_checkpoint_id = cluster.checkpoints->id_of(*latest) + 1;
   if (restore == "none")
     return true;
   if (restore == "latest") {
@@ -64,7 +60,7 @@ bool configure_checkpoints(const settings& values, const job_config& config,
   } else {
     cluster.restore_path = restore;
   }
-  auto data = checkpoint_store::load(cluster.restore_path, error);
+  auto data = cluster.checkpoints->load(cluster.restore_path, error);
   if (!data) {
     error = "checkpoint.restore: " + error;
     return false;

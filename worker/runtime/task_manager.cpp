@@ -174,6 +174,7 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
                                  "cannot restore key group "
                                    + std::to_string(group.group)
                                    + " from the checkpoint");
+      state->restore_watermark(d.restore_watermark);
       auto owner = spawn_state_actor(self->system(), d.index,
                                      std::move(state), d.sinks, d.combiner,
                                      d.coordinator,

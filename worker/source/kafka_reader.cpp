@@ -349,6 +349,10 @@ bool kafka_reader::commit(const std::vector<partition_position>& positions,
   return true;
 }
 
+bool kafka_reader::unread_start_is_stable() const {
+  return settings_.startup == startup_mode::earliest;
+}
+
 kafka_health kafka_reader::health() const {
   kafka_health h;
   h.errors = errors_.load();

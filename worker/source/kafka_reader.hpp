@@ -50,11 +50,17 @@ public:
   const std::string& last_error() const override { return error_; }
 
   /// Commits the given next offsets for the consumer group; `async` does
-  /// not wait for the broker (failures show in the reader's health).
+  /// not wait for the broker and its failures are not reported (the next
+  /// checkpoint commits again).
   bool commit(const std::vector<partition_position>& positions,
               std::string& error, bool async = false);
 
   kafka_health health() const;
+
+  /// With startup-mode earliest, a partition not fetched yet starts at the
+  /// beginning whenever it is opened; with the other modes its position
+  /// depends on when, so it is not known until the first fetch.
+  bool unread_start_is_stable() const override;
 
 private:
   kafka_reader() = default;

@@ -64,6 +64,10 @@ public:
   virtual std::string slot_name(uint32_t slot) const = 0;
 
   virtual const std::string& last_error() const = 0;
+
+  /// Whether "next offset -1" (nothing read yet) means the same position
+  /// whenever the partition is opened again, so a checkpoint may store it.
+  virtual bool unread_start_is_stable() const { return true; }
 };
 
 } // namespace ubaflow

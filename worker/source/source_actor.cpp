@@ -217,7 +217,11 @@ caf::behavior source_behavior(source_actor_type* self,
         return caf::sec::runtime_error;
       auto& st = self->state;
       auto part = st.task->checkpoint(id, steady_now_ms(), st.outbox);
-      send_batches(self);
+      send_batches(self); // the barrier passes either way
+      if (!st.task->restorable(part))
+        return caf::make_error(caf::sec::runtime_error,
+                               "a partition's start position is not known "
+                               "yet (first fetch pending)");
       return part;
     },
     [self](commit_atom, const std::vector<partition_checkpoint>& parts) {

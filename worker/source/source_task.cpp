@@ -197,6 +197,15 @@ source_checkpoint source_task::checkpoint(uint64_t id, int64_t now_ms,
   return part;
 }
 
+bool source_task::restorable(const source_checkpoint& part) const {
+  if (reader_->unread_start_is_stable())
+    return true;
+  for (const auto& p : part.partitions)
+    if (p.next_offset < 0)
+      return false;
+  return true;
+}
+
 void source_task::flush(int64_t now_ms, std::vector<partial_batch>& out,
                         bool force) {
   out.assign(router_.owner_count(), partial_batch{});

@@ -101,6 +101,11 @@ public:
   source_checkpoint checkpoint(uint64_t id, int64_t now_ms,
                                std::vector<partial_batch>& out);
 
+  /// Whether every partition of `part` has a position a restore can use:
+  /// false while a partition read from "latest" or a timestamp has not been
+  /// fetched yet (its start would be resolved anew, later).
+  bool restorable(const source_checkpoint& part) const;
+
   uint32_t index() const { return settings_.source_index; }
 
   source_progress progress(int64_t now_ms) { return watermarks_.progress(now_ms); }

@@ -17,7 +17,7 @@ void keyed_state::on_batch(const partial_batch& batch, state_output& out) {
   ++batches_;
   // Partials are merged against the watermark from *before* this batch:
   // the batch's own watermark covers the records folded into it.
-  const event_time before = watermarks_.current();
+  const event_time before = watermark();
   for (const auto& p : batch.hourly)
     hourly_.merge(p, before);
   for (const auto& p : batch.uv)
@@ -37,7 +37,7 @@ void keyed_state::on_batch(const partial_batch& batch, state_output& out) {
 }
 
 void keyed_state::fire(state_output& out) {
-  const event_time wm = watermarks_.current();
+  const event_time wm = watermark();
   hourly_.advance(wm, format_, out.rows);
   uv_.advance(wm, out.slices);
 }

@@ -9,6 +9,7 @@
 #include "worker/state/uv_store.hpp"
 #include "worker/watermark/watermark_tracker.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace ubaflow {
@@ -51,7 +52,14 @@ public:
   /// restored sources report theirs with their first batches.
   bool restore(const key_group_snapshot& snapshot);
 
-  event_time watermark() const { return watermarks_.current(); }
+  /// The combined watermark the owners of this range had reached at the
+  /// checkpoint: a floor for this owner's, so that what was behind it then
+  /// is judged late now too, and windows it fired stay fired.
+  void restore_watermark(event_time floor) { floor_ = floor; }
+
+  event_time watermark() const {
+    return std::max(watermarks_.current(), floor_);
+  }
   bool finished() const { return watermarks_.all_finished(); }
   key_group_range range() const { return range_; }
   const watermark_combiner& inputs() const { return watermarks_; }
@@ -74,6 +82,7 @@ private:
   hourly_buy_store hourly_;
   uv_store uv_;
   category_store categories_;
+  event_time floor_ = min_event_time;
   uint64_t batches_ = 0;
 };
 

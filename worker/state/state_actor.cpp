@@ -105,6 +105,7 @@ void complete_alignment(owner_actor* self, uint64_t id) {
   part.checkpoint = id;
   part.owner = st.index;
   const auto range = st.state->range();
+  part.watermark = {range, st.state->watermark()};
   for (key_group g = range.first; g < range.last; ++g) {
     auto snapshot = st.state->snapshot(g, st.key_group_count);
     if (!snapshot.empty())

@@ -13,8 +13,8 @@ TEST_SUITE("coordinator.checkpoint_builder") {
     b.add(source_checkpoint{4, 0, {{0, 99, 5, false}}, {}}); // duplicate
     b.add(source_checkpoint{3, 1, {{1, 10, 5, false}}, {}}); // other checkpoint
     b.add(source_checkpoint{4, 1, {{1, 20, 5, false}, {2, 30, 6, false}}, {}});
-    b.add(owner_checkpoint{4, 0, {key_group_snapshot{3, {}, {{"A", 1}}, {}, {}}}});
-    b.add(owner_checkpoint{4, 1, {}});
+    b.add(owner_checkpoint{4, 0, {{0, 64}, 5000}, {key_group_snapshot{3, {}, {{"A", 1}}, {}, {}}}});
+    b.add(owner_checkpoint{4, 1, {{64, 128}, 7000}, {}});
     b.add(combiner_checkpoint{4, {}});
     CHECK(b.missing() == "1 sink(s) still writing");
     CHECK_FALSE(b.complete());
@@ -27,12 +27,17 @@ TEST_SUITE("coordinator.checkpoint_builder") {
     CHECK(d.unresolved.size() == 1);
     CHECK(d.groups.size() == 1);
     CHECK(d.combiner.size() == 1);
+    // A new owner starts from the lowest watermark of the old ranges it covers.
+    CHECK(watermark_floor_for(d, {0, 32}) == 5000);
+    CHECK(watermark_floor_for(d, {64, 100}) == 7000);
+    CHECK(watermark_floor_for(d, {60, 70}) == 5000);
+    CHECK(watermark_floor_for(checkpoint_data{}, {0, 8}) == min_event_time);
   }
 
   TEST_CASE("without UV there is no combiner to wait for") {
     checkpoint_builder b{1, true, 0, "job", 8, {1, 1, false, 1}};
     b.add(source_checkpoint{1, 0, {}, {}});
-    b.add(owner_checkpoint{1, 0, {}});
+    b.add(owner_checkpoint{1, 0, {}, {}});
     b.add_sink_ack();
     CHECK(b.complete());
     CHECK(b.savepoint());

@@ -166,6 +166,36 @@ TEST_CASE("state moved by key group to other owners continues exactly") {
       CHECK(before.rows.at(id) == doc); // a re-emitted, unchanged row
 }
 
+TEST_CASE("a restored owner judges lateness from the checkpoint's watermark") {
+  // Input 1 is idle, so input 0 alone moves the combined watermark; then
+  // input 1 comes back with buys far behind it.
+  partial_batch ahead;
+  ahead.source = 0;
+  ahead.watermark = day0 + 12 * ms_per_hour;
+  partial_batch idle;
+  idle.source = 1;
+  idle.idle = true;
+  partial_batch back;
+  back.source = 1;
+  back.watermark = day0 + 2 * ms_per_hour;
+  back.hourly.push_back({day0 + ms_per_hour, 5});
+
+  keyed_state original{spec(), {0, groups}, 2, format};
+  state_output out;
+  original.on_batch(ahead, out);
+  original.on_batch(idle, out);
+  const event_time at_checkpoint = original.watermark();
+  REQUIRE(at_checkpoint == ahead.watermark);
+
+  keyed_state restored{spec(), {0, groups}, 2, format};
+  restored.restore_watermark(at_checkpoint);
+  CHECK(restored.watermark() == at_checkpoint);
+  original.on_batch(back, out);
+  restored.on_batch(back, out);
+  CHECK(original.late_records() > 0);
+  CHECK(restored.late_records() == original.late_records());
+}
+
 TEST_CASE("key groups outside the owner's range are refused") {
   keyed_state owner{spec(), {0, 4}, 1, format};
   key_group_snapshot s;

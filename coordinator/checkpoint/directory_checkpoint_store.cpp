@@ -1,4 +1,4 @@
-#include "coordinator/checkpoint/checkpoint_store.hpp"
+#include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
@@ -21,7 +21,7 @@ namespace {
 
 /// Format marker and version: a file from another format is refused
 /// instead of being misread.
-constexpr char magic[] = "UBAFLOW-CHECKPOINT-1\n";
+constexpr char magic[] = "UBAFLOW-CHECKPOINT-2\n";
 constexpr size_t magic_size = sizeof(magic) - 1;
 
 bool write_all(int fd, const char* data, size_t size) {
@@ -57,12 +57,46 @@ std::string file_name(const checkpoint_data& data) {
 
 } // namespace
 
-checkpoint_store::checkpoint_store(std::string directory, uint32_t retained)
-  : directory_(std::move(directory)), retained_(std::max<uint32_t>(1, retained)) {
+std::vector<char> encode_checkpoint(const checkpoint_data& data) {
+  std::vector<char> buffer(magic, magic + magic_size);
+  caf::binary_serializer sink{nullptr, buffer};
+  if (sink(const_cast<checkpoint_data&>(data)))
+    buffer.clear(); // cannot happen for these types; callers check empty()
+  return buffer;
+}
+
+std::optional<checkpoint_data> decode_checkpoint(const std::vector<char>& bytes,
+                                                 const std::string& origin,
+                                                 std::string& error) {
+  if (bytes.size() < magic_size
+      || std::memcmp(bytes.data(), magic, magic_size) != 0) {
+    error = "'" + origin + "' is not a ubaflow checkpoint (or of another "
+            "format version)";
+    return std::nullopt;
+  }
+  checkpoint_data data;
+  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr),
+                                  bytes.data() + magic_size,
+                                  bytes.size() - magic_size};
+  if (source(data)) {
+    error = "checkpoint '" + origin + "' is damaged (cannot be decoded)";
+    return std::nullopt;
+  }
+  return data;
+}
+
+directory_checkpoint_store::directory_checkpoint_store(std::string directory,
+                                                       uint32_t retained)
+  : directory_(std::move(directory)),
+    retained_(std::max<uint32_t>(1, retained)) {
   // nop
 }
 
-uint64_t checkpoint_store::id_of(const std::string& name) {
+uint64_t directory_checkpoint_store::id_of(const std::string& path) const {
+  return id_of_file_name(fs::path{path}.filename().string());
+}
+
+uint64_t directory_checkpoint_store::id_of_file_name(const std::string& name) {
   auto parse = [&](const char* prefix) -> uint64_t {
     const size_t n = std::strlen(prefix);
     if (name.size() <= n + 5 || name.compare(0, n, prefix) != 0
@@ -82,11 +116,10 @@ uint64_t checkpoint_store::id_of(const std::string& name) {
 }
 
 std::optional<std::string>
-checkpoint_store::write(const checkpoint_data& data, uint64_t& bytes,
-                        std::string& error) {
-  std::vector<char> buffer(magic, magic + magic_size);
-  caf::binary_serializer sink{nullptr, buffer};
-  if (auto err = sink(const_cast<checkpoint_data&>(data))) {
+directory_checkpoint_store::write(const checkpoint_data& data, uint64_t& bytes,
+                                  std::string& error) {
+  const auto buffer = encode_checkpoint(data);
+  if (buffer.empty()) {
     error = "cannot serialize checkpoint " + std::to_string(data.id);
     return std::nullopt;
   }
@@ -130,13 +163,13 @@ checkpoint_store::write(const checkpoint_data& data, uint64_t& bytes,
   return target.string();
 }
 
-void checkpoint_store::prune() const {
+void directory_checkpoint_store::prune() const {
   std::vector<std::pair<uint64_t, fs::path>> found;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator{directory_, ec}) {
     const auto name = entry.path().filename().string();
     if (name.rfind("chk-", 0) == 0)
-      if (auto id = id_of(name))
+      if (auto id = id_of_file_name(name))
         found.emplace_back(id, entry.path());
   }
   if (found.size() <= retained_)
@@ -150,13 +183,13 @@ void checkpoint_store::prune() const {
   }
 }
 
-std::optional<std::string> checkpoint_store::latest() const {
+std::optional<std::string> directory_checkpoint_store::latest() const {
   uint64_t best = 0;
   std::optional<std::string> path;
   for (const auto& dir : {fs::path{directory_}, fs::path{directory_} / "savepoints"}) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator{dir, ec}) {
-      const auto id = id_of(entry.path().filename().string());
+      const auto id = id_of_file_name(entry.path().filename().string());
       if (id > best) {
         best = id;
         path = entry.path().string();
@@ -166,8 +199,9 @@ std::optional<std::string> checkpoint_store::latest() const {
   return path;
 }
 
-std::optional<checkpoint_data> checkpoint_store::load(const std::string& path,
-                                                      std::string& error) {
+std::optional<checkpoint_data>
+directory_checkpoint_store::load(const std::string& path,
+                                 std::string& error) const {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (!file) {
     error = "cannot open checkpoint '" + path + "': " + std::strerror(errno);
@@ -184,21 +218,7 @@ std::optional<checkpoint_data> checkpoint_store::load(const std::string& path,
     error = "cannot read checkpoint '" + path + "'";
     return std::nullopt;
   }
-  if (buffer.size() < magic_size
-      || std::memcmp(buffer.data(), magic, magic_size) != 0) {
-    error = "'" + path + "' is not a ubaflow checkpoint (or of another "
-            "format version)";
-    return std::nullopt;
-  }
-  checkpoint_data data;
-  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr),
-                                  buffer.data() + magic_size,
-                                  buffer.size() - magic_size};
-  if (auto err = source(data)) {
-    error = "checkpoint '" + path + "' is damaged (cannot be decoded)";
-    return std::nullopt;
-  }
-  return data;
+  return decode_checkpoint(buffer, path, error);
 }
 
 } // namespace ubaflow

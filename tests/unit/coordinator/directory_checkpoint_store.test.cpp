@@ -1,4 +1,4 @@
-#include "coordinator/checkpoint/checkpoint_store.hpp"
+#include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 
 #include "tests/unit/support/temp_dir.hpp"
 
@@ -48,14 +48,14 @@ std::string write(checkpoint_store& store, const checkpoint_data& data) {
 
 } // namespace
 
-TEST_SUITE("coordinator.checkpoint_store") {
+TEST_SUITE("coordinator.directory_checkpoint_store") {
   TEST_CASE("a checkpoint reads back as written") {
     test::temp_dir dir;
-    checkpoint_store store{dir.path().string(), 3};
+    directory_checkpoint_store store{dir.path().string(), 3};
     const auto path = write(store, sample(12));
     CHECK(fs::path{path}.filename() == "chk-000000000012.ckpt");
     std::string error;
-    auto back = checkpoint_store::load(path, error);
+    auto back = store.load(path, error);
     REQUIRE_MESSAGE(back, error);
     CHECK(back->id == 12);
     CHECK(back->job == "job");
@@ -80,7 +80,7 @@ TEST_SUITE("coordinator.checkpoint_store") {
 
   TEST_CASE("only the newest checkpoints are kept; savepoints stay") {
     test::temp_dir dir;
-    checkpoint_store store{dir.path().string(), 2};
+    directory_checkpoint_store store{dir.path().string(), 2};
     write(store, sample(1));
     write(store, sample(2, true));
     write(store, sample(3));
@@ -96,39 +96,50 @@ TEST_SUITE("coordinator.checkpoint_store") {
 
   TEST_CASE("the latest state may be a savepoint") {
     test::temp_dir dir;
-    checkpoint_store store{dir.path().string(), 3};
+    directory_checkpoint_store store{dir.path().string(), 3};
     CHECK_FALSE(store.latest());
     write(store, sample(8));
     const auto savepoint = write(store, sample(9, true));
     CHECK(store.latest() == savepoint);
   }
 
+  TEST_CASE("the stored form round-trips and refuses other bytes") {
+    std::string error;
+    auto bytes = encode_checkpoint(sample(5));
+    auto back = decode_checkpoint(bytes, "memory", error);
+    REQUIRE_MESSAGE(back, error);
+    CHECK(back->id == 5);
+    bytes[0] = 'X';
+    CHECK_FALSE(decode_checkpoint(bytes, "memory", error));
+    CHECK(error == "'memory' is not a ubaflow checkpoint (or of another format version)");
+  }
+
   TEST_CASE("ids from file names") {
-    CHECK(checkpoint_store::id_of("chk-000000000042.ckpt") == 42);
-    CHECK(checkpoint_store::id_of("savepoint-7.ckpt") == 7);
-    CHECK(checkpoint_store::id_of("chk-000000000042.ckpt.tmp") == 0);
-    CHECK(checkpoint_store::id_of("chk-x.ckpt") == 0);
-    CHECK(checkpoint_store::id_of("other") == 0);
+    CHECK(directory_checkpoint_store::id_of_file_name("chk-000000000042.ckpt") == 42);
+    CHECK(directory_checkpoint_store::id_of_file_name("savepoint-7.ckpt") == 7);
+    CHECK(directory_checkpoint_store::id_of_file_name("chk-000000000042.ckpt.tmp") == 0);
+    CHECK(directory_checkpoint_store::id_of_file_name("chk-x.ckpt") == 0);
+    CHECK(directory_checkpoint_store::id_of_file_name("other") == 0);
   }
 
   TEST_CASE("foreign, truncated and missing files are refused with a reason") {
     test::temp_dir dir;
     std::string error;
-    CHECK_FALSE(checkpoint_store::load(dir.write("x.ckpt", "hello"), error));
+    directory_checkpoint_store store{dir.path().string(), 3};
+    CHECK_FALSE(store.load(dir.write("x.ckpt", "hello"), error));
     CHECK(error.find("not a ubaflow checkpoint") != std::string::npos);
-    checkpoint_store store{dir.path().string(), 3};
     const auto path = write(store, sample(3));
     fs::resize_file(path, fs::file_size(path) - 10);
-    CHECK_FALSE(checkpoint_store::load(path, error));
+    CHECK_FALSE(store.load(path, error));
     CHECK(error.find("damaged") != std::string::npos);
-    CHECK_FALSE(checkpoint_store::load(dir.file("none.ckpt"), error));
+    CHECK_FALSE(store.load(dir.file("none.ckpt"), error));
     CHECK(error.find("cannot open") != std::string::npos);
   }
 
   TEST_CASE("an unwritable directory is an error, not a crash") {
     test::temp_dir dir;
     const auto blocker = dir.write("file", "x");
-    checkpoint_store store{blocker + "/sub", 3};
+    directory_checkpoint_store store{blocker + "/sub", 3};
     uint64_t bytes = 0;
     std::string error;
     CHECK_FALSE(store.write(sample(1), bytes, error));
