@@ -25,6 +25,18 @@ void add_cluster_credentials(option_set& o) {
   o.add("cluster.secret-file", t::string, "",
         "File whose first line is the cluster secret (instead of "
         "cluster.secret).");
+  o.add("cluster.tls-certificate", t::string, "",
+        "PEM certificate (chain) of this node. Set with cluster.tls-key and "
+        "cluster.tls-ca to encrypt all traffic between nodes with mutually "
+        "authenticated TLS (1.2 or later); every node of the cluster must "
+        "then use TLS. Empty: plain TCP.");
+  o.add("cluster.tls-key", t::string, "",
+        "PEM private key of cluster.tls-certificate (not encrypted: protect "
+        "the file, e.g. a Kubernetes secret volume).");
+  o.add("cluster.tls-ca", t::string, "",
+        "PEM certificates of the CA that signs every node's certificate; a "
+        "peer without a certificate from it is refused. Host names are not "
+        "checked: the CA is the cluster's own.");
 }
 
 option_set make_coordinator_options() {

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -275,6 +276,60 @@ class ClusterTest(harness.IntegrationTest):
                              "--checkpoint.restore", restore], check=False)
             self.assertEqual(r.returncode, 2, r.stderr.decode())
             self.assertIn(message, r.stderr.decode())
+
+    def make_tls_identity(self, name, ca=None):
+        """A CA (when `ca` is None) or a node certificate signed by `ca`,
+        with openssl's command line; returns the file paths."""
+        key, cert = self.path(name + ".key"), self.path(name + ".pem")
+        if ca is None:
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", key, "-out", cert, "-days", "2",
+                            "-subj", "/CN=" + name], check=True, capture_output=True)
+        else:
+            csr = self.path(name + ".csr")
+            subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                            "-out", csr, "-subj", "/CN=" + name], check=True, capture_output=True)
+            subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca[1], "-CAkey", ca[0],
+                            "-CAcreateserial", "-out", cert, "-days", "2"],
+                           check=True, capture_output=True)
+        return key, cert
+
+    def test_tls_between_all_nodes(self):
+        ca = self.make_tls_identity("cluster-ca")
+        node = self.make_tls_identity("node", ca=ca)
+        stranger_ca = self.make_tls_identity("stranger-ca")
+        stranger = self.make_tls_identity("stranger", ca=stranger_ca)
+
+        def tls_env(identity, trusted):
+            return {"UBAFLOW_CLUSTER_TLS_KEY": identity[0],
+                    "UBAFLOW_CLUSTER_TLS_CERTIFICATE": identity[1],
+                    "UBAFLOW_CLUSTER_TLS_CA": trusted[1]}
+        broker = self.broker(partitions=3)
+        part1 = self.produce(broker, 15000, "part1.jsonl", seed=81)
+        cluster = Cluster(self, broker, 2, env=tls_env(node, ca))
+        cluster.wait_output("running on 2 task manager(s)")
+        cluster.wait_records(15000)
+        # Neither a plain worker nor one certified by another CA gets in.
+        plain = cluster.add_worker(env={"UBAFLOW_CLUSTER_TLS_KEY": "",
+                                        "UBAFLOW_CLUSTER_TLS_CERTIFICATE": "",
+                                        "UBAFLOW_CLUSTER_TLS_CA": ""})
+        foreign = cluster.add_worker(env=tls_env(stranger, stranger_ca))
+        cluster.wait_output("cluster TLS handshake failed", 20, "refused handshakes")
+        time.sleep(2)
+        for intruder in (plain, foreign):
+            self.assertNotIn("joined cluster", intruder.output())
+            intruder.stop()
+            cluster.workers.remove(intruder)
+        self.assertNotIn("worker-3 joined", cluster.coordinator.output())
+        self.assertNotIn("worker-4 joined", cluster.coordinator.output())
+        address = ["--savepoint.coordinator", "127.0.0.1:%d" % cluster.port]
+        env = dict(tls_env(node, ca), UBAFLOW_CLUSTER_SECRET=SECRET)
+        r = harness.run(["savepoint"] + address, env=env)
+        self.assertIn("/savepoints/savepoint-", r.stdout.decode())
+        part2 = self.produce(broker, 5000, "part2.jsonl", seed=82, day="2017-11-28")
+        cluster.wait_caught_up()
+        cluster.drain_and_finish()
+        self.verify_parts([part1, part2], 3)
 
     def test_kafka_broker_down_during_the_run(self):
         broker = self.broker(partitions=2, commands=True)

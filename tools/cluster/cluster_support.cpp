@@ -3,6 +3,9 @@
 #include "common/config/job_options.hpp"
 #include "worker/job_config.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
 
 namespace ubaflow {
@@ -16,6 +19,35 @@ std::optional<std::string> cluster_secret(const settings& values,
   if (!secret)
     error = "cluster.secret-file: " + error;
   return secret;
+}
+
+std::optional<tls_settings> cluster_tls(const settings& values,
+                                        std::string& error) {
+  tls_settings tls;
+  tls.certificate = values.get_string("cluster.tls-certificate");
+  tls.key = values.get_string("cluster.tls-key");
+  tls.ca = values.get_string("cluster.tls-ca");
+  const int set = !tls.certificate.empty() + !tls.key.empty() + !tls.ca.empty();
+  if (set == 0)
+    return tls;
+  if (set != 3) {
+    error = "cluster.tls-certificate, cluster.tls-key and cluster.tls-ca go "
+            "together: set all three or none";
+    return std::nullopt;
+  }
+  for (const auto& [name, path] :
+       {std::pair{"cluster.tls-certificate", tls.certificate},
+        std::pair{"cluster.tls-key", tls.key},
+        std::pair{"cluster.tls-ca", tls.ca}}) {
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) {
+      error = std::string{name} + ": cannot read '" + path
+              + "': " + std::strerror(errno);
+      return std::nullopt;
+    }
+    std::fclose(f);
+  }
+  return tls;
 }
 
 std::vector<std::string> shareable_job_settings(const settings& values) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/config/settings.hpp"
+#include "worker/runtime/tls_tunnel.hpp"
 
 #include <optional>
 #include <string>
@@ -12,6 +13,11 @@ namespace ubaflow {
 /// (and `error`) when the file cannot be read.
 std::optional<std::string> cluster_secret(const settings& values,
                                           std::string& error);
+
+/// The TLS settings (cluster.tls-*), checked: all three or none, and
+/// readable files. Nothing and `error` otherwise.
+std::optional<tls_settings> cluster_tls(const settings& values,
+                                        std::string& error);
 
 /// The job's settings a coordinator hands to joining workers: every
 /// non-secret job option as "key=value".

@@ -110,6 +110,10 @@ int coordinator_command(const std::vector<std::string>& args) {
   if (!secret)
     return configuration_error(*values, error);
   cluster.secret = *secret;
+  auto tls = cluster_tls(*values, error);
+  if (!tls)
+    return configuration_error(*values, error);
+  use_cluster_tls(*tls);
   cluster.cluster_id = values->get_string("cluster.id");
   cluster.min_workers
     = static_cast<uint32_t>(values->get_int("cluster.min-workers"));

@@ -32,6 +32,10 @@ int savepoint_command(const std::vector<std::string>& args) {
   auto secret = cluster_secret(*values, error);
   if (!secret)
     return configuration_error(*values, error);
+  auto tls = cluster_tls(*values, error);
+  if (!tls)
+    return configuration_error(*values, error);
+  use_cluster_tls(*tls);
   auto address = split_host_port(values->get_string("savepoint.coordinator"));
   if (!address)
     return configuration_error(*values,

@@ -100,6 +100,10 @@ int worker_command(const std::vector<std::string>& args) {
   auto coordinator = split_host_port(values->get_string("worker.coordinator"));
   if (!secret)
     return configuration_error(*values, error);
+  auto tls = cluster_tls(*values, error);
+  if (!tls)
+    return configuration_error(*values, error);
+  use_cluster_tls(*tls);
   if (!coordinator)
     return configuration_error(*values,
                                "worker.coordinator: expected host:port");
@@ -140,10 +144,15 @@ int worker_command(const std::vector<std::string>& args) {
     auto found = connect_to(system, me.coordinator_host, me.coordinator_port);
     if (!found) {
       if (!warned)
-        spdlog::warn("cannot reach the coordinator at {}:{} ({}); retrying "
+        spdlog::warn("cannot reach the coordinator at {}:{} ({}){}; retrying "
                      "every {} ms",
                      me.coordinator_host, me.coordinator_port,
-                     system.render(found.error()), me.reconnect_ms);
+                     system.render(found.error()),
+                     found.error() == caf::sec::disconnect_during_handshake
+                       ? " - a connection closed at once: do both sides use "
+                         "the same cluster.tls-* setting and CA?"
+                       : "",
+                     me.reconnect_ms);
       warned = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(me.reconnect_ms));
       continue;

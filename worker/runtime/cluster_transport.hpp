@@ -1,5 +1,7 @@
 #pragma once
 
+#include "worker/runtime/tls_tunnel.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
@@ -10,11 +12,18 @@
 namespace ubaflow {
 
 // How the nodes of a cluster reach each other: CAF's middleman (BASP over
-// TCP). One place to change when the transport changes (e.g. to TLS; see
-// docs/operations.md for why caf::openssl is not used yet).
+// TCP), optionally inside mutually authenticated TLS. With TLS, CAF listens
+// on loopback only; a tls_tunnel terminates TLS on the public address, and
+// every outgoing connection goes through a local tunnel that originates
+// TLS to the peer. (CAF 0.17's own OpenSSL transport dropped established
+// connections in our tests; see docs/operations.md.)
 
 /// Loads CAF's network module into `cfg`.
 void configure_cluster_transport(caf::actor_system_config& cfg);
+
+/// Turns TLS on for every later publish_on and connect_to of this process
+/// (call once at start-up, before either).
+void use_cluster_tls(tls_settings tls);
 
 /// Makes `actor` reachable on host:port (0: any free port); returns the port.
 caf::expected<uint16_t> publish_on(const caf::actor& actor,
