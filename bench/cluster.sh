@@ -53,7 +53,7 @@ start_cluster() { # workers log-prefix [extra coordinator args...]
   p=$(port)
   "$bin" coordinator --coordinator.port "$p" --cluster.min-workers "$workers" \
     --source.type file --source.files "$files" --sink.ndjson.dir "$work/out-$prefix" \
-    --checkpoint.dir "$work/checkpoints-$prefix" \
+    --checkpoint.dir "$work/checkpoints-$prefix" --rest.port 0 \
     --lookup.csv-path "$root/data/category.csv" --progress.interval 0 "$@" \
     > "$work/$prefix-coordinator.log" 2>&1 &
   coordinator_pid=$!

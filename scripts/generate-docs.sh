@@ -44,7 +44,7 @@ EOT
   "$bin" run --help-markdown
   printf '\n## ubaflow coordinator\n\n'
   printf 'Every option of `ubaflow run` above, plus:\n\n'
-  "$bin" coordinator --help-markdown | grep -E '^\|(---| option| `(cluster|coordinator|checkpoint)\.)'
+  "$bin" coordinator --help-markdown | grep -E '^\|(---| option| `(cluster|coordinator|checkpoint|rest)\.)'
   printf '\n## ubaflow worker\n\n'
   printf 'The job options come from the coordinator when the worker joins; a\n'
   printf "worker's own secrets and node-local paths (options ending in \`-file\`,\n"

@@ -62,6 +62,18 @@ option_set make_coordinator_options() {
         "Restarts after task failures (not worker losses) before the job is "
         "declared failed; 0 fails at the first.")
       .bounded(0, 1000000);
+  o.add("rest.bind-address", t::string, "127.0.0.1",
+        "Address of the REST API and /metrics (Flink's rest.address); "
+        "0.0.0.0 for all interfaces.");
+  o.add("rest.port", t::integer, "8081",
+        "Port of the REST API and /metrics (Flink's rest.port); 0 picks a "
+        "free one (logged).")
+      .bounded(0, 65535);
+  o.add_secret("rest.token",
+               "Bearer token that mutating REST calls (savepoints) must "
+               "carry. Empty: those calls are refused.");
+  o.add("rest.token-file", t::string, "",
+        "File whose first line is rest.token.");
   o.add("checkpoint.dir", t::string, "checkpoints",
         "Directory of completed checkpoints (a volume shared with nothing "
         "else; savepoints go to its savepoints/ subdirectory). Empty: no "

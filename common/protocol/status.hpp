@@ -120,6 +120,51 @@ typename Inspector::result_type inspect(Inspector& f, sink_status& x) {
 
 namespace ubaflow {
 
+/// A worker (task manager) as the cluster manager sees it.
+struct worker_summary {
+  uint32_t id = 0;
+  std::string name;
+  std::string host;
+  uint16_t port = 0;
+  uint32_t slots = 1;
+  int64_t joined_ms = 0;         ///< wall clock
+  int64_t last_heartbeat_ms = 0; ///< wall clock
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, worker_summary& x) {
+  return f(caf::meta::type_name("worker_summary"), x.id, x.name, x.host,
+           x.port, x.slots, x.joined_ms, x.last_heartbeat_ms);
+}
+
+/// Why an execution attempt ended (Flink's exception history).
+struct failure_summary {
+  int64_t timestamp_ms = 0; ///< wall clock
+  uint32_t attempt = 0;
+  std::string reason;
+  std::string worker; ///< the worker concerned, if any
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, failure_summary& x) {
+  return f(caf::meta::type_name("failure_summary"), x.timestamp_ms,
+           x.attempt, x.reason, x.worker);
+}
+
+/// Where the tasks of the running attempt are: worker ids per source task
+/// and per owner (sinks and combiner run on the first worker).
+struct task_placement {
+  std::vector<uint32_t> sources;
+  std::vector<uint32_t> owners;
+  uint32_t sinks = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, task_placement& x) {
+  return f(caf::meta::type_name("task_placement"), x.sources, x.owners,
+           x.sinks);
+}
+
 /// The whole job as the coordinator sees it.
 struct job_status {
   std::string name;
@@ -132,13 +177,19 @@ struct job_status {
   uint32_t attempt = 1; ///< execution attempt; restarts add one
   std::vector<std::string> workers; ///< "name (host:port, N slots)"
   checkpoint_stats checkpoints;
+  // -- cluster only
+  std::vector<worker_summary> worker_details;
+  std::vector<failure_summary> failures; ///< oldest first, at most 100
+  task_placement placement;
+  int64_t ended_ms = 0;                  ///< wall clock; 0 while running
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_status& x) {
   return f(caf::meta::type_name("job_status"), x.name, x.state, x.started_ms,
            x.sources, x.owners, x.sinks, x.combiner_watermark, x.attempt,
-           x.workers, x.checkpoints);
+           x.workers, x.checkpoints, x.worker_details, x.failures,
+           x.placement, x.ended_ms);
 }
 
 } // namespace ubaflow

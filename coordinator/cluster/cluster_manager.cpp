@@ -45,11 +45,23 @@ struct manager_state {
   std::string restore_path;      ///< the newest completed checkpoint
   std::shared_ptr<const checkpoint_data> restore; ///< loaded restore_path
   std::string loaded_path;
+  std::vector<failure_summary> failures;
+  task_placement placement; ///< of the running attempt
 
   static inline const char* name = "ubaflow.cluster_manager";
 };
 
 using manager_actor = caf::stateful_actor<manager_state>;
+
+std::vector<worker_summary> summarize_workers(const membership& m) {
+  // Heartbeats are on the steady clock; the API speaks wall clock.
+  const int64_t offset = wall_now_ms() - steady_now_ms();
+  std::vector<worker_summary> out;
+  for (const auto* w : m.workers())
+    out.push_back({w->id, w->name, w->host, w->port, w->slots,
+                   w->joined_ms + offset, w->last_heartbeat_ms + offset});
+  return out;
+}
 
 std::vector<std::string> describe_workers(const membership& m) {
   std::vector<std::string> out;
@@ -75,6 +87,10 @@ void finish_job(manager_actor* self, job_status status, caf::error reason) {
   st.final_reason = std::move(reason);
   status.attempt = st.attempt_number;
   status.workers = describe_workers(st.workers);
+  status.worker_details = summarize_workers(st.workers);
+  status.failures = st.failures;
+  status.ended_ms = wall_now_ms();
+  status.started_ms = st.started_ms;
   st.last_status = status;
   if (st.listener)
     self->send(st.listener, done_atom_v, std::move(status));
@@ -105,6 +121,9 @@ void restart(manager_actor* self, std::string reason) {
     return;
   }
   spdlog::warn("restarting the job: {}", reason);
+  st.failures.push_back({wall_now_ms(), st.attempt_number, reason, {}});
+  if (st.failures.size() > 100)
+    st.failures.erase(st.failures.begin());
   st.state = phase::restarting;
   if (st.attempt) {
     self->demonitor(st.attempt);
@@ -197,6 +216,16 @@ void start_attempt(manager_actor* self) {
                             st.config->key_groups, st.partition_owners);
   st.partition_owners = partition_owners(shares);
   auto plan = make_cluster_plan(shares, st.config->key_groups);
+  auto worker_at = [&](const std::vector<uint32_t>& placement, size_t i) {
+    const size_t where = i < placement.size() ? placement[i] : i;
+    return ids[where % ids.size()].first;
+  };
+  st.placement = task_placement{};
+  for (size_t i = 0; i < plan.source_partitions.size(); ++i)
+    st.placement.sources.push_back(worker_at(plan.source_placement, i));
+  for (size_t i = 0; i < plan.owner_ranges.size(); ++i)
+    st.placement.owners.push_back(worker_at(plan.owner_placement, i));
+  st.placement.sinks = ids.front().first;
   std::string error;
   auto checkpointing = checkpointing_for(self, error);
   if (!checkpointing) {
@@ -467,6 +496,10 @@ caf::behavior manager_behavior(manager_actor* self,
       auto decorate = [self](job_status& s) {
         s.attempt = self->state.attempt_number;
         s.workers = describe_workers(self->state.workers);
+        s.worker_details = summarize_workers(self->state.workers);
+        s.failures = self->state.failures;
+        s.placement = self->state.placement;
+        s.started_ms = self->state.started_ms; // the job's, not the attempt's
         if (s.checkpoints.completed == 0 && s.checkpoints.failed == 0)
           s.checkpoints = self->state.checkpoints;
       };

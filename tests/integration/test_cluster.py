@@ -39,7 +39,7 @@ class Cluster:
     def start_coordinator(self, min_workers, name="coordinator", checkpoints=()):
         args = [BIN, "coordinator", "--coordinator.port", str(self.port),
                 "--cluster.min-workers", str(min_workers),
-                "--cluster.restart-delay", "200ms",
+                "--cluster.restart-delay", "200ms", "--rest.port", "0",
                 "--checkpoint.dir", self.test.path("checkpoints"),
                 "--checkpoint.interval", "1s"] + list(checkpoints) + self.common + self.extra
         self.coordinator = harness.Process(args, self.test.path(name + ".log"), env=self.env)

@@ -1,5 +1,7 @@
 #include "tools/broker/tcp_forwarder.hpp"
 
+#include "common/util/tcp_listen.hpp"
+
 #include <boost/asio.hpp>
 
 #include <array>
@@ -97,27 +99,14 @@ tcp_forwarder::start(const std::string& listen_host, uint16_t listen_port,
                      std::string& error) {
   auto p = std::make_unique<impl>();
   boost::system::error_code ec;
-  auto listen_address = net::ip::make_address(listen_host, ec);
-  auto target_address = ec ? net::ip::address{}
-                           : net::ip::make_address(target_host, ec);
+  auto target_address = net::ip::make_address(target_host, ec);
   if (ec) {
-    error = "bad address: " + ec.message();
+    error = "bad target address '" + target_host + "': " + ec.message();
     return nullptr;
   }
   p->target = tcp::endpoint{target_address, target_port};
-  tcp::endpoint endpoint{listen_address, listen_port};
-  p->acceptor.open(endpoint.protocol(), ec);
-  if (!ec)
-    p->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec)
-    p->acceptor.bind(endpoint, ec);
-  if (!ec)
-    p->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) {
-    error = "cannot listen on " + listen_host + ":" + std::to_string(listen_port)
-            + ": " + ec.message();
+  if (!listen_on(p->acceptor, listen_host, listen_port, error))
     return nullptr;
-  }
   p->accept();
   p->thread = std::thread([io = &p->io] { io->run(); });
   return std::unique_ptr<tcp_forwarder>{new tcp_forwarder(std::move(p))};

@@ -1,5 +1,7 @@
 #include "worker/runtime/tls_tunnel.hpp"
 
+#include "common/util/tcp_listen.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <spdlog/spdlog.h>
@@ -194,25 +196,8 @@ tls_tunnel::start(mode m, const std::string& listen_host, uint16_t listen_port,
     return nullptr;
   p->target_host = target_host;
   p->target_port = std::to_string(target_port);
-  boost::system::error_code ec;
-  auto listen_address = net::ip::make_address(listen_host, ec);
-  if (ec) {
-    error = "bad listen address '" + listen_host + "': " + ec.message();
+  if (!listen_on(p->acceptor, listen_host, listen_port, error))
     return nullptr;
-  }
-  tcp::endpoint endpoint{listen_address, listen_port};
-  p->acceptor.open(endpoint.protocol(), ec);
-  if (!ec)
-    p->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec)
-    p->acceptor.bind(endpoint, ec);
-  if (!ec)
-    p->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) {
-    error = "cannot listen on " + listen_host + ":"
-            + std::to_string(listen_port) + ": " + ec.message();
-    return nullptr;
-  }
   p->accept();
   p->thread = std::thread([io = &p->io] { io->run(); });
   return std::unique_ptr<tls_tunnel>{new tls_tunnel(std::move(p))};

@@ -1,0 +1,735 @@
+#include "coordinator/rest/flink_api.hpp"
+
+#include "common/util/hash.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+
+namespace ubaflow {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* flink_version = "1.17.1"; // the API shape mirrored
+
+// -- vertices ---------------------------------------------------------------
+
+/// Records and bytes of one subtask, in Flink's IO-metrics terms.
+struct subtask_io {
+  uint64_t read_records = 0;
+  uint64_t read_bytes = 0;
+  uint64_t write_records = 0;
+  uint64_t write_bytes = 0;
+  event_time watermark = min_event_time;
+  double backpressure = 0; ///< share of time back-pressured, 0..1
+  bool finished = false;
+  uint32_t worker = 0;
+};
+
+struct vertex {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<subtask_io> subtasks;
+  std::vector<size_t> inputs;     ///< vertex indexes
+  std::string ship_strategy;      ///< of its inputs
+};
+
+std::vector<vertex> vertices_of(const rest_view& view) {
+  const auto& st = view.status;
+  const std::string jid = make_job_id(st.name, st.started_ms);
+  const int64_t running_ms = std::max<int64_t>(1, view.now_ms - st.started_ms);
+  std::vector<vertex> out;
+  vertex source;
+  source.name = "Source: " + view.source;
+  source.description = source.name
+                       + " -&gt; Parse -&gt; Watermarks -&gt; Pre-aggregate";
+  for (size_t i = 0; i < st.sources.size(); ++i) {
+    const auto& s = st.sources[i];
+    subtask_io io;
+    io.read_records = s.records_in;
+    io.read_bytes = s.bytes_in;
+    io.write_records = s.batches_sent;
+    io.watermark = s.watermark;
+    io.backpressure
+      = std::min(1.0, static_cast<double>(s.backpressured_ms) / running_ms);
+    io.finished = s.done;
+    io.worker = i < st.placement.sources.size() ? st.placement.sources[i] : 0;
+    source.subtasks.push_back(io);
+  }
+  out.push_back(std::move(source));
+  vertex window;
+  window.name = "Window/Aggregate";
+  std::string results;
+  for (const auto& r : view.results)
+    results += (results.empty() ? "" : ", ") + r;
+  window.description = "Window/Aggregate (" + results + ") by key group";
+  window.inputs = {0};
+  window.ship_strategy = "HASH";
+  for (size_t i = 0; i < st.owners.size(); ++i) {
+    const auto& o = st.owners[i];
+    subtask_io io;
+    io.read_records = o.batches;
+    io.write_records = o.rows_emitted;
+    io.watermark = o.watermark;
+    io.finished = o.finished;
+    io.worker = i < st.placement.owners.size() ? st.placement.owners[i] : 0;
+    window.subtasks.push_back(io);
+  }
+  out.push_back(std::move(window));
+  size_t combiner = 0;
+  if (view.computes_uv) {
+    vertex c;
+    c.name = "UV combiner";
+    c.description = "UV combiner (sums the key groups' user counts)";
+    c.inputs = {1};
+    c.ship_strategy = "GLOBAL";
+    subtask_io io;
+    io.watermark = st.combiner_watermark;
+    io.worker = st.placement.sinks;
+    c.subtasks.push_back(io);
+    combiner = out.size();
+    out.push_back(std::move(c));
+  }
+  for (const auto& s : st.sinks) {
+    vertex v;
+    v.name = "Sink: " + s.name;
+    v.description = v.name;
+    v.inputs = {1};
+    if (combiner)
+      v.inputs.push_back(combiner);
+    v.ship_strategy = "FORWARD";
+    subtask_io io;
+    io.read_records = s.rows_in;
+    io.write_records = s.rows_written;
+    io.finished = s.done;
+    io.worker = st.placement.sinks;
+    v.subtasks.push_back(io);
+    out.push_back(std::move(v));
+  }
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i].id = make_vertex_id(jid, i);
+  return out;
+}
+
+// -- states -----------------------------------------------------------------
+
+std::string job_state(const std::string& state) {
+  if (state == "running" || state == "draining")
+    return "RUNNING";
+  if (state == "finished")
+    return "FINISHED";
+  if (state == "failed")
+    return "FAILED";
+  if (state == "stopped")
+    return "CANCELED";
+  if (state == "stopping")
+    return "CANCELLING";
+  if (state == "restarting")
+    return "RESTARTING";
+  if (state == "deploying")
+    return "INITIALIZING";
+  return "CREATED"; // waiting for workers
+}
+
+bool terminal(const std::string& flink_state) {
+  return flink_state == "FINISHED" || flink_state == "FAILED"
+         || flink_state == "CANCELED";
+}
+
+std::string subtask_state(const rest_view& view, const subtask_io& io) {
+  const auto job = job_state(view.status.state);
+  if (io.finished)
+    return "FINISHED";
+  if (job == "RUNNING")
+    return "RUNNING";
+  if (job == "FAILED")
+    return "FAILED";
+  if (job == "CANCELED")
+    return "CANCELED";
+  if (job == "CANCELLING")
+    return "CANCELING";
+  if (job == "FINISHED")
+    return "FINISHED";
+  return "DEPLOYING";
+}
+
+const char* const execution_states[] = {"CREATED",   "SCHEDULED", "DEPLOYING",
+                                        "RUNNING",   "FINISHED",  "CANCELING",
+                                        "CANCELED",  "FAILED",    "RECONCILING",
+                                        "INITIALIZING"};
+
+int64_t end_time(const rest_view& view) {
+  return terminal(job_state(view.status.state)) && view.status.ended_ms > 0
+           ? view.status.ended_ms
+           : -1;
+}
+
+int64_t duration(const rest_view& view) {
+  const int64_t end = end_time(view);
+  return (end > 0 ? end : view.now_ms) - view.status.started_ms;
+}
+
+json::object io_metrics(const std::vector<subtask_io>& subtasks) {
+  uint64_t rr = 0, rb = 0, wr = 0, wb = 0;
+  for (const auto& s : subtasks) {
+    rr += s.read_records;
+    rb += s.read_bytes;
+    wr += s.write_records;
+    wb += s.write_bytes;
+  }
+  return {{"read-bytes", rb},          {"read-bytes-complete", true},
+          {"write-bytes", wb},         {"write-bytes-complete", true},
+          {"read-records", rr},        {"read-records-complete", true},
+          {"write-records", wr},       {"write-records-complete", true},
+          {"accumulated-backpressured-time", 0.0},
+          {"accumulated-idle-time", 0.0},
+          {"accumulated-busy-time", 0.0}};
+}
+
+std::string worker_name(const rest_view& view, uint32_t id) {
+  for (const auto& w : view.status.worker_details)
+    if (w.id == id)
+      return w.name;
+  return "coordinator";
+}
+
+std::string worker_endpoint(const rest_view& view, uint32_t id) {
+  for (const auto& w : view.status.worker_details)
+    if (w.id == id)
+      return w.host + ":" + std::to_string(w.port);
+  return "localhost";
+}
+
+// -- bodies -----------------------------------------------------------------
+
+json::object plan_of(const rest_view& view, const std::vector<vertex>& vs) {
+  json::array nodes;
+  for (const auto& v : vs) {
+    json::object node{{"id", v.id},
+                      {"parallelism", v.subtasks.size()},
+                      {"operator", ""},
+                      {"operator_strategy", ""},
+                      {"description", v.description},
+                      {"optimizer_properties", json::object{}}};
+    if (!v.inputs.empty()) {
+      json::array inputs;
+      for (size_t i = 0; i < v.inputs.size(); ++i)
+        inputs.push_back(json::object{{"num", i},
+                                      {"id", vs[v.inputs[i]].id},
+                                      {"ship_strategy", v.ship_strategy},
+                                      {"exchange", "pipelined_bounded"}});
+      node["inputs"] = std::move(inputs);
+    }
+    nodes.push_back(std::move(node));
+  }
+  return {{"jid", make_job_id(view.status.name, view.status.started_ms)},
+          {"name", view.status.name},
+          {"type", "STREAMING"},
+          {"nodes", std::move(nodes)}};
+}
+
+json::object job_details(const rest_view& view) {
+  const auto& st = view.status;
+  const auto vs = vertices_of(view);
+  const auto state = job_state(st.state);
+  json::object timestamps;
+  for (const char* s : {"INITIALIZING", "CREATED", "RUNNING", "FAILING",
+                        "FAILED", "CANCELLING", "CANCELED", "FINISHED",
+                        "RESTARTING", "SUSPENDED", "RECONCILING"})
+    timestamps[s] = 0;
+  timestamps["CREATED"] = st.started_ms;
+  timestamps["INITIALIZING"] = st.started_ms;
+  if (state != "CREATED" && state != "INITIALIZING")
+    timestamps["RUNNING"] = st.started_ms;
+  if (terminal(state))
+    timestamps[state] = end_time(view);
+  json::object status_counts;
+  for (const char* s : execution_states)
+    status_counts[s] = 0;
+  json::array vertices;
+  for (const auto& v : vs) {
+    json::object tasks;
+    for (const char* s : execution_states)
+      tasks[s] = 0;
+    std::string vertex_state = "FINISHED";
+    for (const auto& sub : v.subtasks) {
+      const auto s = subtask_state(view, sub);
+      tasks[s] = tasks[s].as_int64() + 1;
+      status_counts[s] = status_counts[s].as_int64() + 1;
+      if (s != "FINISHED")
+        vertex_state = s;
+    }
+    if (v.subtasks.empty())
+      vertex_state = "CREATED";
+    vertices.push_back(json::object{
+      {"id", v.id},
+      {"name", v.name},
+      {"maxParallelism", view.key_groups},
+      {"parallelism", v.subtasks.size()},
+      {"status", vertex_state},
+      {"start-time", st.started_ms},
+      {"end-time", end_time(view)},
+      {"duration", duration(view)},
+      {"tasks", std::move(tasks)},
+      {"metrics", io_metrics(v.subtasks)}});
+  }
+  return {{"jid", make_job_id(st.name, st.started_ms)},
+          {"name", st.name},
+          {"isStoppable", false},
+          {"state", state},
+          {"start-time", st.started_ms},
+          {"end-time", end_time(view)},
+          {"duration", duration(view)},
+          {"maxParallelism", view.key_groups},
+          {"now", view.now_ms},
+          {"timestamps", std::move(timestamps)},
+          {"vertices", std::move(vertices)},
+          {"status-counts", std::move(status_counts)},
+          {"plan", plan_of(view, vs)}};
+}
+
+json::object job_overview(const rest_view& view) {
+  const auto details = job_details(view);
+  json::object tasks;
+  int64_t total = 0;
+  for (const char* s : execution_states) {
+    std::string lower = s;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    const auto n = details.at("status-counts").as_object().at(s).as_int64();
+    tasks[lower] = n;
+    total += n;
+  }
+  tasks["total"] = total;
+  return {{"jid", details.at("jid")},
+          {"name", details.at("name")},
+          {"state", details.at("state")},
+          {"start-time", details.at("start-time")},
+          {"end-time", details.at("end-time")},
+          {"duration", details.at("duration")},
+          {"last-modification", view.now_ms},
+          {"tasks", std::move(tasks)}};
+}
+
+json::object checkpoint_entry(const rest_view& view, bool failed) {
+  const auto& c = view.status.checkpoints;
+  json::object e{{"className", failed ? ".FailedCheckpointStatistics"
+                                      : ".CompletedCheckpointStatistics"},
+                 {"id", c.last_id},
+                 {"status", failed ? "FAILED" : "COMPLETED"},
+                 {"is_savepoint",
+                  c.last_path.find("/savepoints/") != std::string::npos},
+                 {"trigger_timestamp", c.last_completed_ms - c.last_duration_ms},
+                 {"latest_ack_timestamp", c.last_completed_ms},
+                 {"state_size", c.last_bytes},
+                 {"checkpointed_size", c.last_bytes},
+                 {"end_to_end_duration", c.last_duration_ms},
+                 {"alignment_buffered", 0},
+                 {"processed_data", 0},
+                 {"persisted_data", 0},
+                 {"num_subtasks", 0},
+                 {"num_acknowledged_subtasks", 0},
+                 {"checkpoint_type", "CHECKPOINT"},
+                 {"tasks", json::object{}}};
+  if (!failed) {
+    e["external_path"] = c.last_path;
+    e["discarded"] = false;
+  }
+  return e;
+}
+
+json::object summary_of(double value) {
+  json::object s;
+  for (const char* k : {"min", "max", "avg", "p50", "p90", "p95", "p99", "p999"})
+    s[k] = value;
+  return s;
+}
+
+json::object checkpoints(const rest_view& view) {
+  const auto& c = view.status.checkpoints;
+  json::object latest{{"completed", nullptr},
+                      {"savepoint", nullptr},
+                      {"failed", nullptr},
+                      {"restored", nullptr}};
+  json::array history;
+  if (c.completed > 0) {
+    auto entry = checkpoint_entry(view, false);
+    history.push_back(entry);
+    if (entry.at("is_savepoint").as_bool()) {
+      entry["checkpoint_type"] = "SAVEPOINT";
+      latest["savepoint"] = entry;
+    } else {
+      latest["completed"] = entry;
+    }
+  }
+  if (c.failed > 0) {
+    json::object f{{"className", ".FailedCheckpointStatistics"},
+                   {"status", "FAILED"},
+                   {"failure_message", c.last_failure},
+                   {"failure_timestamp", view.now_ms}};
+    latest["failed"] = std::move(f);
+  }
+  if (c.restored_id > 0)
+    latest["restored"] = json::object{
+      {"id", c.restored_id},
+      {"restore_timestamp", view.status.started_ms},
+      {"is_savepoint",
+       c.restored_path.find("/savepoints/") != std::string::npos},
+      {"external_path", c.restored_path}};
+  const double bytes = static_cast<double>(c.last_bytes);
+  const double ms = static_cast<double>(c.last_duration_ms);
+  return {{"counts",
+           {{"restored", c.restored_id > 0 ? 1 : 0},
+            {"total", c.completed + c.failed + (c.in_progress ? 1 : 0)},
+            {"in_progress", c.in_progress ? 1 : 0},
+            {"completed", c.completed},
+            {"failed", c.failed}}},
+          {"summary",
+           {{"state_size", summary_of(bytes)},
+            {"checkpointed_size", summary_of(bytes)},
+            {"end_to_end_duration", summary_of(ms)},
+            {"alignment_buffered", summary_of(0)},
+            {"processed_data", summary_of(0)},
+            {"persisted_data", summary_of(0)}}},
+          {"latest", std::move(latest)},
+          {"history", std::move(history)}};
+}
+
+json::object exceptions(const rest_view& view) {
+  json::array all;
+  json::array entries;
+  const auto& failures = view.status.failures;
+  for (auto i = failures.rbegin(); i != failures.rend(); ++i) {
+    all.push_back(json::object{{"exception", i->reason},
+                               {"task", nullptr},
+                               {"location", nullptr},
+                               {"timestamp", i->timestamp_ms},
+                               {"taskManagerId", nullptr}});
+    entries.push_back(json::object{{"exceptionName", "JobRestart"},
+                                   {"stacktrace", i->reason},
+                                   {"timestamp", i->timestamp_ms},
+                                   {"taskName", nullptr},
+                                   {"location", nullptr},
+                                   {"taskManagerId", nullptr},
+                                   {"failureLabels", json::object{}},
+                                   {"concurrentExceptions", json::array{}}});
+  }
+  json::value root = nullptr;
+  json::value when = nullptr;
+  if (!failures.empty()) {
+    root = failures.back().reason;
+    when = failures.back().timestamp_ms;
+  }
+  return {{"root-exception", root},
+          {"timestamp", when},
+          {"all-exceptions", std::move(all)},
+          {"truncated", false},
+          {"exceptionHistory",
+           {{"entries", std::move(entries)}, {"truncated", false}}}};
+}
+
+uint32_t used_slots(const rest_view& view, uint32_t worker) {
+  const auto& p = view.status.placement;
+  const auto owners = static_cast<uint32_t>(
+    std::count(p.owners.begin(), p.owners.end(), worker));
+  const auto sources = static_cast<uint32_t>(
+    std::count(p.sources.begin(), p.sources.end(), worker));
+  return std::max(owners, sources);
+}
+
+json::object taskmanager(const rest_view& view, const worker_summary& w) {
+  const uint32_t used = std::min(w.slots, used_slots(view, w.id));
+  json::object resource{{"cpuCores", 0.0},        {"taskHeapMemory", 0},
+                        {"taskOffHeapMemory", 0}, {"managedMemory", 0},
+                        {"networkMemory", 0},     {"extendedResources", json::object{}}};
+  return {{"id", w.name},
+          {"path", "ubaflow://" + w.host + ":" + std::to_string(w.port) + "/"
+                     + w.name},
+          {"dataPort", w.port},
+          {"jmxPort", -1},
+          {"timeSinceLastHeartbeat", w.last_heartbeat_ms},
+          {"slotsNumber", w.slots},
+          {"freeSlots", w.slots - used},
+          {"totalResource", resource},
+          {"freeResource", resource},
+          {"hardware",
+           {{"cpuCores", 0}, {"physicalMemory", 0}, {"freeMemory", 0},
+            {"managedMemory", 0}}},
+          {"memoryConfiguration", json::object{}},
+          {"blocked", false}};
+}
+
+json::array metric_values(
+  const std::vector<std::pair<std::string, std::string>>& values,
+  const std::map<std::string, std::string>& query) {
+  json::array out;
+  auto wanted = query.find("get");
+  for (const auto& [id, value] : values) {
+    if (wanted == query.end()) {
+      out.push_back(json::object{{"id", id}});
+      continue;
+    }
+    const std::string list = "," + wanted->second + ",";
+    if (list.find("," + id + ",") != std::string::npos)
+      out.push_back(json::object{{"id", id}, {"value", value}});
+  }
+  return out;
+}
+
+http_reply reply(json::value body) {
+  return {200, "application/json", json::serialize(body)};
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t slash = path.find('/', start);
+    const size_t end = slash == std::string::npos ? path.size() : slash;
+    if (end > start)
+      parts.push_back(path.substr(start, end - start));
+    if (slash == std::string::npos)
+      break;
+    start = slash + 1;
+  }
+  return parts;
+}
+
+http_reply vertex_get(const rest_view& view, const vertex& v,
+                      const std::vector<std::string>& rest,
+                      const std::map<std::string, std::string>& query) {
+  if (rest.empty()) {
+    json::array subtasks;
+    for (size_t i = 0; i < v.subtasks.size(); ++i) {
+      const auto& s = v.subtasks[i];
+      subtasks.push_back(json::object{
+        {"subtask", i},
+        {"status", subtask_state(view, s)},
+        {"attempt", view.status.attempt > 0 ? view.status.attempt - 1 : 0},
+        {"host", worker_endpoint(view, s.worker)},
+        {"endpoint", worker_endpoint(view, s.worker)},
+        {"start-time", view.status.started_ms},
+        {"end-time", end_time(view)},
+        {"duration", duration(view)},
+        {"metrics", io_metrics({s})},
+        {"taskmanager-id", worker_name(view, s.worker)},
+        {"status-duration", json::object{}},
+        {"other-concurrent-attempts", json::array{}}});
+    }
+    return reply(json::object{{"id", v.id},
+                              {"name", v.name},
+                              {"parallelism", v.subtasks.size()},
+                              {"maxParallelism", view.key_groups},
+                              {"now", view.now_ms},
+                              {"subtasks", std::move(subtasks)}});
+  }
+  if (rest.size() == 1 && rest[0] == "watermarks") {
+    json::array out;
+    for (size_t i = 0; i < v.subtasks.size(); ++i)
+      out.push_back(json::object{
+        {"id", std::to_string(i) + ".currentInputWatermark"},
+        {"value", std::to_string(v.subtasks[i].watermark == min_event_time
+                                   ? std::numeric_limits<int64_t>::min()
+                                   : v.subtasks[i].watermark)}});
+    return reply(std::move(out));
+  }
+  if (rest.size() == 1 && rest[0] == "backpressure") {
+    json::array subtasks;
+    double worst = 0;
+    auto level = [](double r) {
+      return r > 0.5 ? "high" : r > 0.1 ? "low" : "ok";
+    };
+    for (size_t i = 0; i < v.subtasks.size(); ++i) {
+      const double r = v.subtasks[i].backpressure;
+      worst = std::max(worst, r);
+      subtasks.push_back(json::object{{"subtask", i},
+                                      {"attempt-number", 0},
+                                      {"backpressure-level", level(r)},
+                                      {"ratio", r},
+                                      {"idleRatio", 0.0},
+                                      {"busyRatio", 1.0 - r}});
+    }
+    return reply(json::object{{"status", "ok"},
+                              {"backpressure-level", level(worst)},
+                              {"end-timestamp", view.now_ms},
+                              {"subtasks", std::move(subtasks)}});
+  }
+  if (rest.size() == 1 && rest[0] == "metrics") {
+    std::vector<std::pair<std::string, std::string>> values;
+    for (size_t i = 0; i < v.subtasks.size(); ++i) {
+      const auto& s = v.subtasks[i];
+      const auto n = std::to_string(i) + ".";
+      values.emplace_back(n + "numRecordsIn", std::to_string(s.read_records));
+      values.emplace_back(n + "numRecordsOut", std::to_string(s.write_records));
+      values.emplace_back(n + "numBytesIn", std::to_string(s.read_bytes));
+      values.emplace_back(n + "currentInputWatermark",
+                          std::to_string(s.watermark));
+      values.emplace_back(n + "backPressuredTimeMsPerSecond",
+                          std::to_string(static_cast<int64_t>(
+                            s.backpressure * 1000)));
+    }
+    return reply(metric_values(values, query));
+  }
+  return error_reply(404, "Not found: " + v.id + "/" + rest[0]);
+}
+
+} // namespace
+
+std::string make_job_id(const std::string& name, int64_t started_ms) {
+  const std::string key = name + "\n" + std::to_string(started_ms);
+  char out[33];
+  std::snprintf(out, sizeof(out), "%016llx%016llx",
+                static_cast<unsigned long long>(hash_bytes(key)),
+                static_cast<unsigned long long>(hash_bytes(key + "#")));
+  return out;
+}
+
+std::string make_vertex_id(const std::string& job_id, size_t index) {
+  return make_job_id(job_id, static_cast<int64_t>(index));
+}
+
+http_reply error_reply(unsigned status, const std::string& message) {
+  return {status, "application/json",
+          json::serialize(json::object{{"errors", json::array{message}}})};
+}
+
+http_reply flink_get(const rest_view& view, const std::string& path,
+                     const std::map<std::string, std::string>& query) {
+  const auto parts = split_path(path);
+  const auto& st = view.status;
+  const std::string jid = make_job_id(st.name, st.started_ms);
+  const auto state = job_state(st.state);
+  if (parts.size() == 1 && parts[0] == "config") {
+    return reply(json::object{
+      {"refresh-interval", view.refresh_interval_ms},
+      {"timezone-name", view.time_zone},
+      {"timezone-offset", view.time_zone_offset_ms},
+      {"flink-version", flink_version},
+      {"flink-revision", "ubaflow"},
+      {"features",
+       {{"web-submit", false},
+        {"web-cancel", false},
+        {"web-rescale", false},
+        {"web-history", false}}}});
+  }
+  if (parts.size() == 1 && parts[0] == "overview") {
+    uint32_t slots = 0, used = 0;
+    for (const auto& w : st.worker_details) {
+      slots += w.slots;
+      used += std::min(w.slots, used_slots(view, w.id));
+    }
+    return reply(json::object{
+      {"taskmanagers", st.worker_details.size()},
+      {"slots-total", slots},
+      {"slots-available", slots - used},
+      {"jobs-running", terminal(state) ? 0 : 1},
+      {"jobs-finished", state == "FINISHED" ? 1 : 0},
+      {"jobs-cancelled", state == "CANCELED" ? 1 : 0},
+      {"jobs-failed", state == "FAILED" ? 1 : 0},
+      {"flink-version", flink_version},
+      {"flink-commit", "ubaflow"},
+      {"taskmanagers-blocked", 0},
+      {"slots-free-and-blocked", 0}});
+  }
+  if (parts.size() == 1 && parts[0] == "jobs")
+    return reply(json::object{
+      {"jobs", json::array{json::object{{"id", jid}, {"status", state}}}}});
+  if (parts.size() == 2 && parts[0] == "jobs" && parts[1] == "overview")
+    return reply(json::object{{"jobs", json::array{job_overview(view)}}});
+  if (parts.size() == 1 && parts[0] == "taskmanagers") {
+    json::array tms;
+    for (const auto& w : st.worker_details)
+      tms.push_back(taskmanager(view, w));
+    return reply(json::object{{"taskmanagers", std::move(tms)}});
+  }
+  if (parts.size() >= 2 && parts[0] == "taskmanagers") {
+    for (const auto& w : st.worker_details)
+      if (w.name == parts[1]) {
+        if (parts.size() == 2) {
+          auto tm = taskmanager(view, w);
+          tm["allocatedSlots"] = json::array{};
+          tm["metrics"] = json::object{{"garbageCollectors", json::array{}}};
+          return reply(std::move(tm));
+        }
+        if (parts.size() == 3 && parts[2] == "metrics")
+          return reply(metric_values(
+            {{"Status.NumSlots", std::to_string(w.slots)},
+             {"Status.UsedSlots",
+              std::to_string(std::min(w.slots, used_slots(view, w.id)))}},
+            query));
+      }
+    return error_reply(404, "TaskManager " + parts[1] + " does not exist");
+  }
+  if (parts.size() == 2 && parts[0] == "jobmanager" && parts[1] == "config") {
+    json::array out;
+    for (const auto& [key, value] : view.config)
+      out.push_back(json::object{{"key", key}, {"value", value}});
+    return reply(std::move(out));
+  }
+  if (parts.size() == 2 && parts[0] == "jobmanager" && parts[1] == "metrics")
+    return reply(metric_values(
+      {{"numRegisteredTaskManagers", std::to_string(st.worker_details.size())},
+       {"numRunningJobs", terminal(state) ? "0" : "1"}},
+      query));
+  if (parts.size() >= 2 && parts[0] == "jobs") {
+    if (parts[1] != jid)
+      return error_reply(404, "Job " + parts[1] + " not found");
+    if (parts.size() == 2)
+      return reply(job_details(view));
+    const auto& what = parts[2];
+    if (parts.size() == 3 && what == "plan")
+      return reply(json::object{{"plan", plan_of(view, vertices_of(view))}});
+    if (parts.size() == 3 && what == "exceptions")
+      return reply(exceptions(view));
+    if (parts.size() == 3 && what == "checkpoints")
+      return reply(checkpoints(view));
+    if (parts.size() == 4 && what == "checkpoints" && parts[3] == "config") {
+      if (!view.checkpoints_enabled)
+        return error_reply(404, "Checkpointing is not enabled for this job");
+      return reply(json::object{
+        {"mode", "exactly_once"},
+        {"interval", view.checkpoint_interval_ms},
+        {"timeout", view.checkpoint_timeout_ms},
+        {"min_pause", 0},
+        {"max_concurrent", 1},
+        {"externalization",
+         {{"enabled", true}, {"delete_on_cancellation", false}}},
+        {"state_backend", "ubaflow keyed state"},
+        {"checkpoint_storage", view.checkpoint_storage},
+        {"unaligned_checkpoints", false},
+        {"tolerable_failed_checkpoints", 0},
+        {"aligned_checkpoint_timeout", 0},
+        {"checkpoints_after_tasks_finish", false},
+        {"state_changelog_enabled", false}});
+    }
+    if (parts.size() == 3 && what == "metrics") {
+      const auto& c = st.checkpoints;
+      return reply(metric_values(
+        {{"uptime", std::to_string(duration(view))},
+         {"numRestarts", std::to_string(st.attempt > 0 ? st.attempt - 1 : 0)},
+         {"lastCheckpointDuration", std::to_string(c.last_duration_ms)},
+         {"lastCheckpointSize", std::to_string(c.last_bytes)},
+         {"numberOfCompletedCheckpoints", std::to_string(c.completed)},
+         {"numberOfFailedCheckpoints", std::to_string(c.failed)},
+         {"numberOfInProgressCheckpoints", c.in_progress ? "1" : "0"},
+         {"totalNumberOfCheckpoints",
+          std::to_string(c.completed + c.failed + (c.in_progress ? 1 : 0))}},
+        query));
+    }
+    if (parts.size() >= 4 && what == "vertices") {
+      const auto vs = vertices_of(view);
+      for (const auto& v : vs)
+        if (v.id == parts[3])
+          return vertex_get(view, v,
+                            {parts.begin() + 4, parts.end()}, query);
+      return error_reply(404, "Vertex " + parts[3] + " not found");
+    }
+  }
+  return error_reply(404, "Not found: /" + path);
+}
+
+} // namespace ubaflow

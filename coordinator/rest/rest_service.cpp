@@ -1,0 +1,224 @@
+#include "coordinator/rest/rest_service.hpp"
+
+#include "common/cluster/join_proof.hpp"
+#include "common/util/clock.hpp"
+#include "coordinator/rest/prometheus_export.hpp"
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace ubaflow {
+
+namespace json = boost::json;
+
+namespace {
+
+struct savepoint_operation {
+  bool done = false;
+  std::string location;
+  std::string failure;
+};
+
+std::string url_decode(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size()) {
+      out += static_cast<char>(std::stoi(in.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += in[i] == '+' ? ' ' : in[i];
+    }
+  }
+  return out;
+}
+
+void split_target(const std::string& target, std::string& path,
+                  std::map<std::string, std::string>& query) {
+  const auto q = target.find('?');
+  path = target.substr(0, q);
+  if (q == std::string::npos)
+    return;
+  std::string rest = target.substr(q + 1);
+  size_t start = 0;
+  while (start < rest.size()) {
+    auto amp = rest.find('&', start);
+    if (amp == std::string::npos)
+      amp = rest.size();
+    const auto pair = rest.substr(start, amp - start);
+    const auto eq = pair.find('=');
+    if (eq == std::string::npos)
+      query[url_decode(pair)] = "";
+    else
+      query[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
+    start = amp + 1;
+  }
+}
+
+std::vector<std::string> segments(const std::string& path) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string::npos)
+      slash = path.size();
+    if (slash > start)
+      out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+} // namespace
+
+struct rest_service::state {
+  rest_settings settings;
+  rest_view base;
+  status_source fetch_status;
+  savepoint_source take_savepoint;
+  std::mutex mutex;
+  std::optional<job_status> cached;
+  int64_t cached_at_ms = 0;
+  std::map<std::string, savepoint_operation> savepoints;
+  uint64_t next_trigger = 1;
+
+  /// The view with a status at most 500 ms old.
+  std::optional<rest_view> view() {
+    std::lock_guard<std::mutex> guard{mutex};
+    const int64_t now = steady_now_ms();
+    if (!cached || now - cached_at_ms >= 500) {
+      if (auto fresh = fetch_status()) {
+        cached = std::move(fresh);
+        cached_at_ms = now;
+      }
+    }
+    if (!cached)
+      return std::nullopt;
+    rest_view v = base;
+    v.status = *cached;
+    v.now_ms = wall_now_ms();
+    return v;
+  }
+
+  bool authorized(const http_request& request) const {
+    const std::string prefix = "Bearer ";
+    if (settings.token.empty()
+        || request.authorization.compare(0, prefix.size(), prefix) != 0)
+      return false;
+    return proof_matches(settings.token,
+                         request.authorization.substr(prefix.size()));
+  }
+};
+
+std::unique_ptr<rest_service>
+rest_service::start(const rest_settings& settings, rest_view base,
+                    status_source fetch_status, savepoint_source take_savepoint,
+                    std::string& error) {
+  std::unique_ptr<rest_service> service{new rest_service};
+  service->state_ = std::make_shared<state>();
+  auto& st = *service->state_;
+  st.settings = settings;
+  st.base = std::move(base);
+  st.fetch_status = std::move(fetch_status);
+  st.take_savepoint = std::move(take_savepoint);
+  auto* raw = service.get();
+  service->server_ = http_server::start(
+    settings.bind_address, settings.port,
+    [raw](const http_request& request) { return raw->handle(request); },
+    error);
+  if (!service->server_)
+    return nullptr;
+  return service;
+}
+
+rest_service::~rest_service() {
+  server_.reset(); // no request runs once this returns
+}
+
+uint16_t rest_service::port() const {
+  return server_->port();
+}
+
+http_reply rest_service::handle(const http_request& request) {
+  std::string path;
+  std::map<std::string, std::string> query;
+  split_target(request.target, path, query);
+  if (path.rfind("/v1/", 0) == 0)
+    path = path.substr(3);
+  const auto parts = segments(path);
+  auto& st = *state_;
+  const bool savepoint_call = parts.size() >= 3 && parts[0] == "jobs"
+                              && parts[2] == "savepoints";
+  if (request.method == "POST") {
+    if (!savepoint_call || parts.size() != 3)
+      return error_reply(405, "Only POST /jobs/:jobid/savepoints changes "
+                              "anything here");
+    if (st.settings.token.empty())
+      return error_reply(403, "mutating calls are disabled: set rest.token "
+                              "(or rest.token-file) on the coordinator");
+    if (!state_->authorized(request))
+      return error_reply(401, "missing or wrong bearer token");
+    auto view = st.view();
+    if (!view || parts[1] != make_job_id(view->status.name,
+                                         view->status.started_ms))
+      return error_reply(404, "Job " + parts[1] + " not found");
+    std::string id;
+    {
+      std::lock_guard<std::mutex> guard{st.mutex};
+      char buf[33];
+      std::snprintf(buf, sizeof buf, "%032llx",
+                    static_cast<unsigned long long>(st.next_trigger++));
+      id = buf;
+      st.savepoints[id] = {};
+    }
+    std::thread([s = state_, id] {
+      std::string failure;
+      auto location = s->take_savepoint(failure);
+      std::lock_guard<std::mutex> guard{s->mutex};
+      auto& op = s->savepoints[id];
+      op.done = true;
+      if (location)
+        op.location = *location;
+      else
+        op.failure = failure.empty() ? "savepoint failed" : failure;
+    }).detach();
+    return {202, "application/json",
+            json::serialize(json::object{{"request-id", id}})};
+  }
+  if (request.method != "GET" && request.method != "HEAD")
+    return error_reply(405, "Method " + request.method + " not allowed");
+  if (parts.size() == 1 && parts[0] == "metrics") {
+    auto view = st.view();
+    if (!view)
+      return error_reply(503, "the job's status is not available");
+    return {200, "text/plain; version=0.0.4; charset=utf-8",
+            render_metrics(*view)};
+  }
+  if (savepoint_call && parts.size() == 4) {
+    std::lock_guard<std::mutex> guard{st.mutex};
+    auto op = st.savepoints.find(parts[3]);
+    if (op == st.savepoints.end())
+      return error_reply(404, "No savepoint request " + parts[3]);
+    json::object status{{"id", op->second.done ? "COMPLETED" : "IN_PROGRESS"}};
+    json::object body{{"status", status}};
+    if (op->second.done) {
+      if (op->second.failure.empty())
+        body["operation"] = json::object{{"location", op->second.location}};
+      else
+        body["operation"] = json::object{
+          {"failure-cause",
+           {{"class", "SavepointFailure"},
+            {"stack-trace", op->second.failure},
+            {"serialized-throwable", ""}}}};
+    }
+    return {200, "application/json", json::serialize(body)};
+  }
+  auto view = st.view();
+  if (!view)
+    return error_reply(503, "the job's status is not available yet");
+  return flink_get(*view, path, query);
+}
+
+} // namespace ubaflow

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "coordinator/rest/flink_api.hpp"
+#include "coordinator/rest/http_server.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ubaflow {
+
+struct rest_settings {
+  std::string bind_address = "127.0.0.1";
+  uint16_t port = 8081;
+  /// Bearer token for mutating calls; empty: they are refused (403).
+  std::string token;
+};
+
+/// The coordinator's HTTP face on rest.port (Flink's :8081): Flink's REST
+/// API (flink_api), Prometheus /metrics (prometheus_export), and the
+/// mutating calls, which need `Authorization: Bearer <rest.token>`:
+///  - POST /jobs/:jid/savepoints → 202 {"request-id": id};
+///    GET /jobs/:jid/savepoints/:id → Flink's async-operation status.
+/// Every path may carry Flink's /v1 prefix. Status is fetched through
+/// `fetch_status` at most twice a second, whatever the number of clients.
+class rest_service {
+public:
+  using status_source = std::function<std::optional<job_status>()>;
+  /// Takes a savepoint (blocking); its location, or nothing and `error`.
+  using savepoint_source
+    = std::function<std::optional<std::string>(std::string& error)>;
+
+  static std::unique_ptr<rest_service>
+  start(const rest_settings& settings, rest_view base,
+        status_source fetch_status, savepoint_source take_savepoint,
+        std::string& error);
+  ~rest_service();
+
+  uint16_t port() const;
+
+  /// Answers one request (what the server calls; public for tests).
+  http_reply handle(const http_request& request);
+
+private:
+  struct state;
+  rest_service() = default;
+  std::shared_ptr<state> state_;
+  std::unique_ptr<http_server> server_;
+};
+
+} // namespace ubaflow

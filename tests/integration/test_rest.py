@@ -1,0 +1,262 @@
+"""The coordinator's REST API (Flink's paths, field names and shapes) and
+its Prometheus /metrics, against a running cluster: every endpoint, the
+bearer token on the savepoint call, promtool on the metrics, and the
+exception history after a worker is lost."""
+import json
+import re
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import harness
+from test_cluster import Cluster, SECRET
+
+TOKEN = "it-rest-token"
+
+FLINK_KEYS = {
+    "config": {"refresh-interval", "timezone-name", "timezone-offset", "flink-version",
+               "flink-revision", "features"},
+    "features": {"web-submit", "web-cancel", "web-rescale", "web-history"},
+    "overview": {"taskmanagers", "slots-total", "slots-available", "jobs-running",
+                 "jobs-finished", "jobs-cancelled", "jobs-failed", "flink-version",
+                 "flink-commit"},
+    "job-overview": {"jid", "name", "state", "start-time", "end-time", "duration",
+                     "last-modification", "tasks"},
+    "overview-tasks": {"total", "created", "scheduled", "deploying", "running", "finished",
+                       "canceling", "canceled", "failed", "reconciling", "initializing"},
+    "job": {"jid", "name", "isStoppable", "state", "start-time", "end-time", "duration",
+            "now", "maxParallelism", "timestamps", "status-counts", "plan", "vertices"},
+    "timestamps": {"INITIALIZING", "CREATED", "RUNNING", "FAILING", "FAILED", "CANCELLING",
+                   "CANCELED", "FINISHED", "RESTARTING", "SUSPENDED", "RECONCILING"},
+    "job-vertex": {"id", "name", "parallelism", "maxParallelism", "status", "start-time",
+                   "end-time", "duration", "tasks", "metrics"},
+    "vertex-tasks": {"CREATED", "SCHEDULED", "DEPLOYING", "RUNNING", "FINISHED", "CANCELING",
+                     "CANCELED", "FAILED", "RECONCILING", "INITIALIZING"},
+    "io-metrics": {"read-bytes", "read-bytes-complete", "write-bytes", "write-bytes-complete",
+                   "read-records", "read-records-complete", "write-records",
+                   "write-records-complete"},
+    "plan": {"jid", "name", "type", "nodes"},
+    "plan-node": {"id", "parallelism", "operator", "operator_strategy", "description",
+                  "optimizer_properties"},
+    "plan-input": {"num", "id", "ship_strategy", "exchange"},
+    "vertex": {"id", "name", "parallelism", "maxParallelism", "now", "subtasks"},
+    "subtask": {"subtask", "status", "attempt", "host", "start-time", "end-time", "duration",
+                "metrics", "taskmanager-id", "status-duration"},
+    "backpressure": {"status", "backpressure-level", "end-timestamp", "subtasks"},
+    "backpressure-subtask": {"subtask", "backpressure-level", "ratio", "idleRatio",
+                             "busyRatio"},
+    "checkpoints": {"counts", "summary", "latest", "history"},
+    "checkpoint-counts": {"restored", "total", "in_progress", "completed", "failed"},
+    "checkpoint-summary": {"state_size", "checkpointed_size", "end_to_end_duration",
+                           "alignment_buffered", "processed_data", "persisted_data"},
+    "stats-summary": {"min", "max", "avg", "p50", "p90", "p95", "p99", "p999"},
+    "checkpoint-latest": {"completed", "savepoint", "failed", "restored"},
+    "checkpoint-entry": {"className", "id", "status", "is_savepoint", "trigger_timestamp",
+                         "latest_ack_timestamp", "state_size", "checkpointed_size",
+                         "end_to_end_duration", "alignment_buffered", "processed_data",
+                         "persisted_data", "num_subtasks", "num_acknowledged_subtasks",
+                         "checkpoint_type", "tasks", "external_path", "discarded"},
+    "checkpoint-config": {"mode", "interval", "timeout", "min_pause", "max_concurrent",
+                          "externalization", "state_backend", "checkpoint_storage",
+                          "unaligned_checkpoints", "tolerable_failed_checkpoints"},
+    "exceptions": {"root-exception", "timestamp", "all-exceptions", "truncated",
+                   "exceptionHistory"},
+    "exception-entry": {"exceptionName", "stacktrace", "timestamp", "taskName", "location",
+                        "taskManagerId"},
+    "taskmanager": {"id", "path", "dataPort", "jmxPort", "timeSinceLastHeartbeat",
+                    "slotsNumber", "freeSlots", "totalResource", "freeResource", "hardware",
+                    "memoryConfiguration"},
+}
+
+
+class RestTest(harness.IntegrationTest):
+
+    def get(self, path, expect=200):
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as r:
+                self.assertEqual(r.status, expect, path)
+                body = r.read().decode()
+                return json.loads(body) if "json" in r.headers["Content-Type"] else body
+        except urllib.error.HTTPError as e:
+            body = e.read().decode()
+            self.assertEqual(e.code, expect, path + ": " + body)
+            return json.loads(body)
+
+    def call(self, method, path, token=None):
+        req = urllib.request.Request(self.base + path, method=method, data=b"")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read().decode())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read().decode())
+
+    def keys(self, obj, shape):
+        self.assertTrue(FLINK_KEYS[shape] <= set(obj), "%s lacks %s" % (
+            shape, sorted(FLINK_KEYS[shape] - set(obj))))
+
+    def test_every_endpoint_against_a_running_cluster(self):
+        broker = self.broker(partitions=3)
+        sent = self.path("sent.jsonl")
+        self.datagen(broker.bootstrap, 12000, tee=sent,
+                     extra=["--datagen.days", "1", "--datagen.start-day", "2017-11-27"])
+        cluster = Cluster(self, broker, 3, env={"UBAFLOW_REST_TOKEN": TOKEN})
+        cluster.wait_output("running on 3 task manager(s)")
+        port = re.search(r"REST API and metrics on http://[^:]+:(\d+)/",
+                         cluster.coordinator.output()).group(1)
+        self.base = "http://127.0.0.1:" + port
+        cluster.wait_records(12000)
+        cluster.wait_output("completed in", 30, "a checkpoint")
+
+        config = self.get("/config")
+        self.keys(config, "config")
+        self.keys(config["features"], "features")
+        self.assertEqual(config["timezone-name"], "Asia/Shanghai")
+        overview = self.get("/overview")
+        self.keys(overview, "overview")
+        self.assertEqual((overview["taskmanagers"], overview["slots-total"],
+                          overview["jobs-running"]), (3, 3, 1))
+        jobs = self.get("/jobs")["jobs"]
+        self.assertEqual(len(jobs), 1)
+        jid = jobs[0]["id"]
+        self.assertRegex(jid, r"^[0-9a-f]{32}$")
+        self.assertEqual(jobs[0]["status"], "RUNNING")
+        job_overview = self.get("/jobs/overview")["jobs"][0]
+        self.keys(job_overview, "job-overview")
+        self.keys(job_overview["tasks"], "overview-tasks")
+        self.assertEqual(job_overview["end-time"], -1)
+
+        job = self.get("/jobs/" + jid)
+        self.keys(job, "job")
+        self.keys(job["timestamps"], "timestamps")
+        self.assertEqual(job["maxParallelism"], 128)
+        names = [v["name"] for v in job["vertices"]]
+        self.assertEqual(names[:3], ["Source: Kafka topic user_behavior", "Window/Aggregate",
+                                     "UV combiner"])
+        self.assertTrue(names[3].startswith("Sink: ndjson("), names)
+        for v in job["vertices"]:
+            self.keys(v, "job-vertex")
+            self.keys(v["tasks"], "vertex-tasks")
+            self.keys(v["metrics"], "io-metrics")
+        source = job["vertices"][0]
+        self.assertEqual(source["parallelism"], 3)
+        self.assertEqual(source["metrics"]["read-records"], 12000)
+        plan = self.get("/v1/jobs/%s/plan" % jid)["plan"]
+        self.keys(plan, "plan")
+        self.assertEqual(plan, job["plan"])
+        ids = {n["id"] for n in plan["nodes"]}
+        for node in plan["nodes"]:
+            self.keys(node, "plan-node")
+            for i in node.get("inputs", []):
+                self.keys(i, "plan-input")
+                self.assertIn(i["id"], ids)
+        self.assertNotIn("inputs", plan["nodes"][0])
+        self.assertEqual(plan["nodes"][1]["inputs"][0]["ship_strategy"], "HASH")
+
+        window = job["vertices"][1]["id"]
+        vertex = self.get("/jobs/%s/vertices/%s" % (jid, window))
+        self.keys(vertex, "vertex")
+        for s in vertex["subtasks"]:
+            self.keys(s, "subtask")
+            self.keys(s["metrics"], "io-metrics")
+            self.assertIn(s["taskmanager-id"], {"worker-1", "worker-2", "worker-3"})
+        marks = self.get("/jobs/%s/vertices/%s/watermarks" % (jid, window))
+        self.assertEqual([m["id"] for m in marks],
+                         ["%d.currentInputWatermark" % i for i in range(3)])
+        for m in marks:
+            self.assertIsInstance(m["value"], str)
+            self.assertGreater(int(m["value"]), 1511700000000)  # 2017-11-26+
+        bp = self.get("/jobs/%s/vertices/%s/backpressure" % (jid, job["vertices"][0]["id"]))
+        self.keys(bp, "backpressure")
+        self.assertIn(bp["backpressure-level"], {"ok", "low", "high"})
+        for s in bp["subtasks"]:
+            self.keys(s, "backpressure-subtask")
+        metrics = self.get("/jobs/%s/vertices/%s/metrics?get=0.numRecordsIn" % (jid, window))
+        self.assertEqual([m["id"] for m in metrics], ["0.numRecordsIn"])
+
+        chk = self.get("/jobs/%s/checkpoints" % jid)
+        self.keys(chk, "checkpoints")
+        self.keys(chk["counts"], "checkpoint-counts")
+        self.keys(chk["summary"], "checkpoint-summary")
+        self.keys(chk["summary"]["end_to_end_duration"], "stats-summary")
+        self.keys(chk["latest"], "checkpoint-latest")
+        self.assertGreaterEqual(chk["counts"]["completed"], 1)
+        self.keys(chk["latest"]["completed"], "checkpoint-entry")
+        self.assertEqual(chk["latest"]["completed"]["status"], "COMPLETED")
+        self.keys(self.get("/jobs/%s/checkpoints/config" % jid), "checkpoint-config")
+        jm = self.get("/jobs/%s/metrics?get=numRestarts,numberOfCompletedCheckpoints" % jid)
+        self.assertEqual({m["id"] for m in jm}, {"numRestarts", "numberOfCompletedCheckpoints"})
+        self.assertTrue(all(isinstance(m["value"], str) for m in jm))
+
+        tms = self.get("/taskmanagers")["taskmanagers"]
+        self.assertEqual(sorted(t["id"] for t in tms), ["worker-1", "worker-2", "worker-3"])
+        for t in tms:
+            self.keys(t, "taskmanager")
+            self.assertGreater(t["timeSinceLastHeartbeat"], time.time() * 1000 - 10000)
+        tm = self.get("/taskmanagers/worker-1")
+        self.assertIn("allocatedSlots", tm)
+        jm_config = self.get("/jobmanager/config")
+        values = {e["key"]: e["value"] for e in jm_config}
+        self.assertEqual(values["job.key-groups"], "128")
+        self.assertNotIn(SECRET, json.dumps(jm_config))
+        self.assertNotIn(TOKEN, json.dumps(jm_config))
+
+        # Unknown ids: 404 with Flink's errors body.
+        for path in ("/jobs/" + "0" * 32, "/jobs/%s/vertices/%s" % (jid, "f" * 32),
+                     "/taskmanagers/nobody", "/nothing/here"):
+            status, body = self.call("GET", path)
+            self.assertEqual(status, 404, path)
+            self.assertIsInstance(body["errors"], list)
+
+        # Savepoints: the bearer token is required.
+        self.assertEqual(self.call("POST", "/jobs/%s/savepoints" % jid)[0], 401)
+        self.assertEqual(self.call("POST", "/jobs/%s/savepoints" % jid, "wrong")[0], 401)
+        status, body = self.call("POST", "/jobs/%s/savepoints" % jid, TOKEN)
+        self.assertEqual(status, 202, body)
+        trigger = body["request-id"]
+        harness.wait_for(lambda: self.get("/jobs/%s/savepoints/%s" % (jid, trigger))
+                         ["status"]["id"] == "COMPLETED", 30, "the savepoint")
+        op = self.get("/jobs/%s/savepoints/%s" % (jid, trigger))["operation"]
+        self.assertIn("/savepoints/savepoint-", op["location"])
+
+        # Prometheus: promtool parses it; its only complaint is the camelCase
+        # Flink keeps in its own metric names.
+        text = self.get("/metrics")
+        for family in ("flink_taskmanager_job_task_operator_numRecordsIn",
+                       "flink_jobmanager_job_numberOfCompletedCheckpoints",
+                       "ubaflow_records_rejected_total", "ubaflow_lookup_cache_misses_total",
+                       "ubaflow_state_bytes", "ubaflow_sink_rows_written_total"):
+            self.assertIn("\n# TYPE " + family + " ", text)
+        self.assertRegex(text, r'flink_taskmanager_job_task_operator_numRecordsIn\{[^}]*'
+                               r'task_name="Source:_Kafka_topic_user_behavior"')
+        lint = subprocess.run(["promtool", "check", "metrics"], input=text.encode(),
+                              capture_output=True)
+        problems = [l for l in (lint.stdout + lint.stderr).decode().splitlines() if l.strip()]
+        self.assertTrue(problems, "promtool should see the Flink names")
+        for line in problems:
+            self.assertRegex(line, r"^flink_\S+ metric names should be written in "
+                                   r"'snake_case' not 'camelCase'$")
+
+        # A lost worker shows in the exception history and numRestarts.
+        victim = cluster.workers[2]
+        victim.proc.send_signal(signal.SIGKILL)
+        victim.proc.wait()
+        cluster.workers.remove(victim)
+        cluster.wait_output("running on 2 task manager(s)", 20, "the redeployment")
+        time.sleep(0.6)  # past the status cache
+        exceptions = self.get("/jobs/%s/exceptions" % jid)
+        self.keys(exceptions, "exceptions")
+        entries = exceptions["exceptionHistory"]["entries"]
+        self.assertTrue(entries)
+        self.keys(entries[0], "exception-entry")
+        self.assertIn("worker-3 lost", entries[0]["stacktrace"])
+        restarts = self.get("/jobs/%s/metrics?get=numRestarts" % jid)
+        self.assertGreaterEqual(int(restarts[0]["value"]), 1)
+        self.assertEqual(self.get("/overview")["taskmanagers"], 2)
+
+        cluster.drain_and_finish()
+        self.verify(["--verify.input", sent, "--verify.partitions", "3",
+                     "--verify.against", "ndjson:" + self.path("out")])
