@@ -315,6 +315,11 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       if (self->state.checkpointer)
         self->send(self->state.checkpointer, done_atom_v);
     },
+    [self](results_atom, std::vector<result_row>& rows) {
+      // Latest results, kept by whoever listens (the cluster manager).
+      if (self->state.listener)
+        self->send(self->state.listener, results_atom_v, std::move(rows));
+    },
     // Checkpoint parts go to the checkpoint coordinator of this attempt.
     [self](owner_checkpoint& part) {
       if (self->state.checkpointer)

@@ -6,6 +6,7 @@
 #include "coordinator/cluster/assignment.hpp"
 #include "coordinator/cluster/membership.hpp"
 #include "coordinator/job_coordinator.hpp"
+#include "coordinator/rest/result_store.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -47,6 +48,7 @@ struct manager_state {
   std::string loaded_path;
   std::vector<failure_summary> failures;
   task_placement placement; ///< of the running attempt
+  result_store results;     ///< latest result documents, for the REST API
 
   static inline const char* name = "ubaflow.cluster_manager";
 };
@@ -467,6 +469,10 @@ caf::behavior manager_behavior(manager_actor* self,
       }
     },
     [self](savepoint_atom) { return take_savepoint(self); },
+    [self](results_atom, const std::vector<result_row>& rows) {
+      self->state.results.add(rows);
+    },
+    [self](results_atom) { return self->state.results.rows(); },
     [self](const savepoint_request& req) -> caf::result<std::string> {
       if (auto problem = check_credentials(self, req.cluster_id,
                                            req.client_name, req.proof)) {

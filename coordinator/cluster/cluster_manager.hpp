@@ -42,7 +42,8 @@ struct cluster_settings {
 /// or a failed task ends the attempt: every task is cancelled and the job
 /// is redeployed on the workers present, from the latest completed
 /// checkpoint (or `restore_path` before the first completes).
-/// (savepoint_atom) takes a savepoint and answers with its path. Forwards status_atom, drain_atom
+/// (savepoint_atom) takes a savepoint and answers with its path;
+/// (results_atom) answers with the latest result documents. Forwards status_atom, drain_atom
 /// and stop_atom to the running attempt. When the job has finished (or
 /// failed for good) it sends (done_atom, job_status) to `listener`, tells
 /// the workers to shut down and quits.

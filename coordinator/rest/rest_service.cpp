@@ -3,6 +3,7 @@
 #include "common/cluster/join_proof.hpp"
 #include "common/util/clock.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
+#include "coordinator/rest/result_store.hpp"
 
 #include <boost/json.hpp>
 
@@ -78,6 +79,7 @@ struct rest_service::state {
   rest_view base;
   status_source fetch_status;
   savepoint_source take_savepoint;
+  results_source fetch_results;
   std::mutex mutex;
   std::optional<job_status> cached;
   int64_t cached_at_ms = 0;
@@ -115,7 +117,7 @@ struct rest_service::state {
 std::unique_ptr<rest_service>
 rest_service::start(const rest_settings& settings, rest_view base,
                     status_source fetch_status, savepoint_source take_savepoint,
-                    std::string& error) {
+                    results_source fetch_results, std::string& error) {
   std::unique_ptr<rest_service> service{new rest_service};
   service->state_ = std::make_shared<state>();
   auto& st = *service->state_;
@@ -123,6 +125,7 @@ rest_service::start(const rest_settings& settings, rest_view base,
   st.base = std::move(base);
   st.fetch_status = std::move(fetch_status);
   st.take_savepoint = std::move(take_savepoint);
+  st.fetch_results = std::move(fetch_results);
   auto* raw = service.get();
   service->server_ = http_server::start(
     settings.bind_address, settings.port,
@@ -195,6 +198,18 @@ http_reply rest_service::handle(const http_request& request) {
       return error_reply(503, "the job's status is not available");
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             render_metrics(*view)};
+  }
+  if (parts.size() == 2 && parts[0] == "ubaflow" && parts[1] == "results") {
+    std::optional<result_kind> only;
+    if (auto index = query.find("index"); index != query.end()) {
+      only = result_kind_named(index->second);
+      if (!only)
+        return error_reply(404, "No result index " + index->second);
+    }
+    auto rows = st.fetch_results();
+    if (!rows)
+      return error_reply(503, "the results are not available");
+    return {200, "application/json", results_json(*rows, only)};
   }
   if (savepoint_call && parts.size() == 4) {
     std::lock_guard<std::mutex> guard{st.mutex};

@@ -22,6 +22,8 @@ struct rest_settings {
 /// mutating calls, which need `Authorization: Bearer <rest.token>`:
 ///  - POST /jobs/:jid/savepoints → 202 {"request-id": id};
 ///    GET /jobs/:jid/savepoints/:id → Flink's async-operation status.
+/// ubaflow's own read-only endpoint: GET /ubaflow/results[?index=...], the
+/// latest result documents per index (what the dashboards draw).
 /// Every path may carry Flink's /v1 prefix. Status is fetched through
 /// `fetch_status` at most twice a second, whatever the number of clients.
 class rest_service {
@@ -30,11 +32,14 @@ public:
   /// Takes a savepoint (blocking); its location, or nothing and `error`.
   using savepoint_source
     = std::function<std::optional<std::string>(std::string& error)>;
+  /// The latest result documents (blocking, bounded).
+  using results_source
+    = std::function<std::optional<std::vector<result_row>>()>;
 
   static std::unique_ptr<rest_service>
   start(const rest_settings& settings, rest_view base,
         status_source fetch_status, savepoint_source take_savepoint,
-        std::string& error);
+        results_source fetch_results, std::string& error);
   ~rest_service();
 
   uint16_t port() const;

@@ -232,6 +232,11 @@ class RestTest(harness.IntegrationTest):
             self.assertIn("\n# TYPE " + family + " ", text)
         self.assertRegex(text, r'flink_taskmanager_job_task_operator_numRecordsIn\{[^}]*'
                                r'task_name="Source:_Kafka_topic_user_behavior"')
+        with open(harness.ROOT + "/docs/metrics.md") as f:
+            documented = set(re.findall(r"`((?:flink|ubaflow)_[A-Za-z0-9_]+)`", f.read()))
+        served = set(re.findall(r"^# TYPE (\S+) ", text, re.M))
+        self.assertEqual(documented - served, set(), "documented but not served")
+        self.assertEqual(served - documented, set(), "served but not documented")
         lint = subprocess.run(["promtool", "check", "metrics"], input=text.encode(),
                               capture_output=True)
         problems = [l for l in (lint.stdout + lint.stderr).decode().splitlines() if l.strip()]
@@ -239,6 +244,26 @@ class RestTest(harness.IntegrationTest):
         for line in problems:
             self.assertRegex(line, r"^flink_\S+ metric names should be written in "
                                    r"'snake_case' not 'camelCase'$")
+
+        # The latest results, as the dashboards read them, equal what the
+        # sink wrote (the last line per id of each NDJSON file).
+        def written():
+            out = {}
+            for index in ("buy_cnt_per_hour", "cumulative_uv", "cumulative_uv_daily",
+                          "top_category"):
+                docs = {}
+                with open(self.path("out/%s.ndjson" % index)) as f:
+                    for line in f:
+                        d = json.loads(line)
+                        docs[d["_id"]] = dict(d["_source"], _id=d["_id"])
+                out[index] = sorted(docs.values(), key=lambda d: d["_id"])
+            return out
+        harness.wait_for(lambda: self.get("/ubaflow/results") == written(), 15,
+                         "REST results equal to the written documents")
+        self.assertTrue(self.get("/ubaflow/results")["top_category"])
+        only = self.get("/ubaflow/results?index=top_category")
+        self.assertEqual(list(only), ["top_category"])
+        self.assertEqual(self.call("GET", "/ubaflow/results?index=nope")[0], 404)
 
         # A lost worker shows in the exception history and numRestarts.
         victim = cluster.workers[2]

@@ -223,8 +223,18 @@ int coordinator_command(const std::vector<std::string>& args) {
                [&](const caf::error& err) { why = system.render(err); });
     return out;
   };
+  auto fetch_results
+    = [&system, manager]() -> std::optional<std::vector<result_row>> {
+    caf::scoped_actor asker{system};
+    std::optional<std::vector<result_row>> out;
+    asker->request(manager, std::chrono::seconds(3), results_atom_v)
+      .receive([&](std::vector<result_row>& rows) { out = std::move(rows); },
+               [](const caf::error&) {});
+    return out;
+  };
   auto rest_api = rest_service::start(rest, static_view(*values, *config, cluster),
-                                      fetch_status, take_savepoint, error);
+                                      fetch_status, take_savepoint,
+                                      fetch_results, error);
   if (!rest_api) {
     spdlog::error("cannot start the REST API: {}", error);
     self->send_exit(manager, caf::exit_reason::user_shutdown);

@@ -76,6 +76,9 @@ job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
         down = true;
         outcome.exit_reason = msg.reason;
       },
+      [](results_atom, const std::vector<result_row>&) {
+        // Result rows mirrored for a REST API; `run` serves none.
+      },
       [&](savepoint_atom, std::string& path) {
         std::fprintf(stderr, "savepoint written: %s\n", path.c_str());
       },

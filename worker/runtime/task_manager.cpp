@@ -138,14 +138,16 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       const auto& config = *st.config;
       std::vector<caf::actor> sinks;
       auto& sys = self->system();
+      // The first output also mirrors rows to the coordinator (REST API).
       if (config.ndjson_output)
         sinks.push_back(spawn_sink_actor(sys, make_ndjson_writer(config),
-                                         d.producers, 1000, d.coordinator));
+                                         d.producers, 1000, d.coordinator,
+                                         sinks.empty()));
       if (config.es_output)
         sinks.push_back(spawn_sink_actor(sys, make_es_writer(config),
                                          d.producers,
                                          config.es_flush_interval_ms,
-                                         d.coordinator));
+                                         d.coordinator, sinks.empty()));
       for (auto& s : sinks)
         host(self, s);
       return sinks;

@@ -21,6 +21,7 @@ struct sink_state {
   std::vector<uint64_t> awaiting_flush;
   std::chrono::milliseconds interval{1000};
   caf::actor coordinator;
+  bool mirror = false;
   bool retry_pending = false;
   bool stopping = false;
   bool reported = false;
@@ -101,8 +102,9 @@ void flush_now(sink_actor* self) {
 caf::behavior sink_behavior(sink_actor* self,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator) {
+                            caf::actor coordinator, bool mirror) {
   auto& setup = self->state;
+  setup.mirror = mirror;
   setup.writer = std::move(writer);
   setup.producers = producers;
   setup.producers_left = producers;
@@ -116,6 +118,8 @@ caf::behavior sink_behavior(sink_actor* self,
   return {
     [self](std::vector<result_row>& rows) {
       auto& st = self->state;
+      if (st.mirror)
+        self->send(st.coordinator, results_atom_v, rows);
       st.writer->add(std::move(rows));
       if (st.writer->wants_flush())
         flush_now(self);
@@ -156,10 +160,10 @@ caf::behavior sink_behavior(sink_actor* self,
 caf::actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator) {
+                            caf::actor coordinator, bool mirror) {
   return system.spawn<caf::detached>(sink_behavior, std::move(writer),
                                      producers, flush_interval_ms,
-                                     std::move(coordinator));
+                                     std::move(coordinator), mirror);
 }
 
 } // namespace ubaflow

@@ -17,10 +17,13 @@ namespace ubaflow {
 /// Once every producer has passed a checkpoint's barrier, the sink writes
 /// everything received so far and then acknowledges the checkpoint with
 /// (checkpoint_atom, ack_atom, id) to the coordinator: results emitted
-/// before a checkpoint are durable when it completes.
+/// before a checkpoint are durable when it completes. With `mirror`, it
+/// also sends every row it receives to the coordinator as (results_atom,
+/// rows), for the REST API's latest results (one sink does, whatever the
+/// number of outputs).
 caf::actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator);
+                            caf::actor coordinator, bool mirror = false);
 
 } // namespace ubaflow
