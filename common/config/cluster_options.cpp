@@ -74,6 +74,10 @@ option_set make_coordinator_options() {
                "carry. Empty: those calls are refused.");
   o.add("rest.token-file", t::string, "",
         "File whose first line is rest.token.");
+  o.add("rest.web-dir", t::string, "",
+        "Directory of the web UI (coordinator/web with its node_modules). "
+        "Empty: coordinator/web next to the build directory of the binary, "
+        "else /opt/ubaflow/web.");
   o.add("checkpoint.dir", t::string, "checkpoints",
         "Directory of completed checkpoints (a volume shared with nothing "
         "else; savepoints go to its savepoints/ subdirectory). Empty: no "

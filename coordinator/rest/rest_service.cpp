@@ -7,8 +7,10 @@
 
 #include <boost/json.hpp>
 
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace ubaflow {
@@ -70,6 +72,32 @@ std::vector<std::string> segments(const std::string& path) {
     start = slash + 1;
   }
   return out;
+}
+
+/// A file of the web UI; only the few names the UI consists of.
+http_reply web_file(const std::string& web_dir, const std::string& path) {
+  static const std::map<std::string, std::pair<std::string, std::string>> files
+    = {{"/", {"index.html", "text/html; charset=utf-8"}},
+       {"/index.html", {"index.html", "text/html; charset=utf-8"}},
+       {"/web/app.js", {"app.js", "text/javascript; charset=utf-8"}},
+       {"/web/app.css", {"app.css", "text/css; charset=utf-8"}},
+       {"/web/vendor/echarts.min.js",
+        {"node_modules/echarts/dist/echarts.min.js",
+         "text/javascript; charset=utf-8"}}};
+  auto f = files.find(path);
+  if (f == files.end())
+    return error_reply(404, "Not found: " + path);
+  if (web_dir.empty())
+    return error_reply(404, "the web UI is not installed (rest.web-dir)");
+  std::ifstream in{web_dir + "/" + f->second.first, std::ios::binary};
+  if (!in)
+    return error_reply(404, "the web UI is not installed: " + web_dir + "/"
+                              + f->second.first
+                              + " is missing (make deps runs npm install in "
+                                "coordinator/web)");
+  std::ostringstream body;
+  body << in.rdbuf();
+  return {200, f->second.second, body.str()};
 }
 
 } // namespace
@@ -192,6 +220,8 @@ http_reply rest_service::handle(const http_request& request) {
   }
   if (request.method != "GET" && request.method != "HEAD")
     return error_reply(405, "Method " + request.method + " not allowed");
+  if (path == "/" || path == "/index.html" || path.rfind("/web/", 0) == 0)
+    return web_file(st.settings.web_dir, path);
   if (parts.size() == 1 && parts[0] == "metrics") {
     auto view = st.view();
     if (!view)

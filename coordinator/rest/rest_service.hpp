@@ -15,6 +15,9 @@ struct rest_settings {
   uint16_t port = 8081;
   /// Bearer token for mutating calls; empty: they are refused (403).
   std::string token;
+  /// The web UI's files (index.html, app.js, app.css, and ECharts under
+  /// node_modules); empty: no UI.
+  std::string web_dir;
 };
 
 /// The coordinator's HTTP face on rest.port (Flink's :8081): Flink's REST
@@ -22,6 +25,7 @@ struct rest_settings {
 /// mutating calls, which need `Authorization: Bearer <rest.token>`:
 ///  - POST /jobs/:jid/savepoints → 202 {"request-id": id};
 ///    GET /jobs/:jid/savepoints/:id → Flink's async-operation status.
+/// The web UI is served at / and /web/* from `web_dir`.
 /// ubaflow's own read-only endpoint: GET /ubaflow/results[?index=...], the
 /// latest result documents per index (what the dashboards draw).
 /// Every path may carry Flink's /v1 prefix. Status is fetched through

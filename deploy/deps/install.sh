@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages listed in debian-packages.txt that are not yet
-# installed. Safe to run repeatedly: with nothing missing it touches nothing.
+# installed, then the web UI's npm packages (coordinator/web, from its
+# package-lock.json). Safe to run repeatedly: with nothing missing it
+# touches nothing.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 list="${1:-$here/debian-packages.txt}"
@@ -13,10 +15,32 @@ for pkg in "${wanted[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+# The web UI's assets and browser-test driver come from npm. Node.js is
+# taken as found (Debian's nodejs+npm are installed when it is missing).
+install_web() {
+  local web="$here/../../coordinator/web"
+  [ -f "$web/package.json" ] || return 0 # not copied yet (Docker build stage)
+  if [ -f "$web/node_modules/.package-lock.json" ] \
+     && [ "$web/node_modules/.package-lock.json" -nt "$web/package-lock.json" ]; then
+    echo "deps: web UI packages are installed"
+    return
+  fi
+  echo "deps: npm ci in coordinator/web"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+if ! command -v npm >/dev/null; then
+  missing_node=(nodejs npm)
+else
+  missing_node=()
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_node[@]} -eq 0 ]; then
   echo "deps: all ${#wanted[@]} Debian packages are installed"
+  install_web
   exit 0
 fi
+missing+=("${missing_node[@]}")
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -29,3 +53,4 @@ $sudo apt-get update -qq
 # Debian's mariadb-server tries to start a system service; the tests start
 # their own private server instead, so a policy-rc.d refusal is harmless.
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_web

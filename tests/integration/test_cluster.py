@@ -72,6 +72,12 @@ class Cluster:
         harness.wait_for(read_enough, timeout, "%d records read" % count,
                          watched=self.coordinator)
 
+    def rest_port(self):
+        """The port the coordinator's REST API and web UI listen on."""
+        found = re.search(r"REST API and metrics on http://[^:]+:(\d+)/",
+                          self.coordinator.output())
+        return found.group(1)
+
     def wait_caught_up(self, timeout=60):
         """Waits until the job has read everything produced so far. Record
         counts start again with each attempt (it resumes from a checkpoint),

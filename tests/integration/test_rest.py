@@ -105,9 +105,7 @@ class RestTest(harness.IntegrationTest):
                      extra=["--datagen.days", "1", "--datagen.start-day", "2017-11-27"])
         cluster = Cluster(self, broker, 3, env={"UBAFLOW_REST_TOKEN": TOKEN})
         cluster.wait_output("running on 3 task manager(s)")
-        port = re.search(r"REST API and metrics on http://[^:]+:(\d+)/",
-                         cluster.coordinator.output()).group(1)
-        self.base = "http://127.0.0.1:" + port
+        self.base = "http://127.0.0.1:" + cluster.rest_port()
         cluster.wait_records(12000)
         cluster.wait_output("completed in", 30, "a checkpoint")
 

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 namespace ubaflow {
 
@@ -102,6 +103,16 @@ bool configure_rest(const settings& values, rest_settings& rest,
       return false;
     }
     rest.token = *token;
+  }
+  rest.web_dir = values.get_string("rest.web-dir");
+  if (rest.web_dir.empty()) {
+    // A build tree (build/ubaflow in the repository), else the image's.
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const auto beside = exe.parent_path().parent_path() / "coordinator" / "web";
+    rest.web_dir = !ec && std::filesystem::exists(beside / "index.html")
+                     ? beside.string()
+                     : std::string{"/opt/ubaflow/web"};
   }
   return true;
 }
