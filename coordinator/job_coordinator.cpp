@@ -26,6 +26,7 @@ struct coordinator_state {
   caf::actor listener;
   bool ending = false; ///< finish() was called
   attempt_checkpointing checkpointing;
+  caf::actor results;      ///< where mirrored result rows go
   caf::actor checkpointer; ///< once running, if checkpoints are enabled
 
   static inline const char* name = "ubaflow.coordinator";
@@ -292,9 +293,11 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
                                    job_plan plan,
                                    std::vector<caf::actor> task_managers,
                                    caf::actor listener,
-                                   attempt_checkpointing checkpointing) {
+                                   attempt_checkpointing checkpointing,
+                                   caf::actor results) {
   auto& setup = self->state;
   setup.checkpointing = std::move(checkpointing);
+  setup.results = std::move(results);
   setup.config = std::move(config);
   setup.plan = std::move(plan);
   setup.task_managers = std::move(task_managers);
@@ -316,9 +319,12 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
         self->send(self->state.checkpointer, done_atom_v);
     },
     [self](results_atom, std::vector<result_row>& rows) {
-      // Latest results, kept by whoever listens (the cluster manager).
-      if (self->state.listener)
-        self->send(self->state.listener, results_atom_v, std::move(rows));
+      // Latest results, for the REST API.
+      auto& st = self->state;
+      if (st.results)
+        self->send(st.results, results_atom_v, std::move(rows));
+      else if (st.listener)
+        self->send(st.listener, results_atom_v, std::move(rows));
     },
     // Checkpoint parts go to the checkpoint coordinator of this attempt.
     [self](owner_checkpoint& part) {
@@ -435,10 +441,12 @@ caf::actor spawn_job_coordinator(caf::actor_system& system,
                                  job_plan plan,
                                  std::vector<caf::actor> task_managers,
                                  caf::actor listener,
-                                 attempt_checkpointing checkpointing) {
+                                 attempt_checkpointing checkpointing,
+                                 caf::actor results) {
   return system.spawn(coordinator_behavior, std::move(config),
                       std::move(plan), std::move(task_managers),
-                      std::move(listener), std::move(checkpointing));
+                      std::move(listener), std::move(checkpointing),
+                      std::move(results));
 }
 
 } // namespace ubaflow

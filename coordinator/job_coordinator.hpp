@@ -36,7 +36,8 @@ struct attempt_checkpointing {
 /// Every `checkpointing.interval_ms` it takes an aligned-barrier checkpoint
 /// (sources → owners → combiner → sinks), writes it to the store, commits
 /// its offsets to the consumer group and sends (checkpoint_atom,
-/// checkpoint_stats) to `listener`.
+/// checkpoint_stats) to `listener`. Result rows mirrored by the first sink
+/// go to `results` as (results_atom, rows), or to `listener` without one.
 /// It exits normally once every sink has written everything, and with an
 /// error if a task fails; either way it first sends (done_atom, job_status)
 /// with the final figures to `listener` (if any).
@@ -45,6 +46,7 @@ caf::actor spawn_job_coordinator(caf::actor_system& system,
                                  job_plan plan,
                                  std::vector<caf::actor> task_managers,
                                  caf::actor listener = {},
-                                 attempt_checkpointing checkpointing = {});
+                                 attempt_checkpointing checkpointing = {},
+                                 caf::actor results = {});
 
 } // namespace ubaflow

@@ -34,6 +34,7 @@ bootstrap="$(cat "$work/bootstrap")"
 echo "bootstrap servers: $bootstrap"
 
 say "2/4 starting the job: Kafka -> windows -> $out/ (progress every 2 s)"
+echo "watch it live in a browser: http://localhost:8081/ (job graph, results dashboards)"
 rm -rf "$out"
 common=(--event-time.valid-from "2017-11-25 00:00:00"
         --event-time.valid-until "2017-12-03 23:59:59")

@@ -39,6 +39,36 @@ void add_cluster_credentials(option_set& o) {
         "checked: the CA is the cluster's own.");
 }
 
+/// The REST API, metrics and web UI; `mutating`: the token options of
+/// the calls that change something (the coordinator's savepoints).
+void add_rest_options(option_set& o, bool mutating) {
+  o.add("rest.bind-address", t::string, "127.0.0.1",
+        "Address of the REST API and /metrics (Flink's rest.address); "
+        "0.0.0.0 for all interfaces.");
+  o.add("rest.port", t::integer, "8081",
+        "Port of the REST API, /metrics and the web UI (Flink's rest.port); "
+        "0 picks a free one (logged). `ubaflow run` goes on without them "
+        "when the port is taken; the coordinator does not start.")
+      .bounded(0, 65535);
+  if (mutating) {
+    o.add_secret("rest.token",
+                 "Bearer token that mutating REST calls (savepoints) must "
+                 "carry. Empty: those calls are refused.");
+    o.add("rest.token-file", t::string, "",
+          "File whose first line is rest.token.");
+  }
+  o.add("rest.web-dir", t::string, "",
+        "Directory of the web UI (coordinator/web with its node_modules). "
+        "Empty: coordinator/web next to the build directory of the binary, "
+        "else /opt/ubaflow/web.");
+}
+
+option_set make_run_options() {
+  option_set o = with_job_options("run");
+  add_rest_options(o, false);
+  return o;
+}
+
 option_set make_coordinator_options() {
   option_set o = with_job_options("coordinator");
   add_cluster_credentials(o);
@@ -62,22 +92,7 @@ option_set make_coordinator_options() {
         "Restarts after task failures (not worker losses) before the job is "
         "declared failed; 0 fails at the first.")
       .bounded(0, 1000000);
-  o.add("rest.bind-address", t::string, "127.0.0.1",
-        "Address of the REST API and /metrics (Flink's rest.address); "
-        "0.0.0.0 for all interfaces.");
-  o.add("rest.port", t::integer, "8081",
-        "Port of the REST API and /metrics (Flink's rest.port); 0 picks a "
-        "free one (logged).")
-      .bounded(0, 65535);
-  o.add_secret("rest.token",
-               "Bearer token that mutating REST calls (savepoints) must "
-               "carry. Empty: those calls are refused.");
-  o.add("rest.token-file", t::string, "",
-        "File whose first line is rest.token.");
-  o.add("rest.web-dir", t::string, "",
-        "Directory of the web UI (coordinator/web with its node_modules). "
-        "Empty: coordinator/web next to the build directory of the binary, "
-        "else /opt/ubaflow/web.");
+  add_rest_options(o, true);
   o.add("checkpoint.dir", t::string, "checkpoints",
         "Directory of completed checkpoints (a volume shared with nothing "
         "else; savepoints go to its savepoints/ subdirectory). Empty: no "
@@ -136,6 +151,11 @@ option_set make_savepoint_options() {
 }
 
 } // namespace
+
+const option_set& run_options() {
+  static const option_set options = make_run_options();
+  return options;
+}
 
 const option_set& savepoint_options() {
   static const option_set options = make_savepoint_options();

@@ -4,6 +4,10 @@
 
 namespace ubaflow {
 
+/// `ubaflow run`: every job option plus the REST API, metrics and web UI
+/// (rest.bind-address, rest.port, rest.web-dir).
+const option_set& run_options();
+
 /// `ubaflow coordinator`: every job option plus the cluster's (id, secret,
 /// listen address, membership, restarts). docs/configuration.md is
 /// generated from these tables.

@@ -283,3 +283,40 @@ class RestTest(harness.IntegrationTest):
         cluster.drain_and_finish()
         self.verify(["--verify.input", sent, "--verify.partitions", "3",
                      "--verify.against", "ndjson:" + self.path("out")])
+
+
+class RunRestTest(harness.IntegrationTest):
+    """`ubaflow run` serves the same API and UI while it runs: the process
+    is its only task manager; there are no checkpoints and no mutations."""
+
+    def test_single_process_job_serves_the_api(self):
+        broker = self.broker(partitions=2)
+        self.datagen(broker.bootstrap, 8000,
+                     extra=["--datagen.days", "1", "--datagen.start-day", "2017-11-27"])
+        job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
+                              "--sink.ndjson.dir", self.path("out"), "--rest.port", "0",
+                              "--event-time.idle-timeout", "0", "--progress.interval", "300ms"])
+        harness.wait_for(lambda: "web UI, REST API and metrics on" in job.output(), 20,
+                         "the REST API", watched=job)
+        port = re.search(r"metrics on http://[^:]+:(\d+)/", job.output()).group(1)
+        base = "http://127.0.0.1:" + port
+
+        def get(path):
+            with urllib.request.urlopen(base + path, timeout=10) as r:
+                return json.loads(r.read().decode())
+        harness.wait_for(lambda: get("/jobs/overview")["jobs"][0]["state"] == "RUNNING", 20,
+                         "the job running")
+        overview = get("/overview")
+        self.assertEqual(overview["taskmanagers"], 1)
+        self.assertEqual(get("/taskmanagers")["taskmanagers"][0]["id"], "local")
+        harness.wait_for(lambda: get("/ubaflow/results")["top_category"], 20, "results")
+        with urllib.request.urlopen(base + "/", timeout=10) as r:
+            self.assertIn(b"/web/app.js", r.read())
+        jid = get("/jobs")["jobs"][0]["id"]
+        self.assertEqual(get("/jobs/%s/checkpoints" % jid)["counts"]["completed"], 0)
+        req = urllib.request.Request(base + "/jobs/%s/savepoints" % jid, method="POST", data=b"")
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(req, timeout=10)
+        self.assertEqual(refused.exception.code, 403)
+        job.signal(signal.SIGUSR1)
+        self.assertEqual(job.wait(60), 0, job.output()[-3000:])

@@ -5,7 +5,7 @@
 #include "coordinator/checkpoint/checkpoint_builder.hpp"
 #include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
-#include "coordinator/rest/rest_service.hpp"
+#include "tools/run/rest_frontend.hpp"
 #include "common/util/clock.hpp"
 #include "coordinator/partition_discovery.hpp"
 #include "tools/cli_support.hpp"
@@ -89,58 +89,6 @@ bool configure_checkpoints(const settings& values, const job_config& config,
   return true;
 }
 
-/// The REST API's settings from rest.*; false with `error` on a bad one.
-bool configure_rest(const settings& values, rest_settings& rest,
-                    std::string& error) {
-  rest.bind_address = values.get_string("rest.bind-address");
-  rest.port = static_cast<uint16_t>(values.get_int("rest.port"));
-  rest.token = values.get_string("rest.token");
-  const auto& file = values.get_string("rest.token-file");
-  if (!file.empty()) {
-    auto token = read_secret_file(file, error);
-    if (!token) {
-      error = "rest.token-file: " + error;
-      return false;
-    }
-    rest.token = *token;
-  }
-  rest.web_dir = values.get_string("rest.web-dir");
-  if (rest.web_dir.empty()) {
-    // A build tree (build/ubaflow in the repository), else the image's.
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    const auto beside = exe.parent_path().parent_path() / "coordinator" / "web";
-    rest.web_dir = !ec && std::filesystem::exists(beside / "index.html")
-                     ? beside.string()
-                     : std::string{"/opt/ubaflow/web"};
-  }
-  return true;
-}
-
-/// What the REST API shows that does not change while the job runs.
-rest_view static_view(const settings& values, const job_config& config,
-                      const cluster_settings& cluster) {
-  rest_view view;
-  view.key_groups = config.key_groups;
-  view.computes_uv = config.windows.computes_uv();
-  view.source = config.source == source_type::file
-                  ? std::string{"files"}
-                  : "Kafka topic " + config.kafka.topic;
-  for (size_t k = 0; k < result_kind_count; ++k)
-    if (config.windows.enabled[k])
-      view.results.push_back(to_string(static_cast<result_kind>(k)));
-  view.time_zone = config.zone.name();
-  view.time_zone_offset_ms = config.zone.offset_at_instant(wall_now_ms());
-  view.checkpoints_enabled = cluster.checkpoints != nullptr;
-  view.checkpoint_interval_ms = cluster.checkpoint_interval_ms;
-  view.checkpoint_timeout_ms = cluster.checkpoint_timeout_ms;
-  if (cluster.checkpoints)
-    view.checkpoint_storage = cluster.checkpoints->describe();
-  for (const auto& [key, value, origin] : values.effective())
-    view.config.emplace_back(key, value);
-  return view;
-}
-
 } // namespace
 
 int coordinator_command(const std::vector<std::string>& args) {
@@ -215,44 +163,21 @@ int coordinator_command(const std::vector<std::string>& args) {
     self->send_exit(manager, caf::exit_reason::user_shutdown);
     return 1;
   }
-  // Handlers run on the REST server's threads; each asks the cluster
-  // manager through a scoped actor of its own.
-  auto fetch_status = [&system, manager]() -> std::optional<job_status> {
-    caf::scoped_actor asker{system};
-    std::optional<job_status> out;
-    asker->request(manager, std::chrono::seconds(3), status_atom_v)
-      .receive([&](job_status& s) { out = std::move(s); },
-               [](const caf::error&) {});
-    return out;
-  };
-  auto take_savepoint = [&system,
-                         manager](std::string& why) -> std::optional<std::string> {
-    caf::scoped_actor asker{system};
-    std::optional<std::string> out;
-    asker->request(manager, std::chrono::minutes(10), savepoint_atom_v)
-      .receive([&](std::string& path) { out = std::move(path); },
-               [&](const caf::error& err) { why = system.render(err); });
-    return out;
-  };
-  auto fetch_results
-    = [&system, manager]() -> std::optional<std::vector<result_row>> {
-    caf::scoped_actor asker{system};
-    std::optional<std::vector<result_row>> out;
-    asker->request(manager, std::chrono::seconds(3), results_atom_v)
-      .receive([&](std::vector<result_row>& rows) { out = std::move(rows); },
-               [](const caf::error&) {});
-    return out;
-  };
-  auto rest_api = rest_service::start(rest, static_view(*values, *config, cluster),
-                                      fetch_status, take_savepoint,
-                                      fetch_results, error);
+  checkpoint_view checkpoints;
+  checkpoints.enabled = cluster.checkpoints != nullptr;
+  checkpoints.interval_ms = cluster.checkpoint_interval_ms;
+  checkpoints.timeout_ms = cluster.checkpoint_timeout_ms;
+  if (cluster.checkpoints)
+    checkpoints.storage = cluster.checkpoints->describe();
+  auto rest_api = start_rest_frontend(system, rest,
+                                      static_view(*values, *config, checkpoints),
+                                      manager, manager, {}, error);
   if (!rest_api) {
     spdlog::error("cannot start the REST API: {}", error);
     self->send_exit(manager, caf::exit_reason::user_shutdown);
     return 1;
   }
-  spdlog::info("REST API and metrics on http://{}:{}/ (Flink's /overview, "
-               "/jobs, ..., /metrics)",
+  spdlog::info("web UI, REST API and metrics on http://{}:{}/",
                rest.bind_address, rest_api->port());
   spdlog::info("coordinator of cluster '{}' listening on {}:{}; {} "
                "partition(s); waiting for {} worker(s)",

@@ -1,6 +1,8 @@
 // `ubaflow run`: the whole job in one process.
 
-#include "common/config/job_options.hpp"
+#include "common/config/cluster_options.hpp"
+#include "common/util/clock.hpp"
+#include "coordinator/rest/results_keeper.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "coordinator/job_coordinator.hpp"
 #include "coordinator/job_plan.hpp"
@@ -8,12 +10,14 @@
 #include "tools/cli_support.hpp"
 #include "tools/commands.hpp"
 #include "tools/run/job_monitor.hpp"
+#include "tools/run/rest_frontend.hpp"
 #include "worker/job_config.hpp"
 #include "worker/runtime/task_manager.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace ubaflow {
@@ -21,12 +25,13 @@ namespace ubaflow {
 int run_command(const std::vector<std::string>& args) {
   int exit_code = 0;
   auto values = parse_command_line(
-    job_options(), args,
+    run_options(), args,
     "Runs the job: reads user-behaviour events from Kafka (or files), computes "
     "buy_cnt_per_hour,\ncumulative_uv, cumulative_uv_daily and top_category, "
     "and writes them to NDJSON files and/or\nElasticsearch. SIGUSR1 drains "
     "(read to the current end, fire all windows, finish); SIGINT/SIGTERM\n"
-    "stop after flushing pending results.",
+    "stop after flushing pending results. While it runs, the web UI, Flink's "
+    "REST API and /metrics\nare on rest.port (8081).",
     exit_code);
   if (!values)
     return exit_code;
@@ -35,6 +40,9 @@ int run_command(const std::vector<std::string>& args) {
     return 2;
   start_job_logging(*config, *values);
   std::string error;
+  rest_settings rest;
+  if (!configure_rest(*values, rest, error))
+    return configuration_error(*values, error);
 
   const int32_t partitions = count_partitions(*config, error);
   if (partitions <= 0) {
@@ -52,10 +60,33 @@ int run_command(const std::vector<std::string>& args) {
   caf::scoped_actor self{system};
   auto shared_config = std::make_shared<const job_config>(*config);
   auto task_manager = spawn_task_manager(system, shared_config);
+  auto results = spawn_results_keeper(system);
   auto coordinator = spawn_job_coordinator(system, shared_config, plan,
-                                           {task_manager}, caf::actor{self});
+                                           {task_manager}, caf::actor{self},
+                                           {}, results);
+  // The process is the job's only task manager, with a slot per task.
+  const int64_t started = wall_now_ms();
+  const uint32_t slots = static_cast<uint32_t>(
+    std::max(plan.source_partitions.size(), plan.owner_ranges.size()));
+  auto as_local = [started, slots](job_status& s) {
+    s.worker_details = {{1, "local", "127.0.0.1", 0, slots, started,
+                         wall_now_ms()}};
+    s.placement.sources.assign(s.sources.size(), 1);
+    s.placement.owners.assign(s.owners.size(), 1);
+    s.placement.sinks = 1;
+  };
+  auto rest_api = start_rest_frontend(system, rest,
+                                      static_view(*values, *config, {}),
+                                      coordinator, results, as_local, error);
+  if (rest_api)
+    spdlog::info("web UI, REST API and metrics on http://{}:{}/",
+                 rest.bind_address, rest_api->port());
+  else
+    spdlog::warn("no web UI or REST API: {}", error);
   auto outcome = monitor_job(self, coordinator, config->progress_interval_ms);
+  rest_api.reset(); // before the actors it asks go away
   self->send_exit(task_manager, caf::exit_reason::user_shutdown);
+  self->send_exit(results, caf::exit_reason::user_shutdown);
   return report_outcome(system, outcome, "run");
 }
 

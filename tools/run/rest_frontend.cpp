@@ -1,0 +1,106 @@
+#include "tools/run/rest_frontend.hpp"
+
+#include "common/protocol/type_ids.hpp"
+#include "common/util/clock.hpp"
+
+#include <caf/all.hpp>
+
+#include <filesystem>
+
+namespace ubaflow {
+
+/// The REST API's settings from rest.*; false with `error` on a bad one.
+bool configure_rest(const settings& values, rest_settings& rest,
+                    std::string& error) {
+  rest.bind_address = values.get_string("rest.bind-address");
+  rest.port = static_cast<uint16_t>(values.get_int("rest.port"));
+  // `ubaflow run` has no mutating calls, hence no token options.
+  if (values.options().find("rest.token") != nullptr) {
+    rest.token = values.get_string("rest.token");
+    const auto& file = values.get_string("rest.token-file");
+    if (!file.empty()) {
+      auto token = read_secret_file(file, error);
+      if (!token) {
+        error = "rest.token-file: " + error;
+        return false;
+      }
+      rest.token = *token;
+    }
+  }
+  rest.web_dir = values.get_string("rest.web-dir");
+  if (rest.web_dir.empty()) {
+    // A build tree (build/ubaflow in the repository), else the image's.
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const auto beside = exe.parent_path().parent_path() / "coordinator" / "web";
+    rest.web_dir = !ec && std::filesystem::exists(beside / "index.html")
+                     ? beside.string()
+                     : std::string{"/opt/ubaflow/web"};
+  }
+  return true;
+}
+
+/// What the REST API shows that does not change while the job runs.
+rest_view static_view(const settings& values, const job_config& config,
+                      const checkpoint_view& checkpoints) {
+  rest_view view;
+  view.key_groups = config.key_groups;
+  view.computes_uv = config.windows.computes_uv();
+  view.source = config.source == source_type::file
+                  ? std::string{"files"}
+                  : "Kafka topic " + config.kafka.topic;
+  for (size_t k = 0; k < result_kind_count; ++k)
+    if (config.windows.enabled[k])
+      view.results.push_back(to_string(static_cast<result_kind>(k)));
+  view.time_zone = config.zone.name();
+  view.time_zone_offset_ms = config.zone.offset_at_instant(wall_now_ms());
+  view.checkpoints_enabled = checkpoints.enabled;
+  view.checkpoint_interval_ms = checkpoints.interval_ms;
+  view.checkpoint_timeout_ms = checkpoints.timeout_ms;
+  view.checkpoint_storage = checkpoints.storage;
+  for (const auto& [key, value, origin] : values.effective())
+    view.config.emplace_back(key, value);
+  return view;
+}
+
+std::unique_ptr<rest_service>
+start_rest_frontend(caf::actor_system& system, const rest_settings& rest,
+                    rest_view base, caf::actor job_master, caf::actor results,
+                    std::function<void(job_status&)> decorate,
+                    std::string& error) {
+  // Handlers run on the REST server's threads; each asks through a scoped
+  // actor of its own.
+  auto fetch_status = [&system, job_master,
+                       decorate]() -> std::optional<job_status> {
+    caf::scoped_actor asker{system};
+    std::optional<job_status> out;
+    asker->request(job_master, std::chrono::seconds(3), status_atom_v)
+      .receive([&](job_status& s) { out = std::move(s); },
+               [](const caf::error&) {});
+    if (out && decorate)
+      decorate(*out);
+    return out;
+  };
+  auto take_savepoint = [&system, job_master](
+                          std::string& why) -> std::optional<std::string> {
+    caf::scoped_actor asker{system};
+    std::optional<std::string> out;
+    asker->request(job_master, std::chrono::minutes(10), savepoint_atom_v)
+      .receive([&](std::string& path) { out = std::move(path); },
+               [&](const caf::error& err) { why = system.render(err); });
+    return out;
+  };
+  auto fetch_results
+    = [&system, results]() -> std::optional<std::vector<result_row>> {
+    caf::scoped_actor asker{system};
+    std::optional<std::vector<result_row>> out;
+    asker->request(results, std::chrono::seconds(3), results_atom_v)
+      .receive([&](std::vector<result_row>& rows) { out = std::move(rows); },
+               [](const caf::error&) {});
+    return out;
+  };
+  return rest_service::start(rest, std::move(base), fetch_status,
+                             take_savepoint, fetch_results, error);
+}
+
+} // namespace ubaflow

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "common/config/settings.hpp"
+#include "coordinator/rest/rest_service.hpp"
+#include "worker/job_config.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace ubaflow {
+
+// The REST API, metrics and web UI in front of a job master: the cluster
+// manager (`ubaflow coordinator`) or the single-process job coordinator
+// (`ubaflow run`). Shared by both commands.
+
+/// rest.* into `rest` (token from rest.token or rest.token-file, the web
+/// UI's directory resolved); false with `error` on a bad setting.
+bool configure_rest(const settings& values, rest_settings& rest,
+                    std::string& error);
+
+struct checkpoint_view {
+  bool enabled = false;
+  int64_t interval_ms = 0;
+  int64_t timeout_ms = 0;
+  std::string storage;
+};
+
+/// What the REST API shows that does not change while the job runs.
+rest_view static_view(const settings& values, const job_config& config,
+                      const checkpoint_view& checkpoints);
+
+/// Starts the REST server over `job_master` (answers status_atom and
+/// savepoint_atom) and `results` (answers results_atom with the latest
+/// result rows). `decorate` may complete each status (e.g. the process as
+/// its only task manager). nullptr and `error` when it cannot listen.
+std::unique_ptr<rest_service>
+start_rest_frontend(caf::actor_system& system, const rest_settings& rest,
+                    rest_view base, caf::actor job_master, caf::actor results,
+                    std::function<void(job_status&)> decorate,
+                    std::string& error);
+
+} // namespace ubaflow
