@@ -135,6 +135,13 @@ option_set make_worker_options() {
         "Task slots: this worker hosts this many keyed-state owners and up "
         "to this many source tasks.")
       .bounded(1, 256);
+  o.add("worker.metrics-bind-address", t::string, "127.0.0.1",
+        "Address of this worker's own /metrics (process, membership, "
+        "hosted tasks); 0.0.0.0 for all interfaces.");
+  o.add("worker.metrics-port", t::integer, "9250",
+        "Port of this worker's /metrics; 0 picks a free one (logged). "
+        "Taken: the worker goes on without it (a warning says so).")
+      .bounded(0, 65535);
   o.add("worker.reconnect-interval", t::duration, "1s",
         "Pause between attempts to reach a missing coordinator.");
   return o;

@@ -1,5 +1,6 @@
 #include "coordinator/rest/prometheus_export.hpp"
 
+#include "coordinator/rest/process_metrics.hpp"
 #include "worker/parse/reject_reason.hpp"
 
 #include <prometheus/counter.h>
@@ -55,6 +56,7 @@ public:
     sources();
     owners();
     sinks();
+    add_process_metrics(registry_);
     return prometheus::TextSerializer{}.Serialize(registry_.Collect());
   }
 
@@ -281,6 +283,28 @@ private:
 
 std::string render_metrics(const rest_view& view) {
   return exporter{view}.render();
+}
+
+std::string render_worker_metrics(const worker_metrics_view& view) {
+  prometheus::Registry registry;
+  const Labels worker{{"worker", view.name}};
+  auto gauge = [&](const char* name, const char* help, double value) {
+    prometheus::BuildGauge().Name(name).Help(help).Register(registry)
+      .Add(worker).Set(value);
+  };
+  gauge("ubaflow_worker_joined", "1 while the worker is a member of a cluster.",
+        view.worker_id > 0 ? 1 : 0);
+  gauge("ubaflow_worker_slots", "Task slots the worker offers.", view.slots);
+  gauge("ubaflow_worker_tasks", "Tasks (sources, owners, sinks) hosted now.",
+        static_cast<double>(view.tasks));
+  prometheus::BuildCounter()
+    .Name("ubaflow_tls_failed_handshakes_total")
+    .Help("Cluster connections refused at the TLS handshake.")
+    .Register(registry)
+    .Add(worker)
+    .Increment(static_cast<double>(view.tls_failed_handshakes));
+  add_process_metrics(registry);
+  return prometheus::TextSerializer{}.Serialize(registry.Collect());
 }
 
 } // namespace ubaflow

@@ -16,4 +16,19 @@ namespace ubaflow {
 /// Values come from the tasks' status reports, summed per subtask.
 std::string render_metrics(const rest_view& view);
 
+/// What a worker reports about itself on its own /metrics.
+struct worker_metrics_view {
+  std::string name;
+  uint32_t worker_id = 0; ///< 0 while not joined
+  uint32_t slots = 0;
+  uint64_t tasks = 0;     ///< tasks hosted now
+  uint64_t tls_failed_handshakes = 0;
+};
+
+/// A worker's own metrics: process figures, membership, hosted tasks and
+/// TLS handshake failures. Task metrics come from the coordinator's
+/// /metrics (labelled with each subtask's worker), so summing over all
+/// scrape targets never counts a record twice.
+std::string render_worker_metrics(const worker_metrics_view& view);
+
 } // namespace ubaflow

@@ -51,7 +51,7 @@ class Cluster:
         name = "worker-%d" % (len(self.workers) + 1)
         args = [BIN, "worker", "--worker.coordinator", "127.0.0.1:%d" % self.port,
                 "--worker.name", name, "--worker.slots", str(slots),
-                "--worker.reconnect-interval", "200ms"]
+                "--worker.reconnect-interval", "200ms", "--worker.metrics-port", "0"]
         full_env = dict(self.env)
         full_env.update(env or {})
         w = harness.Process(args, self.test.path(name + ".log"), env=full_env)

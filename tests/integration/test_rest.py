@@ -231,8 +231,13 @@ class RestTest(harness.IntegrationTest):
         self.assertRegex(text, r'flink_taskmanager_job_task_operator_numRecordsIn\{[^}]*'
                                r'task_name="Source:_Kafka_topic_user_behavior"')
         with open(harness.ROOT + "/docs/metrics.md") as f:
-            documented = set(re.findall(r"`((?:flink|ubaflow)_[A-Za-z0-9_]+)`", f.read()))
-        served = set(re.findall(r"^# TYPE (\S+) ", text, re.M))
+            doc = f.read()
+        names = lambda part: set(re.findall(r"`((?:flink|ubaflow)_[A-Za-z0-9_]+)`", part))
+        documented = names(doc.split("## Workers' own /metrics")[0])
+        worker_documented = names(doc.split("## Workers' own /metrics")[1]
+                                  .split("## Monitoring files")[0])
+        served = set(re.findall(r"^# TYPE ((?:flink|ubaflow)_\S+) ", text, re.M))
+        self.assertIn("# TYPE process_resident_memory_bytes gauge", text)
         self.assertEqual(documented - served, set(), "documented but not served")
         self.assertEqual(served - documented, set(), "served but not documented")
         lint = subprocess.run(["promtool", "check", "metrics"], input=text.encode(),
@@ -262,6 +267,20 @@ class RestTest(harness.IntegrationTest):
         only = self.get("/ubaflow/results?index=top_category")
         self.assertEqual(list(only), ["top_category"])
         self.assertEqual(self.call("GET", "/ubaflow/results?index=nope")[0], 404)
+
+        # Each worker serves its own /metrics: process, membership, tasks.
+        for w in cluster.workers:
+            port = re.search(r"worker metrics on http://[^:]+:(\d+)/metrics", w.output()).group(1)
+            with urllib.request.urlopen("http://127.0.0.1:%s/metrics" % port, timeout=10) as r:
+                worker_text = r.read().decode()
+            self.assertRegex(worker_text, r'ubaflow_worker_joined\{worker="worker-\d"\} 1')
+            self.assertRegex(worker_text, r'ubaflow_worker_tasks\{worker="worker-\d"\} [1-9]')
+            self.assertIn("\nprocess_resident_memory_bytes ", worker_text)
+            self.assertEqual(set(re.findall(r"^# TYPE ((?:flink|ubaflow)_\S+) ", worker_text, re.M)),
+                             worker_documented)
+            lint = subprocess.run(["promtool", "check", "metrics"], input=worker_text.encode(),
+                                  capture_output=True)
+            self.assertEqual(lint.returncode, 0, (lint.stdout + lint.stderr).decode())
 
         # A lost worker shows in the exception history and numRestarts.
         victim = cluster.workers[2]

@@ -7,6 +7,7 @@
 #include "common/util/log.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
+#include "tools/cluster/worker_metrics.hpp"
 #include "tools/commands.hpp"
 #include "worker/runtime/cluster_transport.hpp"
 #include "tools/run/job_monitor.hpp"
@@ -135,6 +136,16 @@ int worker_command(const std::vector<std::string>& args) {
   configure_cluster_transport(cfg);
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
+  auto metrics = worker_metrics_endpoint::start(
+    system, values->get_string("worker.metrics-bind-address"),
+    static_cast<uint16_t>(values->get_int("worker.metrics-port")), me.name,
+    me.slots, error);
+  if (metrics)
+    spdlog::info("worker metrics on http://{}:{}/metrics",
+                 values->get_string("worker.metrics-bind-address"),
+                 metrics->port());
+  else
+    spdlog::warn("no worker /metrics: {}", error);
   caf::actor task_manager;
   uint16_t data_port = 0;
   bool warned = false;
@@ -229,6 +240,8 @@ int worker_command(const std::vector<std::string>& args) {
                  me.name, me.cluster_id, me.coordinator_host,
                  me.coordinator_port, worker_id, me.slots, data_port);
     self->monitor(manager);
+    if (metrics)
+      metrics->joined(worker_id, task_manager);
 
     // -- serve until the coordinator goes away or we leave
     session_end end = session_end::coordinator_lost;
@@ -265,6 +278,8 @@ int worker_command(const std::vector<std::string>& args) {
         spdlog::info("left the cluster");
         leave_process(0);
       case session_end::coordinator_lost:
+        if (metrics)
+          metrics->left();
         spdlog::warn("lost the coordinator; stopping this worker's tasks "
                      "and reconnecting");
         self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)

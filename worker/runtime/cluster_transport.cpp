@@ -39,6 +39,17 @@ void use_cluster_tls(tls_settings settings) {
   tls().settings = std::move(settings);
 }
 
+uint64_t cluster_tls_failed_handshakes() {
+  auto& t = tls();
+  std::lock_guard<std::mutex> guard{t.mutex};
+  uint64_t failed = 0;
+  for (const auto& tunnel : t.listening)
+    failed += tunnel->failed_handshakes();
+  for (const auto& [peer, tunnel] : t.outgoing)
+    failed += tunnel->failed_handshakes();
+  return failed;
+}
+
 caf::expected<uint16_t> publish_on(const caf::actor& actor,
                                    const std::string& host, uint16_t port) {
   auto& t = tls();

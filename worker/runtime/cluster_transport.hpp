@@ -25,6 +25,9 @@ void configure_cluster_transport(caf::actor_system_config& cfg);
 /// (call once at start-up, before either).
 void use_cluster_tls(tls_settings tls);
 
+/// Connections refused at the TLS handshake so far, over all tunnels.
+uint64_t cluster_tls_failed_handshakes();
+
 /// Makes `actor` reachable on host:port (0: any free port); returns the port.
 caf::expected<uint16_t> publish_on(const caf::actor& actor,
                                    const std::string& host, uint16_t port);

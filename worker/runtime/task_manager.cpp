@@ -202,6 +202,10 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       host(self, source);
       return source;
     },
+    [self](status_atom) {
+      // For the worker's own /metrics.
+      return static_cast<uint64_t>(self->state.tasks.size());
+    },
     [self](shutdown_atom) {
       // The job is over and the coordinator is going away.
       for (auto& task : self->state.tasks)

@@ -1,0 +1,87 @@
+#include "tools/cluster/worker_metrics.hpp"
+
+#include "common/protocol/type_ids.hpp"
+#include "coordinator/rest/http_server.hpp"
+#include "coordinator/rest/prometheus_export.hpp"
+#include "worker/runtime/cluster_transport.hpp"
+
+#include <caf/all.hpp>
+
+#include <mutex>
+
+namespace ubaflow {
+
+struct worker_metrics_endpoint::impl {
+  caf::actor_system* system = nullptr;
+  std::mutex mutex;
+  worker_metrics_view view;
+  caf::actor task_manager;
+  std::unique_ptr<http_server> server;
+
+  http_reply answer(const http_request& request) {
+    if (request.method != "GET" || request.target != "/metrics")
+      return {404, "text/plain", "only GET /metrics here\n"};
+    worker_metrics_view now;
+    caf::actor tm;
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      now = view;
+      tm = task_manager;
+    }
+    if (tm) {
+      caf::scoped_actor asker{*system};
+      asker->request(tm, std::chrono::seconds(1), status_atom_v)
+        .receive([&](uint64_t tasks) { now.tasks = tasks; },
+                 [](const caf::error&) {});
+    }
+    now.tls_failed_handshakes = cluster_tls_failed_handshakes();
+    return {200, "text/plain; version=0.0.4; charset=utf-8",
+            render_worker_metrics(now)};
+  }
+};
+
+std::unique_ptr<worker_metrics_endpoint>
+worker_metrics_endpoint::start(caf::actor_system& system,
+                               const std::string& host, uint16_t port,
+                               std::string name, uint32_t slots,
+                               std::string& error) {
+  std::unique_ptr<worker_metrics_endpoint> endpoint{new worker_metrics_endpoint};
+  auto p = std::make_shared<impl>();
+  p->system = &system;
+  p->view.name = std::move(name);
+  p->view.slots = slots;
+  std::weak_ptr<impl> weak = p;
+  p->server = http_server::start(
+    host, port,
+    [weak](const http_request& request) -> http_reply {
+      if (auto self = weak.lock())
+        return self->answer(request);
+      return {503, "text/plain", "shutting down\n"};
+    },
+    error);
+  if (!p->server)
+    return nullptr;
+  endpoint->impl_ = std::move(p);
+  return endpoint;
+}
+
+worker_metrics_endpoint::~worker_metrics_endpoint() {
+  impl_->server.reset();
+}
+
+void worker_metrics_endpoint::joined(uint32_t id, caf::actor task_manager) {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  impl_->view.worker_id = id;
+  impl_->task_manager = std::move(task_manager);
+}
+
+void worker_metrics_endpoint::left() {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  impl_->view.worker_id = 0;
+}
+
+uint16_t worker_metrics_endpoint::port() const {
+  return impl_->server->port();
+}
+
+} // namespace ubaflow
