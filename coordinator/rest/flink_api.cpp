@@ -28,6 +28,7 @@ struct subtask_io {
   double backpressure = 0; ///< share of time back-pressured, 0..1
   bool finished = false;
   uint32_t worker = 0;
+  std::string assignment; ///< ubaflow: "partitions 0,2" or "key groups 0-63"
 };
 
 struct vertex {
@@ -59,6 +60,9 @@ std::vector<vertex> vertices_of(const rest_view& view) {
       = std::min(1.0, static_cast<double>(s.backpressured_ms) / running_ms);
     io.finished = s.done;
     io.worker = i < st.placement.sources.size() ? st.placement.sources[i] : 0;
+    for (const auto& p : s.partitions)
+      io.assignment += (io.assignment.empty() ? "partitions " : ",")
+                       + std::to_string(p.partition);
     source.subtasks.push_back(io);
   }
   out.push_back(std::move(source));
@@ -78,6 +82,9 @@ std::vector<vertex> vertices_of(const rest_view& view) {
     io.watermark = o.watermark;
     io.finished = o.finished;
     io.worker = i < st.placement.owners.size() ? st.placement.owners[i] : 0;
+    // The range is half-open; shown inclusive, as in the logs.
+    io.assignment = "key groups " + std::to_string(o.first_key_group) + "-"
+                    + std::to_string(o.last_key_group - 1);
     window.subtasks.push_back(io);
   }
   out.push_back(std::move(window));
@@ -518,7 +525,8 @@ http_reply vertex_get(const rest_view& view, const vertex& v,
         {"metrics", io_metrics({s})},
         {"taskmanager-id", worker_name(view, s.worker)},
         {"status-duration", json::object{}},
-        {"other-concurrent-attempts", json::array{}}});
+        {"other-concurrent-attempts", json::array{}},
+        {"ubaflow-assignment", s.assignment}});
     }
     return reply(json::object{{"id", v.id},
                               {"name", v.name},
@@ -557,6 +565,46 @@ http_reply vertex_get(const rest_view& view, const vertex& v,
                               {"backpressure-level", level(worst)},
                               {"end-timestamp", view.now_ms},
                               {"subtasks", std::move(subtasks)}});
+  }
+  if (rest.size() == 2 && rest[0] == "subtasks" && rest[1] == "metrics") {
+    // Flink's aggregation over subtasks: ?get=a,b&agg=min,max,sum,avg.
+    std::map<std::string, std::vector<double>> series;
+    for (const auto& s : v.subtasks) {
+      series["numRecordsIn"].push_back(static_cast<double>(s.read_records));
+      series["numRecordsOut"].push_back(static_cast<double>(s.write_records));
+      series["numBytesIn"].push_back(static_cast<double>(s.read_bytes));
+      series["backPressuredTimeMsPerSecond"].push_back(s.backpressure * 1000);
+      if (s.watermark != min_event_time)
+        series["currentInputWatermark"].push_back(
+          static_cast<double>(s.watermark));
+    }
+    json::array out;
+    const auto wanted = query.find("get");
+    const auto aggs = query.count("agg") ? "," + query.at("agg") + ","
+                                         : std::string{",min,max,sum,avg,"};
+    for (const auto& [id, values] : series) {
+      if (wanted == query.end()) {
+        out.push_back(json::object{{"id", id}});
+        continue;
+      }
+      if (("," + wanted->second + ",").find("," + id + ",") == std::string::npos
+          || values.empty())
+        continue;
+      json::object m{{"id", id}};
+      double lo = values[0], hi = values[0], sum = 0;
+      for (double x : values) {
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+        sum += x;
+      }
+      if (aggs.find(",min,") != std::string::npos) m["min"] = lo;
+      if (aggs.find(",max,") != std::string::npos) m["max"] = hi;
+      if (aggs.find(",sum,") != std::string::npos) m["sum"] = sum;
+      if (aggs.find(",avg,") != std::string::npos)
+        m["avg"] = sum / static_cast<double>(values.size());
+      out.push_back(std::move(m));
+    }
+    return reply(std::move(out));
   }
   if (rest.size() == 1 && rest[0] == "metrics") {
     std::vector<std::pair<std::string, std::string>> values;

@@ -239,7 +239,7 @@ private:
         watermark.Add(labels).Set(static_cast<double>(o.watermark));
       const Labels range{{"owner", std::to_string(i)},
                          {"key_groups", std::to_string(o.first_key_group) + "-"
-                                          + std::to_string(o.last_key_group)}};
+                                          + std::to_string(o.last_key_group - 1)}};
       state.Add(range).Set(static_cast<double>(o.state_bytes));
       windows.Add(range).Set(static_cast<double>(o.open_windows));
     }

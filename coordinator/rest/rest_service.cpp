@@ -81,6 +81,7 @@ http_reply web_file(const std::string& web_dir, const std::string& path) {
        {"/index.html", {"index.html", "text/html; charset=utf-8"}},
        {"/web/app.js", {"app.js", "text/javascript; charset=utf-8"}},
        {"/web/app.css", {"app.css", "text/css; charset=utf-8"}},
+       {"/ubaflow/openapi.yaml", {"openapi.yaml", "application/yaml"}},
        {"/web/vendor/echarts.min.js",
         {"node_modules/echarts/dist/echarts.min.js",
          "text/javascript; charset=utf-8"}}};
@@ -220,7 +221,8 @@ http_reply rest_service::handle(const http_request& request) {
   }
   if (request.method != "GET" && request.method != "HEAD")
     return error_reply(405, "Method " + request.method + " not allowed");
-  if (path == "/" || path == "/index.html" || path.rfind("/web/", 0) == 0)
+  if (path == "/" || path == "/index.html" || path.rfind("/web/", 0) == 0
+      || path == "/ubaflow/openapi.yaml")
     return web_file(st.settings.web_dir, path);
   if (parts.size() == 1 && parts[0] == "metrics") {
     auto view = st.view();

@@ -217,10 +217,11 @@ const pages = {
     for (const v of job.vertices) {
       const details = await api(`/jobs/${ui.jid}/vertices/${v.id}`);
       for (const s of details.subtasks)
-        (work[s['taskmanager-id']] = work[s['taskmanager-id']] || []).push(`${v.name} #${s.subtask}`);
+        (work[s['taskmanager-id']] = work[s['taskmanager-id']] || []).push(
+          `${v.name} #${s.subtask}` + (s['ubaflow-assignment'] ? ` (${s['ubaflow-assignment']})` : ''));
     }
     const rows = tms.taskmanagers.map((t) => [esc(t.id), esc(t.path), t.dataPort, time(t.timeSinceLastHeartbeat),
-      t.slotsNumber, t.freeSlots, esc((work[t.id] || []).join(', '))]);
+      t.slotsNumber, t.freeSlots, (work[t.id] || []).map(esc).join('<br>')]);
     main.innerHTML = `<h1>Task Managers</h1>${table(['ID', 'Path', {label: 'Data Port', num: 1},
       'Last Heartbeat', {label: 'All Slots', num: 1}, {label: 'Free Slots', num: 1}, 'Subtasks'], rows)}`;
   },

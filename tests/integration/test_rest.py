@@ -10,6 +10,8 @@ import time
 import urllib.error
 import urllib.request
 
+import yaml
+
 import harness
 from test_cluster import Cluster, SECRET
 
@@ -172,6 +174,12 @@ class RestTest(harness.IntegrationTest):
         self.assertIn(bp["backpressure-level"], {"ok", "low", "high"})
         for s in bp["subtasks"]:
             self.keys(s, "backpressure-subtask")
+        self.assertEqual(sorted(s["ubaflow-assignment"] for s in vertex["subtasks"]),
+                         ["key groups 0-42", "key groups 43-85", "key groups 86-127"])
+        agg = self.get("/jobs/%s/vertices/%s/subtasks/metrics?get=numRecordsIn&agg=min,max,sum"
+                       % (jid, job["vertices"][0]["id"]))
+        self.assertEqual(agg, [{"id": "numRecordsIn", "min": agg[0]["min"], "max": agg[0]["max"],
+                                "sum": 12000.0}])
         metrics = self.get("/jobs/%s/vertices/%s/metrics?get=0.numRecordsIn" % (jid, window))
         self.assertEqual([m["id"] for m in metrics], ["0.numRecordsIn"])
 
@@ -201,6 +209,25 @@ class RestTest(harness.IntegrationTest):
         self.assertEqual(values["job.key-groups"], "128")
         self.assertNotIn(SECRET, json.dumps(jm_config))
         self.assertNotIn(TOKEN, json.dumps(jm_config))
+
+        # The OpenAPI document is served and names every path used here.
+        with urllib.request.urlopen(self.base + "/ubaflow/openapi.yaml", timeout=10) as r:
+            spec = yaml.safe_load(r.read().decode())
+        self.assertEqual(spec["openapi"], "3.0.3")
+        documented_paths = set(spec["paths"])
+        for path in ("/config", "/overview", "/jobs", "/jobs/overview", "/jobs/{jobid}",
+                     "/jobs/{jobid}/plan", "/jobs/{jobid}/vertices/{vertexid}",
+                     "/jobs/{jobid}/vertices/{vertexid}/watermarks",
+                     "/jobs/{jobid}/vertices/{vertexid}/backpressure",
+                     "/jobs/{jobid}/vertices/{vertexid}/metrics",
+                     "/jobs/{jobid}/vertices/{vertexid}/subtasks/metrics",
+                     "/jobs/{jobid}/checkpoints", "/jobs/{jobid}/checkpoints/config",
+                     "/jobs/{jobid}/exceptions", "/jobs/{jobid}/metrics",
+                     "/jobs/{jobid}/savepoints", "/jobs/{jobid}/savepoints/{triggerid}",
+                     "/taskmanagers", "/taskmanagers/{taskmanagerid}",
+                     "/taskmanagers/{taskmanagerid}/metrics", "/jobmanager/config",
+                     "/jobmanager/metrics", "/ubaflow/results", "/metrics", "/"):
+            self.assertIn(path, documented_paths)
 
         # Unknown ids: 404 with Flink's errors body.
         for path in ("/jobs/" + "0" * 32, "/jobs/%s/vertices/%s" % (jid, "f" * 32),

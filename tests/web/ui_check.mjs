@@ -62,7 +62,11 @@ const checks = {
   },
   checkpoints: async () => { await positive('#checkpoints-completed'); },
   exceptions: async () => { await text('Exception history'); },
-  taskmanagers: async () => { await text('worker-1'); await text('Window/Aggregate #0'); },
+  taskmanagers: async () => {
+    await text('worker-1');
+    await text('Window/Aggregate #0 (key groups 0-');
+    await text('(partitions ');
+  },
   jobmanager: async () => { await text('job.key-groups'); },
 };
 
