@@ -7,7 +7,7 @@ namespace ubaflow {
 std::vector<worker_share>
 assign_work(const std::vector<std::pair<uint32_t, uint32_t>>& workers,
             int32_t partition_count, uint32_t key_group_count,
-            const std::map<int32_t, uint32_t>& previous) {
+            const std::map<int32_t, uint32_t>& previous, uint32_t owners) {
   std::vector<worker_share> shares;
   uint32_t total_slots = 0;
   for (auto [id, slots] : workers) {
@@ -74,11 +74,26 @@ assign_work(const std::vector<std::pair<uint32_t, uint32_t>>& workers,
   for (auto& share : shares)
     std::sort(share.partitions.begin(), share.partitions.end());
 
-  uint32_t slot = 0;
-  for (auto& share : shares)
-    for (uint32_t s = 0; s < share.slots; ++s)
-      share.key_groups.push_back(
-        range_for_owner(slot++, total_slots, key_group_count));
+  if (owners == 0) {
+    uint32_t slot = 0;
+    for (auto& share : shares)
+      for (uint32_t s = 0; s < share.slots; ++s)
+        share.key_groups.push_back(
+          range_for_owner(slot++, total_slots, key_group_count));
+    return shares;
+  }
+  owners = std::min(owners, key_group_count);
+  for (uint32_t owner = 0; owner < owners; ++owner) {
+    // The worker holding slot owner × total / owners, in id order.
+    uint32_t slot = static_cast<uint32_t>(uint64_t{owner} * total_slots / owners);
+    size_t w = 0;
+    while (slot >= shares[w].slots) {
+      slot -= shares[w].slots;
+      ++w;
+    }
+    shares[w].key_groups.push_back(
+      range_for_owner(owner, owners, key_group_count));
+  }
   return shares;
 }
 

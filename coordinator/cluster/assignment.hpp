@@ -22,14 +22,16 @@ struct worker_share {
 ///    capacity) and sticky: a partition stays with its previous worker
 ///    while that worker is present and under its quota, so a membership
 ///    change moves as few partitions as possible.
-///  - Key groups: split into one contiguous range per slot, the workers'
-///    ranges following each other in ascending worker id.
+///  - Key groups: split into `owners` contiguous ranges (0: one per slot),
+///    the workers' ranges following each other in ascending worker id;
+///    with an explicit count, owner i goes to the worker holding slot
+///    i × slots / owners, so owners spread in proportion to slots.
 /// `previous` maps partition → worker id of the last epoch (may be empty).
 /// `workers` holds (id, slots) in ascending id order.
 std::vector<worker_share>
 assign_work(const std::vector<std::pair<uint32_t, uint32_t>>& workers,
             int32_t partition_count, uint32_t key_group_count,
-            const std::map<int32_t, uint32_t>& previous);
+            const std::map<int32_t, uint32_t>& previous, uint32_t owners = 0);
 
 /// The partition → worker map of an assignment (the next `previous`).
 std::map<int32_t, uint32_t>

@@ -49,6 +49,7 @@ struct manager_state {
   std::vector<failure_summary> failures;
   task_placement placement; ///< of the running attempt
   result_store results;     ///< latest result documents, for the REST API
+  uint32_t owners = 0;      ///< keyed-state owners; 0: one per slot
 
   static inline const char* name = "ubaflow.cluster_manager";
 };
@@ -215,7 +216,8 @@ void start_attempt(manager_actor* self) {
     peers.peers.push_back({w->host, w->port});
   }
   auto shares = assign_work(ids, st.settings.partition_count,
-                            st.config->key_groups, st.partition_owners);
+                            st.config->key_groups, st.partition_owners,
+                            st.owners);
   st.partition_owners = partition_owners(shares);
   auto plan = make_cluster_plan(shares, st.config->key_groups);
   auto worker_at = [&](const std::vector<uint32_t>& placement, size_t i) {
@@ -473,6 +475,38 @@ caf::behavior manager_behavior(manager_actor* self,
       self->state.results.add(rows);
     },
     [self](results_atom) { return self->state.results.rows(); },
+    [self](rescale_atom, uint32_t owners) -> caf::result<std::string> {
+      // Savepoint first, so the new layout re-reads as little as possible;
+      // state moves by key group when the next attempt restores it.
+      auto& st = self->state;
+      if (owners == 0 || owners > st.config->key_groups)
+        return caf::make_error(caf::sec::invalid_argument,
+                               "parallelism must be between 1 and "
+                                 + std::to_string(st.config->key_groups)
+                                 + " (job.key-groups)");
+      const std::string done = "rescaled to " + std::to_string(owners)
+                               + " keyed-state owner(s)";
+      if (!st.attempt) {
+        st.owners = owners;
+        return done + "; applies at the next deployment";
+      }
+      auto promise = self->make_response_promise<std::string>();
+      auto apply = [self, owners, done, promise](std::string from) mutable {
+        self->state.owners = owners;
+        restart(self, done);
+        promise.deliver(done + from);
+      };
+      self->request(st.attempt, std::chrono::minutes(10), savepoint_atom_v)
+        .then(
+          [self, apply](std::string& path) mutable {
+            self->state.restore_path = path; // newer than any checkpoint
+            apply(" from savepoint " + path);
+          },
+          [apply](caf::error&) mutable {
+            apply(" from the latest checkpoint (the savepoint failed)");
+          });
+      return promise;
+    },
     [self](const savepoint_request& req) -> caf::result<std::string> {
       if (auto problem = check_credentials(self, req.cluster_id,
                                            req.client_name, req.proof)) {

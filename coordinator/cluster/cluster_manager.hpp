@@ -43,7 +43,9 @@ struct cluster_settings {
 /// is redeployed on the workers present, from the latest completed
 /// checkpoint (or `restore_path` before the first completes).
 /// (savepoint_atom) takes a savepoint and answers with its path;
-/// (results_atom) answers with the latest result documents. Forwards status_atom, drain_atom
+/// (results_atom) answers with the latest result documents;
+/// (rescale_atom, n) takes a savepoint and redeploys with n keyed-state
+/// owners (instead of one per slot). Forwards status_atom, drain_atom
 /// and stop_atom to the running attempt. When the job has finished (or
 /// failed for good) it sends (done_atom, job_status) to `listener`, tells
 /// the workers to shut down and quits.

@@ -19,9 +19,11 @@ namespace json = boost::json;
 
 namespace {
 
-struct savepoint_operation {
+/// A mutating call running in the background (Flink's async operations).
+struct async_operation {
+  std::string kind; ///< "savepoints" or "rescaling"
   bool done = false;
-  std::string location;
+  std::string result; ///< the savepoint's location, or what the rescale did
   std::string failure;
 };
 
@@ -109,10 +111,11 @@ struct rest_service::state {
   status_source fetch_status;
   savepoint_source take_savepoint;
   results_source fetch_results;
+  rescale_source rescale;
   std::mutex mutex;
   std::optional<job_status> cached;
   int64_t cached_at_ms = 0;
-  std::map<std::string, savepoint_operation> savepoints;
+  std::map<std::string, async_operation> operations;
   uint64_t next_trigger = 1;
 
   /// The view with a status at most 500 ms old.
@@ -146,7 +149,8 @@ struct rest_service::state {
 std::unique_ptr<rest_service>
 rest_service::start(const rest_settings& settings, rest_view base,
                     status_source fetch_status, savepoint_source take_savepoint,
-                    results_source fetch_results, std::string& error) {
+                    results_source fetch_results, rescale_source rescale,
+                    std::string& error) {
   std::unique_ptr<rest_service> service{new rest_service};
   service->state_ = std::make_shared<state>();
   auto& st = *service->state_;
@@ -155,6 +159,7 @@ rest_service::start(const rest_settings& settings, rest_view base,
   st.fetch_status = std::move(fetch_status);
   st.take_savepoint = std::move(take_savepoint);
   st.fetch_results = std::move(fetch_results);
+  st.rescale = std::move(rescale);
   auto* raw = service.get();
   service->server_ = http_server::start(
     settings.bind_address, settings.port,
@@ -181,12 +186,13 @@ http_reply rest_service::handle(const http_request& request) {
     path = path.substr(3);
   const auto parts = segments(path);
   auto& st = *state_;
-  const bool savepoint_call = parts.size() >= 3 && parts[0] == "jobs"
-                              && parts[2] == "savepoints";
-  if (request.method == "POST") {
-    if (!savepoint_call || parts.size() != 3)
-      return error_reply(405, "Only POST /jobs/:jobid/savepoints changes "
-                              "anything here");
+  const bool async_call = parts.size() >= 3 && parts[0] == "jobs"
+                          && (parts[2] == "savepoints"
+                              || parts[2] == "rescaling");
+  if (request.method == "POST" || request.method == "PATCH") {
+    if (!async_call || parts.size() != 3)
+      return error_reply(405, "Only POST /jobs/:jobid/savepoints and "
+                              "/jobs/:jobid/rescaling change anything here");
     if (st.settings.token.empty())
       return error_reply(403, "mutating calls are disabled: set rest.token "
                               "(or rest.token-file) on the coordinator");
@@ -196,6 +202,15 @@ http_reply rest_service::handle(const http_request& request) {
     if (!view || parts[1] != make_job_id(view->status.name,
                                          view->status.started_ms))
       return error_reply(404, "Job " + parts[1] + " not found");
+    uint32_t parallelism = 0;
+    if (parts[2] == "rescaling") {
+      auto p = query.find("parallelism");
+      if (p == query.end() || p->second.empty()
+          || p->second.find_first_not_of("0123456789") != std::string::npos
+          || p->second.size() > 6)
+        return error_reply(400, "rescaling needs ?parallelism=<owners>");
+      parallelism = static_cast<uint32_t>(std::stoul(p->second));
+    }
     std::string id;
     {
       std::lock_guard<std::mutex> guard{st.mutex};
@@ -203,18 +218,19 @@ http_reply rest_service::handle(const http_request& request) {
       std::snprintf(buf, sizeof buf, "%032llx",
                     static_cast<unsigned long long>(st.next_trigger++));
       id = buf;
-      st.savepoints[id] = {};
+      st.operations[id] = {parts[2], false, {}, {}};
     }
-    std::thread([s = state_, id] {
+    std::thread([s = state_, id, kind = parts[2], parallelism] {
       std::string failure;
-      auto location = s->take_savepoint(failure);
+      auto result = kind == "savepoints" ? s->take_savepoint(failure)
+                                         : s->rescale(parallelism, failure);
       std::lock_guard<std::mutex> guard{s->mutex};
-      auto& op = s->savepoints[id];
+      auto& op = s->operations[id];
       op.done = true;
-      if (location)
-        op.location = *location;
+      if (result)
+        op.result = *result;
       else
-        op.failure = failure.empty() ? "savepoint failed" : failure;
+        op.failure = failure.empty() ? kind + " failed" : failure;
     }).detach();
     return {202, "application/json",
             json::serialize(json::object{{"request-id", id}})};
@@ -243,22 +259,25 @@ http_reply rest_service::handle(const http_request& request) {
       return error_reply(503, "the results are not available");
     return {200, "application/json", results_json(*rows, only)};
   }
-  if (savepoint_call && parts.size() == 4) {
+  if (async_call && parts.size() == 4) {
     std::lock_guard<std::mutex> guard{st.mutex};
-    auto op = st.savepoints.find(parts[3]);
-    if (op == st.savepoints.end())
-      return error_reply(404, "No savepoint request " + parts[3]);
+    auto op = st.operations.find(parts[3]);
+    if (op == st.operations.end() || op->second.kind != parts[2])
+      return error_reply(404, "No " + parts[2] + " request " + parts[3]);
     json::object status{{"id", op->second.done ? "COMPLETED" : "IN_PROGRESS"}};
     json::object body{{"status", status}};
     if (op->second.done) {
-      if (op->second.failure.empty())
-        body["operation"] = json::object{{"location", op->second.location}};
-      else
+      if (!op->second.failure.empty())
         body["operation"] = json::object{
           {"failure-cause",
-           {{"class", "SavepointFailure"},
+           {{"class", parts[2] == "savepoints" ? "SavepointFailure"
+                                               : "RescalingFailure"},
             {"stack-trace", op->second.failure},
             {"serialized-throwable", ""}}}};
+      else if (parts[2] == "savepoints")
+        body["operation"] = json::object{{"location", op->second.result}};
+      else
+        body["operation"] = json::object{{"message", op->second.result}};
     }
     return {200, "application/json", json::serialize(body)};
   }

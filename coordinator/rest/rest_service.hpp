@@ -24,7 +24,9 @@ struct rest_settings {
 /// API (flink_api), Prometheus /metrics (prometheus_export), and the
 /// mutating calls, which need `Authorization: Bearer <rest.token>`:
 ///  - POST /jobs/:jid/savepoints → 202 {"request-id": id};
-///    GET /jobs/:jid/savepoints/:id → Flink's async-operation status.
+///    GET /jobs/:jid/savepoints/:id → Flink's async-operation status;
+///  - POST (or Flink's PATCH) /jobs/:jid/rescaling?parallelism=n → the
+///    same, for a redeployment with n keyed-state owners.
 /// The web UI is served at / and /web/* from `web_dir`.
 /// ubaflow's own read-only endpoint: GET /ubaflow/results[?index=...], the
 /// latest result documents per index (what the dashboards draw).
@@ -39,11 +41,16 @@ public:
   /// The latest result documents (blocking, bounded).
   using results_source
     = std::function<std::optional<std::vector<result_row>>()>;
+  /// Redeploys with that many keyed-state owners (blocking); what it did,
+  /// or nothing and `error`.
+  using rescale_source = std::function<std::optional<std::string>(
+    uint32_t parallelism, std::string& error)>;
 
   static std::unique_ptr<rest_service>
   start(const rest_settings& settings, rest_view base,
         status_source fetch_status, savepoint_source take_savepoint,
-        results_source fetch_results, std::string& error);
+        results_source fetch_results, rescale_source rescale,
+        std::string& error);
   ~rest_service();
 
   uint16_t port() const;

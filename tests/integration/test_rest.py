@@ -224,6 +224,7 @@ class RestTest(harness.IntegrationTest):
                      "/jobs/{jobid}/checkpoints", "/jobs/{jobid}/checkpoints/config",
                      "/jobs/{jobid}/exceptions", "/jobs/{jobid}/metrics",
                      "/jobs/{jobid}/savepoints", "/jobs/{jobid}/savepoints/{triggerid}",
+                     "/jobs/{jobid}/rescaling", "/jobs/{jobid}/rescaling/{triggerid}",
                      "/taskmanagers", "/taskmanagers/{taskmanagerid}",
                      "/taskmanagers/{taskmanagerid}/metrics", "/jobmanager/config",
                      "/jobmanager/metrics", "/ubaflow/results", "/metrics", "/"):
@@ -274,6 +275,26 @@ class RestTest(harness.IntegrationTest):
         for line in problems:
             self.assertRegex(line, r"^flink_\S+ metric names should be written in "
                                    r"'snake_case' not 'camelCase'$")
+
+        # Rescaling: a savepoint, then 5 owners on the same 3 workers.
+        self.assertEqual(self.call("POST", "/jobs/%s/rescaling" % jid, TOKEN)[0], 400)
+        self.assertEqual(self.call("POST", "/jobs/%s/rescaling?parallelism=5" % jid)[0], 401)
+        status, body = self.call("POST", "/jobs/%s/rescaling?parallelism=5" % jid, TOKEN)
+        self.assertEqual(status, 202, body)
+        rescale = "/jobs/%s/rescaling/%s" % (jid, body["request-id"])
+        harness.wait_for(lambda: self.get(rescale)["status"]["id"] == "COMPLETED", 30,
+                         "the rescaling")
+        self.assertIn("rescaled to 5 keyed-state owner(s) from savepoint",
+                      self.get(rescale)["operation"]["message"])
+        harness.wait_for(lambda: self.get("/jobs/" + jid)["vertices"][1]["parallelism"] == 5
+                         and self.get("/jobs/" + jid)["state"] == "RUNNING", 30,
+                         "5 owners running")
+        status, body = self.call("POST", "/jobs/%s/rescaling?parallelism=999" % jid, TOKEN)
+        refused = "/jobs/%s/rescaling/%s" % (jid, body["request-id"])
+        harness.wait_for(lambda: self.get(refused)["status"]["id"] == "COMPLETED", 30,
+                         "the refused rescaling")
+        self.assertIn("between 1 and 128",
+                      self.get(refused)["operation"]["failure-cause"]["stack-trace"])
 
         # The latest results, as the dashboards read them, equal what the
         # sink wrote (the last line per id of each NDJSON file).

@@ -99,8 +99,19 @@ start_rest_frontend(caf::actor_system& system, const rest_settings& rest,
                [](const caf::error&) {});
     return out;
   };
+  auto rescale = [&system, job_master](uint32_t parallelism, std::string& why)
+    -> std::optional<std::string> {
+    caf::scoped_actor asker{system};
+    std::optional<std::string> out;
+    asker
+      ->request(job_master, std::chrono::minutes(10), rescale_atom_v,
+                parallelism)
+      .receive([&](std::string& done) { out = std::move(done); },
+               [&](const caf::error& err) { why = system.render(err); });
+    return out;
+  };
   return rest_service::start(rest, std::move(base), fetch_status,
-                             take_savepoint, fetch_results, error);
+                             take_savepoint, fetch_results, rescale, error);
 }
 
 } // namespace ubaflow

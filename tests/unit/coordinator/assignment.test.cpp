@@ -109,4 +109,20 @@ TEST_CASE("the cluster plan places owners and sources on their workers") {
   CHECK(plan.source_partitions[2] == shares[1].partitions);
 }
 
+TEST_CASE("an explicit owner count (rescaling) spreads owners by slots") {
+  auto shares = assign_work({{1, 1}, {2, 3}}, 4, 128, {}, 8);
+  REQUIRE(shares.size() == 2);
+  CHECK(shares[0].key_groups.size() == 2); // a quarter of the slots
+  CHECK(shares[1].key_groups.size() == 6);
+  auto plan = make_cluster_plan(shares, 128);
+  REQUIRE(plan.owner_ranges.size() == 8);
+  CHECK(plan.owner_ranges.front().first == 0);
+  CHECK(plan.owner_ranges.back().last == 128);
+  for (size_t i = 1; i < plan.owner_ranges.size(); ++i)
+    CHECK(plan.owner_ranges[i].first == plan.owner_ranges[i - 1].last);
+  // More owners than key groups is capped.
+  auto capped = assign_work({{1, 1}}, 1, 4, {}, 9);
+  CHECK(capped[0].key_groups.size() == 4);
+}
+
 } // TEST_SUITE
