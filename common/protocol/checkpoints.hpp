@@ -119,6 +119,26 @@ typename Inspector::result_type inspect(Inspector& f, checkpoint_data& x) {
            x.groups, x.owner_watermarks, x.combiner);
 }
 
+/// One checkpoint or savepoint in the history the REST API shows.
+struct checkpoint_record {
+  uint64_t id = 0;
+  bool savepoint = false;
+  bool completed = false; ///< false: failed
+  int64_t trigger_ms = 0; ///< wall clock
+  int64_t duration_ms = 0;
+  uint64_t bytes = 0;
+  uint32_t key_groups = 0; ///< key groups with state
+  std::string path;
+  std::string failure;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkpoint_record& x) {
+  return f(caf::meta::type_name("checkpoint_record"), x.id, x.savepoint,
+           x.completed, x.trigger_ms, x.duration_ms, x.bytes, x.key_groups,
+           x.path, x.failure);
+}
+
 /// What the coordinator tells about checkpoints (status, UI, metrics).
 struct checkpoint_stats {
   uint64_t completed = 0;
@@ -132,6 +152,7 @@ struct checkpoint_stats {
   std::string last_failure;
   uint64_t restored_id = 0; ///< the checkpoint this attempt started from
   std::string restored_path;
+  std::vector<checkpoint_record> history; ///< oldest first, at most 10
 };
 
 template <class Inspector>
@@ -139,7 +160,7 @@ typename Inspector::result_type inspect(Inspector& f, checkpoint_stats& x) {
   return f(caf::meta::type_name("checkpoint_stats"), x.completed, x.failed,
            x.in_progress, x.last_id, x.last_duration_ms, x.last_bytes,
            x.last_completed_ms, x.last_path, x.last_failure, x.restored_id,
-           x.restored_path);
+           x.restored_path, x.history);
 }
 
 } // namespace ubaflow

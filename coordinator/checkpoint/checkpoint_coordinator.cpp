@@ -51,6 +51,14 @@ void end_pending(checkpointer* self) {
   }
 }
 
+/// Keeps the last ten checkpoints for the REST API's history.
+void remember(checkpointer* self, checkpoint_record record) {
+  auto& history = self->state.settings.stats.history;
+  history.push_back(std::move(record));
+  if (history.size() > 10)
+    history.erase(history.begin());
+}
+
 void fail_pending(checkpointer* self, const std::string& why) {
   auto& st = self->state;
   if (!st.pending)
@@ -60,6 +68,9 @@ void fail_pending(checkpointer* self, const std::string& why) {
                st.pending->id(), why);
   ++st.settings.stats.failed;
   st.settings.stats.last_failure = why;
+  remember(self, {st.pending->id(), savepoint, false,
+                  st.pending->data().taken_ms,
+                  steady_now_ms() - st.pending_since_ms, 0, 0, {}, why});
   if (savepoint) {
     for (auto& waiter : st.savepoint_waiters)
       waiter.deliver(caf::make_error(caf::sec::runtime_error,
@@ -89,6 +100,9 @@ void maybe_complete(checkpointer* self) {
   stats.last_bytes = bytes;
   stats.last_completed_ms = wall_now_ms();
   stats.last_path = *path;
+  remember(self, {data.id, data.savepoint, true, data.taken_ms, duration,
+                  bytes, static_cast<uint32_t>(data.groups.size()), *path,
+                  {}});
   spdlog::info("{} {} completed in {} ms: {} key group(s), {} partition(s), "
                "{} bytes → {}",
                data.savepoint ? "savepoint" : "checkpoint", data.id, duration,

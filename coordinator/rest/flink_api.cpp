@@ -322,38 +322,60 @@ json::object job_overview(const rest_view& view) {
           {"tasks", std::move(tasks)}};
 }
 
-json::object checkpoint_entry(const rest_view& view, bool failed) {
-  const auto& c = view.status.checkpoints;
-  json::object e{{"className", failed ? ".FailedCheckpointStatistics"
-                                      : ".CompletedCheckpointStatistics"},
-                 {"id", c.last_id},
-                 {"status", failed ? "FAILED" : "COMPLETED"},
-                 {"is_savepoint",
-                  c.last_path.find("/savepoints/") != std::string::npos},
-                 {"trigger_timestamp", c.last_completed_ms - c.last_duration_ms},
-                 {"latest_ack_timestamp", c.last_completed_ms},
-                 {"state_size", c.last_bytes},
-                 {"checkpointed_size", c.last_bytes},
-                 {"end_to_end_duration", c.last_duration_ms},
+json::object checkpoint_entry(const checkpoint_record& r) {
+  json::object e{{"className", r.completed ? ".CompletedCheckpointStatistics"
+                                           : ".FailedCheckpointStatistics"},
+                 {"id", r.id},
+                 {"status", r.completed ? "COMPLETED" : "FAILED"},
+                 {"is_savepoint", r.savepoint},
+                 {"trigger_timestamp", r.trigger_ms},
+                 {"latest_ack_timestamp", r.trigger_ms + r.duration_ms},
+                 {"state_size", r.bytes},
+                 {"checkpointed_size", r.bytes},
+                 {"end_to_end_duration", r.duration_ms},
                  {"alignment_buffered", 0},
                  {"processed_data", 0},
                  {"persisted_data", 0},
-                 {"num_subtasks", 0},
-                 {"num_acknowledged_subtasks", 0},
-                 {"checkpoint_type", "CHECKPOINT"},
+                 {"num_subtasks", r.key_groups},
+                 {"num_acknowledged_subtasks", r.completed ? r.key_groups : 0},
+                 {"checkpoint_type", r.savepoint ? "SAVEPOINT" : "CHECKPOINT"},
                  {"tasks", json::object{}}};
-  if (!failed) {
-    e["external_path"] = c.last_path;
+  if (r.completed) {
+    e["external_path"] = r.path;
     e["discarded"] = false;
+  } else {
+    e["failure_timestamp"] = r.trigger_ms + r.duration_ms;
+    e["failure_message"] = r.failure;
   }
   return e;
 }
 
-json::object summary_of(double value) {
-  json::object s;
-  for (const char* k : {"min", "max", "avg", "p50", "p90", "p95", "p99", "p999"})
-    s[k] = value;
-  return s;
+/// Flink's StatsSummaryDto over the completed checkpoints of the history.
+json::object summary_of(const std::vector<checkpoint_record>& history,
+                        bool bytes) {
+  std::vector<double> values;
+  for (const auto& r : history)
+    if (r.completed)
+      values.push_back(bytes ? static_cast<double>(r.bytes)
+                             : static_cast<double>(r.duration_ms));
+  std::sort(values.begin(), values.end());
+  auto quantile = [&](double q) {
+    return values.empty()
+             ? 0.0
+             : values[std::min(values.size() - 1,
+                               static_cast<size_t>(q * values.size()))];
+  };
+  double sum = 0;
+  for (double v : values)
+    sum += v;
+  return {{"min", values.empty() ? 0.0 : values.front()},
+          {"max", values.empty() ? 0.0 : values.back()},
+          {"avg", values.empty() ? 0.0 : sum / values.size()},
+          {"p50", quantile(0.5)},
+          {"p90", quantile(0.9)},
+          {"p95", quantile(0.95)},
+          {"p99", quantile(0.99)},
+          {"p999", quantile(0.999)}};
 }
 
 json::object checkpoints(const rest_view& view) {
@@ -363,22 +385,14 @@ json::object checkpoints(const rest_view& view) {
                       {"failed", nullptr},
                       {"restored", nullptr}};
   json::array history;
-  if (c.completed > 0) {
-    auto entry = checkpoint_entry(view, false);
-    history.push_back(entry);
-    if (entry.at("is_savepoint").as_bool()) {
-      entry["checkpoint_type"] = "SAVEPOINT";
-      latest["savepoint"] = entry;
-    } else {
-      latest["completed"] = entry;
-    }
-  }
-  if (c.failed > 0) {
-    json::object f{{"className", ".FailedCheckpointStatistics"},
-                   {"status", "FAILED"},
-                   {"failure_message", c.last_failure},
-                   {"failure_timestamp", view.now_ms}};
-    latest["failed"] = std::move(f);
+  for (auto r = c.history.rbegin(); r != c.history.rend(); ++r) {
+    auto entry = checkpoint_entry(*r);
+    const char* slot = !r->completed ? "failed"
+                       : r->savepoint ? "savepoint"
+                                      : "completed";
+    if (latest[slot].is_null())
+      latest[slot] = entry;
+    history.push_back(std::move(entry));
   }
   if (c.restored_id > 0)
     latest["restored"] = json::object{
@@ -387,8 +401,7 @@ json::object checkpoints(const rest_view& view) {
       {"is_savepoint",
        c.restored_path.find("/savepoints/") != std::string::npos},
       {"external_path", c.restored_path}};
-  const double bytes = static_cast<double>(c.last_bytes);
-  const double ms = static_cast<double>(c.last_duration_ms);
+  json::object zero = summary_of({}, false);
   return {{"counts",
            {{"restored", c.restored_id > 0 ? 1 : 0},
             {"total", c.completed + c.failed + (c.in_progress ? 1 : 0)},
@@ -396,12 +409,12 @@ json::object checkpoints(const rest_view& view) {
             {"completed", c.completed},
             {"failed", c.failed}}},
           {"summary",
-           {{"state_size", summary_of(bytes)},
-            {"checkpointed_size", summary_of(bytes)},
-            {"end_to_end_duration", summary_of(ms)},
-            {"alignment_buffered", summary_of(0)},
-            {"processed_data", summary_of(0)},
-            {"persisted_data", summary_of(0)}}},
+           {{"state_size", summary_of(c.history, true)},
+            {"checkpointed_size", summary_of(c.history, true)},
+            {"end_to_end_duration", summary_of(c.history, false)},
+            {"alignment_buffered", zero},
+            {"processed_data", zero},
+            {"persisted_data", zero}}},
           {"latest", std::move(latest)},
           {"history", std::move(history)}};
 }
@@ -735,6 +748,13 @@ http_reply flink_get(const rest_view& view, const std::string& path,
       return reply(exceptions(view));
     if (parts.size() == 3 && what == "checkpoints")
       return reply(checkpoints(view));
+    if (parts.size() == 5 && what == "checkpoints" && parts[3] == "details") {
+      for (const auto& r : st.checkpoints.history)
+        if (std::to_string(r.id) == parts[4])
+          return reply(checkpoint_entry(r));
+      return error_reply(404, "Checkpoint " + parts[4]
+                                + " is not in the history (the last 10)");
+    }
     if (parts.size() == 4 && what == "checkpoints" && parts[3] == "config") {
       if (!view.checkpoints_enabled)
         return error_reply(404, "Checkpointing is not enabled for this job");

@@ -54,7 +54,9 @@ function chart(id, option) {
     c = echarts.init(el);
     ui.charts[id] = c;
   }
-  c.setOption(option, true);
+  // Merged into the previous option: a poll updates the chart in place
+  // instead of redrawing it from scratch.
+  c.setOption(option);
 }
 
 // -- pages --------------------------------------------------------------------
@@ -190,17 +192,30 @@ const pages = {
     const history = c.history.map((h) => [h.id, badge(h.status), h.is_savepoint ? 'savepoint' : 'checkpoint',
       time(h.latest_ack_timestamp), `${num(h.end_to_end_duration)} ms`, `${num(h.state_size)} B`,
       esc(h.external_path || '')]);
-    main.innerHTML = `<h1>Checkpoints</h1><div class="cards">
-        ${card('Completed', num(c.counts.completed), 'checkpoints-completed')}${card('Failed', num(c.counts.failed))}
-        ${card('In progress', num(c.counts.in_progress))}${card('Restored', c.latest.restored ? c.latest.restored.id : '–')}
-        ${card('Latest duration', latest ? `${num(latest.end_to_end_duration)} ms` : '–')}
-        ${card('Latest size', latest ? `${num(latest.state_size)} B` : '–')}</div>
-      <h2>Latest</h2>${table(['ID', 'Status', 'Type', 'Acknowledged', {label: 'Duration', num: 1},
-        {label: 'Size', num: 1}, 'Path'], history)}
-      ${c.latest.failed ? `<h2>Latest failure</h2><pre class="error">${esc(c.latest.failed.failure_message)}</pre>` : ''}
-      <h2>Configuration</h2>${config ? table(['Option', 'Value'], [
-        ['Mode', config.mode], ['Interval', `${num(config.interval)} ms`], ['Timeout', `${num(config.timeout)} ms`],
-        ['Storage', esc(config.checkpoint_storage)]]) : '<p>Checkpoints are not enabled.</p>'}`;
+    if (!document.getElementById('checkpoint-history')) {
+      main.innerHTML = `<h1>Checkpoints</h1><div class="cards" id="checkpoint-cards"></div>
+        <h2>History</h2><div id="checkpoint-history" class="chart"></div><div id="checkpoint-table"></div>
+        <div id="checkpoint-failure"></div><h2>Configuration</h2><div id="checkpoint-config"></div>`;
+    }
+    document.getElementById('checkpoint-cards').innerHTML =
+      card('Completed', num(c.counts.completed), 'checkpoints-completed') + card('Failed', num(c.counts.failed))
+      + card('In progress', num(c.counts.in_progress))
+      + card('Restored', c.latest.restored ? c.latest.restored.id : '–')
+      + card('Latest duration', latest ? `${num(latest.end_to_end_duration)} ms` : '–')
+      + card('Latest size', latest ? `${num(latest.state_size)} B` : '–');
+    document.getElementById('checkpoint-table').innerHTML = table(['ID', 'Status', 'Type', 'Acknowledged',
+      {label: 'Duration', num: 1}, {label: 'Size', num: 1}, 'Path'], history);
+    document.getElementById('checkpoint-failure').innerHTML = c.latest.failed
+      ? `<h2>Latest failure</h2><pre class="error">${esc(c.latest.failed.failure_message)}</pre>` : '';
+    document.getElementById('checkpoint-config').innerHTML = config ? table(['Option', 'Value'], [
+      ['Mode', config.mode], ['Interval', `${num(config.interval)} ms`], ['Timeout', `${num(config.timeout)} ms`],
+      ['Storage', esc(config.checkpoint_storage)]]) : '<p>Checkpoints are not enabled.</p>';
+    const done = [...c.history].reverse().filter((h) => h.status === 'COMPLETED');
+    chart('checkpoint-history', {tooltip: {trigger: 'axis'}, legend: {}, grid: {left: 70, right: 80},
+      xAxis: {type: 'category', data: done.map((h) => String(h.id))},
+      yAxis: [{type: 'value', name: 'ms'}, {type: 'value', name: 'bytes'}],
+      series: [{type: 'bar', name: 'duration', data: done.map((h) => h.end_to_end_duration)},
+               {type: 'line', name: 'size', yAxisIndex: 1, data: done.map((h) => h.state_size)}]});
   },
 
   async exceptions(main) {

@@ -193,6 +193,8 @@ class RestTest(harness.IntegrationTest):
         self.keys(chk["latest"]["completed"], "checkpoint-entry")
         self.assertEqual(chk["latest"]["completed"]["status"], "COMPLETED")
         self.keys(self.get("/jobs/%s/checkpoints/config" % jid), "checkpoint-config")
+        newest = chk["history"][0]
+        self.assertEqual(self.get("/jobs/%s/checkpoints/details/%d" % (jid, newest["id"])), newest)
         jm = self.get("/jobs/%s/metrics?get=numRestarts,numberOfCompletedCheckpoints" % jid)
         self.assertEqual({m["id"] for m in jm}, {"numRestarts", "numberOfCompletedCheckpoints"})
         self.assertTrue(all(isinstance(m["value"], str) for m in jm))
@@ -222,6 +224,7 @@ class RestTest(harness.IntegrationTest):
                      "/jobs/{jobid}/vertices/{vertexid}/metrics",
                      "/jobs/{jobid}/vertices/{vertexid}/subtasks/metrics",
                      "/jobs/{jobid}/checkpoints", "/jobs/{jobid}/checkpoints/config",
+                     "/jobs/{jobid}/checkpoints/details/{checkpointid}",
                      "/jobs/{jobid}/exceptions", "/jobs/{jobid}/metrics",
                      "/jobs/{jobid}/savepoints", "/jobs/{jobid}/savepoints/{triggerid}",
                      "/jobs/{jobid}/rescaling", "/jobs/{jobid}/rescaling/{triggerid}",

@@ -29,17 +29,23 @@ const positive = async (selector) => {
     return el && Number(el.textContent.replace(/,/g, '')) > 0;
   }, selector, {timeout: 20000});
 };
-/** A chart counts as drawn when its canvas has a good share of painted pixels. */
+/** A chart counts as drawn when ECharts holds data for it and its canvas
+ *  is painted; screenshots wait for the first animation to end. */
 const drawn = async (id) => {
   await page.waitForSelector(`#${id} canvas`, {timeout: 20000});
   await page.waitForFunction((i) => {
-    const c = document.querySelector(`#${i} canvas`);
-    if (!c || !c.width || !c.height) return false;
+    const el = document.getElementById(i);
+    const chart = window.echarts && echarts.getInstanceByDom(el);
+    if (!chart) return false;
+    const series = chart.getOption().series || [];
+    const points = series.reduce((n, s) => n + (s.data ? s.data.length : 0), 0);
+    const c = el.querySelector('canvas');
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let painted = 0;
     for (let p = 3; p < data.length; p += 16) if (data[p] > 0) painted++;
-    return painted > 200;
+    return points > 0 && painted > 200;
   }, id, {timeout: 20000});
+  await page.waitForTimeout(1200);
 };
 const text = async (needle) => page.waitForFunction(
   (n) => document.getElementById('main').textContent.includes(n), needle, {timeout: 20000});
@@ -60,7 +66,7 @@ const checks = {
     await positive('#max-hourly');
     await positive('#latest-uv');
   },
-  checkpoints: async () => { await positive('#checkpoints-completed'); },
+  checkpoints: async () => { await positive('#checkpoints-completed'); await drawn('checkpoint-history'); },
   exceptions: async () => { await text('Exception history'); },
   taskmanagers: async () => {
     await text('worker-1');

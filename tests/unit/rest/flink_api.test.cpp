@@ -44,8 +44,13 @@ rest_view sample_view() {
   st.sinks = {k};
   st.failures = {{1'700'000'005'000, 1, "worker w3 lost", {}}};
   st.checkpoints.completed = 4;
+  st.checkpoints.failed = 1;
   st.checkpoints.last_id = 4;
   st.checkpoints.last_bytes = 1234;
+  st.checkpoints.history = {
+    {3, false, true, 1'700'000'003'000, 20, 1000, 8, "/c/chk-3.ckpt", {}},
+    {4, false, true, 1'700'000'004'000, 40, 1234, 8, "/c/chk-4.ckpt", {}},
+    {5, false, false, 1'700'000'005'000, 60'000, 0, 0, {}, "timed out"}};
   return v;
 }
 
@@ -133,6 +138,15 @@ TEST_SUITE("rest.flink_api") {
     const auto c = get(v, "jobs/" + jid + "/checkpoints");
     CHECK(c.at("counts").at("completed").to_number<int64_t>() == 4);
     CHECK(c.at("latest").at("completed").at("state_size").to_number<int64_t>() == 1234);
+    CHECK(c.at("latest").at("failed").at("failure_message").as_string() == "timed out");
+    const auto& history = c.at("history").as_array();
+    REQUIRE(history.size() == 3);
+    CHECK(history[0].at("id").to_number<int64_t>() == 5); // newest first
+    CHECK(c.at("summary").at("end_to_end_duration").at("max").to_number<double>() == 40);
+    CHECK(c.at("summary").at("end_to_end_duration").at("avg").to_number<double>() == 30);
+    const auto detail = get(v, "jobs/" + jid + "/checkpoints/details/3");
+    CHECK(detail.at("external_path").as_string() == "/c/chk-3.ckpt");
+    get(v, "jobs/" + jid + "/checkpoints/details/1", 404);
     get(v, "jobs/" + jid + "/checkpoints/config", 404); // not enabled here
   }
 
