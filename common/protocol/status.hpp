@@ -42,6 +42,7 @@ struct source_status {
   uint64_t late_daily = 0;
   uint64_t batches_sent = 0;
   uint64_t users_sent = 0;
+  uint64_t user_id_bytes = 0; ///< encoded size of users_sent
   uint64_t in_flight = 0;
   uint64_t backpressured_ms = 0;
   event_time watermark = min_event_time;
@@ -66,7 +67,7 @@ typename Inspector::result_type inspect(Inspector& f, source_status& x) {
   return f(caf::meta::type_name("source_status"), x.index, x.description,
            x.records_in, x.bytes_in, x.accepted, x.rejects_by_reason,
            x.late_hourly, x.late_uv, x.late_daily, x.batches_sent,
-           x.users_sent, x.in_flight, x.backpressured_ms, x.watermark, x.idle,
+           x.users_sent, x.user_id_bytes, x.in_flight, x.backpressured_ms, x.watermark, x.idle,
            x.done, x.lookup_cache_hits, x.lookup_cache_misses,
            x.lookup_queries, x.lookup_failures, x.unknown_category_buys,
            x.unresolved_buys, x.lookup_error, x.kafka_errors,

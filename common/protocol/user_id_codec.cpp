@@ -43,6 +43,20 @@ void encode_user_ids(const std::vector<uint64_t>& ids,
   }
 }
 
+std::size_t encoded_user_ids_size(const std::vector<uint64_t>& ids) {
+  std::size_t size = 0;
+  uint64_t previous = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    uint64_t value = i == 0 ? ids[i] : ids[i] - previous;
+    previous = ids[i];
+    do {
+      ++size;
+      value >>= 7;
+    } while (value != 0);
+  }
+  return size;
+}
+
 bool decode_user_ids(const std::vector<uint8_t>& bytes,
                      std::vector<uint64_t>& ids) {
   ids.clear();

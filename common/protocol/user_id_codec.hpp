@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -11,6 +12,10 @@ namespace ubaflow {
 /// against eight for the plain integers.
 void encode_user_ids(const std::vector<uint64_t>& ids,
                      std::vector<uint8_t>& out);
+
+/// The size encode_user_ids would write, without writing it (for the
+/// exchange-volume metric).
+std::size_t encoded_user_ids_size(const std::vector<uint64_t>& ids);
 
 /// Decodes what encode_user_ids wrote. Returns false, leaving `ids` in an
 /// unspecified state, for truncated or overlong input, a gap of zero (ids

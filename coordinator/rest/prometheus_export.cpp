@@ -172,6 +172,9 @@ private:
                           "Buys waiting for the category lookup to recover.");
     auto& exchanged = counter("ubaflow_exchange_user_ids_total",
                               "User ids sent in UV partials to the owners.");
+    auto& id_bytes = counter("ubaflow_exchange_user_id_bytes_total",
+                             "Encoded bytes of those user ids (the bulk of "
+                             "the exchange's volume).");
     auto& batches = counter("ubaflow_exchange_batches_total",
                             "Partial batches sent to the owners.");
     auto& down = gauge("ubaflow_kafka_brokers_down",
@@ -210,6 +213,7 @@ private:
       failures.Add(source).Increment(static_cast<double>(s.lookup_failures));
       pending.Add(source).Set(static_cast<double>(s.unresolved_buys));
       exchanged.Add(source).Increment(static_cast<double>(s.users_sent));
+      id_bytes.Add(source).Increment(static_cast<double>(s.user_id_bytes));
       batches.Add(source).Increment(static_cast<double>(s.batches_sent));
       down.Add(source).Set(s.kafka_brokers_down ? 1 : 0);
       backpressured.Add(source).Increment(s.backpressured_ms / 1000.0);

@@ -229,16 +229,21 @@ const pages = {
   async taskmanagers(main) {
     const [tms, job] = await Promise.all([api('/taskmanagers'), api('/jobs/' + ui.jid)]);
     const work = {};
+    const load = {}; // records read by each worker's source subtasks
     for (const v of job.vertices) {
       const details = await api(`/jobs/${ui.jid}/vertices/${v.id}`);
+      for (const s of details.subtasks)
+        if (v.name.startsWith('Source'))
+          load[s['taskmanager-id']] = (load[s['taskmanager-id']] || 0) + s.metrics['read-records'];
       for (const s of details.subtasks)
         (work[s['taskmanager-id']] = work[s['taskmanager-id']] || []).push(
           `${v.name} #${s.subtask}` + (s['ubaflow-assignment'] ? ` (${s['ubaflow-assignment']})` : ''));
     }
     const rows = tms.taskmanagers.map((t) => [esc(t.id), esc(t.path), t.dataPort, time(t.timeSinceLastHeartbeat),
-      t.slotsNumber, t.freeSlots, (work[t.id] || []).map(esc).join('<br>')]);
+      t.slotsNumber, t.freeSlots, num(load[t.id] || 0), (work[t.id] || []).map(esc).join('<br>')]);
     main.innerHTML = `<h1>Task Managers</h1>${table(['ID', 'Path', {label: 'Data Port', num: 1},
-      'Last Heartbeat', {label: 'All Slots', num: 1}, {label: 'Free Slots', num: 1}, 'Subtasks'], rows)}`;
+      'Last Heartbeat', {label: 'All Slots', num: 1}, {label: 'Free Slots', num: 1},
+      {label: 'Records read', num: 1}, 'Subtasks (partitions, key groups)'], rows)}`;
   },
 
   async jobmanager(main) {

@@ -89,6 +89,7 @@ source_status make_status(source_actor_type* self) {
   s.late_daily = task.late().daily;
   s.batches_sent = stats.batches_sent;
   s.users_sent = stats.users_sent;
+  s.user_id_bytes = stats.user_id_bytes;
   for (auto n : st.in_flight)
     s.in_flight += n;
   s.backpressured_ms = st.backpressured_ms

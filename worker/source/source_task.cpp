@@ -1,5 +1,7 @@
 #include "worker/source/source_task.hpp"
 
+#include "common/protocol/user_id_codec.hpp"
+
 #include <spdlog/spdlog.h>
 
 namespace ubaflow {
@@ -214,9 +216,13 @@ void source_task::flush(int64_t now_ms, std::vector<partial_batch>& out,
   preagg_.drain(partials_);
   std::vector<category_partial> categories;
   resolve_categories(now_ms, categories);
-  for (const auto& p : partials_.uv)
+  for (const auto& p : partials_.uv) {
     stats_.users_sent += p.both.size() + p.tumbling_only.size()
                          + p.daily_only.size();
+    stats_.user_id_bytes += encoded_user_ids_size(p.both.ids)
+                            + encoded_user_ids_size(p.tumbling_only.ids)
+                            + encoded_user_ids_size(p.daily_only.ids);
+  }
   router_.route(partials_.hourly, partials_.uv, categories, out);
   partials_.hourly.clear();
   partials_.uv.clear();

@@ -47,6 +47,7 @@ struct source_stats {
   uint64_t batches_sent = 0;
   uint64_t partials_sent = 0;
   uint64_t users_sent = 0;    ///< user ids in UV partials (exchange volume)
+  uint64_t user_id_bytes = 0; ///< their delta-varint encoded size
   uint64_t flushes = 0;
   uint64_t lookup_failures = 0;
   uint64_t unresolved_buys = 0; ///< buys waiting for the category table

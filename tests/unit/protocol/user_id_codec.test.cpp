@@ -42,6 +42,16 @@ TEST_CASE("dense ids take about two bytes each instead of eight") {
   CHECK(back == ids);
 }
 
+TEST_CASE("the encoded size is known without encoding") {
+  for (const std::vector<uint64_t>& ids :
+       {std::vector<uint64_t>{}, {0}, {127}, {128}, {1, 2, 300, 1'000'000},
+        {UINT64_MAX - 1, UINT64_MAX}}) {
+    std::vector<uint8_t> bytes;
+    encode_user_ids(ids, bytes);
+    CHECK(encoded_user_ids_size(ids) == bytes.size());
+  }
+}
+
 TEST_CASE("malformed input is refused, not misread") {
   std::vector<uint64_t> ids;
   CHECK_FALSE(decode_user_ids({0x80}, ids));               // truncated
