@@ -61,7 +61,7 @@ start_cluster() { # workers log-prefix [extra coordinator args...]
   worker_pids=()
   for i in $(seq "$workers"); do
     "$bin" worker --worker.coordinator "127.0.0.1:$p" --worker.name "w$i" \
-      --worker.slots "${SLOTS:-1}" \
+      --worker.slots "${SLOTS:-1}" --worker.metrics-port 0 \
       > "$work/$prefix-worker-$i.log" 2>&1 &
     worker_pids+=($!)
     pids+=($!)

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -336,6 +337,26 @@ class ClusterTest(harness.IntegrationTest):
         cluster.wait_caught_up()
         cluster.drain_and_finish()
         self.verify_parts([part1, part2], 3)
+
+    def test_worker_metrics_port_taken_is_not_fatal(self):
+        broker = self.broker(partitions=1)
+        blocker = socket.socket()
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen(1)
+        self._stops.append(blocker.close)
+        taken = blocker.getsockname()[1]
+        cluster = Cluster(self, broker, 0, min_workers=1)
+        w = cluster.add_worker()
+        w.stop()  # restarted below with the taken port
+        cluster.workers.remove(w)
+        args = [BIN, "worker", "--worker.coordinator", "127.0.0.1:%d" % cluster.port,
+                "--worker.name", "worker-x", "--worker.metrics-port", str(taken)]
+        x = harness.Process(args, self.path("worker-x.log"), env=cluster.env)
+        self._stops.append(x.stop)
+        cluster.workers.append(x)
+        cluster.wait_output("worker worker-x joined", 20, "the worker to join")
+        self.assertIn("no worker /metrics", x.output())
+        self.assertTrue(x.running())
 
     def test_kafka_broker_down_during_the_run(self):
         broker = self.broker(partitions=2, commands=True)

@@ -66,7 +66,8 @@ worker_metrics_endpoint::start(caf::actor_system& system,
 }
 
 worker_metrics_endpoint::~worker_metrics_endpoint() {
-  impl_->server.reset();
+  if (impl_)
+    impl_->server.reset();
 }
 
 void worker_metrics_endpoint::joined(uint32_t id, caf::actor task_manager) {
