@@ -299,6 +299,40 @@ settings::effective() const {
   return out;
 }
 
+std::vector<std::tuple<std::string, std::string, value_origin>>
+settings::displayed() const {
+  auto out = effective();
+  auto sensitive = [](std::string key) {
+    for (auto& c : key)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* word : {"password", "secret", "jaas", "key.pem", "token",
+                             "credential"})
+      if (key.find(word) != std::string::npos)
+        return true;
+    return false;
+  };
+  for (auto& [key, value, origin] : out) {
+    const auto* spec = options_->find(key);
+    if (!spec || spec->type != option_type::kv_list || value.empty())
+      continue;
+    std::string masked;
+    size_t start = 0;
+    while (start <= value.size()) {
+      auto end = value.find(';', start);
+      if (end == std::string::npos)
+        end = value.size();
+      std::string entry = value.substr(start, end - start);
+      const auto eq = entry.find('=');
+      if (eq != std::string::npos && sensitive(entry.substr(0, eq)))
+        entry = entry.substr(0, eq + 1) + "******";
+      masked += (masked.empty() ? "" : ";") + entry;
+      start = end + 1;
+    }
+    value = masked;
+  }
+  return out;
+}
+
 std::optional<std::string> settings::set(const std::string& key,
                                          std::string value,
                                          value_origin origin) {

@@ -35,10 +35,16 @@ public:
 
   value_origin origin_of(const std::string& key) const;
 
-  /// Every option with its effective value (secrets masked) and origin,
-  /// for start-up logs and the REST API's configuration view.
+  /// Every option with its effective value (secret options masked) and
+  /// origin; what a coordinator hands its workers.
   std::vector<std::tuple<std::string, std::string, value_origin>>
   effective() const;
+
+  /// effective(), with sensitive entries of pass-through property lists
+  /// (kafka.properties: passwords, secrets, JAAS configs, keys) masked too:
+  /// for start-up logs and the REST API's configuration view.
+  std::vector<std::tuple<std::string, std::string, value_origin>>
+  displayed() const;
 
   /// Overrides a value programmatically (tests, orchestration); the value is
   /// validated like any other source. Returns an error message on failure.

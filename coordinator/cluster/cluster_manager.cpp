@@ -486,13 +486,27 @@ caf::behavior manager_behavior(manager_actor* self,
                                  + " (job.key-groups)");
       const std::string done = "rescaled to " + std::to_string(owners)
                                + " keyed-state owner(s)";
+      if (st.stopping || st.state == phase::finished)
+        return caf::make_error(caf::sec::runtime_error,
+                               "the job is stopping");
       if (!st.attempt) {
         st.owners = owners;
-        return done + "; applies at the next deployment";
+        if (st.state == phase::running) // deploying: supersede that plan
+          restart(self, done);
+        return done + (st.state == phase::running
+                         ? std::string{}
+                         : std::string{"; applies at the next deployment"});
       }
       auto promise = self->make_response_promise<std::string>();
       auto apply = [self, owners, done, promise](std::string from) mutable {
-        self->state.owners = owners;
+        auto& now = self->state;
+        if (now.stopping || now.state == phase::finished) {
+          // A stop came in while the savepoint ran: it wins.
+          promise.deliver(caf::make_error(caf::sec::runtime_error,
+                                          "the job is stopping"));
+          return;
+        }
+        now.owners = owners;
         restart(self, done);
         promise.deliver(done + from);
       };

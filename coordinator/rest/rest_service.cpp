@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -30,10 +31,11 @@ struct async_operation {
 std::string url_decode(const std::string& in) {
   std::string out;
   for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
+    if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1]))
+        && std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
       out += static_cast<char>(std::stoi(in.substr(i + 1, 2), nullptr, 16));
       i += 2;
-    } else {
+    } else { // a stray '%' stays as it is
       out += in[i] == '+' ? ' ' : in[i];
     }
   }
@@ -112,7 +114,11 @@ struct rest_service::state {
   savepoint_source take_savepoint;
   results_source fetch_results;
   rescale_source rescale;
-  std::mutex mutex;
+  std::mutex mutex;        ///< operations, trigger ids, threads
+  std::mutex status_mutex; ///< the cached status: one fetch at a time
+  /// Async operations' threads by request id; joined once done (here or
+  /// at the end).
+  std::map<std::string, std::thread> threads;
   std::optional<job_status> cached;
   int64_t cached_at_ms = 0;
   std::map<std::string, async_operation> operations;
@@ -120,7 +126,7 @@ struct rest_service::state {
 
   /// The view with a status at most 500 ms old.
   std::optional<rest_view> view() {
-    std::lock_guard<std::mutex> guard{mutex};
+    std::lock_guard<std::mutex> guard{status_mutex};
     const int64_t now = steady_now_ms();
     if (!cached || now - cached_at_ms >= 500) {
       if (auto fresh = fetch_status()) {
@@ -171,7 +177,17 @@ rest_service::start(const rest_settings& settings, rest_view base,
 }
 
 rest_service::~rest_service() {
-  server_.reset(); // no request runs once this returns
+  server_.reset(); // waits for the requests being served
+  // Operations still running ask the job master, which is gone by now:
+  // they end at once with an error.
+  std::map<std::string, std::thread> threads;
+  {
+    std::lock_guard<std::mutex> guard{state_->mutex};
+    threads.swap(state_->threads);
+  }
+  for (auto& [id, t] : threads)
+    if (t.joinable())
+      t.join();
 }
 
 uint16_t rest_service::port() const {
@@ -218,9 +234,24 @@ http_reply rest_service::handle(const http_request& request) {
       std::snprintf(buf, sizeof buf, "%032llx",
                     static_cast<unsigned long long>(st.next_trigger++));
       id = buf;
+      // Keep the newest hundred; older ones answer 404.
+      while (st.operations.size() >= 100)
+        st.operations.erase(st.operations.begin());
       st.operations[id] = {parts[2], false, {}, {}};
     }
-    std::thread([s = state_, id, kind = parts[2], parallelism] {
+    std::lock_guard<std::mutex> threads_guard{st.mutex};
+    for (auto t = st.threads.begin(); t != st.threads.end();) {
+      // A done operation's thread has left its locked section: joining
+      // it here, under the lock, cannot wait on this lock.
+      auto op = st.operations.find(t->first);
+      if (op != st.operations.end() && op->second.done) {
+        t->second.join();
+        t = st.threads.erase(t);
+      } else {
+        ++t;
+      }
+    }
+    st.threads[id] = std::thread([s = state_, id, kind = parts[2], parallelism] {
       std::string failure;
       auto result = kind == "savepoints" ? s->take_savepoint(failure)
                                          : s->rescale(parallelism, failure);
@@ -231,7 +262,7 @@ http_reply rest_service::handle(const http_request& request) {
         op.result = *result;
       else
         op.failure = failure.empty() ? kind + " failed" : failure;
-    }).detach();
+    });
     return {202, "application/json",
             json::serialize(json::object{{"request-id", id}})};
   }
@@ -272,8 +303,7 @@ http_reply rest_service::handle(const http_request& request) {
           {"failure-cause",
            {{"class", parts[2] == "savepoints" ? "SavepointFailure"
                                                : "RescalingFailure"},
-            {"stack-trace", op->second.failure},
-            {"serialized-throwable", ""}}}};
+            {"stack-trace", op->second.failure}}}};
       else if (parts[2] == "savepoints")
         body["operation"] = json::object{{"location", op->second.result}};
       else

@@ -58,7 +58,7 @@ rest_view static_view(const settings& values, const job_config& config,
   view.checkpoint_interval_ms = checkpoints.interval_ms;
   view.checkpoint_timeout_ms = checkpoints.timeout_ms;
   view.checkpoint_storage = checkpoints.storage;
-  for (const auto& [key, value, origin] : values.effective())
+  for (const auto& [key, value, origin] : values.displayed())
     view.config.emplace_back(key, value);
   return view;
 }

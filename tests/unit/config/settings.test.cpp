@@ -1,3 +1,4 @@
+#include "common/config/job_options.hpp"
 #include "common/config/settings.hpp"
 
 #include "tests/unit/support/temp_dir.hpp"
@@ -426,4 +427,20 @@ TEST_SUITE("settings") {
     settings s{&o};
     CHECK_THROWS_AS(s.load_defaults(), std::logic_error);
   }
+
+TEST_CASE("displayed values mask secrets inside property lists") {
+  auto r = resolve_settings(
+    job_options(),
+    {"--kafka.properties",
+     "security.protocol=SASL_SSL;sasl.password=hunter2;sasl.jaas.config=x y"},
+    fake_env{}.lookup());
+  REQUIRE_MESSAGE(r.values, r.error);
+  for (const auto& [key, value, origin] : r.values->displayed())
+    if (key == "kafka.properties")
+      CHECK(value == "security.protocol=SASL_SSL;sasl.password=******;"
+                     "sasl.jaas.config=******");
+  for (const auto& [key, value, origin] : r.values->effective())
+    if (key == "kafka.properties") // workers still get the real values
+      CHECK(value.find("hunter2") != std::string::npos);
+}
 }
