@@ -43,6 +43,7 @@ struct source_status {
   uint64_t batches_sent = 0;
   uint64_t users_sent = 0;
   uint64_t user_id_bytes = 0; ///< encoded size of users_sent
+  uint64_t busy_ms = 0;       ///< parsing, aggregating, flushing
   uint64_t in_flight = 0;
   uint64_t backpressured_ms = 0;
   event_time watermark = min_event_time;
@@ -67,7 +68,7 @@ typename Inspector::result_type inspect(Inspector& f, source_status& x) {
   return f(caf::meta::type_name("source_status"), x.index, x.description,
            x.records_in, x.bytes_in, x.accepted, x.rejects_by_reason,
            x.late_hourly, x.late_uv, x.late_daily, x.batches_sent,
-           x.users_sent, x.user_id_bytes, x.in_flight, x.backpressured_ms, x.watermark, x.idle,
+           x.users_sent, x.user_id_bytes, x.busy_ms, x.in_flight, x.backpressured_ms, x.watermark, x.idle,
            x.done, x.lookup_cache_hits, x.lookup_cache_misses,
            x.lookup_queries, x.lookup_failures, x.unknown_category_buys,
            x.unresolved_buys, x.lookup_error, x.kafka_errors,
@@ -84,6 +85,7 @@ struct owner_status {
   uint64_t open_windows = 0;
   uint64_t state_bytes = 0;
   uint64_t rows_emitted = 0;
+  uint64_t busy_ms = 0; ///< merging partials and firing windows
   bool finished = false;
 };
 
@@ -91,7 +93,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, owner_status& x) {
   return f(caf::meta::type_name("owner_status"), x.index, x.first_key_group,
            x.last_key_group, x.watermark, x.batches, x.late_records,
-           x.open_windows, x.state_bytes, x.rows_emitted, x.finished);
+           x.open_windows, x.state_bytes, x.rows_emitted, x.busy_ms,
+           x.finished);
 }
 
 struct sink_status {

@@ -26,6 +26,7 @@ struct subtask_io {
   uint64_t write_bytes = 0;
   event_time watermark = min_event_time;
   double backpressure = 0; ///< share of time back-pressured, 0..1
+  double busy = 0;         ///< share of time working, 0..1
   bool finished = false;
   uint32_t worker = 0;
   std::string assignment; ///< ubaflow: "partitions 0,2" or "key groups 0-63"
@@ -58,6 +59,8 @@ std::vector<vertex> vertices_of(const rest_view& view) {
     io.watermark = s.watermark;
     io.backpressure
       = std::min(1.0, static_cast<double>(s.backpressured_ms) / running_ms);
+    io.busy = std::min(1.0 - io.backpressure,
+                       static_cast<double>(s.busy_ms) / running_ms);
     io.finished = s.done;
     io.worker = i < st.placement.sources.size() ? st.placement.sources[i] : 0;
     for (const auto& p : s.partitions)
@@ -79,6 +82,7 @@ std::vector<vertex> vertices_of(const rest_view& view) {
     subtask_io io;
     io.read_records = o.batches;
     io.write_records = o.rows_emitted;
+    io.busy = std::min(1.0, static_cast<double>(o.busy_ms) / running_ms);
     io.watermark = o.watermark;
     io.finished = o.finished;
     io.worker = i < st.placement.owners.size() ? st.placement.owners[i] : 0;
@@ -181,21 +185,27 @@ int64_t duration(const rest_view& view) {
   return (end > 0 ? end : view.now_ms) - view.status.started_ms;
 }
 
-json::object io_metrics(const std::vector<subtask_io>& subtasks) {
+json::object io_metrics(const std::vector<subtask_io>& subtasks,
+                        int64_t duration_ms) {
   uint64_t rr = 0, rb = 0, wr = 0, wb = 0;
+  double busy = 0, backpressured = 0, idle = 0;
   for (const auto& s : subtasks) {
     rr += s.read_records;
     rb += s.read_bytes;
     wr += s.write_records;
     wb += s.write_bytes;
+    busy += s.busy * static_cast<double>(duration_ms);
+    backpressured += s.backpressure * static_cast<double>(duration_ms);
+    idle += std::max(0.0, 1.0 - s.busy - s.backpressure)
+            * static_cast<double>(duration_ms);
   }
   return {{"read-bytes", rb},          {"read-bytes-complete", true},
           {"write-bytes", wb},         {"write-bytes-complete", true},
           {"read-records", rr},        {"read-records-complete", true},
           {"write-records", wr},       {"write-records-complete", true},
-          {"accumulated-backpressured-time", 0.0},
-          {"accumulated-idle-time", 0.0},
-          {"accumulated-busy-time", 0.0}};
+          {"accumulated-backpressured-time", backpressured},
+          {"accumulated-idle-time", idle},
+          {"accumulated-busy-time", busy}};
 }
 
 std::string worker_name(const rest_view& view, uint32_t id) {
@@ -283,7 +293,7 @@ json::object job_details(const rest_view& view) {
       {"end-time", end_time(view)},
       {"duration", duration(view)},
       {"tasks", std::move(tasks)},
-      {"metrics", io_metrics(v.subtasks)}});
+      {"metrics", io_metrics(v.subtasks, duration(view))}});
   }
   return {{"jid", make_job_id(st.name, st.started_ms)},
           {"name", st.name},
@@ -535,7 +545,7 @@ http_reply vertex_get(const rest_view& view, const vertex& v,
         {"start-time", view.status.started_ms},
         {"end-time", end_time(view)},
         {"duration", duration(view)},
-        {"metrics", io_metrics({s})},
+        {"metrics", io_metrics({s}, duration(view))},
         {"taskmanager-id", worker_name(view, s.worker)},
         {"status-duration", json::object{}},
         {"other-concurrent-attempts", json::array{}},
@@ -571,8 +581,8 @@ http_reply vertex_get(const rest_view& view, const vertex& v,
                                       {"attempt-number", 0},
                                       {"backpressure-level", level(r)},
                                       {"ratio", r},
-                                      {"idleRatio", 0.0},
-                                      {"busyRatio", 1.0 - r}});
+                                      {"idleRatio", std::max(0.0, 1.0 - r - v.subtasks[i].busy)},
+                                      {"busyRatio", v.subtasks[i].busy}});
     }
     return reply(json::object{{"status", "ok"},
                               {"backpressure-level", level(worst)},
@@ -587,6 +597,9 @@ http_reply vertex_get(const rest_view& view, const vertex& v,
       series["numRecordsOut"].push_back(static_cast<double>(s.write_records));
       series["numBytesIn"].push_back(static_cast<double>(s.read_bytes));
       series["backPressuredTimeMsPerSecond"].push_back(s.backpressure * 1000);
+      series["busyTimeMsPerSecond"].push_back(s.busy * 1000);
+      series["idleTimeMsPerSecond"].push_back(
+        std::max(0.0, 1.0 - s.busy - s.backpressure) * 1000);
       if (s.watermark != min_event_time)
         series["currentInputWatermark"].push_back(
           static_cast<double>(s.watermark));
@@ -632,6 +645,8 @@ http_reply vertex_get(const rest_view& view, const vertex& v,
       values.emplace_back(n + "backPressuredTimeMsPerSecond",
                           std::to_string(static_cast<int64_t>(
                             s.backpressure * 1000)));
+      values.emplace_back(n + "busyTimeMsPerSecond",
+                          std::to_string(static_cast<int64_t>(s.busy * 1000)));
     }
     return reply(metric_values(values, query));
   }

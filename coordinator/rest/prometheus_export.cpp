@@ -29,6 +29,8 @@ std::string flink_label(const std::string& value) {
 
 /// The families sources and owners both report into.
 struct operator_families {
+  prometheus::Family<prometheus::Gauge>* busy = nullptr;
+  prometheus::Family<prometheus::Gauge>* idle = nullptr;
   prometheus::Family<prometheus::Gauge>* records_in = nullptr;
   prometheus::Family<prometheus::Gauge>* records_out = nullptr;
   prometheus::Family<prometheus::Gauge>* late = nullptr;
@@ -45,6 +47,12 @@ public:
     cluster();
     job();
     operators_ = operator_families{
+      &gauge("flink_taskmanager_job_task_busyTimeMsPerSecond",
+             "busyTimeMsPerSecond (scope: taskmanager_job_task), averaged "
+             "over the attempt"),
+      &gauge("flink_taskmanager_job_task_idleTimeMsPerSecond",
+             "idleTimeMsPerSecond (scope: taskmanager_job_task), averaged "
+             "over the attempt"),
       &gauge("flink_taskmanager_job_task_operator_numRecordsIn",
              "numRecordsIn (scope: taskmanager_job_task_operator)"),
       &gauge("flink_taskmanager_job_task_operator_numRecordsOut",
@@ -195,8 +203,13 @@ private:
         static_cast<double>(s.late_hourly + s.late_uv + s.late_daily));
       if (s.watermark != min_event_time)
         watermark.Add(labels).Set(static_cast<double>(s.watermark));
-      bp.Add(labels).Set(
-        std::min(1000.0, 1000.0 * static_cast<double>(s.backpressured_ms) / uptime));
+      const double bp_ms
+        = std::min(1000.0, 1000.0 * static_cast<double>(s.backpressured_ms) / uptime);
+      const double busy_ms
+        = std::min(1000.0 - bp_ms, 1000.0 * static_cast<double>(s.busy_ms) / uptime);
+      bp.Add(labels).Set(bp_ms);
+      operators_.busy->Add(labels).Set(busy_ms);
+      operators_.idle->Add(labels).Set(std::max(0.0, 1000.0 - bp_ms - busy_ms));
       int64_t max_lag = 0;
       for (const auto& p : s.partitions)
         if (p.end_offset >= 0 && p.next_offset >= 0)
@@ -236,6 +249,12 @@ private:
       const uint32_t worker
         = i < st.placement.owners.size() ? st.placement.owners[i] : 0;
       const auto labels = task_labels("Window/Aggregate", i, worker);
+      const double uptime
+        = std::max<double>(1, static_cast<double>(view_.now_ms - st.started_ms));
+      const double busy_ms
+        = std::min(1000.0, 1000.0 * static_cast<double>(o.busy_ms) / uptime);
+      operators_.busy->Add(labels).Set(busy_ms);
+      operators_.idle->Add(labels).Set(1000.0 - busy_ms);
       in.Add(labels).Set(static_cast<double>(o.batches));
       out.Add(labels).Set(static_cast<double>(o.rows_emitted));
       late.Add(labels).Set(static_cast<double>(o.late_records));

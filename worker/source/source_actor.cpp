@@ -90,6 +90,7 @@ source_status make_status(source_actor_type* self) {
   s.batches_sent = stats.batches_sent;
   s.users_sent = stats.users_sent;
   s.user_id_bytes = stats.user_id_bytes;
+  s.busy_ms = stats.busy_us / 1000;
   for (auto n : st.in_flight)
     s.in_flight += n;
   s.backpressured_ms = st.backpressured_ms

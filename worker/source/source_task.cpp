@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 namespace ubaflow {
 
 source_task::source_task(source_task_settings settings,
@@ -86,7 +88,12 @@ bool source_task::step(int timeout_ms, int64_t now_ms) {
   if (!reader_->read(batch_, settings_.read_batch, timeout_ms))
     return false;
   const uint64_t before = preagg_.records();
+  const auto busy_from = std::chrono::steady_clock::now();
   process(now_ms);
+  stats_.busy_us += static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - busy_from)
+      .count());
   stats_.accepted += preagg_.records() - before;
   for (auto slot : batch_.finished_slots)
     watermarks_.finish(slot);
@@ -210,6 +217,16 @@ bool source_task::restorable(const source_checkpoint& part) const {
 
 void source_task::flush(int64_t now_ms, std::vector<partial_batch>& out,
                         bool force) {
+  const auto busy_from = std::chrono::steady_clock::now();
+  flush_partials(now_ms, out, force);
+  stats_.busy_us += static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - busy_from)
+      .count());
+}
+
+void source_task::flush_partials(int64_t now_ms,
+                                 std::vector<partial_batch>& out, bool force) {
   out.assign(router_.owner_count(), partial_batch{});
   last_flush_ms_ = now_ms;
   ++stats_.flushes;

@@ -48,6 +48,7 @@ struct source_stats {
   uint64_t partials_sent = 0;
   uint64_t users_sent = 0;    ///< user ids in UV partials (exchange volume)
   uint64_t user_id_bytes = 0; ///< their delta-varint encoded size
+  uint64_t busy_us = 0;       ///< time spent parsing, aggregating, flushing
   uint64_t flushes = 0;
   uint64_t lookup_failures = 0;
   uint64_t unresolved_buys = 0; ///< buys waiting for the category table
@@ -125,6 +126,8 @@ private:
   void process(int64_t now_ms);
   void resolve_categories(int64_t now_ms,
                           std::vector<category_partial>& out);
+  void flush_partials(int64_t now_ms, std::vector<partial_batch>& out,
+                      bool force);
 
   source_task_settings settings_;
   std::unique_ptr<record_reader> reader_;

@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <deque>
 
 namespace ubaflow {
@@ -29,6 +30,7 @@ struct owner_state {
   std::chrono::milliseconds category_interval{1000};
   state_output out;
   uint64_t rows_emitted = 0;
+  uint64_t busy_us = 0;
   bool ended = false;
   barrier_aligner aligner{0};
   std::deque<stashed_batch> stash;
@@ -133,13 +135,19 @@ owner_status make_status(owner_actor* self) {
                    + st.state->uv().open_windows();
   s.state_bytes = st.state->uv().state_bytes();
   s.rows_emitted = st.rows_emitted;
+  s.busy_ms = st.busy_us / 1000;
   s.finished = st.state->finished();
   return s;
 }
 
 void take(owner_actor* self, const partial_batch& batch) {
   auto& st = self->state;
+  const auto busy_from = std::chrono::steady_clock::now();
   st.state->on_batch(batch, st.out);
+  st.busy_us += static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - busy_from)
+      .count());
   dispatch(self);
   if (st.state->finished() && !st.ended) {
     st.ended = true;
