@@ -1,5 +1,6 @@
 #include "tools/broker/tcp_forwarder.hpp"
 
+#include "common/util/byte_pump.hpp"
 #include "common/util/tcp_listen.hpp"
 
 #include <boost/asio.hpp>
@@ -28,34 +29,9 @@ public:
         self->close();
         return;
       }
-      self->pump(self->client_, self->upstream_, self->to_upstream_);
-      self->pump(self->upstream_, self->client_, self->to_client_);
+      pump_bytes(self, self->client_, self->upstream_, self->to_upstream_);
+      pump_bytes(self, self->upstream_, self->client_, self->to_client_);
     });
-  }
-
-private:
-  using buffer = std::array<char, 64 * 1024>;
-
-  void pump(tcp::socket& from, tcp::socket& to, buffer& buf) {
-    auto self = shared_from_this();
-    from.async_read_some(
-      net::buffer(buf), [self, &from, &to, &buf](boost::system::error_code ec,
-                                                 size_t n) {
-        if (ec) {
-          self->close();
-          return;
-        }
-        net::async_write(to, net::buffer(buf.data(), n),
-                         [self, &from, &to, &buf](boost::system::error_code
-                                                    write_ec,
-                                                  size_t) {
-                           if (write_ec) {
-                             self->close();
-                             return;
-                           }
-                           self->pump(from, to, buf);
-                         });
-      });
   }
 
   void close() {
@@ -64,10 +40,11 @@ private:
     upstream_.close(ignored);
   }
 
+private:
   tcp::socket client_;
   tcp::socket upstream_;
-  buffer to_upstream_;
-  buffer to_client_;
+  pump_buffer to_upstream_;
+  pump_buffer to_client_;
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "worker/runtime/tls_tunnel.hpp"
 
+#include "common/util/byte_pump.hpp"
 #include "common/util/tcp_listen.hpp"
 
 #include <boost/asio.hpp>
@@ -49,9 +50,13 @@ public:
                        });
   }
 
-private:
-  using buffer = std::array<char, 64 * 1024>;
+  void close() {
+    boost::system::error_code ignored;
+    socket_of(accepted_).close(ignored);
+    socket_of(outgoing_).close(ignored);
+  }
 
+private:
   void handshake() {
     auto self = this->shared_from_this();
     if constexpr (std::is_same_v<Accepted, tls_stream>) {
@@ -74,44 +79,16 @@ private:
       close();
       return;
     }
-    pump(accepted_, outgoing_, to_outgoing_);
-    pump(outgoing_, accepted_, to_accepted_);
+    pump_bytes(this->shared_from_this(), accepted_, outgoing_, to_outgoing_);
+    pump_bytes(this->shared_from_this(), outgoing_, accepted_, to_accepted_);
   }
 
-  template <class From, class To>
-  void pump(From& from, To& to, buffer& buf) {
-    auto self = this->shared_from_this();
-    from.async_read_some(
-      net::buffer(buf),
-      [self, &from, &to, &buf](boost::system::error_code ec, size_t n) {
-        if (ec) {
-          self->close();
-          return;
-        }
-        net::async_write(to, net::buffer(buf.data(), n),
-                         [self, &from, &to, &buf](boost::system::error_code
-                                                    write_ec,
-                                                  size_t) {
-                           if (write_ec) {
-                             self->close();
-                             return;
-                           }
-                           self->pump(from, to, buf);
-                         });
-      });
-  }
-
-  void close() {
-    boost::system::error_code ignored;
-    socket_of(accepted_).close(ignored);
-    socket_of(outgoing_).close(ignored);
-  }
 
   Accepted accepted_;
   Outgoing outgoing_;
   std::atomic<uint64_t>& failures_;
-  buffer to_outgoing_;
-  buffer to_accepted_;
+  pump_buffer to_outgoing_;
+  pump_buffer to_accepted_;
 };
 
 bool load_identity(ssl::context& ctx, const tls_settings& tls,
