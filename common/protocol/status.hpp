@@ -86,6 +86,7 @@ struct owner_status {
   uint64_t state_bytes = 0;
   uint64_t rows_emitted = 0;
   uint64_t busy_ms = 0; ///< merging partials and firing windows
+  std::vector<uint64_t> state_bytes_by_group; ///< from first_key_group on
   bool finished = false;
 };
 
@@ -94,7 +95,7 @@ typename Inspector::result_type inspect(Inspector& f, owner_status& x) {
   return f(caf::meta::type_name("owner_status"), x.index, x.first_key_group,
            x.last_key_group, x.watermark, x.batches, x.late_records,
            x.open_windows, x.state_bytes, x.rows_emitted, x.busy_ms,
-           x.finished);
+           x.state_bytes_by_group, x.finished);
 }
 
 struct sink_status {

@@ -244,6 +244,9 @@ private:
                         "key-group range.");
     auto& windows = gauge("ubaflow_open_windows",
                           "Windows an owner holds open.");
+    auto& by_group = gauge("ubaflow_key_group_state_bytes",
+                           "Keyed state (UV user sets) of one key group: "
+                           "what moves when the job is rescaled.");
     for (size_t i = 0; i < st.owners.size(); ++i) {
       const auto& o = st.owners[i];
       const uint32_t worker
@@ -265,6 +268,9 @@ private:
                                           + std::to_string(o.last_key_group - 1)}};
       state.Add(range).Set(static_cast<double>(o.state_bytes));
       windows.Add(range).Set(static_cast<double>(o.open_windows));
+      for (size_t g = 0; g < o.state_bytes_by_group.size(); ++g)
+        by_group.Add({{"key_group", std::to_string(o.first_key_group + g)}})
+          .Set(static_cast<double>(o.state_bytes_by_group[g]));
     }
   }
 

@@ -134,6 +134,7 @@ owner_status make_status(owner_actor* self) {
   s.open_windows = st.state->hourly().open_windows()
                    + st.state->uv().open_windows();
   s.state_bytes = st.state->uv().state_bytes();
+  s.state_bytes_by_group = st.state->uv().state_bytes_by_group(st.state->range());
   s.rows_emitted = st.rows_emitted;
   s.busy_ms = st.busy_us / 1000;
   s.finished = st.state->finished();

@@ -210,6 +210,23 @@ size_t uv_store::state_bytes() const {
   return total;
 }
 
+std::vector<uint64_t>
+uv_store::state_bytes_by_group(key_group_range range) const {
+  std::vector<uint64_t> out(range.last - range.first, 0);
+  auto add = [&](key_group group, size_t bytes) {
+    if (range.contains(group))
+      out[group - range.first] += bytes;
+  };
+  for (const auto& [start, w] : windows_)
+    for (const auto& [group, c] : w.cells)
+      add(group, bytes_of(c.both) + bytes_of(c.tumbling_only)
+                   + bytes_of(c.daily_only));
+  for (const auto& [day, d] : days_)
+    for (const auto& [group, seen] : d.seen)
+      add(group, seen.serialized_size());
+  return out;
+}
+
 void uv_store::snapshot(key_group group, std::vector<uv_cell_snapshot>& cells,
                         std::vector<uv_day_snapshot>& days) const {
   for (const auto& [start, w] : windows_) {

@@ -35,6 +35,8 @@ public:
   size_t open_days() const { return days_.size(); }
   /// Approximate bytes held in bitmaps (for the state-size metric).
   size_t state_bytes() const;
+  /// The same per key group, indexed from `range.first`.
+  std::vector<uint64_t> state_bytes_by_group(key_group_range range) const;
 
   /// The steps and days of key group `group`, for a checkpoint.
   void snapshot(key_group group, std::vector<uv_cell_snapshot>& cells,

@@ -67,6 +67,21 @@ std::map<event_time, int64_t> daily(const std::vector<uv_slice>& slices) {
 } // namespace
 
 TEST_SUITE("uv_store") {
+  TEST_CASE("state bytes per key group add up to the total") {
+    uv_store store{spec(0, true, true), range};
+    store.merge(partial(t10, 0, {1, 2, 3}), min_event_time);
+    store.merge(partial(t10, 2, {7}), min_event_time);
+    const auto by_group = store.state_bytes_by_group(range);
+    REQUIRE(by_group.size() == 4);
+    CHECK(by_group[0] > 0);
+    CHECK(by_group[1] == 0);
+    CHECK(by_group[2] > 0);
+    uint64_t sum = 0;
+    for (auto b : by_group)
+      sum += b;
+    CHECK(sum == store.state_bytes());
+  }
+
   TEST_CASE("tumbling windows count distinct users over the owner's key groups") {
     uv_store store{spec(0, true, false), range};
     store.merge(partial(t10, 0, {1, 2, 3}), min_event_time);
