@@ -1,5 +1,7 @@
 #include "coordinator/rest/flink_api.hpp"
 
+#include "coordinator/rest/job_view.hpp"
+
 #include "common/util/hash.hpp"
 
 #include <boost/json.hpp>
@@ -15,175 +17,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* flink_version = "1.17.1"; // the API shape mirrored
-
-// -- vertices ---------------------------------------------------------------
-
-/// Records and bytes of one subtask, in Flink's IO-metrics terms.
-struct subtask_io {
-  uint64_t read_records = 0;
-  uint64_t read_bytes = 0;
-  uint64_t write_records = 0;
-  uint64_t write_bytes = 0;
-  event_time watermark = min_event_time;
-  double backpressure = 0; ///< share of time back-pressured, 0..1
-  double busy = 0;         ///< share of time working, 0..1
-  bool finished = false;
-  uint32_t worker = 0;
-  std::string assignment; ///< ubaflow: "partitions 0,2" or "key groups 0-63"
-};
-
-struct vertex {
-  std::string id;
-  std::string name;
-  std::string description;
-  std::vector<subtask_io> subtasks;
-  std::vector<size_t> inputs;     ///< vertex indexes
-  std::string ship_strategy;      ///< of its inputs
-};
-
-std::vector<vertex> vertices_of(const rest_view& view) {
-  const auto& st = view.status;
-  const std::string jid = make_job_id(st.name, st.started_ms);
-  const int64_t running_ms = std::max<int64_t>(1, view.now_ms - st.started_ms);
-  std::vector<vertex> out;
-  vertex source;
-  source.name = "Source: " + view.source;
-  source.description = source.name
-                       + " -&gt; Parse -&gt; Watermarks -&gt; Pre-aggregate";
-  for (size_t i = 0; i < st.sources.size(); ++i) {
-    const auto& s = st.sources[i];
-    subtask_io io;
-    io.read_records = s.records_in;
-    io.read_bytes = s.bytes_in;
-    io.write_records = s.batches_sent;
-    io.watermark = s.watermark;
-    io.backpressure
-      = std::min(1.0, static_cast<double>(s.backpressured_ms) / running_ms);
-    io.busy = std::min(1.0 - io.backpressure,
-                       static_cast<double>(s.busy_ms) / running_ms);
-    io.finished = s.done;
-    io.worker = i < st.placement.sources.size() ? st.placement.sources[i] : 0;
-    for (const auto& p : s.partitions)
-      io.assignment += (io.assignment.empty() ? "partitions " : ",")
-                       + std::to_string(p.partition);
-    source.subtasks.push_back(io);
-  }
-  out.push_back(std::move(source));
-  vertex window;
-  window.name = "Window/Aggregate";
-  std::string results;
-  for (const auto& r : view.results)
-    results += (results.empty() ? "" : ", ") + r;
-  window.description = "Window/Aggregate (" + results + ") by key group";
-  window.inputs = {0};
-  window.ship_strategy = "HASH";
-  for (size_t i = 0; i < st.owners.size(); ++i) {
-    const auto& o = st.owners[i];
-    subtask_io io;
-    io.read_records = o.batches;
-    io.write_records = o.rows_emitted;
-    io.busy = std::min(1.0, static_cast<double>(o.busy_ms) / running_ms);
-    io.watermark = o.watermark;
-    io.finished = o.finished;
-    io.worker = i < st.placement.owners.size() ? st.placement.owners[i] : 0;
-    // The range is half-open; shown inclusive, as in the logs.
-    io.assignment = "key groups " + std::to_string(o.first_key_group) + "-"
-                    + std::to_string(o.last_key_group - 1);
-    window.subtasks.push_back(io);
-  }
-  out.push_back(std::move(window));
-  size_t combiner = 0;
-  if (view.computes_uv) {
-    vertex c;
-    c.name = "UV combiner";
-    c.description = "UV combiner (sums the key groups' user counts)";
-    c.inputs = {1};
-    c.ship_strategy = "GLOBAL";
-    subtask_io io;
-    io.watermark = st.combiner_watermark;
-    io.worker = st.placement.sinks;
-    c.subtasks.push_back(io);
-    combiner = out.size();
-    out.push_back(std::move(c));
-  }
-  for (const auto& s : st.sinks) {
-    vertex v;
-    v.name = "Sink: " + s.name;
-    v.description = v.name;
-    v.inputs = {1};
-    if (combiner)
-      v.inputs.push_back(combiner);
-    v.ship_strategy = "FORWARD";
-    subtask_io io;
-    io.read_records = s.rows_in;
-    io.write_records = s.rows_written;
-    io.finished = s.done;
-    io.worker = st.placement.sinks;
-    v.subtasks.push_back(io);
-    out.push_back(std::move(v));
-  }
-  for (size_t i = 0; i < out.size(); ++i)
-    out[i].id = make_vertex_id(jid, i);
-  return out;
-}
-
-// -- states -----------------------------------------------------------------
-
-std::string job_state(const std::string& state) {
-  if (state == "running" || state == "draining")
-    return "RUNNING";
-  if (state == "finished")
-    return "FINISHED";
-  if (state == "failed")
-    return "FAILED";
-  if (state == "stopped")
-    return "CANCELED";
-  if (state == "stopping")
-    return "CANCELLING";
-  if (state == "restarting")
-    return "RESTARTING";
-  if (state == "deploying")
-    return "INITIALIZING";
-  return "CREATED"; // waiting for workers
-}
-
-bool terminal(const std::string& flink_state) {
-  return flink_state == "FINISHED" || flink_state == "FAILED"
-         || flink_state == "CANCELED";
-}
-
-std::string subtask_state(const rest_view& view, const subtask_io& io) {
-  const auto job = job_state(view.status.state);
-  if (io.finished)
-    return "FINISHED";
-  if (job == "RUNNING")
-    return "RUNNING";
-  if (job == "FAILED")
-    return "FAILED";
-  if (job == "CANCELED")
-    return "CANCELED";
-  if (job == "CANCELLING")
-    return "CANCELING";
-  if (job == "FINISHED")
-    return "FINISHED";
-  return "DEPLOYING";
-}
-
-const char* const execution_states[] = {"CREATED",   "SCHEDULED", "DEPLOYING",
-                                        "RUNNING",   "FINISHED",  "CANCELING",
-                                        "CANCELED",  "FAILED",    "RECONCILING",
-                                        "INITIALIZING"};
-
-int64_t end_time(const rest_view& view) {
-  return terminal(job_state(view.status.state)) && view.status.ended_ms > 0
-           ? view.status.ended_ms
-           : -1;
-}
-
-int64_t duration(const rest_view& view) {
-  const int64_t end = end_time(view);
-  return (end > 0 ? end : view.now_ms) - view.status.started_ms;
-}
 
 json::object io_metrics(const std::vector<subtask_io>& subtasks,
                         int64_t duration_ms) {
@@ -208,23 +41,9 @@ json::object io_metrics(const std::vector<subtask_io>& subtasks,
           {"accumulated-busy-time", busy}};
 }
 
-std::string worker_name(const rest_view& view, uint32_t id) {
-  for (const auto& w : view.status.worker_details)
-    if (w.id == id)
-      return w.name;
-  return "coordinator";
-}
-
-std::string worker_endpoint(const rest_view& view, uint32_t id) {
-  for (const auto& w : view.status.worker_details)
-    if (w.id == id)
-      return w.host + ":" + std::to_string(w.port);
-  return "localhost";
-}
-
 // -- bodies -----------------------------------------------------------------
 
-json::object plan_of(const rest_view& view, const std::vector<vertex>& vs) {
+json::object plan_of(const rest_view& view, const std::vector<job_vertex>& vs) {
   json::array nodes;
   for (const auto& v : vs) {
     json::object node{{"id", v.id},
@@ -263,8 +82,8 @@ json::object job_details(const rest_view& view) {
   timestamps["INITIALIZING"] = st.started_ms;
   if (state != "CREATED" && state != "INITIALIZING")
     timestamps["RUNNING"] = st.started_ms;
-  if (terminal(state))
-    timestamps[state] = end_time(view);
+  if (is_terminal_state(state))
+    timestamps[state] = job_end_time(view);
   json::object status_counts;
   for (const char* s : execution_states)
     status_counts[s] = 0;
@@ -290,18 +109,18 @@ json::object job_details(const rest_view& view) {
       {"parallelism", v.subtasks.size()},
       {"status", vertex_state},
       {"start-time", st.started_ms},
-      {"end-time", end_time(view)},
-      {"duration", duration(view)},
+      {"end-time", job_end_time(view)},
+      {"duration", job_duration(view)},
       {"tasks", std::move(tasks)},
-      {"metrics", io_metrics(v.subtasks, duration(view))}});
+      {"metrics", io_metrics(v.subtasks, job_duration(view))}});
   }
   return {{"jid", make_job_id(st.name, st.started_ms)},
           {"name", st.name},
           {"isStoppable", false},
           {"state", state},
           {"start-time", st.started_ms},
-          {"end-time", end_time(view)},
-          {"duration", duration(view)},
+          {"end-time", job_end_time(view)},
+          {"duration", job_duration(view)},
           {"maxParallelism", view.key_groups},
           {"now", view.now_ms},
           {"timestamps", std::move(timestamps)},
@@ -529,7 +348,7 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-http_reply vertex_get(const rest_view& view, const vertex& v,
+http_reply vertex_get(const rest_view& view, const job_vertex& v,
                       const std::vector<std::string>& rest,
                       const std::map<std::string, std::string>& query) {
   if (rest.empty()) {
@@ -543,9 +362,9 @@ http_reply vertex_get(const rest_view& view, const vertex& v,
         {"host", worker_endpoint(view, s.worker)},
         {"endpoint", worker_endpoint(view, s.worker)},
         {"start-time", view.status.started_ms},
-        {"end-time", end_time(view)},
-        {"duration", duration(view)},
-        {"metrics", io_metrics({s}, duration(view))},
+        {"end-time", job_end_time(view)},
+        {"duration", job_duration(view)},
+        {"metrics", io_metrics({s}, job_duration(view))},
         {"taskmanager-id", worker_name(view, s.worker)},
         {"status-duration", json::object{}},
         {"other-concurrent-attempts", json::array{}},
@@ -702,7 +521,7 @@ http_reply flink_get(const rest_view& view, const std::string& path,
       {"taskmanagers", st.worker_details.size()},
       {"slots-total", slots},
       {"slots-available", slots - used},
-      {"jobs-running", terminal(state) ? 0 : 1},
+      {"jobs-running", is_terminal_state(state) ? 0 : 1},
       {"jobs-finished", state == "FINISHED" ? 1 : 0},
       {"jobs-cancelled", state == "CANCELED" ? 1 : 0},
       {"jobs-failed", state == "FAILED" ? 1 : 0},
@@ -749,7 +568,7 @@ http_reply flink_get(const rest_view& view, const std::string& path,
   if (parts.size() == 2 && parts[0] == "jobmanager" && parts[1] == "metrics")
     return reply(metric_values(
       {{"numRegisteredTaskManagers", std::to_string(st.worker_details.size())},
-       {"numRunningJobs", terminal(state) ? "0" : "1"}},
+       {"numRunningJobs", is_terminal_state(state) ? "0" : "1"}},
       query));
   if (parts.size() >= 2 && parts[0] == "jobs") {
     if (parts[1] != jid)
@@ -792,7 +611,7 @@ http_reply flink_get(const rest_view& view, const std::string& path,
     if (parts.size() == 3 && what == "metrics") {
       const auto& c = st.checkpoints;
       return reply(metric_values(
-        {{"uptime", std::to_string(duration(view))},
+        {{"uptime", std::to_string(job_duration(view))},
          {"numRestarts", std::to_string(st.attempt > 0 ? st.attempt - 1 : 0)},
          {"lastCheckpointDuration", std::to_string(c.last_duration_ms)},
          {"lastCheckpointSize", std::to_string(c.last_bytes)},

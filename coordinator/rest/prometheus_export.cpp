@@ -1,5 +1,6 @@
 #include "coordinator/rest/prometheus_export.hpp"
 
+#include "coordinator/rest/job_view.hpp"
 #include "coordinator/rest/process_metrics.hpp"
 #include "worker/parse/reject_reason.hpp"
 
@@ -89,15 +90,8 @@ private:
     labels["task_name"] = flink_label(task);
     labels["operator_name"] = flink_label(task);
     labels["subtask_index"] = std::to_string(subtask);
-    labels["tm_id"] = flink_label(worker_name(worker));
+    labels["tm_id"] = flink_label(worker_name(view_, worker));
     return labels;
-  }
-
-  std::string worker_name(uint32_t id) const {
-    for (const auto& w : view_.status.worker_details)
-      if (w.id == id)
-        return w.name;
-    return "coordinator";
   }
 
   void cluster() {

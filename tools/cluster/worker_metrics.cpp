@@ -3,6 +3,7 @@
 #include "common/protocol/type_ids.hpp"
 #include "coordinator/rest/http_server.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
+#include "tools/run/rest_frontend.hpp"
 #include "worker/runtime/cluster_transport.hpp"
 
 #include <caf/all.hpp>
@@ -28,12 +29,10 @@ struct worker_metrics_endpoint::impl {
       now = view;
       tm = task_manager;
     }
-    if (tm) {
-      caf::scoped_actor asker{*system};
-      asker->request(tm, std::chrono::seconds(1), status_atom_v)
-        .receive([&](uint64_t tasks) { now.tasks = tasks; },
-                 [](const caf::error&) {});
-    }
+    if (tm)
+      now.tasks = ask_blocking<uint64_t>(*system, tm, std::chrono::seconds(1),
+                                         nullptr, status_atom_v)
+                    .value_or(0);
     now.tls_failed_handshakes = cluster_tls_failed_handshakes();
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             render_worker_metrics(now)};

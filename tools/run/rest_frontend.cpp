@@ -70,45 +70,27 @@ start_rest_frontend(caf::actor_system& system, const rest_settings& rest,
                     std::string& error) {
   // Handlers run on the REST server's threads; each asks through a scoped
   // actor of its own.
-  auto fetch_status = [&system, job_master,
-                       decorate]() -> std::optional<job_status> {
-    caf::scoped_actor asker{system};
-    std::optional<job_status> out;
-    asker->request(job_master, std::chrono::seconds(3), status_atom_v)
-      .receive([&](job_status& s) { out = std::move(s); },
-               [](const caf::error&) {});
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  auto fetch_status = [&system, job_master, decorate] {
+    auto out = ask_blocking<job_status>(system, job_master, seconds(3),
+                                        nullptr, status_atom_v);
     if (out && decorate)
       decorate(*out);
     return out;
   };
-  auto take_savepoint = [&system, job_master](
-                          std::string& why) -> std::optional<std::string> {
-    caf::scoped_actor asker{system};
-    std::optional<std::string> out;
-    asker->request(job_master, std::chrono::minutes(10), savepoint_atom_v)
-      .receive([&](std::string& path) { out = std::move(path); },
-               [&](const caf::error& err) { why = system.render(err); });
-    return out;
+  auto take_savepoint = [&system, job_master](std::string& why) {
+    return ask_blocking<std::string>(system, job_master, minutes(10), &why,
+                                     savepoint_atom_v);
   };
-  auto fetch_results
-    = [&system, results]() -> std::optional<std::vector<result_row>> {
-    caf::scoped_actor asker{system};
-    std::optional<std::vector<result_row>> out;
-    asker->request(results, std::chrono::seconds(3), results_atom_v)
-      .receive([&](std::vector<result_row>& rows) { out = std::move(rows); },
-               [](const caf::error&) {});
-    return out;
+  auto fetch_results = [&system, results] {
+    return ask_blocking<std::vector<result_row>>(system, results, seconds(3),
+                                                 nullptr, results_atom_v);
   };
-  auto rescale = [&system, job_master](uint32_t parallelism, std::string& why)
-    -> std::optional<std::string> {
-    caf::scoped_actor asker{system};
-    std::optional<std::string> out;
-    asker
-      ->request(job_master, std::chrono::minutes(10), rescale_atom_v,
-                parallelism)
-      .receive([&](std::string& done) { out = std::move(done); },
-               [&](const caf::error& err) { why = system.render(err); });
-    return out;
+  auto rescale = [&system, job_master](uint32_t parallelism,
+                                       std::string& why) {
+    return ask_blocking<std::string>(system, job_master, minutes(10), &why,
+                                     rescale_atom_v, parallelism);
   };
   return rest_service::start(rest, std::move(base), fetch_status,
                              take_savepoint, fetch_results, rescale, error);

@@ -5,10 +5,14 @@
 #include "worker/job_config.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
 #include <caf/fwd.hpp>
+#include <caf/scoped_actor.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ubaflow {
@@ -16,6 +20,24 @@ namespace ubaflow {
 // The REST API, metrics and web UI in front of a job master: the cluster
 // manager (`ubaflow coordinator`) or the single-process job coordinator
 // (`ubaflow run`). Shared by both commands.
+
+/// Asks `who` from a thread outside the actor system (an HTTP handler) and
+/// waits at most `timeout`: the answer, or nothing (with the error in
+/// `why` when given).
+template <class Result, class Duration, class... Ts>
+std::optional<Result> ask_blocking(caf::actor_system& system,
+                                   const caf::actor& who, Duration timeout,
+                                   std::string* why, Ts&&... xs) {
+  caf::scoped_actor asker{system};
+  std::optional<Result> out;
+  asker->request(who, timeout, std::forward<Ts>(xs)...)
+    .receive([&](Result& r) { out = std::move(r); },
+             [&](const caf::error& err) {
+               if (why)
+                 *why = system.render(err);
+             });
+  return out;
+}
 
 /// rest.* into `rest` (token from rest.token or rest.token-file, the web
 /// UI's directory resolved); false with `error` on a bad setting.
