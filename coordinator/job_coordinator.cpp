@@ -1,7 +1,9 @@
 #include "coordinator/job_coordinator.hpp"
 
 #include "coordinator/checkpoint/checkpoint_coordinator.hpp"
+#include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/validation.hpp"
 #include "common/util/clock.hpp"
 
 #include <caf/all.hpp>
@@ -28,11 +30,31 @@ struct coordinator_state {
   attempt_checkpointing checkpointing;
   caf::actor results;      ///< where mirrored result rows go
   caf::actor checkpointer; ///< once running, if checkpoints are enabled
+  /// This node and the task managers' nodes: where tasks report from.
+  std::shared_ptr<trusted_nodes> trust;
 
   static inline const char* name = "ubaflow.coordinator";
 };
 
 using coordinator_actor = caf::stateful_actor<coordinator_state>;
+
+/// True if the message being handled comes from one of `tasks`; counts a
+/// refusal otherwise.
+bool from_one_of(coordinator_actor* self, const std::vector<caf::actor>& tasks,
+                 std::string_view what) {
+  const auto& sender = self->current_sender();
+  if (sender)
+    for (const auto& task : tasks)
+      if (task && sender == caf::actor_cast<caf::strong_actor_ptr>(task))
+        return true;
+  refuse_sender(self, what);
+  return false;
+}
+
+/// True if the message comes from a node that hosts this attempt's tasks.
+bool from_member(coordinator_actor* self, std::string_view what) {
+  return admit(self, sender_class::member, self->state.trust.get(), what);
+}
 
 void shut_down(coordinator_actor* self, caf::error reason) {
   auto& st = self->state;
@@ -303,6 +325,13 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
   setup.task_managers = std::move(task_managers);
   setup.listener = std::move(listener);
   setup.started_ms = wall_now_ms();
+  setup.trust = std::make_shared<trusted_nodes>(self->node());
+  {
+    std::set<caf::node_id> nodes;
+    for (const auto& tm : setup.task_managers)
+      nodes.insert(tm.node());
+    setup.trust->set_members(std::move(nodes));
+  }
   deploy(self);
   self->set_down_handler([self](const caf::down_msg& msg) {
     if (msg.reason && msg.reason != caf::exit_reason::user_shutdown
@@ -315,12 +344,20 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
   return {
     [self](done_atom, const source_status&) {
       // A source finished its bounded input; owners fire when all have.
+      if (!from_member(self, "a source's end"))
+        return;
       if (self->state.checkpointer)
         self->send(self->state.checkpointer, done_atom_v);
     },
     [self](results_atom, std::vector<result_row>& rows) {
       // Latest results, for the REST API.
       auto& st = self->state;
+      if (!from_one_of(self, st.sinks, "result rows"))
+        return;
+      if (auto problem = check_rows(rows)) {
+        refuse_invalid(self, *problem);
+        return;
+      }
       if (st.results)
         self->send(st.results, results_atom_v, std::move(rows));
       else if (st.listener)
@@ -328,19 +365,38 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
     },
     // Checkpoint parts go to the checkpoint coordinator of this attempt.
     [self](owner_checkpoint& part) {
-      if (self->state.checkpointer)
-        self->send(self->state.checkpointer, std::move(part));
+      auto& st = self->state;
+      if (!from_one_of(self, st.owners, "an owner's checkpoint part"))
+        return;
+      if (auto problem = check_part(part, st.owners.size(),
+                                    st.config->key_groups)) {
+        refuse_invalid(self, *problem);
+        return;
+      }
+      if (st.checkpointer)
+        self->send(st.checkpointer, std::move(part));
     },
     [self](combiner_checkpoint& part) {
-      if (self->state.checkpointer)
-        self->send(self->state.checkpointer, std::move(part));
+      auto& st = self->state;
+      if (!from_one_of(self, {st.combiner}, "the combiner's checkpoint part"))
+        return;
+      if (auto problem = check_part(part, st.config->key_groups)) {
+        refuse_invalid(self, *problem);
+        return;
+      }
+      if (st.checkpointer)
+        self->send(st.checkpointer, std::move(part));
     },
     [self](checkpoint_atom, ack_atom, uint64_t id) {
+      if (!from_one_of(self, self->state.sinks, "a sink's checkpoint ack"))
+        return;
       if (self->state.checkpointer)
         self->send(self->state.checkpointer, checkpoint_atom_v, ack_atom_v,
                    id);
     },
     [self](savepoint_atom) -> caf::result<std::string> {
+      if (!admit(self, sender_class::local, nullptr, "a savepoint request"))
+        return caf::make_error(cluster_error::wrong_sender, "local only");
       auto& st = self->state;
       if (!st.checkpointing.store)
         return caf::make_error(caf::sec::runtime_error,
@@ -362,6 +418,8 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
     },
     [self](done_atom, const sink_status& s) {
       auto& st = self->state;
+      if (!from_one_of(self, st.sinks, "a sink's end"))
+        return;
       spdlog::info("{} reported all results written", s.name);
       if (++st.sinks_done < st.sinks.size())
         return;
@@ -385,10 +443,14 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
                 [done](const caf::error&) { done(); });
     },
     [self](failed_atom, const std::string& why) {
-      spdlog::error("job failed: {}", why);
+      if (!from_member(self, "a task failure"))
+        return;
+      spdlog::error("job failed: {}", why.substr(0, 4096));
       finish(self, "failed", caf::make_error(caf::sec::runtime_error, why));
     },
     [self](drain_atom) {
+      if (!admit(self, sender_class::local, nullptr, "a drain request"))
+        return;
       auto& st = self->state;
       if (st.phase == "deploying") {
         st.drain_requested = true;
@@ -403,6 +465,8 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
         self->send(s, drain_atom_v);
     },
     [self](stop_atom) {
+      if (!admit(self, sender_class::local, nullptr, "a stop request"))
+        return;
       auto& st = self->state;
       if (st.phase == "stopping")
         return;
@@ -422,10 +486,14 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
     },
     [self](stop_atom, tick_atom) {
       // The stop timeout passed before every sink wrote everything.
+      if (!admit(self, sender_class::self, nullptr, "a stop timeout"))
+        return;
       finish(self, "stopped", caf::none);
     },
-    [self](status_atom) {
-      auto promise = self->make_response_promise();
+    [self](status_atom) -> caf::result<job_status> {
+      if (!admit(self, sender_class::local, nullptr, "a status request"))
+        return caf::make_error(cluster_error::wrong_sender, "local only");
+      auto promise = self->make_response_promise<job_status>();
       collect_status(self, [promise](job_status& status) mutable {
         promise.deliver(std::move(status));
       });

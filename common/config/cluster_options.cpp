@@ -19,17 +19,23 @@ void add_cluster_credentials(option_set& o) {
   o.add("cluster.id", t::string, "ubaflow",
         "Name of the cluster; a worker whose cluster id differs is refused.");
   o.add_secret("cluster.secret",
-               "Shared secret that workers prove on joining (an HMAC; the "
-               "secret never crosses the wire). Empty: any worker that can "
-               "reach the coordinator may join (a warning is logged).");
+               "Shared secret of the cluster. Every connection between nodes "
+               "is TLS 1.3 with a key derived from it (and the cluster id), "
+               "and workers prove it again when they join (an HMAC over a "
+               "fresh challenge); the secret itself never crosses the wire. "
+               "Required unless cluster.insecure is set.");
   o.add("cluster.secret-file", t::string, "",
         "File whose first line is the cluster secret (instead of "
         "cluster.secret).");
+  o.add("cluster.insecure", t::boolean, "false",
+        "Run the cluster without a secret: no authentication and no "
+        "encryption between nodes (a loud warning is logged). Only for "
+        "tests on one machine; keep the addresses on loopback.");
   o.add("cluster.tls-certificate", t::string, "",
         "PEM certificate (chain) of this node. Set with cluster.tls-key and "
-        "cluster.tls-ca to encrypt all traffic between nodes with mutually "
-        "authenticated TLS (1.2 or later); every node of the cluster must "
-        "then use TLS. Empty: plain TCP.");
+        "cluster.tls-ca to use mutually authenticated TLS (1.2 or later) "
+        "with the cluster's CA between nodes instead of the key derived "
+        "from the secret; every node of the cluster must then use it.");
   o.add("cluster.tls-key", t::string, "",
         "PEM private key of cluster.tls-certificate (not encrypted: protect "
         "the file, e.g. a Kubernetes secret volume).");
@@ -37,6 +43,14 @@ void add_cluster_credentials(option_set& o) {
         "PEM certificates of the CA that signs every node's certificate; a "
         "peer without a certificate from it is refused. Host names are not "
         "checked: the CA is the cluster's own.");
+  o.add("cluster.max-frame-size", t::bytes, "64mb",
+        "Largest message a peer may send (checked before anything is "
+        "allocated for it); a larger one closes the connection and is "
+        "counted as frame_too_large.")
+      .bounded(64 * 1024, 1024LL * 1024 * 1024);
+  o.add("cluster.handshake-timeout", t::duration, "10s",
+        "A peer that has not completed its TLS handshake after this long is "
+        "disconnected (counted as handshake_timeout).");
 }
 
 /// The REST API, metrics and web UI; `mutating`: the token options of

@@ -17,14 +17,17 @@
 
 namespace ubaflow {
 
-/// A worker introducing itself. `proof` is an HMAC of the cluster id and
-/// the worker's name under the cluster secret (common/cluster/join_proof),
-/// so the secret itself never crosses the wire. `task_manager` is empty in
-/// the first exchange (asking for the job's settings) and set in the
-/// second (joining).
+/// A worker introducing itself. `proof` is an HMAC of the cluster id, the
+/// worker's name and `challenge` under the cluster secret
+/// (common/cluster/join_proof), so the secret itself never crosses the wire
+/// and a proof cannot be replayed: the challenge is a fresh one the
+/// coordinator handed out for (challenge_atom), good for one proof.
+/// `task_manager` is empty in the first exchange (asking for the job's
+/// settings) and set, on the sender's own node, in the second (joining).
 struct join_request {
   std::string cluster_id;
   std::string worker_name;
+  std::string challenge;
   std::string proof;
   std::string host;  ///< where peers reach this worker's data port
   uint16_t port = 0; ///< the worker's published data port
@@ -35,22 +38,23 @@ struct join_request {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_request& x) {
   return f(caf::meta::type_name("join_request"), x.cluster_id, x.worker_name,
-           x.proof, x.host, x.port, x.slots, x.task_manager);
+           x.challenge, x.proof, x.host, x.port, x.slots, x.task_manager);
 }
 
 /// A client (`ubaflow savepoint`) asking the coordinator for a savepoint,
-/// with the same proof of the cluster secret as a joining worker. Answered
-/// with the savepoint file's path.
+/// with the same proof of the cluster secret (over a fresh challenge) as a
+/// joining worker. Answered with the savepoint file's path.
 struct savepoint_request {
   std::string cluster_id;
   std::string client_name;
+  std::string challenge;
   std::string proof;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, savepoint_request& x) {
   return f(caf::meta::type_name("savepoint_request"), x.cluster_id,
-           x.client_name, x.proof);
+           x.client_name, x.challenge, x.proof);
 }
 
 /// The coordinator's answer: the worker's id in this cluster and the job's

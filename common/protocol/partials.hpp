@@ -41,10 +41,12 @@ struct inspector_loads<Inspector, std::void_t<decltype(Inspector::writes_state)>
 } // namespace detail
 
 /// On the wire a user_id_set is delta-varint encoded (user_id_codec.hpp):
-/// the exchange's volume is mostly these ids.
+/// the exchange's volume is mostly these ids. The bytes travel as a string:
+/// CAF 0.17 checks a string's announced length against the input before
+/// allocating, but resizes a byte vector to whatever length a peer claims.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_id_set& x) {
-  std::vector<uint8_t> bytes;
+  std::string bytes;
   if constexpr (detail::inspector_loads<Inspector>::value) {
     auto decode = caf::meta::load_callback([&]() -> caf::error {
       if (!decode_user_ids(bytes, x.ids))

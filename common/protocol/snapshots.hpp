@@ -115,7 +115,9 @@ typename Inspector::result_type inspect(Inspector& f, uv_window_snapshot& x) {
 /// The UV combiner's state: pending windows and progress per key group.
 struct combiner_snapshot {
   std::vector<event_time> progress; ///< per key group
-  std::vector<uint8_t> final;       ///< per key group, 0 or 1
+  /// Per key group, 0 or 1. A string rather than a byte vector: CAF 0.17
+  /// allocates a byte vector of any announced length before reading it.
+  std::string final;
   std::vector<uv_window_snapshot> windows;
 };
 

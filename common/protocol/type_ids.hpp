@@ -65,5 +65,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(ubaflow, caf::first_custom_type_id)
   CAF_ADD_ATOM(ubaflow, ubaflow, savepoint_atom, "savepoint")
   CAF_ADD_ATOM(ubaflow, ubaflow, results_atom, "results")
   CAF_ADD_ATOM(ubaflow, ubaflow, rescale_atom, "rescale")
+  CAF_ADD_ATOM(ubaflow, ubaflow, challenge_atom, "challenge")
 
 CAF_END_TYPE_ID_BLOCK(ubaflow)

@@ -6,12 +6,25 @@ namespace ubaflow {
 
 namespace {
 
-void put_varint(uint64_t value, std::vector<uint8_t>& out) {
+template <class Bytes>
+void put_varint(uint64_t value, Bytes& out) {
+  using byte = typename Bytes::value_type;
   while (value >= 0x80) {
-    out.push_back(static_cast<uint8_t>(value) | 0x80);
+    out.push_back(static_cast<byte>(static_cast<uint8_t>(value) | 0x80));
     value >>= 7;
   }
-  out.push_back(static_cast<uint8_t>(value));
+  out.push_back(static_cast<byte>(value));
+}
+
+template <class Bytes>
+void encode_into(const std::vector<uint64_t>& ids, Bytes& out) {
+  out.clear();
+  out.reserve(ids.size() * 2 + 8);
+  uint64_t previous = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    put_varint(i == 0 ? ids[i] : ids[i] - previous, out);
+    previous = ids[i];
+  }
 }
 
 bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& value) {
@@ -34,13 +47,11 @@ bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& value) {
 
 void encode_user_ids(const std::vector<uint64_t>& ids,
                      std::vector<uint8_t>& out) {
-  out.clear();
-  out.reserve(ids.size() * 2 + 8);
-  uint64_t previous = 0;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    put_varint(i == 0 ? ids[i] : ids[i] - previous, out);
-    previous = ids[i];
-  }
+  encode_into(ids, out);
+}
+
+void encode_user_ids(const std::vector<uint64_t>& ids, std::string& out) {
+  encode_into(ids, out);
 }
 
 std::size_t encoded_user_ids_size(const std::vector<uint64_t>& ids) {
@@ -59,8 +70,14 @@ std::size_t encoded_user_ids_size(const std::vector<uint64_t>& ids) {
 
 bool decode_user_ids(const std::vector<uint8_t>& bytes,
                      std::vector<uint64_t>& ids) {
+  return decode_user_ids(
+    std::string_view{reinterpret_cast<const char*>(bytes.data()), bytes.size()},
+    ids);
+}
+
+bool decode_user_ids(std::string_view bytes, std::vector<uint64_t>& ids) {
   ids.clear();
-  const uint8_t* p = bytes.data();
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   const uint8_t* end = p + bytes.size();
   uint64_t current = 0;
   while (p != end) {

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace ubaflow {
@@ -12,6 +14,7 @@ namespace ubaflow {
 /// against eight for the plain integers.
 void encode_user_ids(const std::vector<uint64_t>& ids,
                      std::vector<uint8_t>& out);
+void encode_user_ids(const std::vector<uint64_t>& ids, std::string& out);
 
 /// The size encode_user_ids would write, without writing it (for the
 /// exchange-volume metric).
@@ -20,6 +23,7 @@ std::size_t encoded_user_ids_size(const std::vector<uint64_t>& ids);
 /// Decodes what encode_user_ids wrote. Returns false, leaving `ids` in an
 /// unspecified state, for truncated or overlong input, a gap of zero (ids
 /// must be strictly increasing) or an id overflowing 64 bits.
+bool decode_user_ids(std::string_view bytes, std::vector<uint64_t>& ids);
 bool decode_user_ids(const std::vector<uint8_t>& bytes,
                      std::vector<uint64_t>& ids);
 

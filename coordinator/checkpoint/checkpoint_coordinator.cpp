@@ -1,6 +1,9 @@
 #include "coordinator/checkpoint/checkpoint_coordinator.hpp"
 
+#include "common/cluster/trusted_nodes.hpp"
+#include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/validation.hpp"
 #include "common/util/clock.hpp"
 
 #include <caf/all.hpp>
@@ -142,10 +145,15 @@ void trigger(checkpointer* self, bool savepoint) {
   st.settings.stats.in_progress = id;
   report(self); // the id is taken, even if this attempt dies now
   const auto timeout = std::chrono::milliseconds(st.settings.timeout_ms);
-  for (auto& source : st.sources)
-    self->request(source, timeout, checkpoint_atom_v, id)
+  for (uint32_t i = 0; i < st.sources.size(); ++i)
+    self->request(st.sources[i], timeout, checkpoint_atom_v, id)
       .then(
-        [self](source_checkpoint& part) {
+        [self, i](source_checkpoint& part) {
+          if (part.source != i) {
+            refuse_invalid(self, "a source's checkpoint part under another "
+                                 "source's index");
+            return;
+          }
           if (self->state.pending) {
             self->state.pending->add(std::move(part));
             maybe_complete(self);
@@ -178,6 +186,8 @@ caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
                        checkpoint_atom_v);
   return {
     [self](checkpoint_atom) {
+      if (!admit(self, sender_class::self, nullptr, "a checkpoint trigger"))
+        return;
       trigger(self, false);
       self->delayed_send(self,
                          std::chrono::milliseconds(
@@ -185,6 +195,8 @@ caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
                          checkpoint_atom_v);
     },
     [self](checkpoint_atom, tick_atom, uint64_t id) {
+      if (!admit(self, sender_class::self, nullptr, "a checkpoint timeout"))
+        return;
       auto& st = self->state;
       if (st.pending && st.pending->id() == id)
         fail_pending(self, "timed out after "
@@ -192,24 +204,32 @@ caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
                              + " ms waiting for " + st.pending->missing());
     },
     [self](savepoint_atom) -> caf::result<std::string> {
+      if (!admit(self, sender_class::local, nullptr, "a savepoint request"))
+        return caf::make_error(cluster_error::wrong_sender, "local only");
       auto promise = self->make_response_promise<std::string>();
       self->state.savepoint_waiters.push_back(promise);
       trigger(self, true);
       return promise;
     },
     [self](owner_checkpoint& part) {
+      if (!admit(self, sender_class::local, nullptr, "an owner's part"))
+        return;
       if (self->state.pending) {
         self->state.pending->add(std::move(part));
         maybe_complete(self);
       }
     },
     [self](combiner_checkpoint& part) {
+      if (!admit(self, sender_class::local, nullptr, "the combiner's part"))
+        return;
       if (self->state.pending) {
         self->state.pending->add(std::move(part));
         maybe_complete(self);
       }
     },
     [self](checkpoint_atom, ack_atom, uint64_t id) {
+      if (!admit(self, sender_class::local, nullptr, "a sink's ack"))
+        return;
       auto& st = self->state;
       if (st.pending && st.pending->id() == id) {
         st.pending->add_sink_ack();
@@ -219,12 +239,16 @@ caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
     [self](done_atom) {
       // Sources of bounded inputs finish one by one; the others still
       // need checkpoints until the last is done.
+      if (!admit(self, sender_class::local, nullptr, "a source's end"))
+        return;
       auto& st = self->state;
       if (++st.sources_done >= st.sources.size())
         st.ending = true;
     },
     [self](stop_atom) {
       // The job stops: its sources are gone, a checkpoint cannot complete.
+      if (!admit(self, sender_class::local, nullptr, "a stop request"))
+        return;
       auto& st = self->state;
       st.ending = true;
       if (st.pending) {
@@ -232,7 +256,11 @@ caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
         st.settings.stats.in_progress = 0;
       }
     },
-    [self](status_atom) { return self->state.settings.stats; },
+    [self](status_atom) -> caf::result<checkpoint_stats> {
+      if (!admit(self, sender_class::local, nullptr, "a status request"))
+        return caf::make_error(cluster_error::wrong_sender, "local only");
+      return self->state.settings.stats;
+    },
   };
 }
 

@@ -30,6 +30,11 @@ public:
   /// The id of the checkpoint at `location`, 0 if it names none.
   virtual uint64_t id_of(const std::string& location) const = 0;
 
+  /// True if `location` names a checkpoint or savepoint of this store (and
+  /// nothing outside it): only those are restored without the operator
+  /// naming them.
+  virtual bool holds(const std::string& location) const = 0;
+
   /// For log lines: where checkpoints go.
   virtual std::string describe() const = 0;
 };

@@ -96,6 +96,17 @@ uint64_t directory_checkpoint_store::id_of(const std::string& path) const {
   return id_of_file_name(fs::path{path}.filename().string());
 }
 
+bool directory_checkpoint_store::holds(const std::string& path) const {
+  if (id_of(path) == 0)
+    return false;
+  // Compared without resolving links: the store writes exactly these.
+  const auto parent = fs::path{path}.lexically_normal().parent_path();
+  auto root = fs::path{directory_}.lexically_normal();
+  if (root.has_parent_path() && !root.has_filename()) // "dir/"
+    root = root.parent_path();
+  return parent == root || parent == root / "savepoints";
+}
+
 uint64_t directory_checkpoint_store::id_of_file_name(const std::string& name) {
   auto parse = [&](const char* prefix) -> uint64_t {
     const size_t n = std::strlen(prefix);

@@ -21,6 +21,7 @@ public:
   std::optional<checkpoint_data> load(const std::string& path,
                                       std::string& error) const override;
   uint64_t id_of(const std::string& path) const override;
+  bool holds(const std::string& path) const override;
   std::string describe() const override { return directory_; }
 
   /// The id in a checkpoint or savepoint file name, 0 if none.

@@ -1,7 +1,11 @@
 #include "coordinator/cluster/cluster_manager.hpp"
 
 #include "common/cluster/join_proof.hpp"
+#include "common/cluster/trusted_nodes.hpp"
+#include "common/protocol/errors.hpp"
+#include "common/cluster/refusals.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/validation.hpp"
 #include "common/util/clock.hpp"
 #include "coordinator/cluster/assignment.hpp"
 #include "coordinator/cluster/membership.hpp"
@@ -50,6 +54,7 @@ struct manager_state {
   task_placement placement; ///< of the running attempt
   result_store results;     ///< latest result documents, for the REST API
   uint32_t owners = 0;      ///< keyed-state owners; 0: one per slot
+  challenge_book challenges; ///< outstanding join challenges
 
   static inline const char* name = "ubaflow.cluster_manager";
 };
@@ -301,14 +306,50 @@ void lose_worker(manager_actor* self, uint32_t id, const std::string& why) {
 std::optional<std::string> check_credentials(manager_actor* self,
                                              const std::string& cluster_id,
                                              const std::string& name,
+                                             const std::string& challenge,
                                              const std::string& proof) {
-  const auto& s = self->state.settings;
+  auto& st = self->state;
+  const auto& s = st.settings;
   if (cluster_id != s.cluster_id)
-    return "wrong cluster id '" + cluster_id + "' (this is '" + s.cluster_id
-           + "')";
-  if (!proof_matches(join_proof(s.secret, s.cluster_id, name), proof))
+    return "wrong cluster id '" + cluster_id.substr(0, 64) + "' (this is '"
+           + s.cluster_id + "')";
+  // The challenge is used up whatever the proof: one guess per challenge.
+  if (!st.challenges.redeem(challenge, steady_now_ms()))
+    return std::string{"unknown or expired join challenge (a replayed "
+                       "request?)"};
+  if (!proof_matches(join_proof(s.secret, s.cluster_id, name, challenge),
+                     proof))
     return std::string{"wrong cluster secret"};
   return std::nullopt;
+}
+
+/// What is wrong with the fields of a join request, if anything.
+std::optional<std::string> check_join_fields(const join_request& req) {
+  auto bad_text = [](const std::string& text, size_t max) {
+    if (text.empty() || text.size() > max)
+      return true;
+    for (unsigned char c : text)
+      if (c < 0x21 || c > 0x7e)
+        return true;
+    return false;
+  };
+  if (bad_text(req.worker_name, 128))
+    return std::string{"a worker name has 1 to 128 printable characters"};
+  if (!req.task_manager)
+    return std::nullopt; // asking for the settings only
+  if (bad_text(req.host, 255))
+    return std::string{"a worker's host has 1 to 255 printable characters"};
+  if (req.port == 0)
+    return std::string{"a worker's data port cannot be 0"};
+  if (req.slots < 1 || req.slots > 256)
+    return std::string{"a worker has 1 to 256 slots"};
+  return std::nullopt;
+}
+
+/// True if the message being handled comes from the node of `actor`.
+bool from_node_of(manager_actor* self, const caf::actor& actor) {
+  const auto& sender = self->current_sender();
+  return sender && actor && sender->node() == actor.node();
 }
 
 caf::result<std::string> take_savepoint(manager_actor* self) {
@@ -333,9 +374,6 @@ caf::behavior manager_behavior(manager_actor* self,
   setup.started_ms = wall_now_ms();
   setup.restore_path = setup.settings.restore_path;
   setup.next_checkpoint_id = std::max<uint64_t>(1, setup.settings.first_checkpoint_id);
-  if (setup.settings.secret.empty())
-    spdlog::warn("cluster.secret is not set: any process that reaches the "
-                 "coordinator can join the cluster");
   self->send(self, tick_atom_v);
   self->set_down_handler([self](const caf::down_msg& msg) {
     auto& st = self->state;
@@ -378,14 +416,28 @@ caf::behavior manager_behavior(manager_actor* self,
     lose_worker(self, w->id, "connection closed");
   });
   return {
+    [self](challenge_atom) {
+      // Anyone may ask; what it costs is bounded by the challenge book.
+      return self->state.challenges.issue(steady_now_ms());
+    },
     [self](join_request& req) -> caf::result<join_reply> {
       auto& st = self->state;
       if (auto problem = check_credentials(self, req.cluster_id,
-                                           req.worker_name, req.proof)) {
-        spdlog::warn("refused worker '{}' from {}: {}", req.worker_name,
-                     req.host, *problem);
-        // invalid_argument tells the worker not to retry (worker_command).
-        return caf::make_error(caf::sec::invalid_argument, *problem);
+                                           req.worker_name, req.challenge,
+                                           req.proof)) {
+        count_refusal("bad_credentials", describe_sender(self),
+                      "worker '" + req.worker_name.substr(0, 128)
+                        + "' refused: " + *problem);
+        return caf::make_error(cluster_error::bad_credentials, *problem);
+      }
+      if (auto problem = check_join_fields(req)) {
+        refuse_invalid(self, *problem);
+        return caf::make_error(cluster_error::invalid_message, *problem);
+      }
+      if (req.task_manager && !from_node_of(self, req.task_manager)) {
+        refuse_sender(self, "a join for a task manager on another node");
+        return caf::make_error(cluster_error::wrong_sender,
+                               "a worker joins with its own task manager");
       }
       if (!req.task_manager)
         return join_reply{0, st.settings.job_settings,
@@ -415,10 +467,25 @@ caf::behavior manager_behavior(manager_actor* self,
                                : "worker " + req.worker_name + " joined");
       return join_reply{id, {}, st.settings.heartbeat_interval_ms};
     },
-    [self](heartbeat_atom, uint32_t id) {
-      self->state.workers.heartbeat(id, steady_now_ms());
+    [self](heartbeat_atom, uint32_t id) -> caf::result<ack_atom> {
+      auto& st = self->state;
+      const auto* w = st.workers.find(id);
+      if (!w)
+        // Declared lost (or never joined): the worker rejoins on this.
+        return caf::make_error(cluster_error::not_a_member,
+                               "worker #" + std::to_string(id)
+                                 + " is not a member of the cluster; rejoin");
+      if (!from_node_of(self, w->task_manager)) {
+        refuse_sender(self, "a heartbeat for another worker");
+        return caf::make_error(cluster_error::wrong_sender,
+                               "a heartbeat for another worker");
+      }
+      st.workers.heartbeat(id, steady_now_ms());
+      return ack_atom_v;
     },
     [self](tick_atom) {
+      if (!admit(self, sender_class::self, nullptr, "a liveness tick"))
+        return;
       auto& st = self->state;
       for (auto id : st.workers.expired(steady_now_ms(),
                                         st.settings.worker_timeout_ms))
@@ -431,18 +498,24 @@ caf::behavior manager_behavior(manager_actor* self,
                          tick_atom_v);
     },
     [self](tick_atom, start_atom) {
+      if (!admit(self, sender_class::self, nullptr, "a restart tick"))
+        return;
       auto& st = self->state;
       if (st.state != phase::restarting)
         return;
       st.state = phase::waiting;
       start_attempt(self);
     },
-    [self](stop_atom, uint32_t worker_id) {
+    [self](stop_atom, uint32_t worker_id) -> caf::result<ack_atom> {
       // A worker leaves gracefully (SIGTERM): redeploy without it first.
       auto& st = self->state;
       const auto* w = st.workers.find(worker_id);
       if (!w)
         return ack_atom_v;
+      if (!from_node_of(self, w->task_manager)) {
+        refuse_sender(self, "a leave request for another worker");
+        return ack_atom_v; // said nothing about who is a member
+      }
       spdlog::info("worker {} is leaving; handing its work to the others",
                    w->name);
       self->demonitor(w->task_manager);
@@ -452,11 +525,21 @@ caf::behavior manager_behavior(manager_actor* self,
       return ack_atom_v;
     },
     [self](done_atom, job_status& status) {
+      if (!admit(self, sender_class::local, nullptr, "a job's final status"))
+        return;
       self->state.last_status = std::move(status);
     },
     [self](checkpoint_atom, checkpoint_stats& stats) {
       // From the running attempt's checkpoint coordinator.
+      if (!admit(self, sender_class::local, nullptr, "checkpoint statistics"))
+        return;
       auto& st = self->state;
+      if (!stats.last_path.empty()
+          && !(st.settings.checkpoints
+               && st.settings.checkpoints->holds(stats.last_path))) {
+        refuse_invalid(self, "a checkpoint outside checkpoint.dir");
+        return;
+      }
       st.next_checkpoint_id = std::max({st.next_checkpoint_id,
                                         stats.in_progress + 1,
                                         stats.last_id + 1});
@@ -470,14 +553,32 @@ caf::behavior manager_behavior(manager_actor* self,
         st.checkpoints.restored_path = restored_path;
       }
     },
-    [self](savepoint_atom) { return take_savepoint(self); },
+    [self](savepoint_atom) -> caf::result<std::string> {
+      if (!admit(self, sender_class::local, nullptr, "a savepoint request"))
+        return caf::make_error(cluster_error::wrong_sender,
+                               "savepoints need the cluster secret");
+      return take_savepoint(self);
+    },
     [self](results_atom, const std::vector<result_row>& rows) {
+      if (!admit(self, sender_class::local, nullptr, "result rows"))
+        return;
+      if (auto problem = check_rows(rows)) {
+        refuse_invalid(self, *problem);
+        return;
+      }
       self->state.results.add(rows);
     },
-    [self](results_atom) { return self->state.results.rows(); },
+    [self](results_atom) -> caf::result<std::vector<result_row>> {
+      if (!admit(self, sender_class::local, nullptr, "a results request"))
+        return caf::make_error(cluster_error::wrong_sender, "local only");
+      return self->state.results.rows();
+    },
     [self](rescale_atom, uint32_t owners) -> caf::result<std::string> {
       // Savepoint first, so the new layout re-reads as little as possible;
       // state moves by key group when the next attempt restores it.
+      if (!admit(self, sender_class::local, nullptr, "a rescale request"))
+        return caf::make_error(cluster_error::wrong_sender,
+                               "rescaling goes through the REST API");
       auto& st = self->state;
       if (owners == 0 || owners > st.config->key_groups)
         return caf::make_error(caf::sec::invalid_argument,
@@ -513,7 +614,10 @@ caf::behavior manager_behavior(manager_actor* self,
       self->request(st.attempt, std::chrono::minutes(10), savepoint_atom_v)
         .then(
           [self, apply](std::string& path) mutable {
-            self->state.restore_path = path; // newer than any checkpoint
+            auto& now = self->state;
+            if (now.settings.checkpoints
+                && now.settings.checkpoints->holds(path))
+              now.restore_path = path; // newer than any checkpoint
             apply(" from savepoint " + path);
           },
           [apply](caf::error&) mutable {
@@ -523,21 +627,29 @@ caf::behavior manager_behavior(manager_actor* self,
     },
     [self](const savepoint_request& req) -> caf::result<std::string> {
       if (auto problem = check_credentials(self, req.cluster_id,
-                                           req.client_name, req.proof)) {
-        spdlog::warn("refused a savepoint request from '{}': {}",
-                     req.client_name, *problem);
-        return caf::make_error(caf::sec::invalid_argument, *problem);
+                                           req.client_name, req.challenge,
+                                           req.proof)) {
+        count_refusal("bad_credentials", describe_sender(self),
+                      "a savepoint request from '"
+                        + req.client_name.substr(0, 128)
+                        + "' refused: " + *problem);
+        return caf::make_error(cluster_error::bad_credentials, *problem);
       }
-      spdlog::info("savepoint requested by '{}'", req.client_name);
+      spdlog::info("savepoint requested by '{}'",
+                   req.client_name.substr(0, 128));
       return take_savepoint(self);
     },
     [self](drain_atom) {
+      if (!admit(self, sender_class::local, nullptr, "a drain request"))
+        return;
       auto& st = self->state;
       st.draining = true;
       if (st.attempt)
         self->send(st.attempt, drain_atom_v);
     },
     [self](stop_atom) {
+      if (!admit(self, sender_class::local, nullptr, "a stop request"))
+        return;
       auto& st = self->state;
       st.stopping = true;
       if (st.attempt)
@@ -546,6 +658,9 @@ caf::behavior manager_behavior(manager_actor* self,
         finish_job(self, job_status{}, caf::none);
     },
     [self](status_atom) -> caf::result<job_status> {
+      if (!admit(self, sender_class::local, nullptr, "a status request"))
+        return caf::make_error(cluster_error::wrong_sender,
+                               "the status is served by the REST API");
       auto& st = self->state;
       auto decorate = [self](job_status& s) {
         s.attempt = self->state.attempt_number;

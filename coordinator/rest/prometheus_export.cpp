@@ -1,5 +1,6 @@
 #include "coordinator/rest/prometheus_export.hpp"
 
+#include "common/cluster/refusals.hpp"
 #include "coordinator/rest/job_view.hpp"
 #include "coordinator/rest/process_metrics.hpp"
 #include "worker/parse/reject_reason.hpp"
@@ -17,6 +18,29 @@ namespace ubaflow {
 namespace {
 
 using prometheus::Labels;
+
+/// What this process refused from its cluster peers, by reason
+/// (common/cluster/refusals), with `base` labels.
+void add_refusal_metrics(prometheus::Registry& registry, const Labels& base) {
+  auto& family = prometheus::BuildCounter()
+                   .Name("ubaflow_cluster_refused_total")
+                   .Help("Cluster connections and messages this process "
+                         "refused, by reason (TLS handshake, bad frames, "
+                         "wrong sender, fields out of range, ...).")
+                   .Register(registry);
+  // The reasons every operator should see at 0 before anything happens.
+  for (const char* reason : {"tls_handshake", "frame_too_large",
+                             "wrong_sender", "invalid_message"}) {
+    Labels labels = base;
+    labels["reason"] = reason;
+    family.Add(labels);
+  }
+  for (const auto& [reason, count] : refusal_counts()) {
+    Labels labels = base;
+    labels["reason"] = reason;
+    family.Add(labels).Increment(static_cast<double>(count));
+  }
+}
 
 /// Flink's reporter replaces every character outside [a-zA-Z0-9:_] in
 /// label values; community queries rely on it ("Source:_Kafka").
@@ -66,6 +90,7 @@ public:
     owners();
     sinks();
     add_process_metrics(registry_);
+    add_refusal_metrics(registry_, {});
     return prometheus::TextSerializer{}.Serialize(registry_.Collect());
   }
 
@@ -320,12 +345,7 @@ std::string render_worker_metrics(const worker_metrics_view& view) {
   gauge("ubaflow_worker_slots", "Task slots the worker offers.", view.slots);
   gauge("ubaflow_worker_tasks", "Tasks (sources, owners, sinks) hosted now.",
         static_cast<double>(view.tasks));
-  prometheus::BuildCounter()
-    .Name("ubaflow_tls_failed_handshakes_total")
-    .Help("Cluster connections refused at the TLS handshake.")
-    .Register(registry)
-    .Add(worker)
-    .Increment(static_cast<double>(view.tls_failed_handshakes));
+  add_refusal_metrics(registry, worker);
   add_process_metrics(registry);
   return prometheus::TextSerializer{}.Serialize(registry.Collect());
 }

@@ -22,11 +22,10 @@ struct worker_metrics_view {
   uint32_t worker_id = 0; ///< 0 while not joined
   uint32_t slots = 0;
   uint64_t tasks = 0;     ///< tasks hosted now
-  uint64_t tls_failed_handshakes = 0;
 };
 
 /// A worker's own metrics: process figures, membership, hosted tasks and
-/// TLS handshake failures. Task metrics come from the coordinator's
+/// what it refused from its peers (ubaflow_cluster_refused_total). Task metrics come from the coordinator's
 /// /metrics (labelled with each subtask's worker), so summing over all
 /// scrape targets never counts a record twice.
 std::string render_worker_metrics(const worker_metrics_view& view);

@@ -39,15 +39,25 @@ class CliTest(harness.IntegrationTest):
         self.fails_with(["run", "--job.parallelism", "200"], "cannot exceed job.key-groups")
 
     def test_cluster_commands_explain_bad_settings(self):
+        secret = {"UBAFLOW_CLUSTER_SECRET": "s3cret"}
         self.fails_with(["coordinator", "--cluster.worker-timeout", "500ms"],
-                        "cluster.worker-timeout must be longer than cluster.heartbeat-interval")
+                        "cluster.worker-timeout must be longer than cluster.heartbeat-interval",
+                        env=secret)
         self.fails_with(["coordinator", "--coordinator.port", "70000"], "--coordinator.port")
         self.fails_with(["coordinator", "--cluster.secret-file", self.path("missing")],
                         "cluster.secret-file")
         self.fails_with(["worker", "--worker.coordinator", "no-port-here"],
-                        "worker.coordinator: expected host:port")
+                        "worker.coordinator: expected host:port", env=secret)
         self.fails_with(["worker", "--worker.slots", "0"], "--worker.slots", "minimum 1")
         self.fails_with(["worker", "--cluster.secret", "x"], "cluster.secret")
+        # No cluster without a secret, unless insecure is asked for, alone.
+        for command in ("coordinator", "worker", "savepoint"):
+            self.fails_with([command], "the cluster needs a secret",
+                            env={"UBAFLOW_CLUSTER_SECRET": ""})
+        self.fails_with(["coordinator", "--cluster.insecure", "true"],
+                        "cannot go with cluster.secret", env=secret)
+        self.fails_with(["coordinator", "--cluster.max-frame-size", "1kb"],
+                        "--cluster.max-frame-size", env=secret)
 
     def test_secrets_are_refused_on_the_command_line(self):
         self.fails_with(["run", "--sink.es.password", "hunter2"], "is a secret",

@@ -257,7 +257,8 @@ class ClusterTest(harness.IntegrationTest):
         other = harness.run(["coordinator", "--job.name", "other",
                              "--coordinator.port", str(harness.free_port()),
                              "--kafka.bootstrap-servers", broker.bootstrap,
-                             "--checkpoint.dir", self.path("checkpoints")], check=False)
+                             "--checkpoint.dir", self.path("checkpoints")], check=False,
+                            env={"UBAFLOW_CLUSTER_SECRET": SECRET})
         self.assertEqual(other.returncode, 2, other.stderr.decode())
         self.assertIn("holds checkpoints of job 'ubaflow'", other.stderr.decode())
         shutil.rmtree(self.path("checkpoints"))
@@ -280,7 +281,8 @@ class ClusterTest(harness.IntegrationTest):
             r = harness.run(["coordinator", "--coordinator.port", port,
                              "--kafka.bootstrap-servers", broker.bootstrap,
                              "--checkpoint.dir", self.path("checkpoints"),
-                             "--checkpoint.restore", restore], check=False)
+                             "--checkpoint.restore", restore], check=False,
+                            env={"UBAFLOW_CLUSTER_SECRET": SECRET})
             self.assertEqual(r.returncode, 2, r.stderr.decode())
             self.assertIn(message, r.stderr.decode())
 
@@ -321,7 +323,7 @@ class ClusterTest(harness.IntegrationTest):
                                         "UBAFLOW_CLUSTER_TLS_CERTIFICATE": "",
                                         "UBAFLOW_CLUSTER_TLS_CA": ""})
         foreign = cluster.add_worker(env=tls_env(stranger, stranger_ca))
-        cluster.wait_output("cluster TLS handshake failed", 20, "refused handshakes")
+        cluster.wait_output("TLS handshake failed", 20, "refused handshakes")
         time.sleep(2)
         for intruder in (plain, foreign):
             self.assertNotIn("joined cluster", intruder.output())

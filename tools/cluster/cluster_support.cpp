@@ -8,6 +8,8 @@
 #include <cstring>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 namespace ubaflow {
 
 std::optional<std::string> cluster_secret(const settings& values,
@@ -20,6 +22,8 @@ std::optional<std::string> cluster_secret(const settings& values,
     error = "cluster.secret-file: " + error;
   return secret;
 }
+
+namespace {
 
 std::optional<tls_settings> cluster_tls(const settings& values,
                                         std::string& error) {
@@ -48,6 +52,67 @@ std::optional<tls_settings> cluster_tls(const settings& values,
     std::fclose(f);
   }
   return tls;
+}
+
+} // namespace
+
+std::optional<relay_security> cluster_security(const settings& values,
+                                               const std::string& secret,
+                                               std::string& error) {
+  relay_security security;
+  security.max_frame_bytes
+    = static_cast<uint32_t>(values.get_bytes("cluster.max-frame-size"));
+  security.handshake_timeout_ms
+    = values.get_duration_ms("cluster.handshake-timeout");
+  if (security.handshake_timeout_ms <= 0) {
+    error = "cluster.handshake-timeout must be positive";
+    return std::nullopt;
+  }
+  auto tls = cluster_tls(values, error);
+  if (!tls)
+    return std::nullopt;
+  const bool insecure = values.get_bool("cluster.insecure");
+  if (insecure && (!secret.empty() || tls->enabled())) {
+    error = "cluster.insecure=true turns authentication off: it cannot go "
+            "with cluster.secret or cluster.tls-*";
+    return std::nullopt;
+  }
+  if (tls->enabled()) {
+    security.mode = relay_security::kind::certificates;
+    security.certificates = *tls;
+  } else if (!secret.empty()) {
+    security.mode = relay_security::kind::psk;
+    security.psk = derive_cluster_psk(secret, values.get_string("cluster.id"),
+                                      error);
+    if (!security.psk)
+      return std::nullopt;
+  } else if (insecure) {
+    security.mode = relay_security::kind::plain;
+    spdlog::warn("*** cluster.insecure=true: connections between nodes are "
+                 "neither authenticated nor encrypted; anyone who reaches "
+                 "a cluster port can control this cluster. Use it on "
+                 "loopback only. ***");
+  } else {
+    error = "the cluster needs a secret: set UBAFLOW_CLUSTER_SECRET (or "
+            "cluster.secret-file), the same on every node; "
+            "cluster.insecure=true runs without one, for tests on one "
+            "machine only";
+    return std::nullopt;
+  }
+  return security;
+}
+
+void warn_if_exposed(const relay_security& security,
+                     const std::string& bind_address, const char* what) {
+  if (security.mode != relay_security::kind::plain)
+    return;
+  if (bind_address.rfind("127.", 0) == 0 || bind_address == "::1"
+      || bind_address == "localhost")
+    return;
+  spdlog::warn("*** {} listens on {} without authentication "
+               "(cluster.insecure=true): anyone who reaches this address "
+               "controls the cluster ***",
+               what, bind_address);
 }
 
 std::vector<std::string> shareable_job_settings(const settings& values) {

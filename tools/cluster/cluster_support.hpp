@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/config/settings.hpp"
-#include "worker/runtime/tls_tunnel.hpp"
+#include "worker/runtime/cluster_relay.hpp"
 
 #include <optional>
 #include <string>
@@ -14,10 +14,18 @@ namespace ubaflow {
 std::optional<std::string> cluster_secret(const settings& values,
                                           std::string& error);
 
-/// The TLS settings (cluster.tls-*), checked: all three or none, and
-/// readable files. Nothing and `error` otherwise.
-std::optional<tls_settings> cluster_tls(const settings& values,
-                                        std::string& error);
+/// How this node's cluster connections are protected, from cluster.*:
+/// mutual TLS when cluster.tls-* are set (all three, readable files), else
+/// TLS 1.3 with the key derived from `secret` and cluster.id, else -- only
+/// with cluster.insecure=true -- plain TCP, with a loud warning. Nothing and
+/// `error` for a bad or missing setting (no secret and not insecure).
+std::optional<relay_security> cluster_security(const settings& values,
+                                               const std::string& secret,
+                                               std::string& error);
+
+/// Logs a loud warning when an insecure cluster listens beyond loopback.
+void warn_if_exposed(const relay_security& security,
+                     const std::string& bind_address, const char* what);
 
 /// The job's settings a coordinator hands to joining workers: every
 /// non-secret job option as "key=value".

@@ -113,10 +113,10 @@ int coordinator_command(const std::vector<std::string>& args) {
   if (!secret)
     return configuration_error(*values, error);
   cluster.secret = *secret;
-  auto tls = cluster_tls(*values, error);
-  if (!tls)
+  auto security = cluster_security(*values, *secret, error);
+  if (!security)
     return configuration_error(*values, error);
-  use_cluster_tls(*tls);
+  use_cluster_security(*security);
   cluster.cluster_id = values->get_string("cluster.id");
   cluster.min_workers
     = static_cast<uint32_t>(values->get_int("cluster.min-workers"));
@@ -156,6 +156,7 @@ int coordinator_command(const std::vector<std::string>& args) {
     caf::actor{self});
   const auto& bind = values->get_string("coordinator.bind-address");
   const auto port = static_cast<uint16_t>(values->get_int("coordinator.port"));
+  warn_if_exposed(*security, bind, "the coordinator");
   auto published = publish_on(manager, bind, port);
   if (!published) {
     spdlog::error("cannot listen on {}:{}: {}", bind, port,

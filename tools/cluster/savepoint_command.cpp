@@ -32,10 +32,10 @@ int savepoint_command(const std::vector<std::string>& args) {
   auto secret = cluster_secret(*values, error);
   if (!secret)
     return configuration_error(*values, error);
-  auto tls = cluster_tls(*values, error);
-  if (!tls)
+  auto security = cluster_security(*values, *secret, error);
+  if (!security)
     return configuration_error(*values, error);
-  use_cluster_tls(*tls);
+  use_cluster_security(*security);
   auto address = split_host_port(values->get_string("savepoint.coordinator"));
   if (!address)
     return configuration_error(*values,
@@ -59,10 +59,18 @@ int savepoint_command(const std::vector<std::string>& args) {
   char host[256] = "client";
   ::gethostname(host, sizeof(host) - 1);
   request.client_name = std::string{"savepoint@"} + host;
-  request.proof = join_proof(*secret, request.cluster_id,
-                             request.client_name);
   int result = 1;
   caf::scoped_actor self{system};
+  self->request(*coordinator, std::chrono::seconds(30), challenge_atom_v)
+    .receive([&](std::string& challenge) { request.challenge = challenge; },
+             [&](caf::error& err) {
+               std::fprintf(stderr, "ubaflow savepoint: %s\n",
+                            system.render(err).c_str());
+             });
+  if (request.challenge.empty())
+    std::_Exit(1);
+  request.proof = join_proof(*secret, request.cluster_id, request.client_name,
+                             request.challenge);
   self->request(*coordinator, timeout, request)
     .receive(
       [&](std::string& path) {

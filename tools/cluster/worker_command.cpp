@@ -3,6 +3,7 @@
 
 #include "common/cluster/join_proof.hpp"
 #include "common/config/cluster_options.hpp"
+#include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/util/log.hpp"
 #include "tools/cli_support.hpp"
@@ -55,12 +56,12 @@ struct worker_identity {
   int64_t reconnect_ms = 1000;
 };
 
+/// A join request; the proof is added over a fresh challenge when it goes.
 join_request make_request(const worker_identity& me, uint16_t data_port,
                           caf::actor task_manager) {
   join_request req;
   req.cluster_id = me.cluster_id;
   req.worker_name = me.name;
-  req.proof = join_proof(me.secret, me.cluster_id, me.name);
   req.host = me.host;
   req.port = data_port;
   req.slots = me.slots;
@@ -68,7 +69,7 @@ join_request make_request(const worker_identity& me, uint16_t data_port,
   return req;
 }
 
-enum class session_end { coordinator_lost, job_over, left, failed };
+enum class session_end { coordinator_lost, evicted, job_over, left, failed };
 
 /// Ends the process once its tasks are gone. Not through the actor
 /// system's destructor: it waits for every actor another node still holds
@@ -101,10 +102,10 @@ int worker_command(const std::vector<std::string>& args) {
   auto coordinator = split_host_port(values->get_string("worker.coordinator"));
   if (!secret)
     return configuration_error(*values, error);
-  auto tls = cluster_tls(*values, error);
-  if (!tls)
+  auto security = cluster_security(*values, *secret, error);
+  if (!security)
     return configuration_error(*values, error);
-  use_cluster_tls(*tls);
+  use_cluster_security(*security);
   if (!coordinator)
     return configuration_error(*values,
                                "worker.coordinator: expected host:port");
@@ -114,6 +115,7 @@ int worker_command(const std::vector<std::string>& args) {
   if (me.name.empty())
     me.name = host_name() + "-" + std::to_string(getpid());
   me.bind_address = values->get_string("worker.bind-address");
+  warn_if_exposed(*security, me.bind_address, "this worker");
   me.port = static_cast<uint16_t>(values->get_int("worker.port"));
   me.host = values->get_string("worker.advertised-host");
   if (me.host.empty())
@@ -154,16 +156,17 @@ int worker_command(const std::vector<std::string>& args) {
     // -- reach the coordinator
     auto found = connect_to(system, me.coordinator_host, me.coordinator_port);
     if (!found) {
+      if (found.error() == cluster_error::bad_credentials) {
+        spdlog::error("the coordinator at {}:{} refused this worker: {}",
+                      me.coordinator_host, me.coordinator_port,
+                      system.render(found.error()));
+        return 1; // wrong cluster id or secret: retrying will not help
+      }
       if (!warned)
-        spdlog::warn("cannot reach the coordinator at {}:{} ({}){}; retrying "
+        spdlog::warn("cannot reach the coordinator at {}:{} ({}); retrying "
                      "every {} ms",
                      me.coordinator_host, me.coordinator_port,
-                     system.render(found.error()),
-                     found.error() == caf::sec::disconnect_during_handshake
-                       ? " - a connection closed at once: do both sides use "
-                         "the same cluster.tls-* setting and CA?"
-                       : "",
-                     me.reconnect_ms);
+                     system.render(found.error()), me.reconnect_ms);
       warned = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(me.reconnect_ms));
       continue;
@@ -176,12 +179,24 @@ int worker_command(const std::vector<std::string>& args) {
     std::optional<join_reply> reply;
     auto ask = [&](join_request req) {
       reply.reset();
+      // Every proof is over a fresh challenge: a recorded one is useless.
+      std::optional<std::string> challenge;
+      self->request(manager, std::chrono::seconds(10), challenge_atom_v)
+        .receive([&](std::string& c) { challenge = std::move(c); },
+                 [&](caf::error& err) {
+                   spdlog::warn("joining failed: {}; retrying",
+                                system.render(err));
+                 });
+      if (!challenge)
+        return;
+      req.challenge = *challenge;
+      req.proof = join_proof(me.secret, me.cluster_id, me.name, *challenge);
       self->request(manager, std::chrono::seconds(10), std::move(req))
         .receive([&](join_reply& r) { reply = std::move(r); },
                  [&](caf::error& err) {
-                   // invalid_argument is the coordinator's refusal (see
-                   // cluster_manager); anything else is worth a retry.
-                   refused = err == caf::sec::invalid_argument;
+                   // Only the coordinator's verdict on the credentials ends
+                   // the worker; anything else is worth a retry.
+                   refused = err == cluster_error::bad_credentials;
                    if (refused)
                      spdlog::error("the coordinator refused this worker: {}",
                                    system.render(err));
@@ -224,7 +239,8 @@ int worker_command(const std::vector<std::string>& args) {
       self->monitor(task_manager);
     }
 
-    // -- join
+    // -- join; the task manager takes orders from this coordinator only
+    self->send(task_manager, join_atom_v, manager, caf::actor{self});
     ask(make_request(me, data_port, task_manager));
     if (!reply) {
       if (refused) {
@@ -255,6 +271,12 @@ int worker_command(const std::vector<std::string>& args) {
           else
             end = session_end::coordinator_lost;
         },
+        [&](join_atom) {
+          // The task manager's heartbeat was refused: the coordinator
+          // declared this worker lost (a pause, a partition).
+          running = false;
+          end = session_end::evicted;
+        },
         caf::after(std::chrono::milliseconds(100)) >> [] {});
       if (running && leave_requested) {
         spdlog::info("leaving: handing this worker's work back");
@@ -277,6 +299,15 @@ int worker_command(const std::vector<std::string>& args) {
           .receive([](ack_atom) {}, [](caf::error&) {});
         spdlog::info("left the cluster");
         leave_process(0);
+      case session_end::evicted:
+        if (metrics)
+          metrics->left();
+        self->demonitor(manager);
+        spdlog::warn("the coordinator declared this worker lost; stopping its "
+                     "tasks and rejoining");
+        self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
+          .receive([](ack_atom) {}, [](caf::error&) {});
+        break;
       case session_end::coordinator_lost:
         if (metrics)
           metrics->left();

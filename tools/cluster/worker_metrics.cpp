@@ -4,7 +4,6 @@
 #include "coordinator/rest/http_server.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
 #include "tools/run/rest_frontend.hpp"
-#include "worker/runtime/cluster_transport.hpp"
 
 #include <caf/all.hpp>
 
@@ -33,7 +32,6 @@ struct worker_metrics_endpoint::impl {
       now.tasks = ask_blocking<uint64_t>(*system, tm, std::chrono::seconds(1),
                                          nullptr, status_atom_v)
                     .value_or(0);
-    now.tls_failed_handshakes = cluster_tls_failed_handshakes();
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             render_worker_metrics(now)};
   }

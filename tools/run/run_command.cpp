@@ -3,6 +3,7 @@
 #include "common/config/cluster_options.hpp"
 #include "common/util/clock.hpp"
 #include "coordinator/rest/results_keeper.hpp"
+#include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "coordinator/job_coordinator.hpp"
 #include "coordinator/job_plan.hpp"
@@ -56,6 +57,7 @@ int run_command(const std::vector<std::string>& args) {
   tune_allocator();
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::ubaflow>();
+  register_error_category(cfg);
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
   auto shared_config = std::make_shared<const job_config>(*config);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker/runtime/tls_tunnel.hpp"
+#include "worker/runtime/cluster_relay.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/expected.hpp>
@@ -12,21 +12,20 @@
 namespace ubaflow {
 
 // How the nodes of a cluster reach each other: CAF's middleman (BASP over
-// TCP), optionally inside mutually authenticated TLS. With TLS, CAF listens
-// on loopback only; a tls_tunnel terminates TLS on the public address, and
-// every outgoing connection goes through a local tunnel that originates
-// TLS to the peer. (CAF 0.17's own OpenSSL transport dropped established
-// connections in our tests; see docs/operations.md.)
+// TCP), which listens and connects on loopback only, behind cluster_relay
+// on every connection. A relay terminates each incoming connection on the
+// public address and originates each outgoing one, so that no byte from
+// the network reaches CAF before the peer has proven the cluster key
+// (TLS 1.3 PSK) or its certificate (mutual TLS), and every frame is
+// checked (basp_frame_guard). (CAF 0.17's own OpenSSL transport dropped
+// established connections in our tests; see docs/operations.md.)
 
 /// Loads CAF's network module into `cfg`.
 void configure_cluster_transport(caf::actor_system_config& cfg);
 
-/// Turns TLS on for every later publish_on and connect_to of this process
-/// (call once at start-up, before either).
-void use_cluster_tls(tls_settings tls);
-
-/// Connections refused at the TLS handshake so far, over all tunnels.
-uint64_t cluster_tls_failed_handshakes();
+/// Sets how every later publish_on and connect_to of this process is
+/// protected (call once at start-up, before either).
+void use_cluster_security(relay_security security);
 
 /// Makes `actor` reachable on host:port (0: any free port); returns the port.
 caf::expected<uint16_t> publish_on(const caf::actor& actor,

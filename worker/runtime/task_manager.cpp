@@ -2,7 +2,10 @@
 
 #include "worker/runtime/cluster_transport.hpp"
 
+#include "common/cluster/trusted_nodes.hpp"
+#include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/validation.hpp"
 #include "worker/sink/sink_actor.hpp"
 #include "worker/source/source_actor.hpp"
 #include "worker/state/state_actor.hpp"
@@ -23,14 +26,25 @@ struct task_manager_state {
   std::chrono::milliseconds heartbeat{1000};
   caf::actor coordinator; ///< set once joined
   uint32_t worker_id = 0;
+  /// Told (join_atom) when the coordinator no longer counts this worker
+  /// as a member (it declared it lost): the worker then rejoins.
+  caf::actor listener;
+  bool rejoin_asked = false;
+  std::shared_ptr<trusted_nodes> trust;
   std::vector<caf::actor> tasks;
-  std::set<std::string> connected_peers;
-  std::vector<caf::response_promise> cancel_waiters;
+  std::map<std::string, caf::node_id> connected_peers; ///< by host:port
+  std::vector<caf::typed_response_promise<ack_atom>> cancel_waiters;
 
   static inline const char* name = "ubaflow.task_manager";
 };
 
 using task_manager_actor = caf::stateful_actor<task_manager_state>;
+
+/// Counts a deployment with fields out of range and answers it.
+caf::error invalid(task_manager_actor* self, const std::string& problem) {
+  refuse_invalid(self, problem);
+  return caf::make_error(cluster_error::invalid_message, problem);
+}
 
 void host(task_manager_actor* self, const caf::actor& task) {
   self->state.tasks.push_back(task);
@@ -56,7 +70,19 @@ void connect_peers(task_manager_actor* self, const peer_list& list,
   for (const auto& peer : list.peers)
     if (!st.connected_peers.count(peer.host + ":" + std::to_string(peer.port)))
       missing.push_back(peer);
+  // The peers of this deployment, and only they, may send to its tasks.
+  auto trust_peers = [self, list] {
+    std::set<caf::node_id> nodes;
+    for (const auto& peer : list.peers) {
+      auto i = self->state.connected_peers.find(peer.host + ":"
+                                                + std::to_string(peer.port));
+      if (i != self->state.connected_peers.end())
+        nodes.insert(i->second);
+    }
+    self->state.trust->set_members(std::move(nodes));
+  };
   if (missing.empty()) {
+    trust_peers();
     promise.deliver(ack_atom_v);
     return;
   }
@@ -67,18 +93,19 @@ void connect_peers(task_manager_actor* self, const peer_list& list,
     auto connector = self->spawn<caf::detached>(
       [peer](caf::event_based_actor* helper) -> caf::behavior {
         return {
-          [helper, peer](join_atom) -> caf::result<ack_atom> {
+          [helper, peer](join_atom) -> caf::result<caf::node_id> {
             auto found = connect_to(helper->system(), peer.host, peer.port);
             helper->quit();
             if (!found)
               return found.error();
-            return ack_atom_v;
+            return found->node();
           },
         };
       });
-    auto finish = [self, pending, failed, promise]() mutable {
+    auto finish = [self, pending, failed, promise, trust_peers]() mutable {
       if (--*pending > 0)
         return;
+      trust_peers();
       if (failed->empty())
         promise.deliver(ack_atom_v);
       else
@@ -87,8 +114,8 @@ void connect_peers(task_manager_actor* self, const peer_list& list,
     };
     self->request(connector, std::chrono::seconds(15), join_atom_v)
       .then(
-        [self, name, finish](ack_atom) mutable {
-          self->state.connected_peers.insert(name);
+        [self, name, finish](caf::node_id& node) mutable {
+          self->state.connected_peers[name] = node;
           finish();
         },
         [self, name, failed, finish](caf::error& err) mutable {
@@ -104,6 +131,7 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
                                     int64_t heartbeat_ms) {
   self->state.config = std::move(job);
   self->state.heartbeat = std::chrono::milliseconds(heartbeat_ms);
+  self->state.trust = std::make_shared<trusted_nodes>(self->node());
   self->set_down_handler([self](const caf::down_msg& msg) {
     auto& tasks = self->state.tasks;
     tasks.erase(std::remove_if(tasks.begin(), tasks.end(),
@@ -113,27 +141,75 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
                 tasks.end());
     answer_cancel_waiters(self);
   });
+  auto trust = self->state.trust.get();
+  // Deployments, cancellations and shutdowns come from the job master
+  // only; an error answers anyone else.
+  auto from_master = [self, trust](std::string_view what) {
+    return admit(self, sender_class::master, trust, what);
+  };
+  auto refused = [] {
+    return caf::make_error(cluster_error::wrong_sender,
+                           "only the job master deploys and cancels tasks");
+  };
   return {
-    [self](join_atom, uint32_t worker_id, caf::actor coordinator) {
+    [self](join_atom, caf::actor& master, caf::actor& listener) {
+      // From this worker's own join loop: the coordinator it is joining.
+      if (!admit(self, sender_class::local, nullptr, "a new job master"))
+        return;
+      auto& st = self->state;
+      st.trust->set_master(master.node());
+      st.listener = std::move(listener);
+    },
+    [self, from_master](join_atom, uint32_t worker_id, caf::actor coordinator) {
+      if (!from_master("a membership confirmation"))
+        return;
       auto& st = self->state;
       const bool first = !st.coordinator;
       st.worker_id = worker_id;
       st.coordinator = std::move(coordinator);
+      st.rejoin_asked = false;
       if (first)
         self->send(self, heartbeat_atom_v);
     },
     [self](heartbeat_atom) {
+      if (!admit(self, sender_class::self, nullptr, "a heartbeat tick"))
+        return;
       auto& st = self->state;
-      if (st.coordinator)
-        self->send(st.coordinator, heartbeat_atom_v, st.worker_id);
+      if (st.coordinator) {
+        const uint32_t id = st.worker_id;
+        self->request(st.coordinator, 5 * st.heartbeat, heartbeat_atom_v, id)
+          .then([](ack_atom) {},
+                [self, id](const caf::error& err) {
+                  auto& now = self->state;
+                  // Only the coordinator's verdict counts; a timeout is
+                  // what a paused or lost coordinator looks like.
+                  if (err != cluster_error::not_a_member || now.worker_id != id
+                      || now.rejoin_asked || !now.listener)
+                    return;
+                  now.rejoin_asked = true;
+                  spdlog::warn("the coordinator no longer counts this worker "
+                               "as a member (declared lost); rejoining");
+                  self->send(now.listener, join_atom_v);
+                });
+      }
       self->delayed_send(self, st.heartbeat, heartbeat_atom_v);
     },
-    [self](const peer_list& peers) {
-      auto promise = self->make_response_promise();
+    [self, from_master, refused](const peer_list& peers) -> caf::result<ack_atom> {
+      if (!from_master("a peer list"))
+        return refused();
+      if (peers.peers.size() > 4096)
+        return caf::make_error(cluster_error::invalid_message,
+                               "too many peers");
+      auto promise = self->make_response_promise<ack_atom>();
       connect_peers(self, peers, promise);
       return promise;
     },
-    [self](const sink_deployment& d) {
+    [self, from_master, refused](const sink_deployment& d)
+      -> caf::result<std::vector<caf::actor>> {
+      if (!from_master("a sink deployment"))
+        return refused();
+      if (auto problem = check_deployment(d))
+        return invalid(self, *problem);
       auto& st = self->state;
       const auto& config = *st.config;
       std::vector<caf::actor> sinks;
@@ -142,18 +218,24 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       if (config.ndjson_output)
         sinks.push_back(spawn_sink_actor(sys, make_ndjson_writer(config),
                                          d.producers, 1000, d.coordinator,
-                                         sinks.empty()));
+                                         sinks.empty(), st.trust));
       if (config.es_output)
         sinks.push_back(spawn_sink_actor(sys, make_es_writer(config),
                                          d.producers,
                                          config.es_flush_interval_ms,
-                                         d.coordinator, sinks.empty()));
+                                         d.coordinator, sinks.empty(),
+                                         st.trust));
       for (auto& s : sinks)
         host(self, s);
       return sinks;
     },
-    [self](const combiner_deployment& d) -> caf::result<caf::actor> {
+    [self, from_master, refused](const combiner_deployment& d)
+      -> caf::result<caf::actor> {
+      if (!from_master("a combiner deployment"))
+        return refused();
       const auto& config = *self->state.config;
+      if (auto problem = check_deployment(d, config.key_groups))
+        return invalid(self, *problem);
       auto state = std::make_shared<uv_combiner>(
         config.windows, d.owner_ranges, result_formatter{config.zone});
       if (!d.restore.empty() && !state->restore(d.restore.front()))
@@ -162,12 +244,17 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
                                "fit this job (key groups changed?)");
       auto combiner = spawn_combiner_actor(self->system(), std::move(state),
                                            d.owner_ranges.size(), d.sinks,
-                                           d.coordinator);
+                                           d.coordinator, self->state.trust);
       host(self, combiner);
       return combiner;
     },
-    [self](const owner_deployment& d) -> caf::result<caf::actor> {
+    [self, from_master, refused](const owner_deployment& d)
+      -> caf::result<caf::actor> {
+      if (!from_master("an owner deployment"))
+        return refused();
       const auto& config = *self->state.config;
+      if (auto problem = check_deployment(d, config.key_groups))
+        return invalid(self, *problem);
       auto state = std::make_shared<keyed_state>(
         config.windows, d.range, d.inputs, result_formatter{config.zone});
       for (const auto& group : d.restore)
@@ -181,12 +268,17 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
                                      std::move(state), d.sinks, d.combiner,
                                      d.coordinator,
                                      config.category_interval_ms,
-                                     config.key_groups);
+                                     config.key_groups, self->state.trust);
       host(self, owner);
       return owner;
     },
-    [self](const source_deployment& d) {
+    [self, from_master, refused](const source_deployment& d)
+      -> caf::result<caf::actor> {
+      if (!from_master("a source deployment"))
+        return refused();
       auto config = self->state.config;
+      if (auto problem = check_deployment(d, config->key_groups))
+        return invalid(self, *problem);
       source_actor_settings settings;
       settings.max_in_flight = config->max_in_flight;
       source_task_factory factory
@@ -198,25 +290,34 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
           };
       auto source = spawn_source_actor(self->system(), std::move(factory),
                                        d.index, d.owners, d.coordinator,
-                                       settings);
+                                       settings, self->state.trust);
       host(self, source);
       return source;
     },
-    [self](status_atom) {
+    [self, trust](status_atom) -> caf::result<uint64_t> {
       // For the worker's own /metrics.
+      if (!admit(self, sender_class::master, trust, "a status request"))
+        return caf::make_error(cluster_error::wrong_sender, "no status here");
       return static_cast<uint64_t>(self->state.tasks.size());
     },
-    [self](shutdown_atom) {
+    [self, from_master](shutdown_atom) -> caf::result<ack_atom> {
       // The job is over and the coordinator is going away.
+      if (!from_master("a shutdown"))
+        return caf::make_error(cluster_error::wrong_sender,
+                               "only the job master shuts workers down");
       for (auto& task : self->state.tasks)
         self->send_exit(task, caf::exit_reason::user_shutdown);
-      auto promise = self->make_response_promise();
+      auto promise = self->make_response_promise<ack_atom>();
       promise.deliver(ack_atom_v); // before quitting, so it is sent
       self->quit();
+      return promise;
     },
-    [self](cancel_atom) {
+    [self, from_master](cancel_atom) -> caf::result<ack_atom> {
+      if (!from_master("a cancellation"))
+        return caf::make_error(cluster_error::wrong_sender,
+                               "only the job master cancels tasks");
       auto& st = self->state;
-      auto promise = self->make_response_promise();
+      auto promise = self->make_response_promise<ack_atom>();
       st.cancel_waiters.push_back(promise);
       for (auto& task : st.tasks)
         self->send_exit(task, caf::exit_reason::user_shutdown);

@@ -1,6 +1,8 @@
 #include "worker/sink/sink_actor.hpp"
 
+#include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/validation.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -26,6 +28,7 @@ struct sink_state {
   bool stopping = false;
   bool reported = false;
   uint32_t failures_in_a_row = 0;
+  std::shared_ptr<const trusted_nodes> trust;
 
   static inline const char* name = "ubaflow.sink";
 };
@@ -102,8 +105,10 @@ void flush_now(sink_actor* self) {
 caf::behavior sink_behavior(sink_actor* self,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator, bool mirror) {
+                            caf::actor coordinator, bool mirror,
+                            std::shared_ptr<const trusted_nodes> trust) {
   auto& setup = self->state;
+  setup.trust = std::move(trust);
   setup.mirror = mirror;
   setup.writer = std::move(writer);
   setup.producers = producers;
@@ -118,6 +123,12 @@ caf::behavior sink_behavior(sink_actor* self,
   return {
     [self](std::vector<result_row>& rows) {
       auto& st = self->state;
+      if (!admit(self, sender_class::member, st.trust.get(), "result rows"))
+        return;
+      if (auto problem = check_rows(rows)) {
+        refuse_invalid(self, *problem);
+        return;
+      }
       if (st.mirror)
         self->send(st.coordinator, results_atom_v, rows);
       st.writer->add(std::move(rows));
@@ -125,15 +136,21 @@ caf::behavior sink_behavior(sink_actor* self,
         flush_now(self);
     },
     [self](flush_atom) {
+      if (!admit(self, sender_class::self, nullptr, "a flush tick"))
+        return;
       flush_now(self);
       self->delayed_send(self, self->state.interval, flush_atom_v);
     },
     [self](retry_atom) {
+      if (!admit(self, sender_class::self, nullptr, "a retry tick"))
+        return;
       self->state.retry_pending = false;
       flush_now(self);
     },
     [self](end_atom) {
       auto& st = self->state;
+      if (!admit(self, sender_class::member, st.trust.get(), "a producer's end"))
+        return;
       if (st.producers_left > 0)
         --st.producers_left;
       if (st.producers_left == 0)
@@ -141,17 +158,31 @@ caf::behavior sink_behavior(sink_actor* self,
     },
     [self](checkpoint_atom, uint64_t id) {
       auto& st = self->state;
-      if (++st.barriers[id] < st.producers)
+      if (!admit(self, sender_class::member, st.trust.get(), "a barrier"))
         return;
+      if (++st.barriers[id] < st.producers) {
+        // Barriers of abandoned checkpoints never complete: keep a few.
+        while (st.barriers.size() > 16)
+          st.barriers.erase(st.barriers.begin());
+        return;
+      }
       st.barriers.erase(id);
       st.awaiting_flush.push_back(id);
       flush_now(self);
     },
     [self](stop_atom) {
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "a stop request"))
+        return;
       self->state.stopping = true;
       flush_now(self);
     },
-    [self](status_atom) { return make_status(self); },
+    [self](status_atom) -> caf::result<sink_status> {
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "a status request"))
+        return caf::make_error(cluster_error::wrong_sender, "no status here");
+      return make_status(self);
+    },
   };
 }
 
@@ -160,10 +191,12 @@ caf::behavior sink_behavior(sink_actor* self,
 caf::actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator, bool mirror) {
+                            caf::actor coordinator, bool mirror,
+                            std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn<caf::detached>(sink_behavior, std::move(writer),
                                      producers, flush_interval_ms,
-                                     std::move(coordinator), mirror);
+                                     std::move(coordinator), mirror,
+                                     std::move(trust));
 }
 
 } // namespace ubaflow

@@ -7,6 +7,10 @@
 #include <memory>
 
 namespace ubaflow {
+class trusted_nodes;
+}
+
+namespace ubaflow {
 
 /// Spawns the actor of one output: a detached actor (its writer blocks on
 /// I/O) that buffers rows, flushes when the writer asks for it and every
@@ -24,6 +28,7 @@ namespace ubaflow {
 caf::actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator, bool mirror = false);
+                            caf::actor coordinator, bool mirror = false,
+                            std::shared_ptr<const trusted_nodes> trust = {});
 
 } // namespace ubaflow

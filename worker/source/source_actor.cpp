@@ -1,5 +1,6 @@
 #include "worker/source/source_actor.hpp"
 
+#include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
 #include "worker/source/kafka_reader.hpp"
@@ -24,6 +25,7 @@ struct source_state {
   int64_t paused_since_ms = 0;
   uint64_t backpressured_ms = 0;
   bool finished = false;
+  std::shared_ptr<const trusted_nodes> trust;
 
   static inline const char* name = "ubaflow.source";
 };
@@ -153,8 +155,10 @@ caf::behavior source_behavior(source_actor_type* self,
                               source_task_factory make_task, uint32_t index,
                               std::vector<caf::actor> owners,
                               caf::actor coordinator,
-                              source_actor_settings settings) {
+                              source_actor_settings settings,
+                              std::shared_ptr<const trusted_nodes> trust) {
   auto& setup = self->state;
+  setup.trust = std::move(trust);
   setup.make_task = std::move(make_task);
   setup.index = index;
   setup.owners = std::move(owners);
@@ -164,6 +168,8 @@ caf::behavior source_behavior(source_actor_type* self,
   self->send(self, poll_atom_v);
   return {
     [self](poll_atom) {
+      if (!admit(self, sender_class::self, nullptr, "a poll tick"))
+        return;
       auto& st = self->state;
       if (st.finished || st.paused)
         return;
@@ -202,6 +208,8 @@ caf::behavior source_behavior(source_actor_type* self,
     },
     [self](drain_atom) {
       auto& st = self->state;
+      if (!admit(self, sender_class::master, st.trust.get(), "a drain request"))
+        return;
       if (!st.task) {
         // Not started yet: drain right after starting.
         self->send(self, drain_atom_v);
@@ -211,8 +219,17 @@ caf::behavior source_behavior(source_actor_type* self,
                    st.task->reader().describe());
       st.task->drain();
     },
-    [self](status_atom) { return make_status(self); },
+    [self](status_atom) -> caf::result<source_status> {
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "a status request"))
+        return caf::make_error(cluster_error::wrong_sender, "no status here");
+      return make_status(self);
+    },
     [self](checkpoint_atom, uint64_t id) -> caf::result<source_checkpoint> {
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "a checkpoint barrier"))
+        return caf::make_error(cluster_error::wrong_sender,
+                               "only the job master takes checkpoints");
       // The barrier goes out behind everything read so far, to every
       // owner at once, so that alignment never waits on a paused source.
       if (!ensure_task(self))
@@ -229,6 +246,9 @@ caf::behavior source_behavior(source_actor_type* self,
     [self](commit_atom, const std::vector<partition_checkpoint>& parts) {
       // A checkpoint completed: record its positions in the consumer group,
       // for lag tools and startup-mode=group-offsets.
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "an offset commit"))
+        return;
       if (!self->state.task)
         return;
       std::vector<partition_position> positions;
@@ -239,9 +259,12 @@ caf::behavior source_behavior(source_actor_type* self,
       if (!positions.empty())
         commit_offsets(self, std::move(positions), true);
     },
-    [self](commit_atom) {
+    [self](commit_atom) -> caf::result<ack_atom> {
       // The job's results are written: record the positions in the
       // consumer group, for lag tools and startup-mode=group-offsets.
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "an offset commit"))
+        return caf::make_error(cluster_error::wrong_sender, "master only");
       if (self->state.task)
         commit_offsets(self, self->state.task->reader().positions(), false);
       return ack_atom_v;
@@ -255,10 +278,12 @@ caf::actor spawn_source_actor(caf::actor_system& system,
                               source_task_factory make_task, uint32_t index,
                               std::vector<caf::actor> owners,
                               caf::actor coordinator,
-                              source_actor_settings settings) {
+                              source_actor_settings settings,
+                              std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn<caf::detached>(source_behavior, std::move(make_task),
                                      index, std::move(owners),
-                                     std::move(coordinator), settings);
+                                     std::move(coordinator), settings,
+                                     std::move(trust));
 }
 
 } // namespace ubaflow

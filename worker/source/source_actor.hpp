@@ -11,6 +11,8 @@
 
 namespace ubaflow {
 
+class trusted_nodes;
+
 struct source_actor_settings {
   size_t max_in_flight = 8; ///< unacknowledged batches per owner
   int poll_timeout_ms = 50;
@@ -30,6 +32,7 @@ caf::actor spawn_source_actor(caf::actor_system& system,
                               source_task_factory make_task, uint32_t index,
                               std::vector<caf::actor> owners,
                               caf::actor coordinator,
-                              source_actor_settings settings);
+                              source_actor_settings settings,
+                              std::shared_ptr<const trusted_nodes> trust = {});
 
 } // namespace ubaflow

@@ -1,6 +1,8 @@
 #include "worker/state/state_actor.hpp"
 
+#include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/validation.hpp"
 #include "worker/exchange/barrier_aligner.hpp"
 #include "worker/state/uv_combiner.hpp"
 
@@ -34,6 +36,7 @@ struct owner_state {
   bool ended = false;
   barrier_aligner aligner{0};
   std::deque<stashed_batch> stash;
+  std::shared_ptr<const trusted_nodes> trust;
 
   static inline const char* name = "ubaflow.state";
 };
@@ -176,8 +179,10 @@ caf::behavior owner_behavior(owner_actor* self, uint32_t index,
                              std::vector<caf::actor> sinks,
                              caf::actor combiner, caf::actor coordinator,
                              int64_t category_interval_ms,
-                             uint32_t key_group_count) {
+                             uint32_t key_group_count,
+                             std::shared_ptr<const trusted_nodes> trust) {
   auto& setup = self->state;
+  setup.trust = std::move(trust);
   setup.index = index;
   setup.key_group_count = key_group_count;
   setup.aligner = barrier_aligner{state->inputs().input_count()};
@@ -190,6 +195,13 @@ caf::behavior owner_behavior(owner_actor* self, uint32_t index,
   return {
     [self](partial_batch& batch) -> caf::result<ack_atom> {
       auto& st = self->state;
+      if (!admit(self, sender_class::member, st.trust.get(), "a partial batch"))
+        return caf::make_error(cluster_error::wrong_sender, "not a member");
+      if (auto problem = check_batch(batch, st.state->range(),
+                                     st.state->inputs().input_count())) {
+        refuse_invalid(self, *problem);
+        return caf::make_error(cluster_error::invalid_message, *problem);
+      }
       if (st.aligner.blocked(batch.source)) {
         auto credit = self->make_response_promise<ack_atom>();
         st.stash.push_back({std::move(batch), credit});
@@ -201,13 +213,20 @@ caf::behavior owner_behavior(owner_actor* self, uint32_t index,
       return ack_atom_v;
     },
     [self](emit_atom) {
+      if (!admit(self, sender_class::self, nullptr, "an emit tick"))
+        return;
       auto& st = self->state;
       st.state->emit_categories(st.out);
       dispatch(self);
       if (!st.ended)
         self->delayed_send(self, st.category_interval, emit_atom_v);
     },
-    [self](status_atom) { return make_status(self); },
+    [self](status_atom) -> caf::result<owner_status> {
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "a status request"))
+        return caf::make_error(cluster_error::wrong_sender, "no status here");
+      return make_status(self);
+    },
   };
 }
 
@@ -219,6 +238,9 @@ struct combiner_state {
   bool ended = false;
   barrier_aligner aligner{0};
   std::deque<uv_report> stash;
+  size_t owners = 0;
+  uint32_t key_groups = 0;
+  std::shared_ptr<const trusted_nodes> trust;
 
   static inline const char* name = "ubaflow.combiner";
 };
@@ -252,7 +274,11 @@ void replay_stash(combiner_actor* self) {
 caf::behavior combiner_behavior(combiner_actor* self,
                                 std::shared_ptr<uv_combiner> combiner,
                                 size_t owners, std::vector<caf::actor> sinks,
-                                caf::actor coordinator) {
+                                caf::actor coordinator,
+                                std::shared_ptr<const trusted_nodes> trust) {
+  self->state.owners = owners;
+  self->state.key_groups = combiner->key_group_count();
+  self->state.trust = std::move(trust);
   self->state.combiner = std::move(combiner);
   self->state.sinks = std::move(sinks);
   self->state.coordinator = std::move(coordinator);
@@ -260,6 +286,12 @@ caf::behavior combiner_behavior(combiner_actor* self,
   return {
     [self](uv_report& report) {
       auto& st = self->state;
+      if (!admit(self, sender_class::member, st.trust.get(), "a UV report"))
+        return;
+      if (auto problem = check_report(report, st.owners, st.key_groups)) {
+        refuse_invalid(self, *problem);
+        return;
+      }
       if (st.aligner.blocked(report.owner)) {
         st.stash.push_back(std::move(report));
         return;
@@ -268,7 +300,12 @@ caf::behavior combiner_behavior(combiner_actor* self,
       if (!st.stash.empty())
         replay_stash(self);
     },
-    [self](status_atom) { return self->state.combiner->watermark(); },
+    [self](status_atom) -> caf::result<event_time> {
+      if (!admit(self, sender_class::master, self->state.trust.get(),
+                 "a status request"))
+        return caf::make_error(cluster_error::wrong_sender, "no status here");
+      return self->state.combiner->watermark();
+    },
   };
 }
 
@@ -279,19 +316,22 @@ caf::actor spawn_state_actor(caf::actor_system& system, uint32_t index,
                              std::vector<caf::actor> sinks,
                              caf::actor combiner, caf::actor coordinator,
                              int64_t category_interval_ms,
-                             uint32_t key_group_count) {
+                             uint32_t key_group_count,
+                             std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn(owner_behavior, index, std::move(state),
                       std::move(sinks), std::move(combiner),
                       std::move(coordinator), category_interval_ms,
-                      key_group_count);
+                      key_group_count, std::move(trust));
 }
 
 caf::actor spawn_combiner_actor(caf::actor_system& system,
                                 std::shared_ptr<uv_combiner> combiner,
                                 size_t owners, std::vector<caf::actor> sinks,
-                                caf::actor coordinator) {
+                                caf::actor coordinator,
+                                std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn(combiner_behavior, std::move(combiner), owners,
-                      std::move(sinks), std::move(coordinator));
+                      std::move(sinks), std::move(coordinator),
+                      std::move(trust));
 }
 
 } // namespace ubaflow

@@ -9,6 +9,8 @@
 
 namespace ubaflow {
 
+class trusted_nodes;
+
 /// Spawns the actor of one keyed-state owner: merges partial batches
 /// (acknowledging each, which is the sources' credit), sends result rows to
 /// the sinks and UV slices to the combiner, emits top_category upserts every
@@ -22,7 +24,8 @@ caf::actor spawn_state_actor(caf::actor_system& system, uint32_t index,
                              std::vector<caf::actor> sinks,
                              caf::actor combiner, caf::actor coordinator,
                              int64_t category_interval_ms,
-                             uint32_t key_group_count);
+                             uint32_t key_group_count,
+                             std::shared_ptr<const trusted_nodes> trust = {});
 
 /// Spawns the UV combiner: sums owners' slices into result rows. Aligns
 /// the barriers of its `owners`, then sends a combiner_checkpoint to the
@@ -30,6 +33,7 @@ caf::actor spawn_state_actor(caf::actor_system& system, uint32_t index,
 caf::actor spawn_combiner_actor(caf::actor_system& system,
                                 std::shared_ptr<class uv_combiner> combiner,
                                 size_t owners, std::vector<caf::actor> sinks,
-                                caf::actor coordinator);
+                                caf::actor coordinator,
+                                std::shared_ptr<const trusted_nodes> trust = {});
 
 } // namespace ubaflow

@@ -34,6 +34,11 @@ public:
   /// another number of key groups.
   bool restore(const combiner_snapshot& snapshot);
 
+  /// Key groups of the job (the combiner tracks every one).
+  uint32_t key_group_count() const {
+    return static_cast<uint32_t>(progress_.size());
+  }
+
 private:
   struct pending {
     event_time start = 0;

@@ -4,6 +4,7 @@
 #include "coordinator/cluster/cluster_manager.hpp"
 
 #include "common/cluster/join_proof.hpp"
+#include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 
 #include <caf/all.hpp>
@@ -29,6 +30,7 @@ struct fixture {
     cfg.set("scheduler.policy", caf::atom("testing"));
     cfg.set("logger.verbosity", caf::atom("quiet"));
     cfg.add_message_types<caf::id_block::ubaflow>();
+    register_error_category(cfg);
     sys = std::make_unique<caf::actor_system>(cfg);
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     listener = sys->spawn([]() -> caf::behavior {
@@ -50,6 +52,17 @@ struct fixture {
     sched->run();
   }
 
+  /// A fresh join challenge from the manager.
+  std::string challenge() {
+    auto result = std::make_shared<std::string>();
+    sys->spawn([this, result](caf::event_based_actor* self) {
+      self->request(manager, caf::infinite, challenge_atom_v)
+        .then([result](std::string& c) { *result = std::move(c); });
+    });
+    sched->run();
+    return *result;
+  }
+
   /// Sends `req` from a fresh client actor; returns the reply or the error.
   struct outcome {
     std::optional<join_reply> reply;
@@ -66,6 +79,19 @@ struct fixture {
     return *result;
   }
 
+  /// A request with a proof over a fresh challenge.
+  join_request request_from(std::string name, std::string cluster,
+                            std::string secret) {
+    join_request req;
+    req.cluster_id = cluster;
+    req.worker_name = name;
+    req.challenge = challenge();
+    req.proof = join_proof(secret, cluster, name, req.challenge);
+    req.host = "127.0.0.1";
+    req.port = 7000;
+    return req;
+  }
+
   job_status status() {
     auto result = std::make_shared<job_status>();
     sys->spawn([this, result](caf::event_based_actor* self) {
@@ -76,17 +102,6 @@ struct fixture {
     return *result;
   }
 };
-
-join_request request_from(std::string name, std::string cluster,
-                          std::string secret) {
-  join_request req;
-  req.cluster_id = cluster;
-  req.worker_name = name;
-  req.proof = join_proof(secret, cluster, name);
-  req.host = "127.0.0.1";
-  req.port = 7000;
-  return req;
-}
 
 /// A stand-in task manager that only answers what admission sends it.
 caf::behavior quiet_task_manager() {
@@ -102,12 +117,12 @@ TEST_SUITE("coordinator.cluster_manager") {
 
 TEST_CASE("workers with the wrong secret or cluster are refused") {
   fixture f;
-  auto wrong_secret = f.join(request_from("w1", "prod", "guess"));
+  auto wrong_secret = f.join(f.request_from("w1", "prod", "guess"));
   CHECK_FALSE(wrong_secret.reply);
   REQUIRE(wrong_secret.error);
   CHECK(f.sys->render(*wrong_secret.error).find("wrong cluster secret")
         != std::string::npos);
-  auto wrong_cluster = f.join(request_from("w1", "test", "s3cret"));
+  auto wrong_cluster = f.join(f.request_from("w1", "test", "s3cret"));
   REQUIRE(wrong_cluster.error);
   CHECK(f.sys->render(*wrong_cluster.error).find("wrong cluster id")
         != std::string::npos);
@@ -116,14 +131,14 @@ TEST_CASE("workers with the wrong secret or cluster are refused") {
 
 TEST_CASE("a worker first learns the job's settings, then joins") {
   fixture f;
-  auto hello = f.join(request_from("w1", "prod", "s3cret"));
+  auto hello = f.join(f.request_from("w1", "prod", "s3cret"));
   REQUIRE(hello.reply);
   CHECK(hello.reply->worker_id == 0); // not a member yet
   CHECK(hello.reply->job_settings
         == std::vector<std::string>{"kafka.topic=clicks"});
   CHECK(f.status().workers.empty());
 
-  auto req = request_from("w1", "prod", "s3cret");
+  auto req = f.request_from("w1", "prod", "s3cret");
   req.task_manager = f.sys->spawn(quiet_task_manager);
   auto joined = f.join(req);
   REQUIRE(joined.reply);
@@ -133,6 +148,44 @@ TEST_CASE("a worker first learns the job's settings, then joins") {
   REQUIRE(s.workers.size() == 1);
   CHECK(s.workers[0].find("w1") == 0);
   caf::anon_send_exit(req.task_manager, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a proof is good once: a replayed join is refused") {
+  fixture f;
+  auto req = f.request_from("w1", "prod", "s3cret");
+  REQUIRE(f.join(req).reply);
+  auto replayed = f.join(req);
+  CHECK_FALSE(replayed.reply);
+  REQUIRE(replayed.error);
+  CHECK(*replayed.error == cluster_error::bad_credentials);
+  auto unissued = f.request_from("w1", "prod", "s3cret");
+  unissued.challenge = "0123456789abcdef0123456789abcdef";
+  unissued.proof = join_proof("s3cret", "prod", "w1", unissued.challenge);
+  REQUIRE(f.join(unissued).error);
+}
+
+TEST_CASE("a join with fields out of range is refused") {
+  fixture f;
+  auto req = f.request_from("w1", "prod", "s3cret");
+  req.task_manager = f.sys->spawn(quiet_task_manager);
+  req.slots = 0;
+  auto bad = f.join(req);
+  REQUIRE(bad.error);
+  CHECK(*bad.error == cluster_error::invalid_message);
+  CHECK(f.status().workers.empty());
+  caf::anon_send_exit(req.task_manager, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a heartbeat of a worker that is not a member is answered so") {
+  fixture f;
+  auto result = std::make_shared<std::optional<caf::error>>();
+  f.sys->spawn([&f, result](caf::event_based_actor* self) {
+    self->request(f.manager, caf::infinite, heartbeat_atom_v, uint32_t{7})
+      .then([](ack_atom) {}, [result](caf::error& e) { *result = e; });
+  });
+  f.sched->run();
+  REQUIRE(*result);
+  CHECK(**result == cluster_error::not_a_member);
 }
 
 } // TEST_SUITE

@@ -1,0 +1,58 @@
+#pragma once
+
+// Field checks for messages that arrive from other nodes: every index,
+// key group and enum is checked against what the receiver knows before
+// any of it is used. Each function returns what is wrong, or nothing.
+
+#include "common/protocol/checkpoints.hpp"
+#include "common/protocol/cluster.hpp"
+#include "common/protocol/partials.hpp"
+#include "common/protocol/results.hpp"
+#include "common/util/key_groups.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Longest document id and document a result row may carry.
+constexpr size_t max_result_id_bytes = 512;
+constexpr size_t max_result_document_bytes = 1 << 20;
+/// Longest parent-category name in a partial.
+constexpr size_t max_category_name_bytes = 1024;
+
+/// A batch for the owner of `range` fed by `inputs` sources.
+std::optional<std::string> check_batch(const partial_batch& batch,
+                                       key_group_range range, size_t inputs);
+
+/// A UV report for a combiner of `owners` owners over `key_groups` groups.
+std::optional<std::string> check_report(const uv_report& report,
+                                        size_t owners, uint32_t key_groups);
+
+/// Result rows on their way to a sink or the REST API's store.
+std::optional<std::string> check_rows(const std::vector<result_row>& rows);
+
+/// A source's checkpoint part, from source `source` of `sources`.
+std::optional<std::string> check_part(const source_checkpoint& part,
+                                      size_t sources);
+
+/// An owner's checkpoint part, from one of `owners` owners.
+std::optional<std::string> check_part(const owner_checkpoint& part,
+                                      size_t owners, uint32_t key_groups);
+
+/// The combiner's checkpoint part.
+std::optional<std::string> check_part(const combiner_checkpoint& part,
+                                      uint32_t key_groups);
+
+/// Deployments from the job master, for a job of `key_groups` key groups.
+std::optional<std::string> check_deployment(const sink_deployment& d);
+std::optional<std::string> check_deployment(const combiner_deployment& d,
+                                            uint32_t key_groups);
+std::optional<std::string> check_deployment(const owner_deployment& d,
+                                            uint32_t key_groups);
+std::optional<std::string> check_deployment(const source_deployment& d,
+                                            uint32_t key_groups);
+
+} // namespace ubaflow
