@@ -480,9 +480,11 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       st.sources.clear();
       for (auto& s : st.sinks)
         self->send(s, stop_atom_v);
-      self->delayed_send(self,
-                         std::chrono::milliseconds(st.config->stop_timeout_ms),
-                         stop_atom_v, tick_atom_v);
+      // Most of job.stop-timeout for writing; the rest to report and exit
+      // before the process's own watchdog fires.
+      self->delayed_send(
+        self, std::chrono::milliseconds(st.config->stop_timeout_ms * 4 / 5),
+        stop_atom_v, tick_atom_v);
     },
     [self](stop_atom, tick_atom) {
       // The stop timeout passed before every sink wrote everything.

@@ -3,9 +3,13 @@
 #include "common/time/civil.hpp"
 #include "worker/parse/timestamp_parser.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace ubaflow {
@@ -65,6 +69,56 @@ std::optional<std::string> password(const settings& v, const std::string& key,
 
 } // namespace
 
+namespace {
+
+std::optional<std::string> check_readable_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec)
+    return "'" + path + "': " + ec.message();
+  if (std::filesystem::is_directory(status))
+    return "'" + path + "' is a directory, not a file";
+  if (::access(path.c_str(), R_OK) != 0)
+    return "'" + path + "' is not readable: " + std::strerror(errno);
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> check_writable_directory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return "cannot create '" + dir + "': " + ec.message();
+  if (!std::filesystem::is_directory(dir, ec))
+    return "'" + dir + "' is not a directory";
+  // access() would say yes to root on a read-only mount: try it.
+  const std::string probe = dir + "/.ubaflow-write-check";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        0600);
+  if (fd < 0)
+    return "cannot write in '" + dir + "': " + std::strerror(errno);
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return std::nullopt;
+}
+
+std::optional<std::string> check_node_paths(const job_config& c) {
+  if (c.source == source_type::file)
+    for (const auto& file : c.files)
+      if (file != "-")
+        if (auto problem = check_readable_file(file))
+          return "source.files: " + *problem;
+  if (c.lookup == lookup_type::csv
+      && c.windows.computes(result_kind::top_category))
+    if (auto problem = check_readable_file(c.lookup_csv_path))
+      return "lookup.csv-path: " + *problem;
+  if (c.ndjson_output)
+    if (auto problem = check_writable_directory(c.ndjson_dir))
+      return "sink.ndjson.dir: " + *problem;
+  return std::nullopt;
+}
+
 std::optional<job_config> load_job_config(const settings& v,
                                           std::string& error) {
   job_config c;
@@ -111,6 +165,8 @@ std::optional<job_config> load_job_config(const settings& v,
   c.format = v.get_string("source.format");
   c.files = v.get_list("source.files");
   c.read_batch = static_cast<size_t>(v.get_int("source.read-batch"));
+  c.max_record_bytes
+    = static_cast<size_t>(v.get_bytes("source.max-record-size"));
   if (c.source == source_type::file && c.files.empty())
     return fail("source.files", "source.type=file needs at least one file");
   if (c.source == source_type::file)
@@ -160,6 +216,9 @@ std::optional<job_config> load_job_config(const settings& v,
   }
   if (c.timestamps.valid_from > c.timestamps.valid_until)
     return fail("event-time.valid-from", "is after event-time.valid-until");
+  c.timestamps.max_future_ms = v.get_duration_ms("event-time.max-future");
+  if (c.timestamps.max_future_ms < 0)
+    return fail("event-time.max-future", "cannot be negative");
   if (c.kafka.startup == startup_mode::timestamp) {
     const auto& text = v.get_string("kafka.startup-timestamp");
     auto local = parse_bound(text, c.zone);

@@ -36,6 +36,7 @@ struct job_config {
   std::string format = "auto";
   std::vector<std::string> files;
   size_t read_batch = 8192;
+  size_t max_record_bytes = 1 << 20;
   kafka_settings kafka;
   int64_t kafka_startup_wait_ms = 30'000;
   std::string dead_letter_topic;
@@ -73,6 +74,16 @@ struct job_config {
 /// `error` (naming the option) on the first problem.
 std::optional<job_config> load_job_config(const settings& values,
                                           std::string& error);
+
+/// Checks the paths this node itself reads and writes: input files exist
+/// and are regular readable files, the lookup CSV is readable, the NDJSON
+/// directory exists (it is created) and is writable. The problem, naming
+/// the option, or nothing. (Run where the tasks run: `run` and workers.)
+std::optional<std::string> check_node_paths(const job_config& config);
+
+/// Makes `dir` (and its parents) if missing and checks that files can be
+/// created in it; the problem, or nothing.
+std::optional<std::string> check_writable_directory(const std::string& dir);
 
 /// Reads the first line of a secret file (trailing newline removed).
 std::optional<std::string> read_secret_file(const std::string& path,

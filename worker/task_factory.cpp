@@ -16,7 +16,8 @@ make_reader(const job_config& config, const std::vector<int32_t>& partitions,
     std::vector<std::string> paths;
     for (auto p : partitions)
       paths.push_back(config.files.at(static_cast<size_t>(p)));
-    return file_reader::open(paths, error, 4 << 20, start_offsets);
+    return file_reader::open(paths, error, 4 << 20, start_offsets,
+                             config.max_record_bytes);
   }
   return kafka_reader::create(config.kafka, partitions, start_offsets, error);
 }
@@ -88,6 +89,7 @@ make_source_task(const job_config& config, uint32_t index,
   s.flush_interval_ms = config.flush_interval_ms;
   s.max_buffered_users = config.max_buffered_users;
   s.read_batch = config.read_batch;
+  s.max_record_bytes = config.max_record_bytes;
   s.lookup_backoff_initial_ms = config.lookup_retry_initial_ms;
   s.lookup_backoff_max_ms = config.lookup_retry_max_ms;
   s.topic = config.source == source_type::file ? "file" : config.kafka.topic;

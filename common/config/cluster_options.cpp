@@ -64,10 +64,22 @@ void add_rest_options(option_set& o, bool mutating) {
         "0 picks a free one (logged). `ubaflow run` goes on without them "
         "when the port is taken; the coordinator does not start.")
       .bounded(0, 65535);
+  o.add("rest.tls-certificate", t::string, "",
+        "PEM certificate (chain) for HTTPS on rest.port; with rest.tls-key. "
+        "Empty: plain HTTP.");
+  o.add("rest.tls-key", t::string, "",
+        "PEM private key of rest.tls-certificate.");
+  o.add_secret("rest.read-token",
+               "Bearer token that reading the job's data (REST API, "
+               "/metrics, results) must carry; the web UI asks for it once. "
+               "Empty: reading is open to whoever reaches rest.port.");
+  o.add("rest.read-token-file", t::string, "",
+        "File whose first line is rest.read-token.");
   if (mutating) {
     o.add_secret("rest.token",
-                 "Bearer token that mutating REST calls (savepoints) must "
-                 "carry. Empty: those calls are refused.");
+                 "Bearer token that mutating REST calls (savepoints, "
+                 "rescaling) must carry; it reads too. Empty: those calls are "
+                 "refused.");
     o.add("rest.token-file", t::string, "",
           "File whose first line is rest.token.");
   }

@@ -47,6 +47,11 @@ option_set make_job_options() {
   o.add("source.read-batch", t::integer, "8192",
         "Records taken from the source per read.")
       .bounded(1, 1'000'000);
+  o.add("source.max-record-size", t::bytes, "1mb",
+        "Largest record (Kafka message or file line) that is parsed; larger "
+        "ones are rejected as record_too_large (a file line is skipped "
+        "without being kept in memory).")
+      .bounded(256, 256LL << 20);
   // -- kafka ----------------------------------------------------------------
   o.add("kafka.bootstrap-servers", t::string, "localhost:9092",
         "Kafka bootstrap servers (host:port,...).");
@@ -92,6 +97,11 @@ option_set make_job_options() {
         "timestamp_out_of_range (empty: no bound).");
   o.add("event-time.valid-until", t::string, "",
         "Latest plausible event time, inclusive (empty: no bound).");
+  o.add("event-time.max-future", t::duration, "1h",
+        "Records whose time lies more than this ahead of the wall clock are "
+        "rejected as timestamp_in_future, so that one bad clock cannot drag "
+        "the watermark into the future (a replay of old data is not "
+        "affected); 0: no such check.");
   o.add("event-time.z-as-local", t::boolean, "false",
         "Read a trailing 'Z' as the job zone's wall clock, as the seed's "
         "datagen.py means it, instead of UTC.");

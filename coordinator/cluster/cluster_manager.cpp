@@ -514,7 +514,8 @@ caf::behavior manager_behavior(manager_actor* self,
         return ack_atom_v;
       if (!from_node_of(self, w->task_manager)) {
         refuse_sender(self, "a leave request for another worker");
-        return ack_atom_v; // said nothing about who is a member
+        return caf::make_error(cluster_error::wrong_sender,
+                               "a worker leaves for itself only");
       }
       spdlog::info("worker {} is leaving; handing its work to the others",
                    w->name);

@@ -109,6 +109,8 @@ std::string job_state(const std::string& state) {
     return "RESTARTING";
   if (state == "deploying")
     return "INITIALIZING";
+  if (state == "unknown") // the job master does not answer
+    return "RECONCILING";
   return "CREATED"; // waiting for workers
 }
 

@@ -131,8 +131,18 @@ struct rest_service::state {
     if (!cached || now - cached_at_ms >= 500) {
       if (auto fresh = fetch_status()) {
         cached = std::move(fresh);
-        cached_at_ms = now;
+      } else {
+        // The job master did not answer: say so, rather than serve the
+        // last figures as if they were current.
+        job_status unknown;
+        unknown.name = cached ? cached->name : std::string{};
+        unknown.started_ms = cached ? cached->started_ms : 0;
+        unknown.state = "unknown";
+        if (unknown.name.empty())
+          return std::nullopt;
+        cached = std::move(unknown);
       }
+      cached_at_ms = now;
     }
     if (!cached)
       return std::nullopt;
@@ -142,13 +152,23 @@ struct rest_service::state {
     return v;
   }
 
-  bool authorized(const http_request& request) const {
+  /// The request carries `Authorization: Bearer <token>` (not empty).
+  static bool bears(const http_request& request, const std::string& token) {
     const std::string prefix = "Bearer ";
-    if (settings.token.empty()
+    if (token.empty()
         || request.authorization.compare(0, prefix.size(), prefix) != 0)
       return false;
-    return proof_matches(settings.token,
-                         request.authorization.substr(prefix.size()));
+    return proof_matches(token, request.authorization.substr(prefix.size()));
+  }
+
+  bool authorized(const http_request& request) const {
+    return bears(request, settings.token);
+  }
+
+  /// Reading is open without a read token; otherwise either token reads.
+  bool may_read(const http_request& request) const {
+    return settings.read_token.empty() || bears(request, settings.read_token)
+           || bears(request, settings.token);
   }
 };
 
@@ -167,9 +187,13 @@ rest_service::start(const rest_settings& settings, rest_view base,
   st.fetch_results = std::move(fetch_results);
   st.rescale = std::move(rescale);
   auto* raw = service.get();
+  http_settings http;
+  http.host = settings.bind_address;
+  http.port = settings.port;
+  http.tls_certificate = settings.tls_certificate;
+  http.tls_key = settings.tls_key;
   service->server_ = http_server::start(
-    settings.bind_address, settings.port,
-    [raw](const http_request& request) { return raw->handle(request); },
+    http, [raw](const http_request& request) { return raw->handle(request); },
     error);
   if (!service->server_)
     return nullptr;
@@ -271,6 +295,12 @@ http_reply rest_service::handle(const http_request& request) {
   if (path == "/" || path == "/index.html" || path.rfind("/web/", 0) == 0
       || path == "/ubaflow/openapi.yaml")
     return web_file(st.settings.web_dir, path);
+  if (!st.may_read(request)) {
+    auto reply = error_reply(401, "this API needs `Authorization: Bearer "
+                                  "<rest.read-token>`");
+    reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ubaflow\"");
+    return reply;
+  }
   if (parts.size() == 1 && parts[0] == "metrics") {
     auto view = st.view();
     if (!view)

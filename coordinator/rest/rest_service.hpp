@@ -13,8 +13,15 @@ namespace ubaflow {
 struct rest_settings {
   std::string bind_address = "127.0.0.1";
   uint16_t port = 8081;
+  /// HTTPS when both are set (PEM files).
+  std::string tls_certificate;
+  std::string tls_key;
   /// Bearer token for mutating calls; empty: they are refused (403).
   std::string token;
+  /// Bearer token for reading the job's data (status, metrics, results);
+  /// empty: reading is open. The write token reads too. The web UI's
+  /// static files stay open: they hold no data.
+  std::string read_token;
   /// The web UI's files (index.html, app.js, app.css, and ECharts under
   /// node_modules); empty: no UI.
   std::string web_dir;

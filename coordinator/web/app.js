@@ -14,8 +14,32 @@ const ui = {
 
 // -- helpers ------------------------------------------------------------------
 
-async function api(path) {
-  const response = await fetch(path, {cache: 'no-store'});
+// With rest.read-token set, the API answers 401 until the browser sends
+// the token; it is asked for once and kept for this tab only.
+let tokenAsked = null;
+
+function askToken() {
+  if (!tokenAsked)
+    tokenAsked = Promise.resolve(window.prompt(
+      'This ubaflow cluster needs its REST read token (rest.read-token):'))
+      .then((entered) => {
+        if (entered) sessionStorage.setItem('ubaflow.token', entered);
+        return Boolean(entered);
+      });
+  return tokenAsked;
+}
+
+async function api(path, retried) {
+  const headers = {};
+  const token = sessionStorage.getItem('ubaflow.token');
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const response = await fetch(path, {cache: 'no-store', headers});
+  if (response.status === 401 && !retried) {
+    sessionStorage.removeItem('ubaflow.token');
+    tokenAsked = null;
+    if (await askToken())
+      return api(path, true);
+  }
   if (!response.ok)
     throw new Error(path + ' answered ' + response.status);
   return response.json();

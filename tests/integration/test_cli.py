@@ -59,6 +59,23 @@ class CliTest(harness.IntegrationTest):
         self.fails_with(["coordinator", "--cluster.max-frame-size", "1kb"],
                         "--cluster.max-frame-size", env=secret)
 
+    def test_paths_and_ranges_are_checked_before_the_job_starts(self):
+        files = ["--source.type", "file", "--source.files", harness.CATEGORY_CSV]
+        self.fails_with(["run"] + files + ["--sink.ndjson.dir", "/proc/x"],
+                        "sink.ndjson.dir", "/proc/x")
+        self.fails_with(["run"] + files + ["--lookup.csv-path", self.path("missing.csv")],
+                        "lookup.csv-path", "missing.csv")
+        self.fails_with(["run", "--source.type", "file", "--source.files", self.tmp],
+                        "source.files", "is a directory")
+        self.fails_with(["run", "--source.type", "file", "--source.files",
+                         self.path("absent.jsonl")], "source.files", "absent.jsonl")
+        self.fails_with(["run", "--source.max-record-size", "10"],
+                        "--source.max-record-size")
+        self.fails_with(["coordinator", "--checkpoint.dir", "/proc/x"], "checkpoint.dir",
+                        env={"UBAFLOW_CLUSTER_SECRET": "s3cret"})
+        self.fails_with(["broker", "--broker.port", "70000"], "--broker.port")
+        self.fails_with(["broker", "--broker.partitions", "0"], "--broker.partitions")
+
     def test_secrets_are_refused_on_the_command_line(self):
         self.fails_with(["run", "--sink.es.password", "hunter2"], "is a secret",
                         "UBAFLOW_SINK_ES_PASSWORD")

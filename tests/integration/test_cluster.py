@@ -110,7 +110,8 @@ class Cluster:
         return out
 
 
-class ClusterTest(harness.IntegrationTest):
+class ClusterTestCase(harness.IntegrationTest):
+    """Helpers of the tests that run clusters (no tests of its own)."""
 
     def produce_in_background(self, *args, **kw):
         """produce() on a thread: the events arrive while the test acts."""
@@ -134,6 +135,16 @@ class ClusterTest(harness.IntegrationTest):
                     f.write(p.read())
         self.verify(["--verify.input", sent, "--verify.partitions", str(partitions),
                      "--verify.against", against or "ndjson:" + self.path("out")])
+
+    def fresh_tmp(self):
+        """A directory of its own for each sub-run of one test."""
+        self.tmp = tempfile.mkdtemp(prefix="ubaflow-it-")
+        tmp = self.tmp
+        if os.environ.get("UBAFLOW_KEEP_TMP") != "1":
+            self._stops.append(lambda: shutil.rmtree(tmp, ignore_errors=True))
+
+
+class ClusterTest(ClusterTestCase):
 
     def test_parallelism_does_not_change_results(self):
         for workers, partitions, slots in ((1, 2, 1), (2, 4, 1), (4, 3, 1), (2, 5, 2)):
@@ -399,6 +410,40 @@ class ClusterTest(harness.IntegrationTest):
         self.assertGreater(es.stats()["faults_applied"].get("refuse", 0), 0)
         self.verify_parts([part1, part2], 2, against="es:" + es.url)
 
+    def test_workers_declared_lost_during_a_pause_rejoin(self):
+        """The coordinator frozen for longer than cluster.worker-timeout
+        (kill -STOP, 7 s, kill -CONT) declares its workers lost; they learn
+        it from their refused heartbeats, rejoin by themselves and the job
+        runs on, exact."""
+        broker = self.broker(partitions=2)
+        part1 = self.produce(broker, 10000, "part1.jsonl", seed=61)
+        cluster = Cluster(self, broker, 2)
+        cluster.wait_output("running on 2 task manager(s)")
+        cluster.wait_records(10000)
+        mark = len(cluster.coordinator.output())
+        cluster.coordinator.signal(signal.SIGSTOP)
+        time.sleep(7)
+        cluster.coordinator.signal(signal.SIGCONT)
+        harness.wait_for(lambda: "lost: no heartbeat" in cluster.coordinator.output()[mark:],
+                         20, "a worker declared lost", watched=cluster.coordinator)
+        harness.wait_for(
+            lambda: re.search(r"running on 2 task manager\(s\)",
+                              cluster.coordinator.output()[mark:]),
+            30, "the job running again on both workers", watched=cluster.coordinator)
+        # Whichever workers were declared lost (their queued heartbeats may
+        # save some) were told so and came back by themselves.
+        lost = set(re.findall(r"worker (worker-\d) lost: no heartbeat",
+                              cluster.coordinator.output()[mark:]))
+        self.assertTrue(lost)
+        for w in cluster.workers:
+            name = re.search(r"worker (worker-\d) joined cluster", w.output()).group(1)
+            if name in lost:
+                self.assertIn("declared lost", w.output())
+        part2 = self.produce(broker, 10000, "part2.jsonl", seed=62)
+        cluster.wait_caught_up()
+        cluster.drain_and_finish()
+        self.verify_parts([part1, part2], 2)
+
     def test_wrong_secret_is_refused(self):
         broker = self.broker(partitions=1)
         cluster = Cluster(self, broker, 0, min_workers=1)
@@ -408,10 +453,3 @@ class ClusterTest(harness.IntegrationTest):
         self.assertNotIn("wrong", cluster.coordinator.output().replace("wrong cluster secret", ""))
         self.assertNotIn(SECRET, cluster.coordinator.output())
         self.assertNotIn(SECRET, intruder.output())
-
-    def fresh_tmp(self):
-        """A directory of its own for each sub-run of one test."""
-        self.tmp = tempfile.mkdtemp(prefix="ubaflow-it-")
-        tmp = self.tmp
-        if os.environ.get("UBAFLOW_KEEP_TMP") != "1":
-            self._stops.append(lambda: shutil.rmtree(tmp, ignore_errors=True))

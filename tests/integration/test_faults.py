@@ -1,6 +1,7 @@
 """Outages: Elasticsearch rejecting or unreachable, MariaDB down and back,
 malformed messages. Nothing may be lost, duplicated or misattributed: every
 run ends equal to the batch oracle."""
+import json
 import re
 import signal
 import time
@@ -162,6 +163,35 @@ class FaultTest(harness.IntegrationTest):
         self.assertEqual(len(headers), rejected)
         self.assertTrue(all("ubaflow.reject.reason=" in h for h in headers))
         self.assertTrue(any("ubaflow.reject.reason=invalid_timestamp" in h for h in headers))
+
+
+    def test_far_future_record_cannot_move_the_watermark(self):
+        """One record from a broken clock (year 9999) in a day of events,
+        with no valid-range bounds: it is rejected as timestamp_in_future,
+        the watermark stays in 2017, nothing is dropped as late."""
+        broker = self.broker(partitions=1)
+        sent = self.path("sent.jsonl")
+        self.datagen(broker.bootstrap, 20000, tee=sent,
+                     extra=["--datagen.days", "1", "--datagen.start-day", "2017-11-26"])
+        with open(sent) as f:
+            lines = f.read().splitlines()
+        # The broken record right in the middle of the day, then the rest.
+        bad = json.loads(lines[0])
+        bad["ts"] = "9999-12-31 00:00:00"
+        poisoned = self.path("poisoned.jsonl")
+        with open(poisoned, "w") as f:
+            f.write("\n".join(lines[:10000] + [json.dumps(bad)] + lines[10000:]) + "\n")
+        out = self.run_job_to_end(["--source.type", "file", "--source.files", poisoned,
+                                   "--sink.ndjson.dir", self.path("out"),
+                                   "--progress.interval", "0"])
+        self.assertRegex(out, r"timestamp_in_future\W+1\b")
+        self.assertRegex(out, r"late\W+0\b")
+        with open(self.path("out/cumulative_uv.ndjson")) as f:
+            self.assertNotIn("9999", f.read())
+        with open(self.path("out/buy_cnt_per_hour.ndjson")) as f:
+            self.assertNotIn("0000-01-01", f.read())
+        self.verify(["--verify.input", poisoned, "--verify.against",
+                     "ndjson:" + self.path("out"), "--verify.partitioner", "file"])
 
 
 if __name__ == "__main__":

@@ -28,9 +28,12 @@ option_set make_options() {
   o.add("broker.host", t::string, "127.0.0.1",
         "Address of the bootstrap port.");
   o.add("broker.port", t::integer, "9092",
-        "Fixed bootstrap port (0: print the mock brokers' own random ports).");
-  o.add("broker.brokers", t::integer, "1", "Number of mock brokers.");
-  o.add("broker.partitions", t::integer, "4", "Partitions of the topic.");
+        "Fixed bootstrap port (0: print the mock brokers' own random ports).")
+      .bounded(0, 65535);
+  o.add("broker.brokers", t::integer, "1", "Number of mock brokers.")
+      .bounded(1, 16);
+  o.add("broker.partitions", t::integer, "4", "Partitions of the topic.")
+      .bounded(1, 10000);
   o.add("kafka.topic", t::string, "user_behavior", "Topic to create.");
   o.add("broker.extra-topics", t::list, "",
         "More topics as name:partitions (e.g. user_behavior_dlq:1).");

@@ -40,6 +40,10 @@ bool configure_checkpoints(const settings& values, const job_config& config,
     }
     return true;
   }
+  if (auto problem = check_writable_directory(dir)) {
+    error = "checkpoint.dir: " + *problem;
+    return false;
+  }
   cluster.checkpoints = std::make_shared<directory_checkpoint_store>(
     dir, static_cast<uint32_t>(values.get_int("checkpoint.retained")));
   cluster.checkpoint_interval_ms
@@ -184,7 +188,8 @@ int coordinator_command(const std::vector<std::string>& args) {
                "partition(s); waiting for {} worker(s)",
                cluster.cluster_id, bind, *published, cluster.partition_count,
                cluster.min_workers);
-  auto outcome = monitor_job(self, manager, config->progress_interval_ms);
+  auto outcome = monitor_job(self, manager, config->progress_interval_ms,
+                             config->stop_timeout_ms);
   return report_outcome(system, outcome, "coordinator");
 }
 

@@ -224,6 +224,10 @@ int worker_command(const std::vector<std::string>& args) {
         spdlog::error("the job's settings do not work here: {}", error);
         return 2;
       }
+      if (auto problem = check_node_paths(*config)) {
+        spdlog::error("the job's settings do not work here: {}", *problem);
+        return 2;
+      }
       setup_logging(config->log_level);
       task_manager = spawn_task_manager(
         system, std::make_shared<const job_config>(*config),
@@ -279,6 +283,8 @@ int worker_command(const std::vector<std::string>& args) {
         },
         caf::after(std::chrono::milliseconds(100)) >> [] {});
       if (running && leave_requested) {
+        arm_exit_watchdog(values->get_duration_ms("job.stop-timeout"),
+                          "the worker");
         spdlog::info("leaving: handing this worker's work back");
         self->request(manager, std::chrono::seconds(30), stop_atom_v,
                       worker_id)
@@ -318,6 +324,7 @@ int worker_command(const std::vector<std::string>& args) {
         break;
     }
   }
+  arm_exit_watchdog(values->get_duration_ms("job.stop-timeout"), "the worker");
   if (task_manager)
     self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
       .receive([](ack_atom) {}, [](caf::error&) {});

@@ -48,8 +48,12 @@ worker_metrics_endpoint::start(caf::actor_system& system,
   p->view.name = std::move(name);
   p->view.slots = slots;
   std::weak_ptr<impl> weak = p;
+  http_settings http;
+  http.host = host;
+  http.port = port;
+  http.handler_threads = 1;
   p->server = http_server::start(
-    host, port,
+    http,
     [weak](const http_request& request) -> http_reply {
       if (auto self = weak.lock())
         return self->answer(request);

@@ -5,12 +5,15 @@
 #include "tools/run/progress.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <malloc.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <string>
+#include <thread>
 
 namespace ubaflow {
 
@@ -57,8 +60,20 @@ void tune_allocator() {
   mallopt(M_TOP_PAD, 64 << 20);
 }
 
+void arm_exit_watchdog(int64_t ms, std::string what) {
+  std::thread([ms, what = std::move(what)] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    spdlog::error("{} did not end within {} ms of the stop request; exiting "
+                  "now (job.stop-timeout)",
+                  what, ms);
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(1);
+  }).detach();
+}
+
 job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
-                        int64_t interval) {
+                        int64_t interval, int64_t stop_timeout_ms) {
   self->monitor(job);
   job_outcome outcome;
   const int64_t started = steady_now_ms();
@@ -87,6 +102,7 @@ job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
       break;
     if (stop_requests > 0 && !stop_sent) {
       stop_sent = true;
+      arm_exit_watchdog(stop_timeout_ms, "the job");
       self->send(job, stop_atom_v);
     }
     if (drain_requested.exchange(false))

@@ -27,9 +27,16 @@ struct job_outcome {
 /// Watches a job master (the single-process job coordinator or the
 /// cluster manager) until it ends: forwards stop and drain requests from
 /// signals, prints a progress line to stderr every `progress_interval_ms`
-/// (0: never) and collects the final status it sends with done_atom.
+/// (0: never) and collects the final status it sends with done_atom. Once
+/// a stop was asked for, the process ends within `stop_timeout_ms` even if
+/// the job master does not (arm_exit_watchdog).
 job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
-                        int64_t progress_interval_ms);
+                        int64_t progress_interval_ms, int64_t stop_timeout_ms);
+
+/// Ends the process with exit code 1 after `ms` unless it ended before:
+/// the last resort that makes SIGTERM always end a process in bounded
+/// time (a hung peer, a full disk). Logs `what` when it fires.
+void arm_exit_watchdog(int64_t ms, std::string what);
 
 /// Prints the final summary (stdout) and failure (stderr) of a job;
 /// returns the process exit code.

@@ -14,18 +14,31 @@ bool configure_rest(const settings& values, rest_settings& rest,
                     std::string& error) {
   rest.bind_address = values.get_string("rest.bind-address");
   rest.port = static_cast<uint16_t>(values.get_int("rest.port"));
-  // `ubaflow run` has no mutating calls, hence no token options.
-  if (values.options().find("rest.token") != nullptr) {
-    rest.token = values.get_string("rest.token");
-    const auto& file = values.get_string("rest.token-file");
-    if (!file.empty()) {
-      auto token = read_secret_file(file, error);
-      if (!token) {
-        error = "rest.token-file: " + error;
-        return false;
-      }
-      rest.token = *token;
+  // A token from its option or, instead, from the first line of a file.
+  auto token = [&](const char* key, const char* file_key,
+                   std::string& out) {
+    if (values.options().find(key) == nullptr)
+      return true; // `ubaflow run` has no mutating calls
+    out = values.get_string(key);
+    const auto& file = values.get_string(file_key);
+    if (file.empty())
+      return true;
+    auto read = read_secret_file(file, error);
+    if (!read) {
+      error = std::string{file_key} + ": " + error;
+      return false;
     }
+    out = *read;
+    return true;
+  };
+  if (!token("rest.token", "rest.token-file", rest.token)
+      || !token("rest.read-token", "rest.read-token-file", rest.read_token))
+    return false;
+  rest.tls_certificate = values.get_string("rest.tls-certificate");
+  rest.tls_key = values.get_string("rest.tls-key");
+  if (rest.tls_certificate.empty() != rest.tls_key.empty()) {
+    error = "rest.tls-certificate and rest.tls-key go together";
+    return false;
   }
   rest.web_dir = values.get_string("rest.web-dir");
   if (rest.web_dir.empty()) {

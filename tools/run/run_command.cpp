@@ -39,6 +39,8 @@ int run_command(const std::vector<std::string>& args) {
   auto config = load_job_config_or_report(*values);
   if (!config)
     return 2;
+  if (auto problem = check_node_paths(*config))
+    return configuration_error(*values, *problem);
   start_job_logging(*config, *values);
   std::string error;
   rest_settings rest;
@@ -85,7 +87,8 @@ int run_command(const std::vector<std::string>& args) {
                  rest.bind_address, rest_api->port());
   else
     spdlog::warn("no web UI or REST API: {}", error);
-  auto outcome = monitor_job(self, coordinator, config->progress_interval_ms);
+  auto outcome = monitor_job(self, coordinator, config->progress_interval_ms,
+                             config->stop_timeout_ms);
   rest_api.reset(); // before the actors it asks go away
   self->send_exit(task_manager, caf::exit_reason::user_shutdown);
   self->send_exit(results, caf::exit_reason::user_shutdown);

@@ -88,7 +88,10 @@ bool compute_expected(const job_config& config, const oracle_settings& oracle,
       first_line = false;
       const uint64_t position = index++;
       ++out.records;
-      auto status = is_csv ? csv.parse(line, e) : json.parse(line, e);
+      auto status = line.size() > config.max_record_bytes
+                      ? parse_status{reject_reason::record_too_large, ""}
+                    : is_csv ? csv.parse(line, e)
+                             : json.parse(line, e);
       if (!status.ok()) {
         out.rejects.add(status.reason);
         continue;

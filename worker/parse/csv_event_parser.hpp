@@ -21,6 +21,8 @@ public:
   /// True for a header line such as "user_id,item_id,...".
   static bool is_header(std::string_view line);
 
+  timestamp_parser& timestamps() { return timestamps_; }
+
 private:
   timestamp_parser timestamps_;
 };

@@ -18,6 +18,10 @@ const char* to_string(reject_reason reason) {
       return "invalid_timestamp";
     case reject_reason::timestamp_out_of_range:
       return "timestamp_out_of_range";
+    case reject_reason::timestamp_in_future:
+      return "timestamp_in_future";
+    case reject_reason::record_too_large:
+      return "record_too_large";
   }
   return "?";
 }

@@ -24,9 +24,15 @@ enum class reject_reason : uint8_t {
   invalid_timestamp,
   /// `ts` parsed but lies outside the configured valid event-time range.
   timestamp_out_of_range,
+  /// `ts` lies more than event-time.max-future ahead of the wall clock: a
+  /// broken clock or a typo, which would otherwise drag the watermark into
+  /// the future and make every real record late.
+  timestamp_in_future,
+  /// The record is larger than source.max-record-size (not parsed at all).
+  record_too_large,
 };
 
-constexpr size_t reject_reason_count = 7;
+constexpr size_t reject_reason_count = 9;
 
 const char* to_string(reject_reason reason);
 
@@ -35,6 +41,7 @@ constexpr std::array<reject_reason, reject_reason_count - 1> all_reject_reasons{
   reject_reason::malformed_record,  reject_reason::missing_field,
   reject_reason::invalid_id,        reject_reason::unknown_behavior,
   reject_reason::invalid_timestamp, reject_reason::timestamp_out_of_range,
+  reject_reason::timestamp_in_future, reject_reason::record_too_large,
 };
 
 /// Outcome of parsing one record: `reason == none` means success; `detail`

@@ -1,5 +1,7 @@
 #include "worker/parse/timestamp_parser.hpp"
 
+#include "common/util/clock.hpp"
+
 #include "common/time/civil.hpp"
 
 namespace ubaflow {
@@ -93,13 +95,21 @@ bool parse_json_epoch(std::string_view number, int64_t& utc_ms) {
 
 timestamp_parser::timestamp_parser(timestamp_policy policy)
   : policy_(std::move(policy)) {
-  // nop
+  set_wall_clock(wall_now_ms());
+}
+
+void timestamp_parser::set_wall_clock(int64_t utc_ms) {
+  if (policy_.max_future_ms <= 0)
+    return;
+  future_limit_ = policy_.zone.to_local(utc_ms + policy_.max_future_ms);
 }
 
 parse_status timestamp_parser::in_range(event_time local,
                                         event_time& out) const {
   if (local < policy_.valid_from || local > policy_.valid_until)
     return {reject_reason::timestamp_out_of_range, "field 'ts'"};
+  if (local > future_limit_)
+    return {reject_reason::timestamp_in_future, "field 'ts'"};
   out = local;
   return {};
 }

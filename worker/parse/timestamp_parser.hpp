@@ -18,6 +18,9 @@ struct timestamp_policy {
   /// outside are rejected as timestamp_out_of_range.
   event_time valid_from = min_event_time;
   event_time valid_until = max_event_time;
+  /// Records more than this ahead of the wall clock are rejected as
+  /// timestamp_in_future; 0: no such check.
+  int64_t max_future_ms = 0;
 };
 
 /// Parses every accepted timestamp shape into local millis:
@@ -42,11 +45,17 @@ public:
 
   const timestamp_policy& policy() const { return policy_; }
 
+  /// The wall clock (UTC millis) that max_future_ms counts from; the
+  /// parser reads the system clock when it is made, and its owner moves
+  /// it on now and then (a source task: once per batch).
+  void set_wall_clock(int64_t utc_ms);
+
 private:
   parse_status from_utc_ms(int64_t utc_ms, event_time& out);
   parse_status in_range(event_time local, event_time& out) const;
 
   timestamp_policy policy_;
+  event_time future_limit_ = max_event_time; ///< local millis
   int cached_date_key_ = -1;
   int64_t cached_days_ = 0;
 };

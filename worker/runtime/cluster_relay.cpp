@@ -50,17 +50,20 @@ tcp::socket& socket_of(tls_stream& s) {
 template <class Stream>
 constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
+/// The peer's address (not its port: a refusal is logged once per peer,
+/// and a new connection has a new port).
 std::string describe(const tcp::socket& s) {
   boost::system::error_code ec;
   auto endpoint = s.remote_endpoint(ec);
   if (ec)
     return "an unknown peer";
-  return endpoint.address().to_string() + ":"
-         + std::to_string(endpoint.port());
+  return endpoint.address().to_string();
 }
 
 /// What every connection of the relay shares.
 struct relay_context {
+  relay_context(net::io_context& i, ssl::context& t) : io(i), tls(t) {}
+
   net::io_context& io;
   relay_security security;
   ssl::context& tls;
@@ -288,7 +291,7 @@ struct cluster_relay::impl {
   net::executor_work_guard<net::io_context::executor_type> work{
     io.get_executor()};
   ssl::context tls{ssl::context::tls};
-  relay_context context{io, {}, tls};
+  relay_context context{io, tls};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::mutex mutex; ///< acceptors
   std::thread thread;

@@ -11,9 +11,11 @@ namespace ubaflow {
 std::unique_ptr<file_reader>
 file_reader::open(const std::vector<std::string>& paths, std::string& error,
                   size_t chunk_bytes,
-                  const std::vector<int64_t>& start_lines) {
+                  const std::vector<int64_t>& start_lines,
+                  size_t max_line_bytes) {
   std::unique_ptr<file_reader> reader{new file_reader};
   reader->buffer_.resize(std::max<size_t>(chunk_bytes, 4096));
+  reader->max_line_ = std::max<size_t>(max_line_bytes, 1);
   for (size_t i = 0; i < paths.size(); ++i) {
     file_state f;
     f.path = paths[i];
@@ -76,12 +78,43 @@ bool file_reader::refill(file_state& f) {
   }
 }
 
+void file_reader::emit_truncated(file_state& f, record_batch& out) {
+  skipping_ = false;
+  ++f.line;
+  if (f.line >= f.first_line)
+    out.records.push_back({skipped_prefix_, static_cast<uint32_t>(current_),
+                           f.line, true});
+}
+
 bool file_reader::read(record_batch& out, size_t max, int) {
   out.clear();
   while (current_ < files_.size() && out.records.size() < max) {
     auto& f = files_[current_];
     const char* data = buffer_.data();
     const void* nl = std::memchr(data + begin_, '\n', end_ - begin_);
+    if (skipping_) {
+      // Inside an over-long line: drop bytes up to its end.
+      if (nl == nullptr && !f.eof) {
+        if (!out.records.empty())
+          return true;
+        begin_ = end_ = 0;
+        if (!refill(f))
+          return false;
+        continue;
+      }
+      begin_ = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) + 1
+                  : end_;
+      emit_truncated(f, out);
+      return true; // the prefix's view must outlive this batch only
+    }
+    if (nl == nullptr && !f.eof && end_ - begin_ > max_line_) {
+      if (!out.records.empty())
+        return true; // views into the buffer stay valid for this batch
+      skipped_prefix_.assign(data + begin_, std::min<size_t>(end_ - begin_, 256));
+      skipping_ = true;
+      begin_ = end_ = 0;
+      continue;
+    }
     if (nl == nullptr) {
       if (!f.eof) {
         // Views into the buffer must stay valid for this batch: return what
@@ -113,7 +146,8 @@ bool file_reader::read(record_batch& out, size_t max, int) {
     if (len > 0 && !(len == 1 && data[begin_] == '\r')
         && f.line >= f.first_line)
       out.records.push_back({std::string_view(data + begin_, len),
-                             static_cast<uint32_t>(current_), f.line});
+                             static_cast<uint32_t>(current_), f.line,
+                             len > max_line_});
     begin_ += len + 1;
   }
   return true;

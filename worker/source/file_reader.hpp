@@ -17,10 +17,14 @@ public:
   /// Opens every path; on failure returns nullptr and explains in `error`.
   /// `start_lines` (same length, or empty) makes a file's slot begin at
   /// that 1-based line, e.g. from a checkpoint; earlier lines are skipped.
+  /// A line longer than `max_line_bytes` is not kept: it is skipped to its
+  /// end and delivered as a truncated record (its first bytes), so memory
+  /// stays bounded whatever the input.
   static std::unique_ptr<file_reader>
   open(const std::vector<std::string>& paths, std::string& error,
        size_t chunk_bytes = 4 << 20,
-       const std::vector<int64_t>& start_lines = {});
+       const std::vector<int64_t>& start_lines = {},
+       size_t max_line_bytes = 1 << 20);
   ~file_reader() override;
 
   bool read(record_batch& out, size_t max, int timeout_ms) override;
@@ -45,6 +49,8 @@ private:
 
   file_reader() = default;
   bool refill(file_state& f);
+  /// Ends an over-long line: counts it and delivers its beginning.
+  void emit_truncated(file_state& f, record_batch& out);
 
   std::vector<file_state> files_;
   std::vector<int32_t> ids_;
@@ -52,6 +58,9 @@ private:
   std::vector<char> buffer_;
   size_t begin_ = 0; ///< first unread byte in buffer_
   size_t end_ = 0;   ///< one past the last valid byte
+  size_t max_line_ = 1 << 20;
+  bool skipping_ = false;       ///< inside a line longer than max_line_
+  std::string skipped_prefix_;  ///< its first bytes, for the reject log
   std::string error_;
 };
 

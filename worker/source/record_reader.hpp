@@ -13,6 +13,9 @@ struct raw_record {
   std::string_view payload;
   uint32_t slot = 0;  ///< index of the partition within this reader
   int64_t offset = 0; ///< Kafka offset, or line number for files
+  /// The record was longer than the reader keeps (a file line beyond
+  /// source.max-record-size): `payload` is only its beginning.
+  bool truncated = false;
 };
 
 /// What one read() produced.

@@ -1,5 +1,7 @@
 #include "worker/source/source_task.hpp"
 
+#include "common/util/clock.hpp"
+
 #include "common/protocol/user_id_codec.hpp"
 
 #include <spdlog/spdlog.h>
@@ -48,6 +50,10 @@ bool source_task::input_ended() const {
 }
 
 void source_task::process(int64_t now_ms) {
+  // event-time.max-future counts from the wall clock of this batch.
+  const int64_t wall = wall_now_ms();
+  json_.timestamps().set_wall_clock(wall);
+  csv_.timestamps().set_wall_clock(wall);
   user_event event;
   const auto& partitions = reader_->partitions();
   const auto& formats = settings_.formats;
@@ -58,16 +64,21 @@ void source_task::process(int64_t now_ms) {
                      && formats[record.slot] == record_format::csv;
     if (csv && record.offset == 1 && csv_event_parser::is_header(record.payload))
       continue;
-    auto status = csv ? csv_.parse(record.payload, event)
-                      : json_.parse(record.payload, event);
+    const bool too_large = record.truncated
+                           || record.payload.size() > settings_.max_record_bytes;
+    auto status = too_large ? parse_status{reject_reason::record_too_large,
+                                           "the whole record"}
+                  : csv     ? csv_.parse(record.payload, event)
+                            : json_.parse(record.payload, event);
     if (!status.ok()) {
       rejects_.record(status, record.payload,
                       reader_->slot_name(record.slot) + "@"
                         + std::to_string(record.offset),
                       now_ms);
       if (dead_letters_)
-        dead_letters_->send(record.payload, status, settings_.topic,
-                            partitions[record.slot], record.offset);
+        dead_letters_->send(record.payload.substr(0, settings_.max_record_bytes),
+                            status, settings_.topic, partitions[record.slot],
+                            record.offset);
       continue;
     }
     preagg_.add(event, watermarks_.partition_watermark(record.slot));

@@ -34,6 +34,7 @@ struct source_task_settings {
   int64_t flush_interval_ms = 200;
   size_t max_buffered_users = 4'000'000;
   size_t read_batch = 8192;
+  size_t max_record_bytes = 1 << 20; ///< larger: rejected, never parsed
   int64_t lookup_backoff_initial_ms = 500;
   int64_t lookup_backoff_max_ms = 30'000;
   std::string topic; ///< for dead-letter headers and logs

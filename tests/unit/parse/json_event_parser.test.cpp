@@ -545,6 +545,6 @@ TEST_SUITE("json_event_parser") {
     CHECK(std::string{to_string(out_of_range)} == "timestamp_out_of_range");
     CHECK(all_reject_reasons.size() == reject_reason_count - 1);
     CHECK(all_reject_reasons.front() == malformed);
-    CHECK(all_reject_reasons.back() == out_of_range);
+    CHECK(all_reject_reasons.back() == reject_reason::record_too_large);
   }
 }

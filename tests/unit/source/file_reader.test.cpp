@@ -177,4 +177,35 @@ TEST_SUITE("file_reader") {
     CHECK(positions[0].next_offset == 6);
     CHECK(positions[1].next_offset == 3);
   }
+
+  TEST_CASE("a line over the limit is skipped without being kept, and counted") {
+    test::temp_dir dir;
+    const std::string huge(300'000, 'x');
+    const auto path
+      = dir.write("events.json", "a\n" + huge + "\nb\n" + huge + "tail");
+    for (size_t chunk : {4096, 64 * 1024, 1 << 20}) {
+      CAPTURE(chunk);
+      std::string error;
+      auto reader = file_reader::open({path}, error, chunk, {}, 1000);
+      REQUIRE(reader);
+      std::vector<std::tuple<std::string, int64_t, bool>> seen;
+      record_batch batch;
+      for (int reads = 0; reads < 10000; ++reads) {
+        REQUIRE(reader->read(batch, 100, 0));
+        for (const auto& r : batch.records)
+          seen.emplace_back(std::string{r.payload.substr(0, 3)}, r.offset,
+                            r.truncated);
+        if (!batch.finished_slots.empty())
+          break;
+      }
+      REQUIRE(seen.size() == 4);
+      CHECK(seen[0] == std::tuple<std::string, int64_t, bool>{"a", 1, false});
+      CHECK(std::get<1>(seen[1]) == 2);
+      CHECK(std::get<2>(seen[1])); // truncated
+      CHECK(seen[2] == std::tuple<std::string, int64_t, bool>{"b", 3, false});
+      CHECK(std::get<1>(seen[3]) == 4);
+      CHECK(std::get<2>(seen[3]));
+      CHECK(reader->positions()[0].next_offset == 5);
+    }
+  }
 }
