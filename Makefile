@@ -22,8 +22,11 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The fuzz targets last a minute each and use a core each: they run after
+# everything else, not beside the timing-sensitive integration tests.
 test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE fuzz $(CTEST_ARGS)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L fuzz $(CTEST_ARGS)
 
 unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit

@@ -5,7 +5,11 @@
 # `ubaflow run` on the same files, the time from kill -9 of a worker to
 # the job running again on the survivors (restored from a checkpoint), and
 # the duration and size of a savepoint holding a whole simulated day's
-# state (2 workers, a day read from the mock broker). Prints one JSON object.
+# state (2 workers, a day read from the mock broker). The scale-out runs in
+# both transport modes, side by side: TLS 1.3 with the key derived from the
+# cluster secret (the default) and plain TCP (cluster.insecure), both
+# through the relay and its frame checks. Also the REST API's latency on a
+# kept-alive connection. Prints one JSON object.
 #   bench/cluster.sh BIN [EVENTS]
 set -euo pipefail
 
@@ -46,6 +50,16 @@ split -n r/4 -d "$work/day.jsonl" "$work/part-"
 rm "$work/day.jsonl"
 files="$(ls "$work"/part-* | paste -sd, -)"
 
+# The transport of the clusters started next: psk (default) or plain.
+export UBAFLOW_CLUSTER_SECRET=bench-secret
+transport() {
+  if [ "$1" = plain ]; then
+    export UBAFLOW_CLUSTER_SECRET="" UBAFLOW_CLUSTER_INSECURE=true
+  else
+    export UBAFLOW_CLUSTER_SECRET=bench-secret UBAFLOW_CLUSTER_INSECURE=false
+  fi
+}
+
 start_cluster() { # workers log-prefix [extra coordinator args...]
   local workers=$1 prefix=$2
   shift 2
@@ -73,17 +87,38 @@ run_rate=$("$bin" run --source.type file --source.files "$files" --sink.ndjson.d
   --lookup.csv-path "$root/data/category.csv" --progress.interval 0 --log.level warn 2>/dev/null \
   | grep -o 'accepted ([0-9,]*/s)' | tr -dc '0-9')
 
-rates=()
-for workers in 1 2 4; do
+# One bounded run of the scale-out: events/s from deployment to the end.
+scale_run() { # workers mode repetition
+  local workers=$1 mode=$2 prefix="scale-$1-$2-$3"
   SLOTS=1
   [ "$workers" = 1 ] && SLOTS=2 # two source tasks, like two 1-slot workers
-  start_cluster "$workers" "scale-$workers"
+  transport "$mode"
+  start_cluster "$workers" "$prefix"
   wait "$coordinator_pid"
   for pid in "${worker_pids[@]}"; do wait "$pid" || true; done
-  seconds=$(between "$work/scale-$workers-coordinator.log" "attempt 1: deploying" \
+  local seconds
+  seconds=$(between "$work/$prefix-coordinator.log" "attempt 1: deploying" \
             "every result is written")
-  rates+=("$(python3 -c "print(round($events / $seconds))")")
+  python3 -c "print(round($events / $seconds))"
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# Each configuration three times per mode, alternating, the median kept.
+declare -A rate
+for workers in 1 2 4; do
+  declare -A samples=([psk]="" [plain]="")
+  for repetition in 1 2 3; do
+    for mode in psk plain; do
+      samples[$mode]+=" $(scale_run "$workers" "$mode" "$repetition")"
+    done
+  done
+  for mode in psk plain; do
+    # shellcheck disable=SC2086
+    rate[$mode-$workers]=$(median ${samples[$mode]})
+  done
 done
+transport psk
+rates=("${rate[psk-1]}" "${rate[psk-2]}" "${rate[psk-4]}")
 
 # Recovery: two workers, kill -9 one of them while the day is being read,
 # right after the first checkpoint (every 100 ms here); the survivor
@@ -137,11 +172,29 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 savepoint_line=$(grep -m1 "savepoint [0-9]* completed" "$work/savepoint-coordinator.log")
+# REST on a kept-alive connection, while the job runs: 500 GET /config.
+rest_port=$(grep -o 'metrics on http://[^:]*:[0-9]*' "$work/savepoint-coordinator.log" | grep -o '[0-9]*$')
+rest_latency=$(python3 - "$rest_port" <<'PY'
+import http.client, json, sys, time
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=5)
+samples = []
+for _ in range(500):
+    t = time.perf_counter()
+    conn.request("GET", "/config")
+    conn.getresponse().read()
+    samples.append((time.perf_counter() - t) * 1000)
+samples.sort()
+print(json.dumps({"p50": round(samples[250], 3), "p99": round(samples[495], 3)}))
+PY
+)
 savepoint_ms=$(echo "$savepoint_line" | sed -E 's/.*completed in ([0-9]+) ms.*/\1/')
 savepoint_bytes=$(echo "$savepoint_line" | sed -E 's/.* ([0-9]+) bytes.*/\1/')
 kill -TERM "$coordinator_pid"
 wait "$coordinator_pid" || true
-savepoint_read=$(grep -o '\] [0-9,]* records' "$work/savepoint-coordinator.log" | tail -1 | tr -dc '0-9')
+# The most records any progress line showed (the last ones, while the
+# job stops, count down to what the stopping sources still report).
+savepoint_read=$(grep -o '\] [0-9,]* records' "$work/savepoint-coordinator.log" | tr -dc '0-9\n' \
+                 | sort -n | tail -1)
 # Distinct users of the day: the last day-to-date UV document.
 day_users=$(python3 - "$work/out-savepoint/cumulative_uv_daily.ndjson" <<'PY'
 import json, sys
@@ -149,6 +202,7 @@ print(max(json.loads(l)["_source"]["uv"] for l in open(sys.argv[1])))
 PY
 )
 
-printf '{"events": %s, "run": %s, "workers_1": %s, "workers_2": %s, "workers_4": %s, "recovery_s": %s, "recovered_exactly": %s, "restored_checkpoint": %s, "checkpoint_events": %s, "day_users": %s, "savepoint_ms": %s, "savepoint_bytes": %s}\n' \
-  "$events" "$run_rate" "${rates[0]}" "${rates[1]}" "${rates[2]}" "$recovery" "$exact" \
+printf '{"events": %s, "run": %s, "workers_1": %s, "workers_2": %s, "workers_4": %s, "plain_workers_1": %s, "plain_workers_2": %s, "plain_workers_4": %s, "rest_keepalive_ms": %s, "recovery_s": %s, "recovered_exactly": %s, "restored_checkpoint": %s, "checkpoint_events": %s, "day_users": %s, "savepoint_ms": %s, "savepoint_bytes": %s}\n' \
+  "$events" "$run_rate" "${rates[0]}" "${rates[1]}" "${rates[2]}" \
+  "${rate[plain-1]}" "${rate[plain-2]}" "${rate[plain-4]}" "$rest_latency" "$recovery" "$exact" \
   "${restored:-0}" "$savepoint_read" "$day_users" "$savepoint_ms" "$savepoint_bytes"

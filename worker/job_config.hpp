@@ -85,6 +85,11 @@ std::optional<std::string> check_node_paths(const job_config& config);
 /// created in it; the problem, or nothing.
 std::optional<std::string> check_writable_directory(const std::string& dir);
 
+/// Every non-empty line of a secret file (at most 8): the first is the
+/// secret in use, the others are still accepted (rotation: docs/security.md).
+std::optional<std::vector<std::string>>
+read_secret_lines(const std::string& path, std::string& error);
+
 /// Reads the first line of a secret file (trailing newline removed).
 std::optional<std::string> read_secret_file(const std::string& path,
                                             std::string& error);

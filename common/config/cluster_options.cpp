@@ -25,8 +25,10 @@ void add_cluster_credentials(option_set& o) {
                "fresh challenge); the secret itself never crosses the wire. "
                "Required unless cluster.insecure is set.");
   o.add("cluster.secret-file", t::string, "",
-        "File whose first line is the cluster secret (instead of "
-        "cluster.secret).");
+        "File with the cluster secret (instead of cluster.secret): the "
+        "first line is the secret in use; further lines are secrets still "
+        "accepted from peers, for rotating it without downtime "
+        "(docs/security.md).");
   o.add("cluster.insecure", t::boolean, "false",
         "Run the cluster without a secret: no authentication and no "
         "encryption between nodes (a loud warning is logged). Only for "
@@ -74,14 +76,15 @@ void add_rest_options(option_set& o, bool mutating) {
                "/metrics, results) must carry; the web UI asks for it once. "
                "Empty: reading is open to whoever reaches rest.port.");
   o.add("rest.read-token-file", t::string, "",
-        "File whose first line is rest.read-token.");
+        "File of read tokens, one per line (any is accepted: rotation).");
   if (mutating) {
     o.add_secret("rest.token",
                  "Bearer token that mutating REST calls (savepoints, "
                  "rescaling) must carry; it reads too. Empty: those calls are "
                  "refused.");
     o.add("rest.token-file", t::string, "",
-          "File whose first line is rest.token.");
+          "File of tokens for mutating calls, one per line (any is "
+          "accepted: rotation).");
   }
   o.add("rest.web-dir", t::string, "",
         "Directory of the web UI (coordinator/web with its node_modules). "

@@ -317,10 +317,13 @@ std::optional<std::string> check_credentials(manager_actor* self,
   if (!st.challenges.redeem(challenge, steady_now_ms()))
     return std::string{"unknown or expired join challenge (a replayed "
                        "request?)"};
-  if (!proof_matches(join_proof(s.secret, s.cluster_id, name, challenge),
-                     proof))
-    return std::string{"wrong cluster secret"};
-  return std::nullopt;
+  if (s.secrets.empty()) // insecure: nothing to prove
+    return proof.empty() ? std::nullopt
+                         : std::optional<std::string>{"wrong cluster secret"};
+  for (const auto& secret : s.secrets)
+    if (proof_matches(join_proof(secret, s.cluster_id, name, challenge), proof))
+      return std::nullopt;
+  return std::string{"wrong cluster secret"};
 }
 
 /// What is wrong with the fields of a join request, if anything.

@@ -14,7 +14,9 @@ namespace ubaflow {
 
 struct cluster_settings {
   std::string cluster_id = "ubaflow";
-  std::string secret; ///< empty: open cluster
+  /// The secret in use first, then others still accepted (rotation);
+  /// empty: an insecure cluster.
+  std::vector<std::string> secrets;
   uint32_t min_workers = 1;
   int64_t heartbeat_interval_ms = 1'000;
   int64_t worker_timeout_ms = 5'000;

@@ -152,23 +152,30 @@ struct rest_service::state {
     return v;
   }
 
-  /// The request carries `Authorization: Bearer <token>` (not empty).
-  static bool bears(const http_request& request, const std::string& token) {
+  /// The request carries `Authorization: Bearer <t>` for one of `tokens`
+  /// (each compared in constant time; empty ones never match).
+  static bool bears(const http_request& request,
+                    const std::vector<std::string>& tokens) {
     const std::string prefix = "Bearer ";
-    if (token.empty()
-        || request.authorization.compare(0, prefix.size(), prefix) != 0)
+    if (request.authorization.compare(0, prefix.size(), prefix) != 0)
       return false;
-    return proof_matches(token, request.authorization.substr(prefix.size()));
+    const auto given = std::string_view{request.authorization}.substr(
+      prefix.size());
+    bool found = false;
+    for (const auto& token : tokens)
+      found |= !token.empty() && proof_matches(token, given);
+    return found;
   }
 
   bool authorized(const http_request& request) const {
-    return bears(request, settings.token);
+    return bears(request, settings.tokens);
   }
 
-  /// Reading is open without a read token; otherwise either token reads.
+  /// Reading is open without a read token; otherwise any token reads.
   bool may_read(const http_request& request) const {
-    return settings.read_token.empty() || bears(request, settings.read_token)
-           || bears(request, settings.token);
+    return settings.read_tokens.empty()
+           || bears(request, settings.read_tokens)
+           || bears(request, settings.tokens);
   }
 };
 
@@ -233,7 +240,7 @@ http_reply rest_service::handle(const http_request& request) {
     if (!async_call || parts.size() != 3)
       return error_reply(405, "Only POST /jobs/:jobid/savepoints and "
                               "/jobs/:jobid/rescaling change anything here");
-    if (st.settings.token.empty())
+    if (st.settings.tokens.empty())
       return error_reply(403, "mutating calls are disabled: set rest.token "
                               "(or rest.token-file) on the coordinator");
     if (!state_->authorized(request))

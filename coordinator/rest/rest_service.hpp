@@ -16,12 +16,13 @@ struct rest_settings {
   /// HTTPS when both are set (PEM files).
   std::string tls_certificate;
   std::string tls_key;
-  /// Bearer token for mutating calls; empty: they are refused (403).
-  std::string token;
-  /// Bearer token for reading the job's data (status, metrics, results);
-  /// empty: reading is open. The write token reads too. The web UI's
-  /// static files stay open: they hold no data.
-  std::string read_token;
+  /// Bearer tokens for mutating calls (any one of them; several while one
+  /// is rotated); none: those calls are refused (403).
+  std::vector<std::string> tokens;
+  /// Bearer tokens for reading the job's data (status, metrics, results);
+  /// none: reading is open. A write token reads too. The web UI's static
+  /// files stay open: they hold no data.
+  std::vector<std::string> read_tokens;
   /// The web UI's files (index.html, app.js, app.css, and ECharts under
   /// node_modules); empty: no UI.
   std::string web_dir;

@@ -29,6 +29,21 @@ install_web() {
   (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# Python tools from PyPI (schemathesis) in a virtual environment of their
+# own, outside the repository; remade when the requirements change.
+install_python_tools() {
+  local venv="${UBAFLOW_CACHE:-$HOME/.cache/ubaflow}/venv"
+  local wanted_tools="$here/python-requirements.txt"
+  if [ -x "$venv/bin/python" ] && [ "$venv/.installed" -nt "$wanted_tools" ]; then
+    echo "deps: Python tools are installed ($venv)"
+    return
+  fi
+  echo "deps: Python tools into $venv"
+  /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$wanted_tools"
+  touch "$venv/.installed"
+}
+
 if ! command -v npm >/dev/null; then
   missing_node=(nodejs npm)
 else
@@ -38,6 +53,7 @@ fi
 if [ ${#missing[@]} -eq 0 ] && [ ${#missing_node[@]} -eq 0 ]; then
   echo "deps: all ${#wanted[@]} Debian packages are installed"
   install_web
+  install_python_tools
   exit 0
 fi
 missing+=("${missing_node[@]}")
@@ -54,3 +70,4 @@ $sudo apt-get update -qq
 # their own private server instead, so a policy-rc.d refusal is harmless.
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 install_web
+install_python_tools

@@ -148,12 +148,12 @@ void frame_attack(const std::string& host, uint16_t port, bool tls,
   }
   SSL_CTX* ctx = nullptr;
   SSL* ssl = nullptr;
-  std::shared_ptr<const cluster_psk> psk;
+  std::shared_ptr<const cluster_keyring> keys;
   if (tls) {
     std::string error;
-    psk = derive_cluster_psk(secret(), "ubaflow", error);
+    keys = derive_cluster_keyring({secret()}, "ubaflow", error);
     ctx = SSL_CTX_new(TLS_client_method());
-    if (!psk || !use_cluster_psk(ctx, psk.get(), error)) {
+    if (!keys || !use_cluster_psk(ctx, keys.get(), error)) {
       report(name, false, "cannot set up TLS: " + error);
       return;
     }
@@ -328,8 +328,8 @@ int caf_attacks(const std::string& role, const std::string& host,
   std::string error;
   relay_security security;
   security.mode = relay_security::kind::psk;
-  security.psk = derive_cluster_psk(secret(), "ubaflow", error);
-  if (!security.psk) {
+  security.keys = derive_cluster_keyring({secret()}, "ubaflow", error);
+  if (!security.keys) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 100;
   }

@@ -12,15 +12,18 @@
 
 namespace ubaflow {
 
-std::optional<std::string> cluster_secret(const settings& values,
-                                          std::string& error) {
+std::optional<std::vector<std::string>> cluster_secrets(const settings& values,
+                                                        std::string& error) {
   const auto& file = values.get_string("cluster.secret-file");
-  if (file.empty())
-    return values.get_string("cluster.secret");
-  auto secret = read_secret_file(file, error);
-  if (!secret)
+  if (file.empty()) {
+    const auto& secret = values.get_string("cluster.secret");
+    return secret.empty() ? std::vector<std::string>{}
+                          : std::vector<std::string>{secret};
+  }
+  auto secrets = read_secret_lines(file, error);
+  if (!secrets)
     error = "cluster.secret-file: " + error;
-  return secret;
+  return secrets;
 }
 
 namespace {
@@ -56,9 +59,9 @@ std::optional<tls_settings> cluster_tls(const settings& values,
 
 } // namespace
 
-std::optional<relay_security> cluster_security(const settings& values,
-                                               const std::string& secret,
-                                               std::string& error) {
+std::optional<relay_security>
+cluster_security(const settings& values,
+                 const std::vector<std::string>& secrets, std::string& error) {
   relay_security security;
   security.max_frame_bytes
     = static_cast<uint32_t>(values.get_bytes("cluster.max-frame-size"));
@@ -72,7 +75,7 @@ std::optional<relay_security> cluster_security(const settings& values,
   if (!tls)
     return std::nullopt;
   const bool insecure = values.get_bool("cluster.insecure");
-  if (insecure && (!secret.empty() || tls->enabled())) {
+  if (insecure && (!secrets.empty() || tls->enabled())) {
     error = "cluster.insecure=true turns authentication off: it cannot go "
             "with cluster.secret or cluster.tls-*";
     return std::nullopt;
@@ -80,11 +83,11 @@ std::optional<relay_security> cluster_security(const settings& values,
   if (tls->enabled()) {
     security.mode = relay_security::kind::certificates;
     security.certificates = *tls;
-  } else if (!secret.empty()) {
+  } else if (!secrets.empty()) {
     security.mode = relay_security::kind::psk;
-    security.psk = derive_cluster_psk(secret, values.get_string("cluster.id"),
-                                      error);
-    if (!security.psk)
+    security.keys = derive_cluster_keyring(
+      secrets, values.get_string("cluster.id"), error);
+    if (!security.keys)
       return std::nullopt;
   } else if (insecure) {
     security.mode = relay_security::kind::plain;

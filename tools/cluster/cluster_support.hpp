@@ -9,19 +9,21 @@
 
 namespace ubaflow {
 
-/// The cluster secret from cluster.secret or cluster.secret-file; nothing
-/// (and `error`) when the file cannot be read.
-std::optional<std::string> cluster_secret(const settings& values,
-                                          std::string& error);
+/// The cluster's secrets from cluster.secret or cluster.secret-file: the
+/// first is the one in use, the others (further lines of the file) are
+/// still accepted, for rotation. Empty when none is set; nothing (and
+/// `error`) when the file cannot be read.
+std::optional<std::vector<std::string>> cluster_secrets(const settings& values,
+                                                        std::string& error);
 
 /// How this node's cluster connections are protected, from cluster.*:
 /// mutual TLS when cluster.tls-* are set (all three, readable files), else
 /// TLS 1.3 with the key derived from `secret` and cluster.id, else -- only
 /// with cluster.insecure=true -- plain TCP, with a loud warning. Nothing and
 /// `error` for a bad or missing setting (no secret and not insecure).
-std::optional<relay_security> cluster_security(const settings& values,
-                                               const std::string& secret,
-                                               std::string& error);
+std::optional<relay_security>
+cluster_security(const settings& values,
+                 const std::vector<std::string>& secrets, std::string& error);
 
 /// Logs a loud warning when an insecure cluster listens beyond loopback.
 void warn_if_exposed(const relay_security& security,

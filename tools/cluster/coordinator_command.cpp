@@ -113,11 +113,11 @@ int coordinator_command(const std::vector<std::string>& args) {
     return 2;
   std::string error;
   cluster_settings cluster;
-  auto secret = cluster_secret(*values, error);
-  if (!secret)
+  auto secrets = cluster_secrets(*values, error);
+  if (!secrets)
     return configuration_error(*values, error);
-  cluster.secret = *secret;
-  auto security = cluster_security(*values, *secret, error);
+  cluster.secrets = *secrets;
+  auto security = cluster_security(*values, *secrets, error);
   if (!security)
     return configuration_error(*values, error);
   use_cluster_security(*security);

@@ -29,10 +29,10 @@ int savepoint_command(const std::vector<std::string>& args) {
   if (!values)
     return exit_code;
   std::string error;
-  auto secret = cluster_secret(*values, error);
-  if (!secret)
+  auto secrets = cluster_secrets(*values, error);
+  if (!secrets)
     return configuration_error(*values, error);
-  auto security = cluster_security(*values, *secret, error);
+  auto security = cluster_security(*values, *secrets, error);
   if (!security)
     return configuration_error(*values, error);
   use_cluster_security(*security);
@@ -69,7 +69,8 @@ int savepoint_command(const std::vector<std::string>& args) {
              });
   if (request.challenge.empty())
     std::_Exit(1);
-  request.proof = join_proof(*secret, request.cluster_id, request.client_name,
+  request.proof = join_proof(secrets->empty() ? std::string{} : secrets->front(),
+                             request.cluster_id, request.client_name,
                              request.challenge);
   self->request(*coordinator, timeout, request)
     .receive(

@@ -98,18 +98,18 @@ int worker_command(const std::vector<std::string>& args) {
     return exit_code;
   std::string error;
   worker_identity me;
-  auto secret = cluster_secret(*values, error);
+  auto secrets = cluster_secrets(*values, error);
   auto coordinator = split_host_port(values->get_string("worker.coordinator"));
-  if (!secret)
+  if (!secrets)
     return configuration_error(*values, error);
-  auto security = cluster_security(*values, *secret, error);
+  auto security = cluster_security(*values, *secrets, error);
   if (!security)
     return configuration_error(*values, error);
   use_cluster_security(*security);
   if (!coordinator)
     return configuration_error(*values,
                                "worker.coordinator: expected host:port");
-  me.secret = *secret;
+  me.secret = secrets->empty() ? std::string{} : secrets->front();
   me.cluster_id = values->get_string("cluster.id");
   me.name = values->get_string("worker.name");
   if (me.name.empty())

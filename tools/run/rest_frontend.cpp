@@ -14,16 +14,19 @@ bool configure_rest(const settings& values, rest_settings& rest,
                     std::string& error) {
   rest.bind_address = values.get_string("rest.bind-address");
   rest.port = static_cast<uint16_t>(values.get_int("rest.port"));
-  // A token from its option or, instead, from the first line of a file.
-  auto token = [&](const char* key, const char* file_key,
-                   std::string& out) {
+  // Tokens from their option or, instead, from the lines of a file (the
+  // first in use, the others still accepted while one is rotated).
+  auto tokens = [&](const char* key, const char* file_key,
+                    std::vector<std::string>& out) {
     if (values.options().find(key) == nullptr)
       return true; // `ubaflow run` has no mutating calls
-    out = values.get_string(key);
     const auto& file = values.get_string(file_key);
-    if (file.empty())
+    if (file.empty()) {
+      if (!values.get_string(key).empty())
+        out = {values.get_string(key)};
       return true;
-    auto read = read_secret_file(file, error);
+    }
+    auto read = read_secret_lines(file, error);
     if (!read) {
       error = std::string{file_key} + ": " + error;
       return false;
@@ -31,8 +34,8 @@ bool configure_rest(const settings& values, rest_settings& rest,
     out = *read;
     return true;
   };
-  if (!token("rest.token", "rest.token-file", rest.token)
-      || !token("rest.read-token", "rest.read-token-file", rest.read_token))
+  if (!tokens("rest.token", "rest.token-file", rest.tokens)
+      || !tokens("rest.read-token", "rest.read-token-file", rest.read_tokens))
     return false;
   rest.tls_certificate = values.get_string("rest.tls-certificate");
   rest.tls_key = values.get_string("rest.tls-key");

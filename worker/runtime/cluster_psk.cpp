@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 
 #include <cstring>
@@ -23,9 +24,15 @@ int psk_index() {
   return index;
 }
 
-const cluster_psk* psk_of(SSL* ssl) {
-  return static_cast<const cluster_psk*>(
+const cluster_keyring* keys_of(SSL* ssl) {
+  return static_cast<const cluster_keyring*>(
     SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), psk_index()));
+}
+
+bool same_identity(const cluster_psk& psk, const unsigned char* identity,
+                   size_t identity_len) {
+  return identity_len == psk.identity.size()
+         && CRYPTO_memcmp(identity, psk.identity.data(), identity_len) == 0;
 }
 
 std::string openssl_error(const char* what) {
@@ -54,13 +61,18 @@ SSL_SESSION* make_session(SSL* ssl, const cluster_psk& psk) {
 extern "C" int find_session(SSL* ssl, const unsigned char* identity,
                             size_t identity_len, SSL_SESSION** out) {
   *out = nullptr;
-  const cluster_psk* psk = psk_of(ssl);
-  if (!psk)
+  const cluster_keyring* keys = keys_of(ssl);
+  if (!keys || !keys->current)
     return 0;
   // An unknown identity is no error here: the handshake then fails for
   // want of a certificate, which is what a stranger should get.
-  if (identity_len != psk->identity.size()
-      || CRYPTO_memcmp(identity, psk->identity.data(), identity_len) != 0)
+  const cluster_psk* psk = nullptr;
+  if (same_identity(*keys->current, identity, identity_len))
+    psk = keys->current.get();
+  for (const auto& other : keys->accepted)
+    if (!psk && same_identity(*other, identity, identity_len))
+      psk = other.get();
+  if (!psk)
     return 1;
   *out = make_session(ssl, *psk);
   return *out ? 1 : 0;
@@ -70,9 +82,10 @@ extern "C" int use_session(SSL* ssl, const EVP_MD* md,
                            const unsigned char** identity,
                            size_t* identity_len, SSL_SESSION** out) {
   *out = nullptr;
-  const cluster_psk* psk = psk_of(ssl);
-  if (!psk)
+  const cluster_keyring* keys = keys_of(ssl);
+  if (!keys || !keys->current)
     return 0;
+  const cluster_psk* psk = keys->current.get();
   SSL_SESSION* session = make_session(ssl, *psk);
   if (!session)
     return 0;
@@ -98,7 +111,6 @@ derive_cluster_psk(std::string_view secret, std::string_view cluster_id,
     return nullptr;
   }
   auto psk = std::make_shared<cluster_psk>();
-  psk->identity = std::string{identity_prefix}.append(cluster_id);
   static constexpr std::string_view salt = "ubaflow cluster transport psk v1";
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr);
   size_t length = psk->key.size();
@@ -124,14 +136,41 @@ derive_cluster_psk(std::string_view secret, std::string_view cluster_id,
     error = openssl_error("cannot derive the cluster key");
     return nullptr;
   }
+  unsigned char digest[32];
+  SHA256(psk->key.data(), psk->key.size(), digest);
+  static constexpr char hex[] = "0123456789abcdef";
+  psk->identity = std::string{identity_prefix}.append(cluster_id).append(":");
+  for (int i = 0; i < 4; ++i)
+    (psk->identity += hex[digest[i] >> 4]) += hex[digest[i] & 15];
   return psk;
 }
 
-bool use_cluster_psk(SSL_CTX* ctx, const cluster_psk* psk,
+std::shared_ptr<const cluster_keyring>
+derive_cluster_keyring(const std::vector<std::string>& secrets,
+                       std::string_view cluster_id, std::string& error) {
+  auto keys = std::make_shared<cluster_keyring>();
+  for (const auto& secret : secrets) {
+    auto psk = derive_cluster_psk(secret, cluster_id, error);
+    if (!psk)
+      return nullptr;
+    if (!keys->current)
+      keys->current = std::move(psk);
+    else
+      keys->accepted.push_back(std::move(psk));
+  }
+  if (!keys->current) {
+    error = "the cluster secret is empty";
+    return nullptr;
+  }
+  return keys;
+}
+
+bool use_cluster_psk(SSL_CTX* ctx, const cluster_keyring* keys,
                      std::string& error) {
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1
       || SSL_CTX_set_ciphersuites(ctx, suite) != 1
-      || SSL_CTX_set_ex_data(ctx, psk_index(), const_cast<cluster_psk*>(psk))
+      || SSL_CTX_set_ex_data(ctx, psk_index(),
+                             const_cast<cluster_keyring*>(keys))
            != 1) {
     error = openssl_error("cannot set up TLS 1.3 with a pre-shared key");
     return false;

@@ -352,11 +352,11 @@ cluster_relay::start(const relay_security& security, std::string& error) {
         return nullptr;
       break;
     case relay_security::kind::psk:
-      if (!security.psk) {
+      if (!security.keys) {
         error = "no cluster key";
         return nullptr;
       }
-      if (!use_cluster_psk(p->tls.native_handle(), security.psk.get(), error))
+      if (!use_cluster_psk(p->tls.native_handle(), security.keys.get(), error))
         return nullptr;
       break;
     case relay_security::kind::plain:

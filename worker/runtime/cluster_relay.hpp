@@ -28,7 +28,7 @@ struct relay_security {
   };
   kind mode = kind::plain;
   tls_settings certificates;
-  std::shared_ptr<const cluster_psk> psk;
+  std::shared_ptr<const cluster_keyring> keys; ///< for kind::psk
   /// Largest BASP payload a peer may announce (cluster.max-frame-size).
   uint32_t max_frame_bytes = 64u << 20;
   /// A TLS handshake not done within this is closed.

@@ -38,7 +38,7 @@ struct fixture {
     });
     cluster_settings s;
     s.cluster_id = "prod";
-    s.secret = "s3cret";
+    s.secrets = {"s3cret"};
     s.min_workers = 2;
     s.job_settings = {"kafka.topic=clicks"};
     manager = spawn_cluster_manager(*sys, std::make_shared<const job_config>(),

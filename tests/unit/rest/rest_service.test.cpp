@@ -85,8 +85,8 @@ TEST_CASE("a job master that does not answer shows as unknown, not stale") {
 
 TEST_CASE("the read token guards the data, not the UI's files") {
   rest_settings settings;
-  settings.read_token = "r34d";
-  settings.token = "wr1te";
+  settings.read_tokens = {"r34d", "0ld"};
+  settings.tokens = {"wr1te"};
   fixture f{settings};
   auto refused = f.get("/jobs/overview");
   CHECK(refused.status == 401);
@@ -96,6 +96,7 @@ TEST_CASE("the read token guards the data, not the UI's files") {
   CHECK(f.get("/ubaflow/results").status == 401);
   CHECK(f.get("/jobs/overview", "wrong").status == 401);
   CHECK(f.get("/jobs/overview", "r34d").status == 200);
+  CHECK(f.get("/jobs/overview", "0ld").status == 200); // rotating
   CHECK(f.get("/jobs/overview", "wr1te").status == 200); // the write token reads
   CHECK(f.get("/").status != 401);
 }

@@ -1,0 +1,59 @@
+// Record parsers: the strict JSON parser, the Tianchi CSV parser and the
+// timestamp shapes, over arbitrary bytes. Besides not crashing: whatever
+// the JSON parser accepts must be well-formed JSON to Boost.JSON too (its
+// claim is a full RFC 8259 check), and an accepted event's fields are in
+// range.
+
+#include "worker/parse/csv_event_parser.hpp"
+#include "worker/parse/json_event_parser.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+using namespace ubaflow;
+
+namespace {
+
+timestamp_policy policy(uint8_t flags) {
+  static const time_zone shanghai = *time_zone::load("Asia/Shanghai");
+  timestamp_policy p;
+  p.zone = flags & 1 ? time_zone::utc() : shanghai;
+  p.z_as_local = flags & 2;
+  p.max_future_ms = flags & 4 ? 3'600'000 : 0;
+  return p;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0)
+    return 0;
+  const uint8_t flags = data[0];
+  const std::string_view input{reinterpret_cast<const char*>(data + 1),
+                               size - 1};
+  user_event e;
+  json_event_parser json{timestamp_parser{policy(flags)}};
+  const auto status = json.parse(input, e);
+  if (status.reason != reject_reason::malformed_record) {
+    boost::json::error_code ec;
+    auto value = boost::json::parse(input, ec);
+    // Boost.JSON caps exponents (RFC 8259 leaves number limits to the
+    // implementation); anything else it refuses, ours must have refused.
+    if (ec != boost::json::error::exponent_overflow
+        && (ec || !value.is_object()))
+      std::abort(); // accepted something that is not a JSON object
+  }
+  if (status.ok() && static_cast<int>(e.kind) > 3)
+    std::abort();
+  csv_event_parser csv{timestamp_parser{policy(flags)}};
+  (void)csv.parse(input, e);
+  (void)csv_event_parser::is_header(input);
+  timestamp_parser ts{policy(flags)};
+  event_time t = 0;
+  (void)ts.parse_text(input, t);
+  (void)ts.parse_number(input, t);
+  return 0;
+}

@@ -1,0 +1,80 @@
+#include "common/protocol/validation.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace ubaflow;
+
+TEST_SUITE("protocol.validation") {
+
+TEST_CASE("a partial batch fits its owner's inputs and key groups") {
+  partial_batch b;
+  b.source = 1;
+  b.uv = {{0, 70, {}, {}, {}}};
+  CHECK_FALSE(check_batch(b, {64, 128}, 2));
+  b.source = 2;
+  CHECK(check_batch(b, {64, 128}, 2));
+  b.source = 0;
+  b.uv[0].group = 10;
+  CHECK(check_batch(b, {64, 128}, 2));
+  b.uv.clear();
+  b.categories = {{std::string(2000, 'x'), 1}};
+  CHECK(check_batch(b, {64, 128}, 2));
+}
+
+TEST_CASE("result rows have a known kind and bounded sizes") {
+  CHECK_FALSE(check_rows({{result_kind::top_category, "id", "{}"}}));
+  CHECK(check_rows({{static_cast<result_kind>(4), "id", "{}"}}));
+  CHECK(check_rows({{static_cast<result_kind>(200), "id", "{}"}}));
+  CHECK(check_rows({{result_kind::top_category, "", "{}"}}));
+  CHECK(check_rows({{result_kind::top_category, std::string(600, 'i'), "{}"}}));
+}
+
+TEST_CASE("UV reports and checkpoint parts stay within the job's key groups") {
+  uv_report r;
+  r.owner = 1;
+  r.progress.range = {64, 128};
+  CHECK_FALSE(check_report(r, 2, 128));
+  CHECK(check_report(r, 1, 128));
+  r.progress.range = {64, 200};
+  CHECK(check_report(r, 2, 128));
+  owner_checkpoint o;
+  o.owner = 0;
+  o.watermark.range = {0, 64};
+  key_group_snapshot g;
+  g.group = 63;
+  o.groups = {g};
+  CHECK_FALSE(check_part(o, 2, 128));
+  o.groups[0].group = 64;
+  CHECK(check_part(o, 2, 128));
+  combiner_checkpoint c;
+  c.state.progress.assign(128, 0);
+  c.state.final.assign(128, '\0');
+  CHECK_FALSE(check_part(c, 128));
+  c.state.final.assign(7, '\0');
+  CHECK(check_part(c, 128));
+  source_checkpoint s;
+  s.source = 3;
+  CHECK(check_part(s, 3));
+}
+
+TEST_CASE("deployments name ranges, inputs and partitions that make sense") {
+  owner_deployment o;
+  o.range = {0, 64};
+  o.inputs = 2;
+  o.coordinator = caf::actor{};
+  CHECK(check_deployment(o, 128)); // no coordinator, no sinks
+  source_deployment s;
+  s.partitions = {0, -1};
+  s.owner_ranges = {{0, 128}};
+  CHECK(check_deployment(s, 128));
+  s.partitions = {0};
+  s.restore = {{5, 0, 0, false}};
+  CHECK(check_deployment(s, 128));
+  combiner_deployment c;
+  c.owner_ranges = {{0, 4096}};
+  CHECK(check_deployment(c, 128));
+  sink_deployment k;
+  CHECK(check_deployment(k));
+}
+
+} // TEST_SUITE
