@@ -8,6 +8,10 @@ namespace json = boost::json;
 
 void result_store::add(const std::vector<result_row>& rows) {
   for (const auto& row : rows) {
+    // Senders are checked before rows get here; a kind out of range must
+    // still never index past the array.
+    if (static_cast<size_t>(row.kind) >= result_kind_count)
+      continue;
     auto& index = by_kind_[static_cast<size_t>(row.kind)];
     index[row.id] = row.document;
     if (index.size() > max_per_index_)
