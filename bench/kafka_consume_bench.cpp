@@ -26,7 +26,8 @@ rd_kafka_t* make_consumer(const char* bootstrap) {
                       std::pair{"group.id", "ubaflow-bench-baseline"},
                       std::pair{"enable.auto.commit", "false"},
                       std::pair{"enable.partition.eof", "true"},
-                      std::pair{"fetch.wait.max.ms", "100"}}) {
+                      std::pair{"fetch.wait.max.ms", "100"},
+                      std::pair{"queued.min.messages", "300000"}}) {
     if (rd_kafka_conf_set(conf, k, v, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
       std::fprintf(stderr, "%s\n", errstr);
       std::exit(2);

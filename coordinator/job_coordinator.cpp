@@ -126,8 +126,9 @@ void deploy(coordinator_actor* self) {
     std::vector<source_deployment> sources;
     const auto& restore = st.checkpointing.restore;
     for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i) {
-      source_deployment d{i, st.plan.source_partitions[i],
-                          st.plan.owner_ranges, st.owners, me, {}, {}};
+      source_deployment d{i,  st.plan.source_partitions[i],
+                          st.plan.owner_ranges, st.owners, me, {}, {},
+                          st.plan.from_beginning};
       if (restore) {
         d.restore = partitions_for(*restore, d.partitions);
         if (i == 0) // buys waiting for the lookup: any source may retry them

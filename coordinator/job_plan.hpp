@@ -19,6 +19,9 @@ struct job_plan {
   /// and owner; empty: task i goes to task manager i modulo their count.
   std::vector<uint32_t> source_placement;
   std::vector<uint32_t> owner_placement;
+  /// Partitions added to the topic while the job ran (read from their
+  /// beginning unless a checkpoint says where).
+  std::vector<int32_t> from_beginning;
 };
 
 /// Spreads `partition_count` partitions round-robin over

@@ -21,8 +21,13 @@ int32_t count_partitions(const job_config& config, std::string& error) {
     int32_t n = kafka_partition_count(config.kafka, timeout, error);
     if (n > 0)
       return n;
-    if (steady_now_ms() >= deadline)
+    if (steady_now_ms() >= deadline) {
+      // "Broker transport failure" says little; what librdkafka saw last
+      // (a refused password, a TLS error) says why.
+      if (auto why = last_kafka_problem(); !why.empty())
+        error += " (" + why + ")";
       return 0;
+    }
     if (attempt == 0)
       spdlog::warn("waiting for Kafka at {}: {}",
                    config.kafka.bootstrap_servers, error);

@@ -212,6 +212,8 @@ std::optional<job_config> load_job_config(const settings& v,
     return fail("kafka.topic", "must not be empty");
   c.dead_letter_topic = v.get_string("kafka.dead-letter-topic");
   c.kafka_startup_wait_ms = v.get_duration_ms("kafka.startup-wait");
+  c.partition_discovery_ms
+    = v.get_duration_ms("kafka.partition-discovery-interval");
 
   c.watermark_delay_ms = v.get_duration_ms("event-time.watermark-delay");
   c.idle_timeout_ms = v.get_duration_ms("event-time.idle-timeout");
@@ -320,6 +322,8 @@ std::optional<job_config> load_job_config(const settings& v,
   c.es_writer.backoff_max_ms = v.get_duration_ms("sink.es.backoff-max");
   c.es_writer.index_prefix = v.get_string("sink.es.index-prefix");
   c.es_writer.create_templates = v.get_bool("sink.es.create-templates");
+  c.es_writer.refresh_interval_ms
+    = v.get_duration_ms("sink.es.refresh-interval");
   c.es_writer.rejected_path = v.get_string("sink.es.rejected-file");
   c.es_flush_interval_ms = v.get_duration_ms("sink.es.bulk-interval");
 

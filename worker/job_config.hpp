@@ -39,6 +39,7 @@ struct job_config {
   size_t max_record_bytes = 1 << 20;
   kafka_settings kafka;
   int64_t kafka_startup_wait_ms = 30'000;
+  int64_t partition_discovery_ms = 300'000; ///< 0: never (coordinator)
   std::string dead_letter_topic;
 
   timestamp_policy timestamps;
@@ -61,7 +62,7 @@ struct job_config {
   std::string ndjson_dir;
   es_http_settings es_http;
   es_writer_settings es_writer;
-  int64_t es_flush_interval_ms = 1'000;
+  int64_t es_flush_interval_ms = 200;
 
   std::string log_level = "info";
   int64_t progress_interval_ms = 1'000;

@@ -7,6 +7,8 @@
 #include "worker/source/file_reader.hpp"
 #include "worker/source/kafka_reader.hpp"
 
+#include <algorithm>
+
 namespace ubaflow {
 
 std::unique_ptr<record_reader>
@@ -51,12 +53,17 @@ make_source_task(const job_config& config, uint32_t index,
                  const std::vector<key_group_range>& owners,
                  std::string& error,
                  const std::vector<partition_checkpoint>& restore,
-                 const std::vector<pending_category_buys>& unresolved) {
+                 const std::vector<pending_category_buys>& unresolved,
+                 const std::vector<int32_t>& from_beginning) {
   std::vector<int64_t> start_offsets(partitions.size(), -1);
-  for (size_t i = 0; i < partitions.size(); ++i)
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    if (std::find(from_beginning.begin(), from_beginning.end(), partitions[i])
+        != from_beginning.end())
+      start_offsets[i] = start_from_beginning;
     for (const auto& p : restore)
       if (p.partition == partitions[i])
         start_offsets[i] = p.next_offset;
+  }
   auto reader = make_reader(config, partitions, error, start_offsets);
   if (!reader)
     return nullptr;

@@ -24,14 +24,17 @@ make_reader(const job_config& config, const std::vector<int32_t>& partitions,
 std::unique_ptr<category_resolver> make_resolver(const job_config& config,
                                                  std::string& error);
 
-/// `restore` and `unresolved` come from a checkpoint (both may be empty).
+/// `restore` and `unresolved` come from a checkpoint (both may be empty);
+/// partitions in `from_beginning` that `restore` does not cover start at
+/// their first record (discovered while the job runs).
 std::unique_ptr<source_task>
 make_source_task(const job_config& config, uint32_t index,
                  const std::vector<int32_t>& partitions,
                  const std::vector<key_group_range>& owners,
                  std::string& error,
                  const std::vector<partition_checkpoint>& restore = {},
-                 const std::vector<pending_category_buys>& unresolved = {});
+                 const std::vector<pending_category_buys>& unresolved = {},
+                 const std::vector<int32_t>& from_beginning = {});
 
 std::unique_ptr<result_writer> make_ndjson_writer(const job_config& config);
 std::unique_ptr<result_writer> make_es_writer(const job_config& config);

@@ -75,6 +75,12 @@ option_set make_job_options() {
                "SASL password (librdkafka sasl.password).");
   o.add_secret("kafka.ssl-key-password",
                "Password of the client's TLS key (ssl.key.password).");
+  o.add("kafka.partition-discovery-interval", t::duration, "5min",
+        "How often the coordinator asks whether the topic has gained "
+        "partitions (Flink's scan.topic-partition-discovery.interval); new "
+        "ones are read from their beginning after a redeployment from the "
+        "latest checkpoint. 0: never. ubaflow run reads the partitions it "
+        "found at start.");
   o.add("kafka.startup-wait", t::duration, "30s",
         "How long to wait for the Kafka cluster at start-up before "
         "giving up.");
@@ -177,8 +183,9 @@ option_set make_job_options() {
   o.add("sink.es.bulk-max-size", t::bytes, "2mb",
         "Flush a bulk request at this many bytes.")
       .bounded(1024, 1LL << 31);
-  o.add("sink.es.bulk-interval", t::duration, "1s",
-        "Flush pending documents at least this often.")
+  o.add("sink.es.bulk-interval", t::duration, "200ms",
+        "Flush pending documents at least this often (results are few: a "
+        "short interval keeps dashboards close to the watermark).")
       .bounded(1, 3'600'000);
   o.add("sink.es.connect-timeout", t::duration, "5s", "Connect timeout.");
   o.add("sink.es.request-timeout", t::duration, "30s",
@@ -192,6 +199,10 @@ option_set make_job_options() {
         "Verify the server certificate and host name.");
   o.add("sink.es.create-templates", t::boolean, "true",
         "Install index templates with date mappings at start-up.");
+  o.add("sink.es.refresh-interval", t::duration, "500ms",
+        "The indices' refresh_interval in their templates: how soon a "
+        "written document is searchable (Elasticsearch's default is 1s).")
+      .bounded(1, 3'600'000);
   o.add("sink.es.rejected-file", t::string, "",
         "Append documents Elasticsearch refuses for good to this file.");
   // -- operations -------------------------------------------------------------

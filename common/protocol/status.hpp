@@ -58,6 +58,7 @@ struct source_status {
   std::string lookup_error;
   uint64_t kafka_errors = 0;
   bool kafka_brokers_down = false;
+  int32_t kafka_brokers_up = -1; ///< usable brokers; -1: unknown
   std::string kafka_error;
   uint64_t dead_letters = 0;
   std::vector<partition_status> partitions;
@@ -72,7 +73,8 @@ typename Inspector::result_type inspect(Inspector& f, source_status& x) {
            x.done, x.lookup_cache_hits, x.lookup_cache_misses,
            x.lookup_queries, x.lookup_failures, x.unknown_category_buys,
            x.unresolved_buys, x.lookup_error, x.kafka_errors,
-           x.kafka_brokers_down, x.kafka_error, x.dead_letters, x.partitions);
+           x.kafka_brokers_down, x.kafka_brokers_up, x.kafka_error,
+           x.dead_letters, x.partitions);
 }
 
 struct owner_status {

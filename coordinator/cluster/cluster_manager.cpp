@@ -54,6 +54,9 @@ struct manager_state {
   task_placement placement; ///< of the running attempt
   result_store results;     ///< latest result documents, for the REST API
   uint32_t owners = 0;      ///< keyed-state owners; 0: one per slot
+  /// Partitions at the job's start; those above it were added while it
+  /// ran and are read from their beginning.
+  int32_t initial_partitions = 0;
   challenge_book challenges; ///< outstanding join challenges
 
   static inline const char* name = "ubaflow.cluster_manager";
@@ -225,6 +228,8 @@ void start_attempt(manager_actor* self) {
                             st.owners);
   st.partition_owners = partition_owners(shares);
   auto plan = make_cluster_plan(shares, st.config->key_groups);
+  for (int32_t p = st.initial_partitions; p < st.settings.partition_count; ++p)
+    plan.from_beginning.push_back(p);
   auto worker_at = [&](const std::vector<uint32_t>& placement, size_t i) {
     const size_t where = i < placement.size() ? placement[i] : i;
     return ids[where % ids.size()].first;
@@ -377,6 +382,13 @@ caf::behavior manager_behavior(manager_actor* self,
   setup.started_ms = wall_now_ms();
   setup.restore_path = setup.settings.restore_path;
   setup.next_checkpoint_id = std::max<uint64_t>(1, setup.settings.first_checkpoint_id);
+  setup.initial_partitions = setup.settings.partition_count;
+  if (setup.settings.partition_discovery_interval_ms > 0
+      && setup.settings.count_partitions)
+    self->delayed_send(self,
+                       std::chrono::milliseconds(
+                         setup.settings.partition_discovery_interval_ms),
+                       tick_atom_v, rescale_atom_v);
   self->send(self, tick_atom_v);
   self->set_down_handler([self](const caf::down_msg& msg) {
     auto& st = self->state;
@@ -499,6 +511,47 @@ caf::behavior manager_behavior(manager_actor* self,
                          std::chrono::milliseconds(
                            st.settings.heartbeat_interval_ms),
                          tick_atom_v);
+    },
+    [self](tick_atom, rescale_atom) {
+      // Partition discovery: ask Kafka off this actor's thread (the
+      // metadata request blocks), redeploy when the topic has grown.
+      if (!admit(self, sender_class::self, nullptr, "a discovery tick"))
+        return;
+      auto& st = self->state;
+      auto count = st.settings.count_partitions;
+      auto helper = self->spawn<caf::detached>(
+        [count](caf::event_based_actor* h) -> caf::behavior {
+          return {[h, count](tick_atom) -> caf::result<int32_t> {
+            std::string error;
+            const int32_t n = count(error);
+            h->quit();
+            if (n <= 0)
+              return caf::make_error(caf::sec::runtime_error, error);
+            return n;
+          }};
+        });
+      self->request(helper, std::chrono::seconds(30), tick_atom_v)
+        .then(
+          [self](int32_t n) {
+            auto& now = self->state;
+            if (n > now.settings.partition_count
+                && now.state != phase::finished) {
+              spdlog::info("the topic grew from {} to {} partitions; the new "
+                           "ones are read from their beginning",
+                           now.settings.partition_count, n);
+              now.settings.partition_count = n;
+              restart(self, "the topic has " + std::to_string(n)
+                              + " partitions now");
+            }
+          },
+          [](const caf::error&) {
+            // Kafka unreachable: the sources say so; try at the next tick.
+          });
+      if (st.state != phase::finished)
+        self->delayed_send(self,
+                           std::chrono::milliseconds(
+                             st.settings.partition_discovery_interval_ms),
+                           tick_atom_v, rescale_atom_v);
     },
     [self](tick_atom, start_atom) {
       if (!admit(self, sender_class::self, nullptr, "a restart tick"))

@@ -6,6 +6,7 @@
 #include <caf/actor.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,12 @@ struct cluster_settings {
   int64_t restart_delay_ms = 1'000;
   uint32_t max_task_failures = 3;
   int32_t partition_count = 1;
+  /// How often to ask Kafka whether the topic has gained partitions
+  /// (kafka.partition-discovery-interval; 0: never). New ones are read
+  /// from their beginning after a redeployment.
+  int64_t partition_discovery_interval_ms = 0;
+  /// Counts the topic's partitions (blocking; 0 and `error` on failure).
+  std::function<int32_t(std::string& error)> count_partitions;
   /// The job's non-secret settings, "key=value", handed to joining workers.
   std::vector<std::string> job_settings;
   /// Checkpoints: none without a store.

@@ -206,6 +206,8 @@ private:
                             "Partial batches sent to the owners.");
     auto& down = gauge("ubaflow_kafka_brokers_down",
                        "1 while a source cannot reach any Kafka broker.");
+    auto& brokers_up = gauge("ubaflow_kafka_brokers_up",
+                             "Kafka brokers a source can use now.");
     auto& backpressured = counter("ubaflow_source_backpressured_seconds_total",
                                   "Time sources waited for owners' credit.");
     const double uptime
@@ -248,6 +250,8 @@ private:
       id_bytes.Add(source).Increment(static_cast<double>(s.user_id_bytes));
       batches.Add(source).Increment(static_cast<double>(s.batches_sent));
       down.Add(source).Set(s.kafka_brokers_down ? 1 : 0);
+      if (s.kafka_brokers_up >= 0)
+        brokers_up.Add(source).Set(s.kafka_brokers_up);
       backpressured.Add(source).Increment(s.backpressured_ms / 1000.0);
     }
   }

@@ -44,6 +44,15 @@ install_python_tools() {
   touch "$venv/.installed"
 }
 
+# Apache Kafka 4 and Elasticsearch 7.17 for the integration tests: their
+# jars from Maven Central into ~/.cache/ubaflow (tests/support/servers);
+# quick and offline once resolved. Not in an image build (no tests there).
+install_test_servers() {
+  local resolve="$here/../../tests/support/servers/resolve.sh"
+  [ -f "$resolve" ] || return 0
+  echo "deps: test servers (Kafka, Elasticsearch) from Maven Central: $(bash "$resolve")"
+}
+
 if ! command -v npm >/dev/null; then
   missing_node=(nodejs npm)
 else
@@ -52,8 +61,10 @@ fi
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#missing_node[@]} -eq 0 ]; then
   echo "deps: all ${#wanted[@]} Debian packages are installed"
+  bash "$here/librdkafka.sh"
   install_web
   install_python_tools
+  install_test_servers
   exit 0
 fi
 missing+=("${missing_node[@]}")
@@ -69,5 +80,7 @@ $sudo apt-get update -qq
 # Debian's mariadb-server tries to start a system service; the tests start
 # their own private server instead, so a policy-rc.d refusal is harmless.
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+bash "$here/librdkafka.sh"
 install_web
 install_python_tools
+install_test_servers

@@ -14,6 +14,7 @@
 #include "worker/runtime/cluster_transport.hpp"
 #include "tools/run/job_monitor.hpp"
 #include "worker/job_config.hpp"
+#include "worker/source/kafka_config.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -147,6 +148,12 @@ int coordinator_command(const std::vector<std::string>& args) {
   if (cluster.partition_count <= 0) {
     spdlog::error("cannot start: {}", error);
     return 1;
+  }
+  if (config->source == source_type::kafka) {
+    cluster.partition_discovery_interval_ms = config->partition_discovery_ms;
+    cluster.count_partitions = [kafka = config->kafka](std::string& why) {
+      return kafka_partition_count(kafka, 5'000, why);
+    };
   }
 
   install_job_signal_handlers();

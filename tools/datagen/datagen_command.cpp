@@ -89,6 +89,10 @@ option_set make_options() {
   o.add("kafka.topic", t::string, "user_behavior", "Topic to produce to.");
   o.add("kafka.properties", t::kv_list, "",
         "librdkafka properties passed through (';'-separated).");
+  o.add_secret("kafka.sasl-password",
+               "SASL password (librdkafka sasl.password).");
+  o.add_secret("kafka.ssl-key-password",
+               "Password of the client's TLS key (librdkafka ssl.key.password).");
   o.add("job.time-zone", t::string, "Asia/Shanghai",
         "Zone of the wall-clock timestamps.");
   o.add("log.level", t::choice, "info", "Log level.",
@@ -224,6 +228,10 @@ int datagen_command(const std::vector<std::string>& args) {
   ks.bootstrap_servers = v.get_string("kafka.bootstrap-servers");
   ks.topic = v.get_string("kafka.topic");
   ks.properties = v.get_kv_list("kafka.properties");
+  if (const auto& pw = v.get_string("kafka.sasl-password"); !pw.empty())
+    ks.properties.emplace_back("sasl.password", pw);
+  if (const auto& pw = v.get_string("kafka.ssl-key-password"); !pw.empty())
+    ks.properties.emplace_back("ssl.key.password", pw);
   if (v.get_string("datagen.output") == "kafka") {
     kafka
         = kafka_output::create(ks, v.get_string("datagen.compression"), error);

@@ -284,9 +284,10 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       source_task_factory factory
         = [config, index = d.index, partitions = d.partitions,
            ranges = d.owner_ranges, restore = d.restore,
-           unresolved = d.unresolved](std::string& why) {
+           unresolved = d.unresolved,
+           from_beginning = d.from_beginning](std::string& why) {
             return make_source_task(*config, index, partitions, ranges, why,
-                                    restore, unresolved);
+                                    restore, unresolved, from_beginning);
           };
       auto source = spawn_source_actor(self->system(), std::move(factory),
                                        d.index, d.owners, d.coordinator,

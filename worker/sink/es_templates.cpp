@@ -38,7 +38,7 @@ std::string properties(result_kind kind) {
 } // namespace
 
 std::vector<std::pair<std::string, std::string>>
-index_templates(const index_names& names) {
+index_templates(const index_names& names, int64_t refresh_interval_ms) {
   std::vector<std::pair<std::string, std::string>> out;
   for (size_t i = 0; i < result_kind_count; ++i) {
     const auto kind = static_cast<result_kind>(i);
@@ -46,7 +46,8 @@ index_templates(const index_names& names) {
     std::string body = "{\"index_patterns\":[";
     append_json_string(body, index);
     body += "],\"order\":10,\"version\":1,"
-            "\"settings\":{\"number_of_shards\":1},"
+            "\"settings\":{\"number_of_shards\":1,\"refresh_interval\":\""
+            + std::to_string(refresh_interval_ms) + "ms\"},"
             "\"mappings\":{\"date_detection\":false,"
             "\"dynamic_templates\":[{\"strings_as_keyword\":{"
             "\"match_mapping_type\":\"string\","

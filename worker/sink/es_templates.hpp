@@ -15,6 +15,6 @@ namespace ubaflow {
 /// counts as longs, names as keywords, no date detection on other strings.
 /// Returns (template name, body) pairs.
 std::vector<std::pair<std::string, std::string>>
-index_templates(const index_names& names);
+index_templates(const index_names& names, int64_t refresh_interval_ms = 500);
 
 } // namespace ubaflow

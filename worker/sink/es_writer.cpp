@@ -28,7 +28,8 @@ bool es_writer::prepare(std::string& error) {
     prepared_ = true;
     return true;
   }
-  for (const auto& [name, body] : index_templates(names_)) {
+  for (const auto& [name, body] :
+       index_templates(names_, settings_.refresh_interval_ms)) {
     auto res = client_->request("PUT", "/_template/" + name, body);
     if (!res.received()) {
       error = "cannot create index templates: " + res.transport_error;

@@ -17,6 +17,9 @@ struct es_writer_settings {
   int64_t backoff_max_ms = 30'000;
   std::string index_prefix;
   bool create_templates = true;
+  /// The indices' refresh_interval (their templates'): how soon a written
+  /// document is searchable.
+  int64_t refresh_interval_ms = 500;
   /// Append documents Elasticsearch refused for good (as NDJSON with the
   /// error) to this file; empty: log and count only.
   std::string rejected_path;

@@ -1,6 +1,12 @@
 #include "worker/source/kafka_config.hpp"
 
+#include "common/util/clock.hpp"
+#include "worker/source/kafka_log.hpp"
+
+#include <spdlog/spdlog.h>
+
 #include <memory>
+#include <mutex>
 
 namespace ubaflow {
 
@@ -55,9 +61,68 @@ rd_kafka_conf_t* kafka_conf::release() {
   return conf;
 }
 
+namespace {
+
+/// One filter for every librdkafka client of the process: a broker that is
+/// down is reported once, whichever client notices.
+struct process_kafka_log {
+  std::mutex mutex;
+  kafka_log_filter filter;
+  std::string last_problem;
+};
+
+process_kafka_log& kafka_log() {
+  static process_kafka_log log;
+  return log;
+}
+
+void emit(const std::optional<kafka_log_filter::line>& line) {
+  if (line)
+    spdlog::log(line->level, "{}", line->text);
+}
+
+extern "C" void on_kafka_log(const rd_kafka_t*, int level, const char* fac,
+                             const char* buf) {
+  auto& log = kafka_log();
+  std::optional<kafka_log_filter::line> line;
+  {
+    std::lock_guard<std::mutex> guard{log.mutex};
+    line = log.filter.on_log(level, fac ? fac : "", buf ? buf : "",
+                             steady_now_ms());
+    // What a broker said: "3/3 brokers are down" explains nothing.
+    if (level <= 4 && buf && !kafka_log_broker(buf).empty())
+      log.last_problem = kafka_log_text(buf);
+  }
+  emit(line);
+}
+
+} // namespace
+
+std::string last_kafka_problem() {
+  auto& log = kafka_log();
+  std::lock_guard<std::mutex> guard{log.mutex};
+  return log.last_problem;
+}
+
+void log_kafka_event(int level, const char* facility, const std::string& text) {
+  on_kafka_log(nullptr, level, facility, text.c_str());
+}
+
+void log_kafka_brokers_up(const std::vector<std::string>& brokers) {
+  auto& log = kafka_log();
+  std::vector<kafka_log_filter::line> lines;
+  {
+    std::lock_guard<std::mutex> guard{log.mutex};
+    lines = log.filter.on_brokers_up(brokers, steady_now_ms());
+  }
+  for (const auto& line : lines)
+    emit(line);
+}
+
 std::optional<std::string> apply_common(kafka_conf& conf,
                                         const kafka_settings& settings,
                                         const std::string& client_id) {
+  rd_kafka_conf_set_log_cb(conf.get(), &on_kafka_log);
   if (auto error = conf.set("bootstrap.servers", settings.bootstrap_servers))
     return error;
   if (auto error = conf.set("client.id", client_id))
@@ -76,7 +141,9 @@ int32_t kafka_partition_count(const kafka_settings& settings, int timeout_ms,
     return 0;
   }
   char errstr[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr,
+  // A consumer handle (no group, nothing assigned): the job's consumer
+  // properties apply here without librdkafka warning about them.
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr,
                                 sizeof errstr);
   if (!rk) {
     error = std::string{"cannot create Kafka client: "} + errstr;

@@ -56,10 +56,24 @@ private:
 };
 
 /// Common client properties: bootstrap servers, client id and the
-/// pass-through properties. Returns an error on an invalid property.
+/// pass-through properties, and librdkafka's own log routed through
+/// ubaflow's logger (kafka_log_filter). Returns an error on an invalid
+/// property.
 std::optional<std::string> apply_common(kafka_conf& conf,
                                         const kafka_settings& settings,
                                         const std::string& client_id);
+
+/// A client-level event (an error callback's message) shown like
+/// librdkafka's own log lines: once per broker and kind, then counted.
+void log_kafka_event(int level, const char* facility, const std::string& text);
+
+/// The last warning or error librdkafka reported in this process (its
+/// text as logged), or "" if none: what a "cannot start" should explain.
+std::string last_kafka_problem();
+
+/// The brokers a client's statistics show as usable; those reported in
+/// trouble before are logged as back.
+void log_kafka_brokers_up(const std::vector<std::string>& brokers);
 
 /// Asks the cluster how many partitions `topic` has (0 with `error` set on
 /// failure, including a missing topic).

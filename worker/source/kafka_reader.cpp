@@ -37,10 +37,9 @@ void kafka_reader::on_error(rd_kafka_t*, int err, const char* reason,
     self->last_event_ = std::string{rd_kafka_err2name(code)} + ": " + reason;
   }
   // Transport errors repeat while a broker is away; librdkafka retries on
-  // its own, so keep the log readable.
-  static std::atomic<uint64_t> logged{0};
-  if (code == RD_KAFKA_RESP_ERR__FATAL || logged.fetch_add(1) % 50 == 0)
-    spdlog::warn("kafka: {}: {}", rd_kafka_err2name(code), reason);
+  // its own: one line per broker and kind, then counted.
+  log_kafka_event(code == RD_KAFKA_RESP_ERR__FATAL ? 2 : 4,
+                  rd_kafka_err2name(code), reason);
 }
 
 int kafka_reader::on_statistics(rd_kafka_t*, char* json, size_t length,
@@ -51,7 +50,9 @@ int kafka_reader::on_statistics(rd_kafka_t*, char* json, size_t length,
     // and not at all while a bootstrap connection idles in INIT; the
     // statistics show the brokers' states as they are.
     self->brokers_down_ = stats->unreachable();
+    self->brokers_up_ = stats->brokers_up_known;
     self->max_consumer_lag_ = stats->max_consumer_lag;
+    log_kafka_brokers_up(stats->up_brokers);
   }
   return 0; // librdkafka frees the document
 }
@@ -72,6 +73,12 @@ kafka_reader::create(const kafka_settings& settings,
            {"enable.partition.eof", "true"},
            {"auto.offset.reset", "earliest"},
            {"fetch.wait.max.ms", "100"},
+           // A source drains the prefetched queue in bursts (parsing is
+           // fast) and then waits for fetches; librdkafka refills only
+           // below this many messages per partition. 100,000 (the default)
+           // left a source idle most of the time against a real broker;
+           // the bytes stay bounded by queued.max.messages.kbytes.
+           {"queued.min.messages", "300000"},
            {"socket.keepalive.enable", "true"},
            {"statistics.interval.ms", "1000"},
          })
@@ -147,6 +154,8 @@ kafka_reader::create(const kafka_settings& settings,
   for (size_t i = 0; i < n && i < start_offsets.size(); ++i)
     if (start_offsets[i] >= 0)
       list->elems[i].offset = start_offsets[i];
+    else if (start_offsets[i] == start_from_beginning)
+      list->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
 
   // A bounded read ends at each partition's high watermark as the first
   // fetch reports it (read(); no extra round trip at start-up).
@@ -359,6 +368,7 @@ kafka_health kafka_reader::health() const {
   h.partition_errors = partition_errors_;
   h.offset_resets = offset_resets_;
   h.brokers_down = brokers_down_.load();
+  h.brokers_up = brokers_up_.load();
   h.max_consumer_lag = max_consumer_lag_.load();
   std::lock_guard<std::mutex> guard{last_event_mutex};
   h.last_error = last_event_;

@@ -18,6 +18,7 @@ struct kafka_health {
   uint64_t partition_errors = 0;  ///< per-partition consume errors
   uint64_t offset_resets = 0;     ///< offset out of range: records were lost
   bool brokers_down = false;      ///< no broker reachable right now
+  int brokers_up = -1;            ///< brokers usable now; -1: not known yet
   int64_t max_consumer_lag = -1;  ///< librdkafka's view; -1: unknown
   std::string last_error;
 };
@@ -90,6 +91,7 @@ private:
   // Written by librdkafka's threads through on_error and on_statistics.
   std::atomic<uint64_t> errors_{0};
   std::atomic<bool> brokers_down_{false};
+  std::atomic<int> brokers_up_{-1};
   std::atomic<bool> fatal_{false};
   std::atomic<int64_t> max_consumer_lag_{-1};
   uint64_t partition_errors_ = 0;

@@ -37,8 +37,13 @@ std::optional<kafka_statistics> parse_kafka_statistics(std::string_view json) {
       const auto& broker = value.get_object();
       ++stats.brokers;
       const auto* state = broker.if_contains("state");
-      if (state && state->is_string() && state->get_string() == "UP")
+      if (state && state->is_string() && state->get_string() == "UP") {
         ++stats.brokers_up;
+        stats.up_brokers.emplace_back(name);
+        const std::string_view key = name;
+        if (key.size() < 10 || key.substr(key.size() - 10) != "/bootstrap")
+          ++stats.brokers_up_known;
+      }
       if (int_field(broker, "connects") > 0
           || int_field(broker, "disconnects") > 0)
         stats.tried_to_connect = true;

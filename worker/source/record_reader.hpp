@@ -30,6 +30,10 @@ struct record_batch {
   }
 };
 
+/// A start offset asking for a partition's first record, whatever the
+/// job's startup mode (a partition added to the topic while the job runs).
+constexpr int64_t start_from_beginning = -2;
+
 /// Position of one partition, for progress displays, lag and checkpoints.
 struct partition_position {
   int32_t partition = 0;

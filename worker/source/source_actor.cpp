@@ -116,6 +116,7 @@ source_status make_status(source_actor_type* self) {
     auto health = kafka->health();
     s.kafka_errors = health.errors + health.partition_errors;
     s.kafka_brokers_down = health.brokers_down;
+    s.kafka_brokers_up = health.brokers_up;
     s.kafka_error = health.last_error;
   }
   if (const auto* dl = task.dead_letters())

@@ -89,7 +89,7 @@ public final class Launcher {
     static void usage(String why) {
         System.err.println("launcher: " + why);
         System.err.println("usage: Launcher kafka --dir D --port P --controller-port C [--node-id N]"
-                + " [--voters ID@HOST:PORT,...] [--cluster-id ID] [--sasl-scram USER:PASSWORD]"
+                + " [--voters ID@HOST:PORT,...] [--cluster-id ID] [--sasl-scram USER:PASSWORD [--tls CERT,KEY,CA]]"
                 + " [--set KEY=VALUE]... [--timeout SECONDS]");
         System.err.println("       Launcher es --dir D --http-port P [--transport-port T] [--set KEY=VALUE]... [--timeout SECONDS]");
         System.exit(2);
@@ -179,7 +179,7 @@ public final class Launcher {
     static final class Kafka {
         static void run(Map<String, List<String>> o) throws Exception {
             checkKnown(o, "dir", "port", "controller-port", "node-id", "voters", "cluster-id",
-                    "sasl-scram", "set", "timeout");
+                    "sasl-scram", "tls", "set", "timeout");
             Path dir = Path.of(opt(o, "dir", null)).toAbsolutePath();
             int port = Integer.parseInt(opt(o, "port", null));
             int cport = Integer.parseInt(opt(o, "controller-port", null));
@@ -188,6 +188,9 @@ public final class Launcher {
             int n = voters.split(",").length;
             String clusterId = opt(o, "cluster-id", DEFAULT_CLUSTER_ID);
             String scram = opt(o, "sasl-scram", "");
+            // --tls CERT.pem,KEY.pem,CA.pem: the SASL listener speaks TLS (SASL_SSL).
+            String tls = opt(o, "tls", "");
+            if (!tls.isEmpty() && scram.isEmpty()) usage("--tls goes with --sasl-scram");
             long timeout = Long.parseLong(opt(o, "timeout", "120"));
 
             Files.createDirectories(dir);
@@ -212,19 +215,32 @@ public final class Launcher {
                 if (colon <= 0) usage("--sasl-scram wants USER:PASSWORD");
                 user = scram.substring(0, colon);
                 password = scram.substring(colon + 1);
-                p.setProperty("listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + cport);
-                p.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
+                String protocol = tls.isEmpty() ? "SASL_PLAINTEXT" : "SASL_SSL";
+                String listener = protocol.toLowerCase();
+                p.setProperty("listeners", protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + cport);
+                p.setProperty("inter.broker.listener.name", protocol);
+                if (!tls.isEmpty()) {
+                    String[] files = tls.split(",");
+                    if (files.length != 3) usage("--tls wants CERT.pem,KEY.pem,CA.pem");
+                    // PEM text inline (Kafka's PEM key stores), key unencrypted.
+                    p.setProperty("ssl.keystore.type", "PEM");
+                    p.setProperty("ssl.keystore.certificate.chain", Files.readString(Path.of(files[0])).trim());
+                    p.setProperty("ssl.keystore.key", Files.readString(Path.of(files[1])).trim());
+                    p.setProperty("ssl.truststore.type", "PEM");
+                    p.setProperty("ssl.truststore.certificates", Files.readString(Path.of(files[2])).trim());
+                    p.setProperty("ssl.endpoint.identification.algorithm", "");
+                }
                 p.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-256,SCRAM-SHA-512");
                 p.setProperty("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-256");
                 // One JAAS entry per enabled mechanism (else Kafka wants a static JAAS file); the
                 // credentials are the broker's own, for inter-broker traffic.
                 String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
                         + jaasEscape(user) + "\" password=\"" + jaasEscape(password) + "\";";
-                p.setProperty("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config", jaas);
-                p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", jaas);
+                p.setProperty("listener.name." + listener + ".scram-sha-256.sasl.jaas.config", jaas);
+                p.setProperty("listener.name." + listener + ".scram-sha-512.sasl.jaas.config", jaas);
             }
             p.setProperty("listener.security.protocol.map",
-                    "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+                    "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL");
             p.setProperty("log.dirs", dir.resolve("data").toString());
             int rf = Math.min(3, n);
             p.setProperty("num.partitions", "1");
