@@ -9,7 +9,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all deps build test unit integration demo bench docs clean sanitize
+.PHONY: all deps build test test-flink unit integration demo bench docs clean sanitize
 
 all: build
 
@@ -27,6 +27,9 @@ build: deps $(BUILD_DIR)/build.ninja
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE fuzz $(CTEST_ARGS)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L fuzz $(CTEST_ARGS)
+
+test-flink: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L flink $(CTEST_ARGS)
 
 unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit

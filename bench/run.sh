@@ -8,6 +8,9 @@
 #   5. the cluster: 1, 2, 4 worker processes, exchange bytes, recovery time
 #   6. the real servers (Apache Kafka 4, Elasticsearch 7.17): the Kafka path
 #      vs bare consumers, end-to-end result latency
+#   7. ubaflow and Flink 1.20 side by side on the seed's job (bench/flink,
+#      bench/flink_compare.py): a file and a real topic, scale-out, memory,
+#      CPU, first result, profiles, results compared row by row
 # Sizes can be lowered for a quick look: UBAFLOW_BENCH_DAY_EVENTS=2000000.
 set -euo pipefail
 
@@ -30,7 +33,7 @@ json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 summary_field() { grep -o "$1" | head -1; }
 
-step "1/6 engine on one core vs parse-only ($engine_events events in memory)"
+step "1/7 engine on one core vs parse-only ($engine_events events in memory)"
 engine="$(taskset -c 0 "$build/ubaflow_engine_bench" "$engine_events" 4 2)"
 echo "$engine" >&2
 parse_rate=$(echo "$engine" | json "['parse_only_events_per_s']")
@@ -47,13 +50,13 @@ p_simd=$(echo "$parsers" | json "['simdjson_ondemand_per_s']")
 p_simd_copy=$(echo "$parsers" | json "['simdjson_ondemand_with_copy_per_s']")
 p_boost=$(echo "$parsers" | json "['boost_json_per_s']")
 
-step "2/6 ubaflow run over a simulated day in a file ($day_events events)"
+step "2/7 ubaflow run over a simulated day in a file ($day_events events)"
 "$bin" datagen --datagen.output file --datagen.file "$work/day.jsonl" \
   --datagen.events "$day_events" --datagen.days 1 --datagen.start-day 2017-11-26 \
   --datagen.progress 0 2> "$work/datagen-file.log"
 file_gen_rate=$(grep -o '([0-9,]*/s)' "$work/datagen-file.log" | tr -d '(),/s')
 run_file() {
-  $1 "$bin" run --source.type file --source.files "$work/day.jsonl" \
+  $1 "$bin" run --source.type file --source.files "$work/day.jsonl" --source.file-splits 2 \
     --sink.ndjson.dir "$work/out" --progress.interval 0 --log.level warn 2>/dev/null
 }
 one_core="$(run_file "taskset -c 0")"
@@ -65,7 +68,7 @@ run_rate_1=$(rate_of "$one_core")
 run_rate_2=$(rate_of "$two_cores")
 run_rss=$(rss_of "$one_core")
 
-step "3/6 Kafka path: mock broker preloaded with $kafka_events messages"
+step "3/7 Kafka path: mock broker preloaded with $kafka_events messages"
 "$bin" broker --broker.port 0 --broker.partitions 4 \
   --broker.port-file "$work/bootstrap" > "$work/broker.log" 2>&1 &
 broker_pid=$!
@@ -89,7 +92,7 @@ if [ "$job_records" != "$bare_records" ]; then
 fi
 job_kafka_rate=$(python3 -c "print(round($job_records / (($end_ns - $start_ns) / 1e9)))")
 
-step "4/6 datagen vs the seed's datagen.py method ($seed_events messages each way)"
+step "4/7 datagen vs the seed's datagen.py method ($seed_events messages each way)"
 cat > "$work/seed_method.py" <<'PY'
 # The seed's datagen.py method: a KafkaProducer with a JSON serializer and
 # one blocking send().get() per line from a 2000-thread pool.
@@ -123,7 +126,7 @@ seed_seconds=$(/usr/bin/python3 "$work/seed_method.py" "$bootstrap" seed_topic "
 seed_rate=$(python3 -c "print(round($seed_events / $seed_seconds))")
 
 cluster_events="${UBAFLOW_BENCH_CLUSTER_EVENTS:-4000000}"
-step "5/6 the cluster: coordinator + 1, 2, 4 workers ($cluster_events events in 4 files)"
+step "5/7 the cluster: coordinator + 1, 2, 4 workers ($cluster_events events in 4 files)"
 cluster="$(bash "$root/bench/cluster.sh" "$bin" "$cluster_events" 2>/dev/null | tail -1)"
 echo "$cluster" >&2
 c_run=$(echo "$cluster" | json "['run']")
@@ -144,7 +147,7 @@ c_sp_ms=$(echo "$cluster" | json "['savepoint_ms']")
 c_sp_bytes=$(echo "$cluster" | json "['savepoint_bytes']")
 
 real_events="${UBAFLOW_BENCH_REAL_KAFKA_EVENTS:-4000000}"
-step "6/6 real Apache Kafka 4 and Elasticsearch 7.17 ($real_events messages; result latency)"
+step "6/7 real Apache Kafka 4 and Elasticsearch 7.17 ($real_events messages; result latency)"
 real="$(/usr/bin/python3 "$root/bench/real_servers.py" "$bin" "$real_events" | tail -1)"
 echo "$real" >&2
 r_kafka=$(echo "$real" | json "['kafka_version']")
@@ -155,6 +158,12 @@ r_job=$(echo "$real" | json "['real_kafka_ubaflow_per_s']")
 r_windows=$(echo "$real" | json "['latency_windows']")
 r_p50=$(echo "$real" | json "['latency_p50_ms']")
 r_p99=$(echo "$real" | json "['latency_p99_ms']")
+
+flink_events="${UBAFLOW_BENCH_FLINK_EVENTS:-4000000}"
+step "7/7 ubaflow and Flink 1.20 side by side ($flink_events events; a few minutes)"
+flink="$(/usr/bin/python3 "$root/bench/flink_compare.py" "$bin" "$flink_events" \
+  "$work/flink-section.md" | tail -1)"
+echo "$flink" >&2
 
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 pct() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
@@ -178,7 +187,7 @@ $(uname -sr), $(g++ --version | head -1). Build: RelWithDebInfo.
 | exchange volume (user ids in UV partials per event) | $ids_per_event | small |
 | exchange bytes on the wire per event (CAF binary encoding, user ids delta-varint coded) | **$bytes_per_event** | small |
 | \`ubaflow run\` from a file, simulated day ($(fmt $day_events) events), 1 core | $(fmt $run_rate_1) events/s | |
-| same, 2 cores | $(fmt $run_rate_2) events/s | |
+| same, 2 cores (the file read as 2 ranges: source.file-splits 2) | $(fmt $run_rate_2) events/s | |
 | peak resident memory of that run | **$run_rss MiB** | ≤ 512 MiB |
 | Kafka path: \`ubaflow run\` over a preloaded topic ($(fmt $kafka_events) messages, 4 partitions, mock broker) | $(fmt $job_kafka_rate) messages/s | |
 | bare librdkafka consumers (one per partition, like the source tasks) over the same topic | $(fmt $bare_rate) messages/s | |
@@ -296,5 +305,7 @@ How each figure is measured:
   is re-created from its write-up (a KafkaProducer with a JSON serializer, one
   blocking send per line from a 2000-thread pool).
 EOT
+cat "$work/flink-section.md" >> "$root/docs/benchmarks.md"
 step "done: docs/benchmarks.md"
 sed -n '/^| what/,/^$/p' "$root/docs/benchmarks.md"
+sed -n '/^| engine, file input/,/^$/p' "$root/docs/benchmarks.md"

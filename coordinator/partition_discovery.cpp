@@ -12,7 +12,7 @@ namespace ubaflow {
 
 int32_t count_partitions(const job_config& config, std::string& error) {
   if (config.source == source_type::file)
-    return static_cast<int32_t>(config.files.size());
+    return static_cast<int32_t>(config.file_ranges.size());
   const int64_t deadline = steady_now_ms() + config.kafka_startup_wait_ms;
   for (int attempt = 0;; ++attempt) {
     error.clear();

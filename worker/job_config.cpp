@@ -191,6 +191,12 @@ std::optional<job_config> load_job_config(const settings& v,
     for (const auto& path : c.files)
       if (path != "-" && access(path.c_str(), R_OK) != 0)
         return fail("source.files", "cannot read '" + path + "'");
+  c.file_splits = static_cast<uint32_t>(v.get_int("source.file-splits"));
+  if (c.source == source_type::file) {
+    std::string split_error;
+    if (!split_files(c.files, c.file_splits, c.file_ranges, split_error))
+      return fail("source.file-splits", split_error);
+  }
 
   c.kafka.bootstrap_servers = v.get_string("kafka.bootstrap-servers");
   c.kafka.topic = v.get_string("kafka.topic");

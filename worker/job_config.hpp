@@ -8,6 +8,7 @@
 #include "worker/preagg/window_spec.hpp"
 #include "worker/sink/es_http_client.hpp"
 #include "worker/sink/es_writer.hpp"
+#include "worker/source/file_splits.hpp"
 #include "worker/source/kafka_config.hpp"
 #include "worker/source/source_task.hpp"
 
@@ -35,6 +36,10 @@ struct job_config {
   source_type source = source_type::kafka;
   std::string format = "auto";
   std::vector<std::string> files;
+  uint32_t file_splits = 1;
+  /// The source's partitions for source.type=file: each file cut into
+  /// file_splits ranges, in file order.
+  std::vector<file_range> file_ranges;
   size_t read_batch = 8192;
   size_t max_record_bytes = 1 << 20;
   kafka_settings kafka;

@@ -15,10 +15,10 @@ std::unique_ptr<record_reader>
 make_reader(const job_config& config, const std::vector<int32_t>& partitions,
             std::string& error, const std::vector<int64_t>& start_offsets) {
   if (config.source == source_type::file) {
-    std::vector<std::string> paths;
+    std::vector<file_range> ranges;
     for (auto p : partitions)
-      paths.push_back(config.files.at(static_cast<size_t>(p)));
-    return file_reader::open(paths, error, 4 << 20, start_offsets,
+      ranges.push_back(config.file_ranges.at(static_cast<size_t>(p)));
+    return file_reader::open(ranges, error, 4 << 20, start_offsets,
                              config.max_record_bytes);
   }
   return kafka_reader::create(config.kafka, partitions, start_offsets, error);
@@ -86,8 +86,8 @@ make_source_task(const job_config& config, uint32_t index,
   s.partitions = partitions;
   for (auto p : partitions)
     s.formats.push_back(config.source == source_type::file
-                          ? config.format_of(config.files.at(
-                              static_cast<size_t>(p)))
+                          ? config.format_of(config.file_ranges.at(
+                              static_cast<size_t>(p)).path)
                           : (config.format == "csv" ? record_format::csv
                                                     : record_format::json));
   s.windows = config.windows;

@@ -172,7 +172,9 @@ option_set make_worker_options() {
         "Taken: the worker goes on without it (a warning says so).")
       .bounded(0, 65535);
   o.add("worker.reconnect-interval", t::duration, "1s",
-        "Pause between attempts to reach a missing coordinator.");
+        "Longest pause between attempts to reach a missing coordinator "
+        "(the first retry comes after 20 ms, the pause doubling up to "
+        "this).");
   return o;
 }
 

@@ -44,6 +44,12 @@ option_set make_job_options() {
   o.add("source.files", t::list, "",
         "Input files for source.type=file, one slot each ('-' is "
         "standard input).");
+  o.add("source.file-splits", t::integer, "1",
+        "Cut each input file into this many byte ranges (at line starts), "
+        "each a partition of its own with its own watermark, so that "
+        "several readers and workers share one large file (Flink's file "
+        "splits). Standard input cannot be split.")
+      .bounded(1, 1024);
   o.add("source.read-batch", t::integer, "8192",
         "Records taken from the source per read.")
       .bounded(1, 1'000'000);

@@ -44,13 +44,15 @@ install_python_tools() {
   touch "$venv/.installed"
 }
 
-# Apache Kafka 4 and Elasticsearch 7.17 for the integration tests: their
-# jars from Maven Central into ~/.cache/ubaflow (tests/support/servers);
+# Apache Kafka 4 and Elasticsearch 7.17 for the integration tests, and
+# Flink 1.20 for the comparison with it (test and bench): their jars from
+# Maven Central into ~/.cache/ubaflow (tests/support/servers, bench/flink);
 # quick and offline once resolved. Not in an image build (no tests there).
 install_test_servers() {
   local resolve="$here/../../tests/support/servers/resolve.sh"
   [ -f "$resolve" ] || return 0
   echo "deps: test servers (Kafka, Elasticsearch) from Maven Central: $(bash "$resolve")"
+  echo "deps: Flink 1.20 (bench/flink) from Maven Central: $(bash "$here/maven-module.sh" "$here/../../bench/flink" flink)"
 }
 
 if ! command -v npm >/dev/null; then

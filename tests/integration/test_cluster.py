@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import types
 import threading
 import time
 
@@ -161,6 +162,28 @@ class ClusterTest(ClusterTestCase):
                 self.assertIn("finished", out)
                 self.verify_parts([sent], partitions)
                 broker.stop()
+
+    def test_one_file_split_over_two_workers(self):
+        # source.file-splits: one large file read by both workers at once,
+        # each range a partition with its own watermark, late events and all.
+        day = self.path("day.jsonl")
+        harness.run(["datagen", "--datagen.output", "file", "--datagen.file", day,
+                     "--datagen.events", "60000", "--datagen.days", "1",
+                     "--datagen.start-day", "2017-11-27", "--datagen.disorder", "4s",
+                     "--datagen.late-fraction", "0.01", "--datagen.late-by", "20min",
+                     "--datagen.progress", "0"])
+        no_broker = types.SimpleNamespace(bootstrap="127.0.0.1:9")
+        cluster = Cluster(self, no_broker, 2, extra=[
+            "--source.type", "file", "--source.files", day, "--source.file-splits", "3"])
+        self.assertEqual(cluster.coordinator.wait(120), 0, cluster.coordinator.output()[-4000:])
+        out = cluster.coordinator.output()
+        self.assertIn("3 partition(s)", out)
+        self.assertIn("running on 2 task manager(s): 2 source task(s) [0,1; 2]", out)
+        self.assertRegex(out, r"late +[1-9]")
+        for w in cluster.workers:
+            self.assertEqual(w.wait(30), 0, w.output()[-3000:])
+        self.verify(["--verify.input", day, "--verify.partitioner", "file",
+                     "--source.file-splits", "3", "--verify.against", "ndjson:" + self.path("out")])
 
     def test_worker_killed_mid_stream_is_recovered_exactly(self):
         broker = self.broker(partitions=4)

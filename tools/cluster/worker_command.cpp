@@ -5,6 +5,7 @@
 #include "common/config/cluster_options.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/util/backoff.hpp"
 #include "common/util/log.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
@@ -70,6 +71,26 @@ join_request make_request(const worker_identity& me, uint16_t data_port,
 }
 
 enum class session_end { coordinator_lost, evicted, job_over, left, failed };
+
+/// A finished job's coordinator exits right after telling the task managers
+/// so, and its connection may close before this worker's task manager has
+/// ended: a short wait tells "the job is over" from "the coordinator died".
+session_end after_coordinator_lost(caf::scoped_actor& self,
+                                   const caf::actor& task_manager) {
+  auto end = session_end::coordinator_lost;
+  bool waiting = true;
+  while (waiting)
+    self->receive(
+      [&](caf::down_msg& msg) {
+        if (msg.source == task_manager.address()) {
+          end = msg.reason ? session_end::failed : session_end::job_over;
+          waiting = false;
+        }
+      },
+      [&](join_atom) {}, // a refused heartbeat: moot without a coordinator
+      caf::after(std::chrono::seconds(1)) >> [&] { waiting = false; });
+  return end;
+}
 
 /// Ends the process once its tasks are gone. Not through the actor
 /// system's destructor: it waits for every actor another node still holds
@@ -151,6 +172,14 @@ int worker_command(const std::vector<std::string>& args) {
   caf::actor task_manager;
   uint16_t data_port = 0;
   bool warned = false;
+  // Workers often start beside their coordinator (Compose, a pod rollout):
+  // the first retries come quickly, later ones every reconnect-interval.
+  exponential_backoff retry{std::min<int64_t>(20, me.reconnect_ms),
+                            me.reconnect_ms};
+  auto pause = [&] {
+    std::this_thread::sleep_for(
+      std::chrono::milliseconds(retry.next_delay_ms()));
+  };
 
   while (!leave_requested) {
     // -- reach the coordinator
@@ -164,11 +193,11 @@ int worker_command(const std::vector<std::string>& args) {
       }
       if (!warned)
         spdlog::warn("cannot reach the coordinator at {}:{} ({}); retrying "
-                     "every {} ms",
+                     "(every {} ms at most)",
                      me.coordinator_host, me.coordinator_port,
                      system.render(found.error()), me.reconnect_ms);
       warned = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(me.reconnect_ms));
+      pause();
       continue;
     }
     warned = false;
@@ -210,8 +239,7 @@ int worker_command(const std::vector<std::string>& args) {
       if (!reply) {
         if (refused)
           return 1; // wrong cluster id or secret: retrying will not help
-        std::this_thread::sleep_for(
-          std::chrono::milliseconds(me.reconnect_ms));
+        pause();
         continue;
       }
       if (auto problem = apply_coordinator_settings(*values,
@@ -251,9 +279,10 @@ int worker_command(const std::vector<std::string>& args) {
         self->send_exit(task_manager, caf::exit_reason::user_shutdown);
         return 1;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(me.reconnect_ms));
+      pause();
       continue;
     }
+    retry.reset();
     const uint32_t worker_id = reply->worker_id;
     spdlog::info("worker {} joined cluster '{}' at {}:{} as #{} ({} slot(s), "
                  "data port {})",
@@ -282,6 +311,8 @@ int worker_command(const std::vector<std::string>& args) {
           end = session_end::evicted;
         },
         caf::after(std::chrono::milliseconds(100)) >> [] {});
+      if (!running && end == session_end::coordinator_lost)
+        end = after_coordinator_lost(self, task_manager);
       if (running && leave_requested) {
         arm_exit_watchdog(values->get_duration_ms("job.stop-timeout"),
                           "the worker");

@@ -57,8 +57,23 @@ bool compute_expected(const job_config& config, const oracle_settings& oracle,
   const window_spec& w = config.windows;
   json_event_parser json{timestamp_parser{config.timestamps}};
   csv_event_parser csv{timestamp_parser{config.timestamps}};
+  // Files are cut into ranges as the source cuts them (source.file-splits);
+  // each range is a partition. first_range[f] numbers file f's first one.
+  std::vector<std::vector<file_range>> ranges_of_file;
+  std::vector<int32_t> first_range;
+  int32_t range_count = 0;
+  if (oracle.partitioner == oracle_partitioner::file) {
+    for (const auto& input : inputs) {
+      std::vector<file_range> ranges;
+      if (!split_files({input}, config.file_splits, ranges, error))
+        return false;
+      first_range.push_back(range_count);
+      range_count += static_cast<int32_t>(ranges.size());
+      ranges_of_file.push_back(std::move(ranges));
+    }
+  }
   const int32_t partitions = oracle.partitioner == oracle_partitioner::file
-                               ? static_cast<int32_t>(inputs.size())
+                               ? range_count
                                : std::max(1, oracle.partitions);
   std::vector<partition_clock> clocks(static_cast<size_t>(partitions));
   for (auto& c : clocks)
@@ -78,7 +93,10 @@ bool compute_expected(const job_config& config, const oracle_settings& oracle,
     const bool is_csv = config.format_of(inputs[file_no]) == record_format::csv;
     std::string line;
     bool first_line = true;
+    int64_t next_offset = 0;
     while (std::getline(in, line)) {
+      const int64_t line_offset = next_offset;
+      next_offset += static_cast<int64_t>(line.size()) + 1;
       if (line.empty() || line == "\r")
         continue;
       if (is_csv && first_line && csv_event_parser::is_header(line)) {
@@ -107,7 +125,9 @@ bool compute_expected(const job_config& config, const oracle_settings& oracle,
           p = static_cast<int32_t>(position % static_cast<uint64_t>(partitions));
           break;
         case oracle_partitioner::file:
-          p = static_cast<int32_t>(file_no);
+          p = first_range[file_no]
+              + static_cast<int32_t>(
+                range_of_offset(ranges_of_file[file_no], line_offset));
           break;
       }
       auto& clock = clocks[static_cast<size_t>(p)];

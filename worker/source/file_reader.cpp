@@ -13,26 +13,49 @@ file_reader::open(const std::vector<std::string>& paths, std::string& error,
                   size_t chunk_bytes,
                   const std::vector<int64_t>& start_lines,
                   size_t max_line_bytes) {
+  std::vector<file_range> whole;
+  for (const auto& path : paths)
+    whole.push_back({path, 0, -1, 0, 1});
+  return open(whole, error, chunk_bytes, start_lines, max_line_bytes);
+}
+
+std::unique_ptr<file_reader>
+file_reader::open(const std::vector<file_range>& ranges, std::string& error,
+                  size_t chunk_bytes,
+                  const std::vector<int64_t>& start_lines,
+                  size_t max_line_bytes) {
   std::unique_ptr<file_reader> reader{new file_reader};
   reader->buffer_.resize(std::max<size_t>(chunk_bytes, 4096));
   reader->max_line_ = std::max<size_t>(max_line_bytes, 1);
-  for (size_t i = 0; i < paths.size(); ++i) {
+  auto fail = [&](const std::string& why) {
+    error = why;
+    for (auto& opened : reader->files_)
+      if (opened.fd > STDIN_FILENO)
+        ::close(opened.fd);
+    return nullptr;
+  };
+  for (size_t i = 0; i < ranges.size(); ++i) {
     file_state f;
-    f.path = paths[i];
+    f.range = ranges[i];
+    const auto& path = f.range.path;
     if (i < start_lines.size() && start_lines[i] > 1)
       f.first_line = start_lines[i];
-    f.fd = paths[i] == "-" ? STDIN_FILENO : ::open(paths[i].c_str(), O_RDONLY);
-    if (f.fd < 0) {
-      error = "cannot open input file '" + paths[i]
-              + "': " + std::strerror(errno);
-      for (auto& opened : reader->files_)
-        if (opened.fd > STDIN_FILENO)
-          ::close(opened.fd);
-      return nullptr;
+    f.fd = path == "-" ? STDIN_FILENO
+                       : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f.fd < 0)
+      return fail("cannot open input file '" + path
+                  + "': " + std::strerror(errno));
+    if (f.range.begin > 0) {
+      if (f.fd == STDIN_FILENO
+          || ::lseek(f.fd, f.range.begin, SEEK_SET) != f.range.begin) {
+        ::close(f.fd);
+        return fail("cannot seek in input file '" + path + "'");
+      }
+      f.offset = f.range.begin;
     }
 #ifdef POSIX_FADV_SEQUENTIAL
     if (f.fd != STDIN_FILENO)
-      ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      ::posix_fadvise(f.fd, f.range.begin, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     reader->files_.push_back(std::move(f));
     reader->ids_.push_back(static_cast<int32_t>(i));
@@ -49,7 +72,7 @@ file_reader::~file_reader() {
 std::string file_reader::describe() const {
   std::string out = "file:";
   for (size_t i = 0; i < files_.size(); ++i)
-    out += (i ? "," : "") + files_[i].path;
+    out += (i ? "," : "") + files_[i].range.name();
   return out;
 }
 
@@ -63,17 +86,28 @@ bool file_reader::refill(file_state& f) {
   }
   if (end_ == buffer_.size())
     buffer_.resize(buffer_.size() * 2);
+  size_t room = buffer_.size() - end_;
+  if (f.range.end >= 0) {
+    // A range ends where the next one starts (a line start).
+    room = static_cast<size_t>(std::min<int64_t>(
+      static_cast<int64_t>(room), std::max<int64_t>(f.range.end - f.offset, 0)));
+    if (room == 0) {
+      f.eof = true;
+      return true;
+    }
+  }
   for (;;) {
-    ssize_t n = ::read(f.fd, buffer_.data() + end_, buffer_.size() - end_);
+    ssize_t n = ::read(f.fd, buffer_.data() + end_, room);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      error_ = "read error on '" + f.path + "': " + std::strerror(errno);
+      error_ = "read error on '" + f.range.name() + "': " + std::strerror(errno);
       return false;
     }
     if (n == 0)
       f.eof = true;
     end_ += static_cast<size_t>(n);
+    f.offset += n;
     return true;
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "worker/source/file_splits.hpp"
 #include "worker/source/record_reader.hpp"
 
 #include <memory>
@@ -9,7 +10,8 @@
 namespace ubaflow {
 
 /// Reads newline-separated records from files (or "-" for standard input),
-/// each file being one slot, read in order. Chunked reads into a reusable
+/// each file (or byte range of a file, see file_splits.hpp) being one slot,
+/// read in order. Chunked reads into a reusable
 /// buffer keep memory flat however large the file is. A file is a bounded
 /// input: its slot finishes at end of file.
 class file_reader : public record_reader {
@@ -20,6 +22,13 @@ public:
   /// A line longer than `max_line_bytes` is not kept: it is skipped to its
   /// end and delivered as a truncated record (its first bytes), so memory
   /// stays bounded whatever the input.
+  /// `start_lines` count from the range's first line.
+  static std::unique_ptr<file_reader>
+  open(const std::vector<file_range>& ranges, std::string& error,
+       size_t chunk_bytes = 4 << 20,
+       const std::vector<int64_t>& start_lines = {},
+       size_t max_line_bytes = 1 << 20);
+  /// Whole files, one slot each.
   static std::unique_ptr<file_reader>
   open(const std::vector<std::string>& paths, std::string& error,
        size_t chunk_bytes = 4 << 20,
@@ -33,13 +42,14 @@ public:
   void bound_to_current_end() override {}
   std::string describe() const override;
   std::string slot_name(uint32_t slot) const override {
-    return files_.at(slot).path;
+    return files_.at(slot).range.name();
   }
   const std::string& last_error() const override { return error_; }
 
 private:
   struct file_state {
-    std::string path;
+    file_range range;
+    int64_t offset = 0; ///< next byte to read from the file
     int fd = -1;
     int64_t line = 0;
     int64_t first_line = 1; ///< lines before it are skipped

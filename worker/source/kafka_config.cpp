@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -89,8 +90,11 @@ extern "C" void on_kafka_log(const rd_kafka_t*, int level, const char* fac,
     std::lock_guard<std::mutex> guard{log.mutex};
     line = log.filter.on_log(level, fac ? fac : "", buf ? buf : "",
                              steady_now_ms());
-    // What a broker said: "3/3 brokers are down" explains nothing.
-    if (level <= 4 && buf && !kafka_log_broker(buf).empty())
+    // What a broker said: "3/3 brokers are down" explains nothing, and
+    // neither does an attempt cut short by our own handle going away
+    // ("Broker handle destroyed"), which would hide the refusal before it.
+    if (level <= 4 && buf && !kafka_log_broker(buf).empty()
+        && !std::strstr(buf, "Broker handle destroyed"))
       log.last_problem = kafka_log_text(buf);
   }
   emit(line);
