@@ -50,7 +50,7 @@ import harness  # noqa: E402
 import real_servers  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
-EVENTS = int(sys.argv[2]) if len(sys.argv) > 2 else 4_000_000
+EVENTS = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000_000
 SECRET_ENV = {"UBAFLOW_CLUSTER_SECRET": "bench-secret"}
 
 
@@ -259,7 +259,9 @@ def profiles(bench):
         for line in report.stdout.decode(errors="replace").splitlines():
             m = re.match(r"\s*([0-9.]+)%\s+\[[.k]\]\s+(.*)$", line)
             if m:
-                rows.append((float(m.group(1)), re.sub(r"\s+", " ", m.group(2)).strip()[:100]))
+                symbol = re.sub(r"\s+", " ", m.group(2)).strip()
+                symbol = re.sub(r"( -)+$", "", symbol)  # perf's empty columns
+                rows.append((float(m.group(1)), symbol[:100]))
         out["ubaflow"] = rows[:14]
     else:
         out["ubaflow_error"] = r.stderr.decode()[-500:]

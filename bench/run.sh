@@ -159,7 +159,7 @@ r_windows=$(echo "$real" | json "['latency_windows']")
 r_p50=$(echo "$real" | json "['latency_p50_ms']")
 r_p99=$(echo "$real" | json "['latency_p99_ms']")
 
-flink_events="${UBAFLOW_BENCH_FLINK_EVENTS:-4000000}"
+flink_events="${UBAFLOW_BENCH_FLINK_EVENTS:-10000000}"
 step "7/7 ubaflow and Flink 1.20 side by side ($flink_events events; a few minutes)"
 flink="$(/usr/bin/python3 "$root/bench/flink_compare.py" "$bin" "$flink_events" \
   "$work/flink-section.md" | tail -1)"

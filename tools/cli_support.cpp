@@ -57,7 +57,7 @@ std::optional<job_config> load_job_config_or_report(const settings& values) {
 }
 
 void start_job_logging(const job_config& config, const settings& values) {
-  setup_logging(config.log_level);
+  setup_logging(config.log_level, config.log_format);
   for (const auto& [key, value, origin] : values.displayed())
     if (origin != value_origin::default_value)
       spdlog::info("config: {} = {} ({})", key, value, to_string(origin));

@@ -334,6 +334,7 @@ std::optional<job_config> load_job_config(const settings& v,
   c.es_flush_interval_ms = v.get_duration_ms("sink.es.bulk-interval");
 
   c.log_level = v.get_string("log.level");
+  c.log_format = v.get_string("log.format");
   c.progress_interval_ms = v.get_duration_ms("progress.interval");
   return c;
 }

@@ -70,6 +70,7 @@ struct job_config {
   int64_t es_flush_interval_ms = 200;
 
   std::string log_level = "info";
+  std::string log_format = "text";
   int64_t progress_interval_ms = 1'000;
 
   /// Record format of a source slot ("json" or "csv").

@@ -214,6 +214,10 @@ option_set make_job_options() {
   // -- operations -------------------------------------------------------------
   o.add("log.level", t::choice, "info", "Log level.",
         {"trace", "debug", "info", "warn", "error", "off"});
+  o.add("log.format", t::choice, "text",
+        "Log lines as text, or as one JSON object per line (time, level, "
+        "logger, message, fields) for log collectors.",
+        {"text", "json"});
   o.add("progress.interval", t::duration, "1s",
         "Print a progress line this often (0: never).");
   return o;

@@ -43,6 +43,10 @@ option_set make_options() {
         "Read fault-injection commands from standard input: 'down ID', "
         "'up ID', 'rtt ID MS', 'errors APIKEY COUNT ERRCODE'.");
   o.add("log.level", t::string, "info", "Log level.");
+  o.add("log.format", t::choice, "text",
+        "Log lines as text, or as one JSON object per line (time, level, "
+        "logger, message, fields) for log collectors.",
+        {"text", "json"});
   return o;
 }
 
@@ -100,7 +104,7 @@ int broker_command(const std::vector<std::string>& args) {
   if (!values)
     return exit_code;
   const auto& v = *values;
-  setup_logging(v.get_string("log.level"));
+  setup_logging(v.get_string("log.level"), v.get_string("log.format"));
 
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char errstr[512];

@@ -145,7 +145,7 @@ int worker_command(const std::vector<std::string>& args) {
   me.coordinator_host = coordinator->first;
   me.coordinator_port = coordinator->second;
   me.reconnect_ms = values->get_duration_ms("worker.reconnect-interval");
-  setup_logging(values->get_string("log.level"));
+  setup_logging(values->get_string("log.level"), values->get_string("log.format"));
 
   struct sigaction sa {};
   sa.sa_handler = on_leave_signal;
@@ -256,7 +256,7 @@ int worker_command(const std::vector<std::string>& args) {
         spdlog::error("the job's settings do not work here: {}", *problem);
         return 2;
       }
-      setup_logging(config->log_level);
+      setup_logging(config->log_level, config->log_format);
       task_manager = spawn_task_manager(
         system, std::make_shared<const job_config>(*config),
         reply->heartbeat_ms);

@@ -95,6 +95,10 @@ option_set make_options() {
                "Password of the client's TLS key (librdkafka ssl.key.password).");
   o.add("job.time-zone", t::string, "Asia/Shanghai",
         "Zone of the wall-clock timestamps.");
+  o.add("log.format", t::choice, "text",
+        "Log lines as text, or as one JSON object per line (time, level, "
+        "logger, message, fields) for log collectors.",
+        {"text", "json"});
   o.add("log.level", t::choice, "info", "Log level.",
         {"trace", "debug", "info", "warn", "error", "off"});
   return o;
@@ -146,7 +150,7 @@ int datagen_command(const std::vector<std::string>& args) {
       exit_code);
   if (!values)
     return exit_code;
-  setup_logging(values->get_string("log.level"));
+  setup_logging(values->get_string("log.level"), values->get_string("log.format"));
   const auto& v = *values;
 
   if (const auto& what = v.get_string("datagen.emit-categories");

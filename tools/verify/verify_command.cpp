@@ -90,7 +90,7 @@ int verify_command(const std::vector<std::string>& args) {
   auto config = load_job_config_or_report(*values);
   if (!config)
     return 2;
-  setup_logging(config->log_level);
+  setup_logging(config->log_level, config->log_format);
   std::string error;
   const auto inputs = values->get_list("verify.input");
   if (inputs.empty()) {
