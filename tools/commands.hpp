@@ -17,5 +17,6 @@ int broker_command(const std::vector<std::string>& args);
 int datagen_command(const std::vector<std::string>& args);
 int verify_command(const std::vector<std::string>& args);
 int results_command(const std::vector<std::string>& args);
+int probe_command(const std::vector<std::string>& args);
 
 } // namespace ubaflow

@@ -20,6 +20,7 @@ commands:
   datagen      produce the seed's JSON messages (synthetic or from a Tianchi CSV)
   verify       compute the expected results in batch and compare with the output
   results      print the result tables of an NDJSON output or Elasticsearch
+  probe        ask health endpoints (a container's HEALTHCHECK)
   version      print the version
 
 'ubaflow <command> --help' lists the command's options. Every option can also
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
     return ubaflow::verify_command(args);
   if (command == "results")
     return ubaflow::results_command(args);
+  if (command == "probe")
+    return ubaflow::probe_command(args);
   if (command == "version" || command == "--version") {
     std::puts("ubaflow 0.1.0");
     return 0;

@@ -24,7 +24,15 @@ namespace ubaflow {
 /// coordinator handed out for (challenge_atom), good for one proof.
 /// `task_manager` is empty in the first exchange (asking for the job's
 /// settings) and set, on the sender's own node, in the second (joining).
+/// The version of the messages between coordinator and workers. Raised with
+/// every change of a message's fields; a worker and a coordinator of
+/// different versions refuse each other at join (protocol_mismatch), so a
+/// rolling upgrade never mixes them in one job.
+constexpr uint32_t cluster_protocol_version = 2;
+
 struct join_request {
+  /// First, so that it decodes whatever the rest of the request holds.
+  uint32_t protocol = cluster_protocol_version;
   std::string cluster_id;
   std::string worker_name;
   std::string challenge;
@@ -37,7 +45,8 @@ struct join_request {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_request& x) {
-  return f(caf::meta::type_name("join_request"), x.cluster_id, x.worker_name,
+  return f(caf::meta::type_name("join_request"), x.protocol, x.cluster_id,
+           x.worker_name,
            x.challenge, x.proof, x.host, x.port, x.slots, x.task_manager);
 }
 

@@ -16,6 +16,8 @@ std::string to_string(cluster_error x) {
       return "wrong_sender";
     case cluster_error::invalid_message:
       return "invalid_message";
+    case cluster_error::protocol_mismatch:
+      return "protocol_mismatch";
   }
   return "unknown";
 }

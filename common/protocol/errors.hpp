@@ -23,6 +23,9 @@ enum class cluster_error : uint8_t {
   wrong_sender = 3,
   /// A field of the message is out of range.
   invalid_message = 4,
+  /// The worker speaks another version of the cluster protocol (a rolling
+  /// upgrade in progress, or a mixed deployment): retry once both match.
+  protocol_mismatch = 5,
 };
 
 std::string to_string(cluster_error x);

@@ -445,6 +445,15 @@ caf::behavior manager_behavior(manager_actor* self,
                         + "' refused: " + *problem);
         return caf::make_error(cluster_error::bad_credentials, *problem);
       }
+      if (req.protocol != cluster_protocol_version) {
+        auto problem = "worker '" + req.worker_name.substr(0, 128)
+                       + "' speaks cluster protocol "
+                       + std::to_string(req.protocol) + ", this coordinator "
+                       + std::to_string(cluster_protocol_version)
+                       + ": run the same ubaflow version on every node";
+        count_refusal("protocol_mismatch", describe_sender(self), problem);
+        return caf::make_error(cluster_error::protocol_mismatch, problem);
+      }
       if (auto problem = check_join_fields(req)) {
         refuse_invalid(self, *problem);
         return caf::make_error(cluster_error::invalid_message, *problem);

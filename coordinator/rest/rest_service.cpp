@@ -225,6 +225,38 @@ uint16_t rest_service::port() const {
   return server_->port();
 }
 
+http_reply health_reply(bool readiness, const std::string& state) {
+  const bool alive = state != "unknown";
+  const bool ready = alive && state != "finished" && state != "failed"
+                     && state != "canceled" && state != "stopped";
+  const bool up = readiness ? ready : alive;
+  return {up ? 200u : 503u, "application/json",
+          json::serialize(json::object{{"status", up ? "UP" : "DOWN"},
+                                       {"state", state}})};
+}
+
+std::unique_ptr<http_server> start_startup_probe(const rest_settings& rest,
+                                                 std::string state,
+                                                 std::string& error) {
+  http_settings http;
+  http.host = rest.bind_address;
+  http.port = rest.port;
+  http.tls_certificate = rest.tls_certificate;
+  http.tls_key = rest.tls_key;
+  http.handler_threads = 1;
+  return http_server::start(
+    http,
+    [state = std::move(state)](const http_request& request) -> http_reply {
+      const bool ready = request.target == "/readyz";
+      if (request.target != "/healthz" && !ready)
+        return error_reply(503, "starting: " + state);
+      return {ready ? 503u : 200u, "application/json",
+              json::serialize(json::object{{"status", ready ? "DOWN" : "UP"},
+                                           {"state", state}})};
+    },
+    error);
+}
+
 http_reply rest_service::handle(const http_request& request) {
   std::string path;
   std::map<std::string, std::string> query;
@@ -302,6 +334,12 @@ http_reply rest_service::handle(const http_request& request) {
   if (path == "/" || path == "/index.html" || path.rfind("/web/", 0) == 0
       || path == "/ubaflow/openapi.yaml")
     return web_file(st.settings.web_dir, path);
+  // Probes carry no token; the answer holds no data beyond the job's state.
+  if (path == "/healthz" || path == "/readyz") {
+    auto view = st.view();
+    return health_reply(path == "/readyz",
+                        view ? view->status.state : std::string{"unknown"});
+  }
   if (!st.may_read(request)) {
     auto reply = error_reply(401, "this API needs `Authorization: Bearer "
                                   "<rest.read-token>`");

@@ -10,6 +10,23 @@
 
 namespace ubaflow {
 
+/// /healthz and /readyz for a job master in `state` (job_status::state,
+/// "unknown" when it does not answer): alive unless it does not answer;
+/// ready while it runs a job or can take workers (running, waiting for
+/// workers, restarting, draining), not once the job is over or failed.
+/// 200 or 503, with {"status": "UP"|"DOWN", "state": ...}.
+http_reply health_reply(bool readiness, const std::string& state);
+
+struct rest_settings;
+
+/// rest.port while the job master cannot start yet (Kafka not reachable):
+/// /healthz answers 200 and /readyz 503, both with {"state": state}, and
+/// everything else 503, so that a probe tells "waiting" from "dead". Stop
+/// it (reset) before the REST API takes the port.
+std::unique_ptr<http_server> start_startup_probe(const rest_settings& rest,
+                                                std::string state,
+                                                std::string& error);
+
 struct rest_settings {
   std::string bind_address = "127.0.0.1";
   uint16_t port = 8081;

@@ -52,6 +52,7 @@ install_test_servers() {
   local resolve="$here/../../tests/support/servers/resolve.sh"
   [ -f "$resolve" ] || return 0
   echo "deps: test servers (Kafka, Elasticsearch) from Maven Central: $(bash "$resolve")"
+  [ -d "$here/../../bench/flink" ] || return 0
   echo "deps: Flink 1.20 (bench/flink) from Maven Central: $(bash "$here/maven-module.sh" "$here/../../bench/flink" flink)"
 }
 

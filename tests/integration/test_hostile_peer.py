@@ -62,6 +62,7 @@ class HostilePeerTest(ClusterTestCase):
             self.attack("frames", port, "--tls", env={"UBAFLOW_CLUSTER_SECRET": SECRET})
         out = self.attack("coordinator", cluster.port, env={"UBAFLOW_CLUSTER_SECRET": SECRET})
         self.assertIn("refused replayed join proof", out)
+        self.assertIn("refused join of another protocol version", out)
         self.attack("worker", data_ports[0], env={"UBAFLOW_CLUSTER_SECRET": SECRET})
 
         # Each refusal counted, by reason, where it happened.
@@ -75,6 +76,8 @@ class HostilePeerTest(ClusterTestCase):
             self.assertGreaterEqual(counts.get("frame_too_large", 0), 1, counts)
             self.assertGreaterEqual(counts.get("malformed_frame", 0), 1, counts)
         self.assertGreaterEqual(coordinator.get("bad_credentials", 0), 3, coordinator)
+        self.assertEqual(coordinator.get("protocol_mismatch", 0), 1, coordinator)
+        self.assertIn("speaks cluster protocol %d" % 3, cluster.coordinator.output())
         # status, savepoint, rescale, results, heartbeat, evict, rows,
         # restore path, drain, stop, final status, tick, foreign join
         self.assertGreaterEqual(coordinator.get("wrong_sender", 0), 13, coordinator)

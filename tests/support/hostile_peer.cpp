@@ -278,6 +278,15 @@ int coordinator_attacks(caf::actor_system& system, const caf::actor& manager) {
   foreign.task_manager = manager;
   expect_refusal<join_reply>(self, manager,
                              "join for another node's task manager", foreign);
+  // A worker of another ubaflow version, with the right secret.
+  self->request(manager, std::chrono::seconds(5), challenge_atom_v)
+    .receive([&](std::string& c) { challenge = c; }, [](caf::error&) {});
+  join_request newer = forged;
+  newer.protocol = cluster_protocol_version + 1;
+  newer.challenge = challenge;
+  newer.proof = join_proof(secret(), "ubaflow", "intruder", challenge);
+  expect_refusal<join_reply>(self, manager, "join of another protocol version",
+                             newer);
   savepoint_request stale{"ubaflow", "intruder", "deadbeef", "00"};
   expect_refusal<std::string>(self, manager, "savepoint with a stale proof",
                               stale);

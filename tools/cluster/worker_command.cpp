@@ -229,6 +229,12 @@ int worker_command(const std::vector<std::string>& args) {
                    if (refused)
                      spdlog::error("the coordinator refused this worker: {}",
                                    system.render(err));
+                   else if (err == cluster_error::protocol_mismatch)
+                     spdlog::error("the coordinator refused this worker's "
+                                   "version (cluster protocol {}): {}; "
+                                   "retrying",
+                                   cluster_protocol_version,
+                                   system.render(err));
                    else
                      spdlog::warn("joining failed: {}; retrying",
                                   system.render(err));

@@ -19,8 +19,11 @@ struct worker_metrics_endpoint::impl {
   std::unique_ptr<http_server> server;
 
   http_reply answer(const http_request& request) {
+    if (request.method == "GET"
+        && (request.target == "/healthz" || request.target == "/readyz"))
+      return health(request.target == "/readyz");
     if (request.method != "GET" || request.target != "/metrics")
-      return {404, "text/plain", "only GET /metrics here\n"};
+      return {404, "text/plain", "only GET /metrics, /healthz, /readyz here\n"};
     worker_metrics_view now;
     caf::actor tm;
     {
@@ -34,6 +37,30 @@ struct worker_metrics_endpoint::impl {
                     .value_or(0);
     return {200, "text/plain; version=0.0.4; charset=utf-8",
             render_worker_metrics(now)};
+  }
+
+  /// Alive: the task manager (once started) answers within a second.
+  /// Ready: joined to a coordinator, and alive.
+  http_reply health(bool readiness) {
+    caf::actor tm;
+    bool joined = false;
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      tm = task_manager;
+      joined = view.worker_id != 0;
+    }
+    const bool answers
+      = !tm
+        || ask_blocking<uint64_t>(*system, tm, std::chrono::seconds(1),
+                                  nullptr, status_atom_v)
+             .has_value();
+    const std::string state = !answers  ? "task manager not answering"
+                              : joined ? "joined"
+                                       : "joining";
+    const bool up = readiness ? answers && joined : answers;
+    return {up ? 200u : 503u, "application/json",
+            std::string{"{\"status\":\""} + (up ? "UP" : "DOWN")
+              + "\",\"state\":\"" + state + "\"}"};
   }
 };
 
