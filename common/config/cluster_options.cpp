@@ -133,6 +133,11 @@ option_set make_coordinator_options() {
   o.add("checkpoint.timeout", t::duration, "60s",
         "A checkpoint not complete after this long is given up (counted as "
         "failed); the next one starts at the next interval.");
+  o.add("checkpoint.stop-savepoint-timeout", t::duration, "6s",
+        "On SIGTERM the coordinator takes a savepoint before it stops "
+        "(Flink's stop-with-savepoint) and the next start restores it; it "
+        "waits at most this long, then stops anyway (0: no savepoint). "
+        "Must be shorter than job.stop-timeout.");
   o.add("checkpoint.retained", t::integer, "3",
         "Completed checkpoints kept in checkpoint.dir (older ones are "
         "deleted; savepoints never are).")

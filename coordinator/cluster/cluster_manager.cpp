@@ -717,11 +717,38 @@ caf::behavior manager_behavior(manager_actor* self,
       if (!admit(self, sender_class::local, nullptr, "a stop request"))
         return;
       auto& st = self->state;
+      if (st.stopping)
+        return;
       st.stopping = true;
-      if (st.attempt)
-        self->send(st.attempt, stop_atom_v);
-      else
+      if (!st.attempt) {
         finish_job(self, job_status{}, caf::none);
+        return;
+      }
+      if (!st.settings.checkpoints || st.settings.stop_savepoint_timeout_ms <= 0) {
+        self->send(st.attempt, stop_atom_v);
+        return;
+      }
+      // Flink's stop-with-savepoint: the next start restores it
+      // (checkpoint.restore=latest), so an upgrade or a rescheduled pod
+      // neither loses nor repeats what was read since the last checkpoint.
+      spdlog::info("stopping: savepoint first (at most {} ms)",
+                   st.settings.stop_savepoint_timeout_ms);
+      auto attempt = st.attempt;
+      self->request(attempt, std::chrono::milliseconds(
+                               st.settings.stop_savepoint_timeout_ms),
+                    savepoint_atom_v)
+        .then(
+          [self, attempt](std::string& path) {
+            spdlog::info("stopping: savepoint {} written; the next start "
+                         "restores it", path);
+            self->send(attempt, stop_atom_v);
+          },
+          [self, attempt](caf::error& err) {
+            spdlog::warn("stopping without a savepoint ({}); the next start "
+                         "restores the latest checkpoint",
+                         self->system().render(err));
+            self->send(attempt, stop_atom_v);
+          });
     },
     [self](status_atom) -> caf::result<job_status> {
       if (!admit(self, sender_class::local, nullptr, "a status request"))

@@ -36,6 +36,9 @@ struct cluster_settings {
   std::shared_ptr<checkpoint_store> checkpoints;
   int64_t checkpoint_interval_ms = 10'000;
   int64_t checkpoint_timeout_ms = 60'000;
+  /// On a stop (SIGTERM), a savepoint first, waited for at most this long
+  /// (0: none); only with checkpoints.
+  int64_t stop_savepoint_timeout_ms = 6'000;
   /// Where the first attempt starts from (empty: kafka.startup-mode), and
   /// the first id to use (above every id already in the store).
   std::string restore_path;

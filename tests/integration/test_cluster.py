@@ -260,6 +260,37 @@ class ClusterTest(ClusterTestCase):
         cluster.drain_and_finish()
         self.verify_parts([part1, part2], 2)
 
+    def test_rolling_upgrade_stops_with_a_savepoint(self):
+        # An "upgrade": SIGTERM to the coordinator (a savepoint, then the
+        # stop), a new coordinator, then new workers one by one. The new run
+        # starts where the savepoint left off: exact, nothing read twice.
+        broker = self.broker(partitions=3)
+        part1 = self.produce(broker, 15000, "part1.jsonl", seed=51)
+        cluster = Cluster(self, broker, 2, extra=["--checkpoint.interval", "1h"])
+        cluster.wait_output("running on 2 task manager(s)")
+        cluster.wait_records(15000)
+        cluster.wait_caught_up()
+        cluster.coordinator.signal(signal.SIGTERM)
+        self.assertEqual(cluster.coordinator.wait(30), 0, cluster.coordinator.output()[-3000:])
+        out = cluster.coordinator.output()
+        self.assertRegex(out, r"stopping: savepoint \S+ written; the next start restores it")
+        old_workers = list(cluster.workers)
+        for w in old_workers:
+            self.assertEqual(w.wait(30), 0, w.output()[-2000:])
+        part2 = self.produce(broker, 10000, "part2.jsonl", seed=52, day="2017-11-28")
+        cluster.workers = []
+        cluster.start_coordinator(2, name="coordinator-2")
+        self.assertRegex(cluster.coordinator.output(), r"continues from \S*savepoint")
+        cluster.add_worker()
+        time.sleep(1)
+        cluster.add_worker()
+        cluster.wait_output("running on 2 task manager(s)", 30, "the new workers")
+        cluster.wait_caught_up()
+        out = cluster.drain_and_finish()
+        # Only what came after the savepoint was read by the new run.
+        self.assertRegex(out, r"records\s+10,000 read")
+        self.verify_parts([part1, part2], 3)
+
     def test_savepoint_then_whole_cluster_restarted_from_it(self):
         broker = self.broker(partitions=3)
         part1 = self.produce(broker, 15000, "part1.jsonl", seed=51)

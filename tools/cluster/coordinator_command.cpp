@@ -54,6 +54,13 @@ bool configure_checkpoints(const settings& values, const job_config& config,
     error = "checkpoint.timeout must be positive";
     return false;
   }
+  cluster.stop_savepoint_timeout_ms
+    = values.get_duration_ms("checkpoint.stop-savepoint-timeout");
+  if (cluster.stop_savepoint_timeout_ms >= values.get_duration_ms("job.stop-timeout")) {
+    error = "checkpoint.stop-savepoint-timeout must be shorter than "
+            "job.stop-timeout (the stop's own deadline)";
+    return false;
+  }
   // Ids continue above everything stored, so "latest" is always the
   // newest state whichever run wrote it.
   const auto latest = cluster.checkpoints->latest();
