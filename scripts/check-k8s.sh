@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks deploy/k8s offline: renders it with kustomize (built once from the
+# Checks deploy/k8s offline: renders its overlays with kustomize (built once from the
 # Go module proxy into ~/.cache/ubaflow/bin), validates every object against
 # the Kubernetes schemas (kubernetes-validate, strict, from deploy/deps' virtual
 # environment), then checks what a platform team requires of each workload:
@@ -18,18 +18,40 @@ validate="$cache/venv/bin/kubernetes-validate"
 [ -x "$validate" ] || { echo "check-k8s: $validate missing (deploy/deps/install.sh)" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$kustomize" build "$root/deploy/k8s" > "$work/rendered.yaml"
-"$validate" --strict -k 1.31 --quiet "$work/rendered.yaml"
-python3 - "$work/rendered.yaml" <<'PY'
+# A copy, with what a user adds: the local overlay's secrets.env from its
+# example, and an overlay trying the optional autoscaling component.
+cp -r "$root/deploy/k8s" "$work/k8s"
+cp "$work/k8s/overlays/local/secrets.env.example" "$work/k8s/overlays/local/secrets.env"
+mkdir -p "$work/k8s/overlays/autoscaled"
+cat > "$work/k8s/overlays/autoscaled/kustomization.yaml" <<'EOT'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [../production]
+components: [../../components/autoscaling]
+EOT
+for overlay in production local autoscaled; do
+  "$kustomize" build "$work/k8s/overlays/$overlay" > "$work/$overlay.yaml"
+  "$validate" --strict -k 1.31 --quiet "$work/$overlay.yaml"
+done
+python3 - "$work" <<'PY'
 import sys, yaml
-docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-kinds = {(d["kind"], d["metadata"]["name"]) for d in docs}
+work = sys.argv[1]
+def load(overlay):
+    return [d for d in yaml.safe_load_all(open("%s/%s.yaml" % (work, overlay))) if d]
+production, local, autoscaled = load("production"), load("local"), load("autoscaled")
 problems = []
 def need(ok, what):
     if not ok:
         problems.append(what)
+need(not any(d["kind"] == "Secret" for d in production),
+     "a Secret in the production overlay (secrets never live in the repository)")
+need(any(d["kind"] == "HorizontalPodAutoscaler" for d in autoscaled), "no HPA in the component")
+for name in ("kafka", "elasticsearch", "kibana", "mysql", "kibana-setup", "kafka-topics"):
+    need(any(d["metadata"]["name"] == name for d in local), "local overlay lacks " + name)
+docs = production
+kinds = {(d["kind"], d["metadata"]["name"]) for d in docs}
 need(any(k == "PodDisruptionBudget" for k, _ in kinds), "no PodDisruptionBudget")
-need(not any(k == "Secret" for k, _ in kinds), "a Secret in the repository's manifests")
+need(sum(k == "NetworkPolicy" for k, _ in kinds) == 2, "NetworkPolicies for coordinator and workers")
 configmaps = [n for k, n in kinds if k == "ConfigMap"]
 need(configmaps and all(n.startswith("ubaflow-job-") for n in configmaps),
      "job.ini is not a generated ConfigMap: %s" % configmaps)
@@ -61,5 +83,7 @@ for d in docs:
              where + ": memory request and limit")
 if problems:
     sys.exit("check-k8s: " + "; ".join(problems))
-print("check-k8s: %d objects valid (Kubernetes 1.31 schemas, strict) and hardened" % len(docs))
+print("check-k8s: production (%d objects), local (%d) and autoscaled (%d) valid against the "
+      "Kubernetes 1.31 schemas (strict); ubaflow's workloads hardened"
+      % (len(production), len(local), len(autoscaled)))
 PY

@@ -1,4 +1,4 @@
-"""The Kibana saved objects shipped with Compose (index patterns, the seed's
+"""The Kibana saved objects shipped with Compose and the local k8s overlay (index patterns, the seed's
 §4.1 visualizations, one dashboard) checked structurally against the index
 mappings ubaflow's templates give a real Elasticsearch 7.17: every object
 parses, every reference resolves, every field a visualization or index
@@ -12,7 +12,7 @@ import unittest
 import harness
 import real_servers
 
-OBJECTS = os.path.join(harness.ROOT, "deploy", "compose", "kibana",
+OBJECTS = os.path.join(harness.ROOT, "deploy", "k8s", "overlays", "local",
                        "ubaflow-saved-objects.ndjson")
 # What each aggregation needs of its field.
 ACCEPTS = {"date_histogram": {"date"}, "sum": {"long", "integer", "double", "float"},
