@@ -98,9 +98,7 @@ session_end after_coordinator_lost(caf::scoped_actor& self,
 /// other the same way. Sinks have written everything before the job ends,
 /// so nothing is lost by leaving directly.
 [[noreturn]] void leave_process(int code) {
-  spdlog::shutdown();
-  std::fflush(nullptr);
-  std::_Exit(code);
+  exit_without_teardown(code);
 }
 
 } // namespace

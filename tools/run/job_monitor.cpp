@@ -12,6 +12,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -70,6 +71,12 @@ void arm_exit_watchdog(int64_t ms, std::string what) {
     std::fflush(nullptr);
     std::_Exit(1);
   }).detach();
+}
+
+void exit_without_teardown(int code) {
+  spdlog::shutdown();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,

@@ -18,6 +18,11 @@ void install_job_signal_handlers();
 /// at once (see the definition for why).
 void tune_allocator();
 
+/// Ends the process at once with `code` after flushing the logs and stdio:
+/// for a process whose work is complete (files synced, offsets committed),
+/// where destructors would only wait on library threads.
+[[noreturn]] void exit_without_teardown(int code);
+
 struct job_outcome {
   std::optional<job_status> final_status;
   caf::error exit_reason;
