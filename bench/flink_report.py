@@ -150,9 +150,8 @@ client. ubaflow run used %(r_busy).0f %% (%(r_cpu).2f CPU s per M events), broke
 Elasticsearch %(r_srv).0f %%: the cores are mostly idle, so ubaflow is bound by
 waiting: on the broker's fetches (each partition's prefetch refilled at its
 pace), on start-up (topic metadata, index templates), and at the end on the
-last bulk request, the offset commit and about a second in librdkafka's
-consumer shutdown (rd_kafka_destroy waits for an idle broker thread's poll;
-not removed). The cluster spreads the same waits over two processes.
+last bulk request, the index refresh and the offset commit. The cluster
+spreads the same waits over two processes.
 
 **Where Flink is ahead.** Not in speed or memory on this job. It runs any SQL
 (ubaflow's four results are compiled in; jobs in SQL are issue 13), ships

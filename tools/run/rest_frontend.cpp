@@ -4,6 +4,7 @@
 #include "common/util/clock.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 
@@ -77,6 +78,18 @@ rest_view static_view(const settings& values, const job_config& config,
   for (const auto& [key, value, origin] : values.displayed())
     view.config.emplace_back(key, value);
   return view;
+}
+
+std::unique_ptr<http_server>
+probe_while_waiting_for_kafka(const job_config& config,
+                              const rest_settings& rest) {
+  if (config.source != source_type::kafka || rest.port == 0)
+    return nullptr;
+  std::string error;
+  auto probe = start_startup_probe(rest, "waiting for Kafka", error);
+  if (!probe)
+    spdlog::warn("no health endpoint while waiting for Kafka: {}", error);
+  return probe;
 }
 
 std::unique_ptr<rest_service>

@@ -21,6 +21,14 @@ namespace ubaflow {
 // manager (`ubaflow coordinator`) or the single-process job coordinator
 // (`ubaflow run`). Shared by both commands.
 
+/// Kafka may be slow to come at start-up: holds rest.port meanwhile with
+/// start_startup_probe ("waiting for Kafka"), for a Kafka job whose
+/// rest.port is fixed (0 picks a port of its own: nothing to hold). Reset
+/// it before the REST API takes the port.
+std::unique_ptr<http_server>
+probe_while_waiting_for_kafka(const job_config& config,
+                              const rest_settings& rest);
+
 /// Asks `who` from a thread outside the actor system (an HTTP handler) and
 /// waits at most `timeout`: the answer, or nothing (with the error in
 /// `why` when given).

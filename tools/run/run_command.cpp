@@ -47,16 +47,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!configure_rest(*values, rest, error))
     return configuration_error(*values, error);
 
-  // Kafka may be slow to come: answer probes meanwhile (rest.port 0
-  // picks a port of its own, so there is nothing to hold then).
-  std::unique_ptr<http_server> startup_probe;
-  if (config->source == source_type::kafka && rest.port != 0) {
-    std::string probe_error;
-    startup_probe = start_startup_probe(rest, "waiting for Kafka", probe_error);
-    if (!startup_probe)
-      spdlog::warn("no health endpoint while waiting for Kafka: {}",
-                   probe_error);
-  }
+  auto startup_probe = probe_while_waiting_for_kafka(*config, rest);
   const int32_t partitions = count_partitions(*config, error);
   startup_probe.reset(); // the REST API takes the port next
   if (partitions <= 0) {
