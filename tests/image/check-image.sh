@@ -19,6 +19,7 @@ set -euo pipefail
 build="$(realpath "${1:-build}")"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dockerfile="$root/deploy/docker/Dockerfile"
+cd "$root" # ctest starts it elsewhere; verify reads data/category.csv
 cache="${UBAFLOW_CACHE:-$HOME/.cache/ubaflow}/image"
 mkdir -p "$cache"
 [ "$(id -u)" -eq 0 ] || { echo "check-image: needs root (debootstrap, chroot)" >&2; exit 1; }
