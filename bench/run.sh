@@ -233,7 +233,7 @@ this machine, sharing its two cores with the job.
 | end-to-end result latency, default settings: from producing the event that moves the watermark past a 10-minute window's end to the window's document found by a search ($r_windows windows), p50 / p99 | **$r_p50 ms** / **$r_p99 ms** | p99 ≤ 1,500 ms |
 
 Parsing one message into an event (2,000,000 messages, one core): the choice
-DESIGN.md asked to measure.
+the design asked to measure.
 
 | parser | messages/s | notes |
 |---|---|---|

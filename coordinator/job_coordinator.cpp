@@ -20,6 +20,9 @@ struct coordinator_state {
   caf::actor combiner;
   std::vector<caf::actor> owners;
   std::vector<caf::actor> sources;
+  /// The sources' last figures, asked for as a stop ends them: the closing
+  /// summary reports what was read.
+  std::vector<source_status> stopped_sources;
   size_t sinks_done = 0;
   std::vector<caf::actor> task_managers; ///< where the tasks run
   std::string phase = "deploying";
@@ -228,6 +231,8 @@ void collect_status(coordinator_actor* self,
   result->state = st.phase;
   result->started_ms = st.started_ms;
   result->sources.resize(st.sources.size());
+  if (st.sources.empty())
+    result->sources = st.stopped_sources;
   result->owners.resize(st.owners.size());
   result->sinks.resize(st.sinks.size());
   result->checkpoints = st.checkpointing.stats;
@@ -476,11 +481,33 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
                    "fired");
       if (st.checkpointer)
         self->send(st.checkpointer, stop_atom_v);
-      for (auto& s : st.sources)
-        self->send_exit(s, caf::exit_reason::user_shutdown);
-      st.sources.clear();
-      for (auto& s : st.sinks)
-        self->send(s, stop_atom_v);
+      // Each source's figures first (a quick answer, at most a second),
+      // kept for the closing summary; then the sources end, then the sinks
+      // write what is pending.
+      auto end_sources_then_sinks = [self]() {
+        auto& now = self->state;
+        for (auto& s : now.sources)
+          self->send_exit(s, caf::exit_reason::user_shutdown);
+        now.sources.clear();
+        for (auto& s : now.sinks)
+          self->send(s, stop_atom_v);
+      };
+      st.stopped_sources.assign(st.sources.size(), source_status{});
+      if (st.sources.empty())
+        end_sources_then_sinks();
+      auto pending = std::make_shared<size_t>(st.sources.size());
+      auto answered = [pending, end_sources_then_sinks]() {
+        if (--*pending == 0)
+          end_sources_then_sinks();
+      };
+      for (size_t i = 0; i < st.sources.size(); ++i)
+        self->request(st.sources[i], std::chrono::seconds(1), status_atom_v)
+          .then(
+            [self, answered, i](source_status& s) {
+              self->state.stopped_sources[i] = std::move(s);
+              answered();
+            },
+            [answered](caf::error&) { answered(); });
       // Most of job.stop-timeout for writing; the rest to report and exit
       // before the process's own watchdog fires.
       self->delayed_send(

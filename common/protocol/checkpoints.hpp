@@ -1,6 +1,7 @@
 #pragma once
 
-// Messages and stored form of aligned-barrier checkpoints (DESIGN.md §4):
+// Messages and stored form of aligned-barrier checkpoints
+// (docs/architecture.md, "Checkpoints"):
 // what each task contributes when a barrier passes it, and the checkpoint
 // the coordinator assembles from those parts, writes to storage and hands
 // back to the tasks of a later execution attempt.

@@ -2,6 +2,7 @@
 MariaDB; the results must equal the batch oracle (`ubaflow verify`) exactly."""
 import json
 import os
+import signal
 import unittest
 
 import harness
@@ -53,6 +54,22 @@ class PipelineTest(harness.IntegrationTest):
         self.assertEqual(mapping["properties"]["category_name"]["type"], "keyword")
         # The summary's counters agree with the oracle's.
         self.assertRegex(out, r"rejected\s+[1-9]")
+
+    def test_stopped_job_reports_what_it_read(self):
+        # SIGTERM ends the sources at once; the closing summary still counts
+        # every record they read (it said 0 before).
+        broker = self.broker(partitions=2)
+        self.datagen(broker.bootstrap, 30000, extra=["--datagen.days", "1"])
+        job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
+                              "--sink.ndjson.dir", self.path("out"), "--rest.port", "0",
+                              "--progress.interval", "200ms"])
+        harness.wait_for(lambda: "30,000 records" in job.output(), 60, "the job to read all",
+                         watched=job)
+        job.signal(signal.SIGTERM)
+        self.assertEqual(job.wait(30), 0, job.output()[-3000:])
+        out = job.output()
+        self.assertIn("stopped", out)
+        self.assertRegex(out, r"records\s+30,000 read, 30,000 accepted")
 
     def test_tianchi_csv_files_equal_oracle(self):
         # Two CSV files (one partition each), as in the dataset: epoch seconds.
