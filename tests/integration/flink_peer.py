@@ -17,21 +17,11 @@ import harness
 MODULE = os.path.join(harness.ROOT, "bench", "flink")
 SCRIPT = os.path.join(MODULE, "taobao.sql")
 INDICES = ("buy_cnt_per_hour", "cumulative_uv", "cumulative_uv_daily", "top_category")
-_classpath = None
 
 
 def classpath():
     """The runner's class path (Flink's jars resolved from Maven Central once)."""
-    global _classpath
-    if _classpath is None:
-        r = subprocess.run(["bash", os.path.join(harness.ROOT, "deploy", "deps",
-                                                 "maven-module.sh"), MODULE, "flink"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900)
-        if r.returncode != 0:
-            raise AssertionError("cannot resolve Flink's jars:\n" + r.stderr.decode()[-3000:])
-        with open(r.stdout.decode().strip()) as f:
-            _classpath = f.read().strip()
-    return _classpath
+    return harness.maven_classpath(MODULE, "flink")
 
 
 class FlinkJob:

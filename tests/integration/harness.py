@@ -236,6 +236,25 @@ def _read(path):
         return None
 
 
+_classpaths = {}
+
+
+def maven_classpath(module, name):
+    """The Java class path of one of ubaflow's Maven modules (the test
+    servers, the Flink peer): deploy/deps/maven-module.sh resolves it from
+    Maven Central once into ~/.cache/ubaflow, quickly and offline later."""
+    if name not in _classpaths:
+        r = subprocess.run(["bash", os.path.join(ROOT, "deploy", "deps", "maven-module.sh"),
+                            module, name],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900)
+        if r.returncode != 0:
+            raise AssertionError("cannot resolve the %s jars:\n%s"
+                                 % (name, r.stderr.decode()[-3000:]))
+        with open(r.stdout.decode().strip()) as f:
+            _classpaths[name] = f.read().strip()
+    return _classpaths[name]
+
+
 def run(args, timeout=120, env=None, check=True):
     """Runs an ubaflow command to completion and returns its CompletedProcess."""
     full_env = dict(os.environ)

@@ -18,20 +18,9 @@ import harness
 SERVERS = os.path.join(harness.ROOT, "tests", "support", "servers")
 JAVA = ["java", "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
 TOOL_JAVA = ["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
-_classpath = None
-
-
 def classpath():
     """The launcher's class path (resolved from Maven Central once)."""
-    global _classpath
-    if _classpath is None:
-        r = subprocess.run(["bash", os.path.join(SERVERS, "resolve.sh")],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
-        if r.returncode != 0:
-            raise AssertionError("cannot resolve the test servers:\n" + r.stderr.decode()[-3000:])
-        with open(r.stdout.decode().strip()) as f:
-            _classpath = f.read().strip()
-    return _classpath
+    return harness.maven_classpath(SERVERS, "servers")
 
 
 def _wait_ready(process, name, timeout=120):
