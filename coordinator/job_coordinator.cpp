@@ -1,6 +1,7 @@
 #include "coordinator/job_coordinator.hpp"
 
 #include "coordinator/checkpoint/checkpoint_coordinator.hpp"
+#include "coordinator/checkpoint/state_layout.hpp"
 #include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/validation.hpp"
@@ -213,7 +214,7 @@ void begin_running(coordinator_actor* self) {
                                      static_cast<bool>(st.combiner),
                                      st.sinks.size()};
     st.checkpointer = spawn_checkpoint_coordinator(
-      self->system(), st.config->name, st.config->key_groups, st.checkpointing,
+      self->system(), checkpointed_job_of(*st.config), st.checkpointing,
       st.sources, expected, st.listener);
     self->link_to(st.checkpointer); // it ends with this attempt
   }

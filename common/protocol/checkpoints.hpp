@@ -99,12 +99,18 @@ typename Inspector::result_type inspect(Inspector& f, combiner_checkpoint& x) {
 
 /// A completed checkpoint (or savepoint) as stored and restored. It holds
 /// state by partition and by key group only, so it can be restored onto
-/// any number of workers, sources and owners.
+/// any number of workers, sources and owners. Stored by
+/// coordinator/checkpoint/checkpoint_format.hpp, never sent as a message.
 struct checkpoint_data {
   uint64_t id = 0;
   bool savepoint = false;
   int64_t taken_ms = 0; ///< wall clock when the checkpoint was triggered
   std::string job;
+  /// What the state means (windows, results, time zone) in words, and its
+  /// hash: a restore into a job whose state means something else is
+  /// refused. Empty and 0 in files of format version 2.
+  std::string state_layout;
+  uint64_t job_fingerprint = 0;
   uint32_t key_group_count = 0;
   std::vector<partition_checkpoint> partitions;
   std::vector<pending_category_buys> unresolved;
@@ -112,13 +118,6 @@ struct checkpoint_data {
   std::vector<range_watermark> owner_watermarks;
   std::vector<combiner_snapshot> combiner; ///< empty when UV is not computed
 };
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, checkpoint_data& x) {
-  return f(caf::meta::type_name("checkpoint_data"), x.id, x.savepoint,
-           x.taken_ms, x.job, x.key_group_count, x.partitions, x.unresolved,
-           x.groups, x.owner_watermarks, x.combiner);
-}
 
 /// One checkpoint or savepoint in the history the REST API shows.
 struct checkpoint_record {

@@ -1,19 +1,23 @@
 #include "coordinator/checkpoint/checkpoint_builder.hpp"
 
+#include "common/util/hash.hpp"
+
 #include <algorithm>
 
 namespace ubaflow {
 
 checkpoint_builder::checkpoint_builder(uint64_t id, bool savepoint,
-                                       int64_t wall_ms, std::string job,
-                                       uint32_t key_group_count,
+                                       int64_t wall_ms,
+                                       const checkpointed_job& job,
                                        checkpoint_participants expected)
   : expected_(expected) {
   data_.id = id;
   data_.savepoint = savepoint;
   data_.taken_ms = wall_ms;
-  data_.job = std::move(job);
-  data_.key_group_count = key_group_count;
+  data_.job = job.name;
+  data_.state_layout = job.state_layout;
+  data_.job_fingerprint = hash_bytes(job.state_layout);
+  data_.key_group_count = job.key_group_count;
 }
 
 void checkpoint_builder::add(source_checkpoint part) {
@@ -97,13 +101,23 @@ event_time watermark_floor_for(const checkpoint_data& data,
   return any ? floor : min_event_time;
 }
 
-bool restorable(const checkpoint_data& data, uint32_t key_group_count,
+bool restorable(const checkpoint_data& data, const checkpointed_job& job,
                 bool computes_uv, std::string& error) {
+  const auto key_group_count = job.key_group_count;
   if (data.key_group_count != key_group_count) {
     error = "checkpoint " + std::to_string(data.id) + " was taken with "
             + std::to_string(data.key_group_count)
             + " key groups; this job has " + std::to_string(key_group_count)
             + " (job.key-groups cannot change across a restore)";
+    return false;
+  }
+  // Format version 2 files carry no layout: they restore as before.
+  if (data.job_fingerprint != 0
+      && data.job_fingerprint != hash_bytes(job.state_layout)) {
+    error = (data.savepoint ? "savepoint " : "checkpoint ")
+            + std::to_string(data.id) + " holds state of other windows or "
+            "results (" + data.state_layout + "); this job keeps "
+            + job.state_layout;
     return false;
   }
   if (computes_uv && data.combiner.empty() && !data.groups.empty()) {

@@ -18,6 +18,13 @@ struct checkpoint_participants {
   size_t sinks = 0;
 };
 
+/// What every checkpoint of a job records about the job.
+struct checkpointed_job {
+  std::string name;
+  std::string state_layout; ///< state_layout.hpp
+  uint32_t key_group_count = 0;
+};
+
 /// Assembles one checkpoint from the parts its tasks send as the barrier
 /// passes them: every source's positions, every owner's key groups, the
 /// combiner's state and every sink's acknowledgement that the results
@@ -26,7 +33,7 @@ struct checkpoint_participants {
 class checkpoint_builder {
 public:
   checkpoint_builder(uint64_t id, bool savepoint, int64_t wall_ms,
-                     std::string job, uint32_t key_group_count,
+                     const checkpointed_job& job,
                      checkpoint_participants expected);
 
   void add(source_checkpoint part);
@@ -66,9 +73,10 @@ std::vector<key_group_snapshot> groups_for(const checkpoint_data& data,
 event_time watermark_floor_for(const checkpoint_data& data,
                                key_group_range range);
 
-/// Checks that `data` can be restored into a job with `key_group_count`
-/// key groups and the given result set; explains why not in `error`.
-bool restorable(const checkpoint_data& data, uint32_t key_group_count,
+/// Checks that `data` can be restored into `job` (same key-group count,
+/// same state layout) and, if the job computes UV, holds UV state; explains
+/// why not in `error`.
+bool restorable(const checkpoint_data& data, const checkpointed_job& job,
                 bool computes_uv, std::string& error);
 
 } // namespace ubaflow

@@ -16,8 +16,7 @@ namespace ubaflow {
 namespace {
 
 struct checkpointer_state {
-  std::string job;
-  uint32_t key_group_count = 0;
+  checkpointed_job job;
   attempt_checkpointing settings;
   std::vector<caf::actor> sources;
   checkpoint_participants expected;
@@ -139,8 +138,7 @@ void trigger(checkpointer* self, bool savepoint) {
     return;
   }
   const uint64_t id = st.settings.next_id++;
-  st.pending.emplace(id, savepoint, wall_now_ms(), st.job, st.key_group_count,
-                     st.expected);
+  st.pending.emplace(id, savepoint, wall_now_ms(), st.job, st.expected);
   st.pending_since_ms = steady_now_ms();
   st.settings.stats.in_progress = id;
   report(self); // the id is taken, even if this attempt dies now
@@ -167,15 +165,13 @@ void trigger(checkpointer* self, bool savepoint) {
   self->delayed_send(self, timeout, checkpoint_atom_v, tick_atom_v, id);
 }
 
-caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
-                                    uint32_t key_group_count,
+caf::behavior checkpointer_behavior(checkpointer* self, checkpointed_job job,
                                     attempt_checkpointing settings,
                                     std::vector<caf::actor> sources,
                                     checkpoint_participants expected,
                                     caf::actor listener) {
   auto& setup = self->state;
   setup.job = std::move(job);
-  setup.key_group_count = key_group_count;
   setup.settings = std::move(settings);
   setup.sources = std::move(sources);
   setup.expected = expected;
@@ -267,15 +263,14 @@ caf::behavior checkpointer_behavior(checkpointer* self, std::string job,
 } // namespace
 
 caf::actor spawn_checkpoint_coordinator(caf::actor_system& system,
-                                        std::string job_name,
-                                        uint32_t key_group_count,
+                                        checkpointed_job job,
                                         attempt_checkpointing settings,
                                         std::vector<caf::actor> sources,
                                         checkpoint_participants expected,
                                         caf::actor listener) {
   // Detached: writing and syncing a checkpoint file blocks.
-  return system.spawn<caf::detached>(checkpointer_behavior, std::move(job_name),
-                      key_group_count, std::move(settings), std::move(sources),
+  return system.spawn<caf::detached>(checkpointer_behavior, std::move(job),
+                      std::move(settings), std::move(sources),
                       expected, std::move(listener));
 }
 

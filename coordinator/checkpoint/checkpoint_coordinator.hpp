@@ -23,8 +23,7 @@ namespace ubaflow {
 /// (done_atom) (bounded inputs all read: the job is about to finish) or
 /// on (stop_atom).
 caf::actor spawn_checkpoint_coordinator(caf::actor_system& system,
-                                        std::string job_name,
-                                        uint32_t key_group_count,
+                                        checkpointed_job job,
                                         attempt_checkpointing settings,
                                         std::vector<caf::actor> sources,
                                         checkpoint_participants expected,

@@ -39,13 +39,4 @@ public:
   virtual std::string describe() const = 0;
 };
 
-/// The stored form shared by every store: a format marker with a version,
-/// then CAF's binary encoding of checkpoint_data.
-std::vector<char> encode_checkpoint(const checkpoint_data& data);
-
-/// Decodes encode_checkpoint's bytes; `origin` names them in errors.
-std::optional<checkpoint_data> decode_checkpoint(const std::vector<char>& bytes,
-                                                 const std::string& origin,
-                                                 std::string& error);
-
 } // namespace ubaflow

@@ -1,7 +1,7 @@
 #include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 
-#include <caf/binary_deserializer.hpp>
-#include <caf/binary_serializer.hpp>
+#include "coordinator/checkpoint/checkpoint_format.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,11 +18,6 @@ namespace ubaflow {
 namespace fs = std::filesystem;
 
 namespace {
-
-/// Format marker and version: a file from another format is refused
-/// instead of being misread.
-constexpr char magic[] = "UBAFLOW-CHECKPOINT-2\n";
-constexpr size_t magic_size = sizeof(magic) - 1;
 
 bool write_all(int fd, const char* data, size_t size) {
   while (size > 0) {
@@ -56,34 +51,6 @@ std::string file_name(const checkpoint_data& data) {
 }
 
 } // namespace
-
-std::vector<char> encode_checkpoint(const checkpoint_data& data) {
-  std::vector<char> buffer(magic, magic + magic_size);
-  caf::binary_serializer sink{nullptr, buffer};
-  if (sink(const_cast<checkpoint_data&>(data)))
-    buffer.clear(); // cannot happen for these types; callers check empty()
-  return buffer;
-}
-
-std::optional<checkpoint_data> decode_checkpoint(const std::vector<char>& bytes,
-                                                 const std::string& origin,
-                                                 std::string& error) {
-  if (bytes.size() < magic_size
-      || std::memcmp(bytes.data(), magic, magic_size) != 0) {
-    error = "'" + origin + "' is not a ubaflow checkpoint (or of another "
-            "format version)";
-    return std::nullopt;
-  }
-  checkpoint_data data;
-  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr),
-                                  bytes.data() + magic_size,
-                                  bytes.size() - magic_size};
-  if (source(data)) {
-    error = "checkpoint '" + origin + "' is damaged (cannot be decoded)";
-    return std::nullopt;
-  }
-  return data;
-}
 
 directory_checkpoint_store::directory_checkpoint_store(std::string directory,
                                                        uint32_t retained)
@@ -229,7 +196,7 @@ directory_checkpoint_store::load(const std::string& path,
     error = "cannot read checkpoint '" + path + "'";
     return std::nullopt;
   }
-  return decode_checkpoint(buffer, path, error);
+  return decode_checkpoint({buffer.data(), buffer.size()}, path, error);
 }
 
 } // namespace ubaflow

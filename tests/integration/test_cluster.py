@@ -350,6 +350,22 @@ class ClusterTest(ClusterTestCase):
                             env={"UBAFLOW_CLUSTER_SECRET": SECRET})
             self.assertEqual(r.returncode, 2, r.stderr.decode())
             self.assertIn(message, r.stderr.decode())
+        # A savepoint of other windows or results (the golden file of the
+        # stored format: Asia/Shanghai, 8 key groups, all four results).
+        golden = os.path.join(harness.ROOT, "tests/data/checkpoints/savepoint-v3.ckpt")
+        for options, message in ((["--job.results", "buy_cnt_per_hour"],
+                                  "holds state of other windows or results"),
+                                 (["--job.time-zone", "UTC"],
+                                  "this job keeps results=buy_cnt_per_hour,cumulative_uv,"
+                                  "cumulative_uv_daily,top_category; hour=3600s; uv-step=600s; "
+                                  "day=86400s; time-zone=UTC")):
+            r = harness.run(["coordinator", "--coordinator.port", port,
+                             "--kafka.bootstrap-servers", broker.bootstrap,
+                             "--job.key-groups", "8", "--checkpoint.restore", golden,
+                             "--checkpoint.dir", self.path("checkpoints")] + options,
+                            check=False, env={"UBAFLOW_CLUSTER_SECRET": SECRET})
+            self.assertEqual(r.returncode, 2, r.stderr.decode())
+            self.assertIn(message, r.stderr.decode())
 
     def make_tls_identity(self, name, ca=None):
         """A CA (when `ca` is None) or a node certificate signed by `ca`,

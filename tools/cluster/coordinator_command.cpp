@@ -3,6 +3,7 @@
 #include "common/config/cluster_options.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "coordinator/checkpoint/checkpoint_builder.hpp"
+#include "coordinator/checkpoint/state_layout.hpp"
 #include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
 #include "tools/run/rest_frontend.hpp"
@@ -88,7 +89,8 @@ bool configure_checkpoints(const settings& values, const job_config& config,
               "name the file in checkpoint.restore";
     return false;
   }
-  if (!restorable(*data, config.key_groups, config.windows.computes_uv(),
+  if (!restorable(*data, checkpointed_job_of(config),
+                  config.windows.computes_uv(),
                   error)) {
     error = "checkpoint.restore: " + error;
     return false;

@@ -6,7 +6,7 @@ using namespace ubaflow;
 
 TEST_SUITE("coordinator.checkpoint_builder") {
   TEST_CASE("complete once every source, owner, the combiner and every sink took part") {
-    checkpoint_builder b{4, false, 0, "job", 128, {2, 2, true, 1}};
+    checkpoint_builder b{4, false, 0, {"job", "layout", 128}, {2, 2, true, 1}};
     CHECK_FALSE(b.complete());
     CHECK(b.missing() == "2 source(s), 2 owner(s), 1 UV combiner, 1 sink(s) still writing");
     b.add(source_checkpoint{4, 0, {{0, 10, 5, false}}, {{7, 2}}});
@@ -22,6 +22,9 @@ TEST_SUITE("coordinator.checkpoint_builder") {
     CHECK(b.complete());
     const auto& d = b.data();
     CHECK(d.id == 4);
+    CHECK(d.job == "job");
+    CHECK(d.state_layout == "layout");
+    CHECK(d.job_fingerprint != 0);
     REQUIRE(d.partitions.size() == 3);
     CHECK(d.partitions[0].next_offset == 10);
     CHECK(d.unresolved.size() == 1);
@@ -35,7 +38,7 @@ TEST_SUITE("coordinator.checkpoint_builder") {
   }
 
   TEST_CASE("without UV there is no combiner to wait for") {
-    checkpoint_builder b{1, true, 0, "job", 8, {1, 1, false, 1}};
+    checkpoint_builder b{1, true, 0, {"job", "layout", 8}, {1, 1, false, 1}};
     b.add(source_checkpoint{1, 0, {}, {}});
     b.add(owner_checkpoint{1, 0, {}, {}});
     b.add_sink_ack();
@@ -67,9 +70,25 @@ TEST_SUITE("coordinator.checkpoint_builder") {
     d.id = 9;
     d.key_group_count = 64;
     std::string error;
-    CHECK_FALSE(restorable(d, 128, true, error));
+    const checkpointed_job job{"job", "results=a; hour=3600s", 128};
+    CHECK_FALSE(restorable(d, job, true, error));
     CHECK(error.find("64 key groups") != std::string::npos);
     d.key_group_count = 128;
-    CHECK(restorable(d, 128, true, error));
+    CHECK(restorable(d, job, true, error));
+  }
+
+  TEST_CASE("a checkpoint of other windows or results is not restorable") {
+    checkpoint_builder b{3, true, 0, {"job", "results=a; hour=60s", 8}, {0, 0, false, 0}};
+    const auto& d = b.data();
+    std::string error;
+    CHECK(restorable(d, {"renamed job", "results=a; hour=60s", 8}, false, error));
+    CHECK_FALSE(restorable(d, {"job", "results=a; hour=3600s", 8}, false, error));
+    CHECK(error == "savepoint 3 holds state of other windows or results "
+                   "(results=a; hour=60s); this job keeps results=a; hour=3600s");
+    // Format version 2 files carry no layout and restore as before.
+    checkpoint_data old = d;
+    old.job_fingerprint = 0;
+    old.state_layout.clear();
+    CHECK(restorable(old, {"job", "results=a; hour=3600s", 8}, false, error));
   }
 }

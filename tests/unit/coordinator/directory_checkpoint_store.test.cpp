@@ -1,3 +1,4 @@
+#include "coordinator/checkpoint/checkpoint_format.hpp"
 #include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 
 #include "tests/unit/support/temp_dir.hpp"
@@ -106,12 +107,12 @@ TEST_SUITE("coordinator.directory_checkpoint_store") {
   TEST_CASE("the stored form round-trips and refuses other bytes") {
     std::string error;
     auto bytes = encode_checkpoint(sample(5));
-    auto back = decode_checkpoint(bytes, "memory", error);
+    auto back = decode_checkpoint({bytes.data(), bytes.size()}, "memory", error);
     REQUIRE_MESSAGE(back, error);
     CHECK(back->id == 5);
     bytes[0] = 'X';
-    CHECK_FALSE(decode_checkpoint(bytes, "memory", error));
-    CHECK(error == "'memory' is not a ubaflow checkpoint (or of another format version)");
+    CHECK_FALSE(decode_checkpoint({bytes.data(), bytes.size()}, "memory", error));
+    CHECK(error == "'memory' is not a ubaflow checkpoint (no UBAFLOW-STATE marker)");
   }
 
   TEST_CASE("ids from file names") {

@@ -1,0 +1,45 @@
+// Reading version 2 checkpoints, CAF 0.17's binary encoding of the
+// checkpoint's fields in their order of declaration. Kept so that a
+// savepoint of the previous release restores into this one; it decodes
+// through the snapshot types' `inspect` functions, so it reads version 2
+// files only as long as those keep their fields (the golden file test in
+// tests/unit/coordinator/checkpoint_format.test.cpp tells when they do not).
+
+#include "coordinator/checkpoint/checkpoint_format.hpp"
+
+#include <caf/binary_deserializer.hpp>
+
+namespace ubaflow {
+
+namespace {
+
+constexpr std::string_view marker_v2 = "UBAFLOW-CHECKPOINT-2\n";
+
+} // namespace
+
+std::optional<checkpoint_data>
+decode_checkpoint_v2(std::string_view bytes, const std::string& origin,
+                     std::string& error) {
+  if (bytes.substr(0, marker_v2.size()) != marker_v2) {
+    error = "'" + origin + "' is not a ubaflow checkpoint (no "
+            + std::string{checkpoint_format_marker.substr(
+              0, checkpoint_format_marker.size() - 1)}
+            + " marker)";
+    return std::nullopt;
+  }
+  const auto body = bytes.substr(marker_v2.size());
+  checkpoint_data x;
+  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr),
+                                  body.data(), body.size()};
+  if (source(x.id, x.savepoint, x.taken_ms, x.job, x.key_group_count,
+             x.partitions, x.unresolved, x.groups, x.owner_watermarks,
+             x.combiner)
+      || source.remaining() != 0) {
+    error = "checkpoint '" + origin + "' (format version 2) is damaged "
+            "(cannot be decoded)";
+    return std::nullopt;
+  }
+  return x;
+}
+
+} // namespace ubaflow
