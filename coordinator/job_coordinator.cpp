@@ -12,6 +12,19 @@
 
 namespace ubaflow {
 
+const char* to_string(attempt_phase phase) {
+  switch (phase) {
+    case attempt_phase::deploying: return "deploying";
+    case attempt_phase::running: return "running";
+    case attempt_phase::draining: return "draining";
+    case attempt_phase::stopping: return "stopping";
+    case attempt_phase::finished: return "finished";
+    case attempt_phase::stopped: return "stopped";
+    case attempt_phase::failed: return "failed";
+  }
+  return "unknown";
+}
+
 namespace {
 
 struct coordinator_state {
@@ -26,7 +39,7 @@ struct coordinator_state {
   std::vector<source_status> stopped_sources;
   size_t sinks_done = 0;
   std::vector<caf::actor> task_managers; ///< where the tasks run
-  std::string phase = "deploying";
+  attempt_phase phase = attempt_phase::deploying;
   bool drain_requested = false; ///< drain asked for while deploying
   int64_t started_ms = 0;
   caf::actor listener;
@@ -77,7 +90,7 @@ void shut_down(coordinator_actor* self, caf::error reason) {
   self->quit(std::move(reason));
 }
 
-void finish(coordinator_actor* self, std::string phase, caf::error reason);
+void finish(coordinator_actor* self, attempt_phase phase, caf::error reason);
 void begin_running(coordinator_actor* self);
 
 /// Sends one deployment per task manager slot and hands the handles, in
@@ -108,7 +121,7 @@ void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
         [self](caf::error& err) {
           spdlog::error("deploying a task failed: {}",
                         self->system().render(err));
-          finish(self, "failed", std::move(err));
+          finish(self, attempt_phase::failed, std::move(err));
         });
   }
 }
@@ -192,7 +205,7 @@ void deploy(coordinator_actor* self) {
       [self](caf::error& err) {
         spdlog::error("deploying the sinks failed: {}",
                       self->system().render(err));
-        finish(self, "failed", std::move(err));
+        finish(self, attempt_phase::failed, std::move(err));
       });
 }
 
@@ -200,13 +213,13 @@ void begin_running(coordinator_actor* self) {
   auto& st = self->state;
   if (st.ending)
     return;
-  if (st.phase == "stopping") { // stop asked for while deploying
+  if (st.phase == attempt_phase::stopping) { // stop asked for while deploying
     for (auto& s : st.sources)
       self->send_exit(s, caf::exit_reason::user_shutdown);
     st.sources.clear();
     return;
   }
-  st.phase = "running";
+  st.phase = attempt_phase::running;
   spdlog::info("job '{}' running on {} task manager(s): {}", st.config->name,
                st.task_managers.size(), describe(st.plan));
   if (st.checkpointing.store) {
@@ -229,7 +242,7 @@ void collect_status(coordinator_actor* self,
   auto& st = self->state;
   auto result = std::make_shared<job_status>();
   result->name = st.config->name;
-  result->state = st.phase;
+  result->state = to_string(st.phase);
   result->started_ms = st.started_ms;
   result->sources.resize(st.sources.size());
   if (st.sources.empty())
@@ -250,7 +263,8 @@ void collect_status(coordinator_actor* self,
     return;
   }
   // A failing job asks briefly: some tasks are gone for good.
-  const auto timeout = st.phase == "failed" ? std::chrono::milliseconds(500)
+  const auto timeout = st.phase == attempt_phase::failed
+                         ? std::chrono::milliseconds(500)
                                             : std::chrono::milliseconds(5000);
   auto on_error = [finish](const caf::error&) mutable { finish(); };
   for (size_t i = 0; i < st.sources.size(); ++i)
@@ -297,11 +311,11 @@ void collect_status(coordinator_actor* self,
 
 /// Ends the job: reports its final status to the listener, then stops
 /// every task.
-void finish(coordinator_actor* self, std::string phase, caf::error reason) {
+void finish(coordinator_actor* self, attempt_phase phase, caf::error reason) {
   if (self->state.ending)
     return;
   self->state.ending = true;
-  self->state.phase = std::move(phase);
+  self->state.phase = phase;
   if (!self->state.listener) {
     shut_down(self, std::move(reason));
     return;
@@ -345,7 +359,7 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
         && !self->state.ending) {
       spdlog::error("a task of the job failed: {}",
                     self->system().render(msg.reason));
-      finish(self, "failed", msg.reason);
+      finish(self, attempt_phase::failed, msg.reason);
     }
   });
   return {
@@ -430,11 +444,13 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       spdlog::info("{} reported all results written", s.name);
       if (++st.sinks_done < st.sinks.size())
         return;
-      const bool stopped = st.phase == "stopping";
+      const bool stopped = st.phase == attempt_phase::stopping;
       spdlog::info("job '{}' {}: every result is written", st.config->name,
                    stopped ? "stopped" : "finished");
       if (stopped || st.sources.empty()) {
-        finish(self, stopped ? "stopped" : "finished", caf::none);
+        finish(self,
+               stopped ? attempt_phase::stopped : attempt_phase::finished,
+               caf::none);
         return;
       }
       // Every result of every record read is written: commit the sources'
@@ -442,7 +458,7 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       auto pending = std::make_shared<size_t>(st.sources.size());
       auto done = [self, pending]() {
         if (--*pending == 0)
-          finish(self, "finished", caf::none);
+          finish(self, attempt_phase::finished, caf::none);
       };
       for (auto& source : st.sources)
         self->request(source, std::chrono::seconds(15), commit_atom_v)
@@ -453,19 +469,20 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       if (!from_member(self, "a task failure"))
         return;
       spdlog::error("job failed: {}", why.substr(0, 4096));
-      finish(self, "failed", caf::make_error(caf::sec::runtime_error, why));
+      finish(self, attempt_phase::failed,
+             caf::make_error(caf::sec::runtime_error, why));
     },
     [self](drain_atom) {
       if (!admit(self, sender_class::local, nullptr, "a drain request"))
         return;
       auto& st = self->state;
-      if (st.phase == "deploying") {
+      if (st.phase == attempt_phase::deploying) {
         st.drain_requested = true;
         return;
       }
-      if (st.phase != "running")
+      if (st.phase != attempt_phase::running)
         return;
-      st.phase = "draining";
+      st.phase = attempt_phase::draining;
       spdlog::info("draining: reading to the current end of the input, then "
                    "firing every window");
       for (auto& s : st.sources)
@@ -475,9 +492,9 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       if (!admit(self, sender_class::local, nullptr, "a stop request"))
         return;
       auto& st = self->state;
-      if (st.phase == "stopping")
+      if (st.phase == attempt_phase::stopping)
         return;
-      st.phase = "stopping";
+      st.phase = attempt_phase::stopping;
       spdlog::info("stopping: flushing pending results; open windows are not "
                    "fired");
       if (st.checkpointer)
@@ -519,7 +536,7 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       // The stop timeout passed before every sink wrote everything.
       if (!admit(self, sender_class::self, nullptr, "a stop timeout"))
         return;
-      finish(self, "stopped", caf::none);
+      finish(self, attempt_phase::stopped, caf::none);
     },
     [self](status_atom) -> caf::result<job_status> {
       if (!admit(self, sender_class::local, nullptr, "a status request"))

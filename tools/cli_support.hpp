@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/config/settings.hpp"
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/util/key_groups.hpp"
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 #include "worker/sink/result_writer.hpp"
 #include "worker/source/source_task.hpp"
 

@@ -1,6 +1,6 @@
 #include "coordinator/checkpoint/state_layout.hpp"
 
-#include "worker/job_config.hpp"
+#include "common/config/job_config.hpp"
 
 namespace ubaflow {
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "coordinator/checkpoint/checkpoint_store.hpp"
-#include "worker/job_config.hpp"
+#include "common/config/job_config.hpp"
 
 #include <caf/actor.hpp>
 

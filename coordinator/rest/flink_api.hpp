@@ -42,10 +42,11 @@ std::string make_vertex_id(const std::string& job_id, size_t index);
 /// /jobs/:jid/vertices/:vid (+ /watermarks, /backpressure, /metrics),
 /// /jobs/:jid/checkpoints (+ /config), /jobs/:jid/exceptions,
 /// /jobs/:jid/metrics, /taskmanagers, /taskmanagers/:tmid,
-/// /jobmanager/config. `path` has no /v1 prefix and no query; `query`
-/// holds its parameters. Unknown paths and ids give 404 with Flink's
+/// /jobmanager/config. `segments` are the path's (without /v1), `query`
+/// its parameters. Unknown paths and ids give 404 with Flink's
 /// {"errors": [...]} body.
-http_reply flink_get(const rest_view& view, const std::string& path,
+http_reply flink_get(const rest_view& view,
+                     const std::vector<std::string>& segments,
                      const std::map<std::string, std::string>& query);
 
 /// {"errors": [message]} with `status`.

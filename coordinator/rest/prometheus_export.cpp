@@ -3,7 +3,7 @@
 #include "common/cluster/refusals.hpp"
 #include "coordinator/rest/job_view.hpp"
 #include "coordinator/rest/process_metrics.hpp"
-#include "worker/parse/reject_reason.hpp"
+#include "common/protocol/reject_reason.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>

@@ -3,7 +3,9 @@
 #include "common/cluster/join_proof.hpp"
 #include "common/util/clock.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
+#include "coordinator/rest/request_target.hpp"
 #include "coordinator/rest/result_store.hpp"
+#include "coordinator/rest/route_table.hpp"
 
 #include <boost/json.hpp>
 
@@ -27,56 +29,6 @@ struct async_operation {
   std::string result; ///< the savepoint's location, or what the rescale did
   std::string failure;
 };
-
-std::string url_decode(const std::string& in) {
-  std::string out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1]))
-        && std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
-      out += static_cast<char>(std::stoi(in.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else { // a stray '%' stays as it is
-      out += in[i] == '+' ? ' ' : in[i];
-    }
-  }
-  return out;
-}
-
-void split_target(const std::string& target, std::string& path,
-                  std::map<std::string, std::string>& query) {
-  const auto q = target.find('?');
-  path = target.substr(0, q);
-  if (q == std::string::npos)
-    return;
-  std::string rest = target.substr(q + 1);
-  size_t start = 0;
-  while (start < rest.size()) {
-    auto amp = rest.find('&', start);
-    if (amp == std::string::npos)
-      amp = rest.size();
-    const auto pair = rest.substr(start, amp - start);
-    const auto eq = pair.find('=');
-    if (eq == std::string::npos)
-      query[url_decode(pair)] = "";
-    else
-      query[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
-    start = amp + 1;
-  }
-}
-
-std::vector<std::string> segments(const std::string& path) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < path.size()) {
-    auto slash = path.find('/', start);
-    if (slash == std::string::npos)
-      slash = path.size();
-    if (slash > start)
-      out.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return out;
-}
 
 /// A file of the web UI; only the few names the UI consists of.
 http_reply web_file(const std::string& web_dir, const std::string& path) {
@@ -123,6 +75,8 @@ struct rest_service::state {
   int64_t cached_at_ms = 0;
   std::map<std::string, async_operation> operations;
   uint64_t next_trigger = 1;
+  /// This state itself, for the operations' threads to hold on to.
+  std::weak_ptr<state> self;
 
   /// The view with a status at most 500 ms old.
   std::optional<rest_view> view() {
@@ -150,6 +104,49 @@ struct rest_service::state {
     v.status = *cached;
     v.now_ms = wall_now_ms();
     return v;
+  }
+
+  /// Starts a savepoint or a rescale ("savepoints"/"rescaling") in the
+  /// background; 202 with its request id, which the status route answers.
+  http_reply start_operation(const std::string& kind, uint32_t parallelism) {
+    std::string id;
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      char buf[33];
+      std::snprintf(buf, sizeof buf, "%032llx",
+                    static_cast<unsigned long long>(next_trigger++));
+      id = buf;
+      // Keep the newest hundred; older ones answer 404.
+      while (operations.size() >= 100)
+        operations.erase(operations.begin());
+      operations[id] = {kind, false, {}, {}};
+    }
+    std::lock_guard<std::mutex> threads_guard{mutex};
+    for (auto t = threads.begin(); t != threads.end();) {
+      // A done operation's thread has left its locked section: joining
+      // it here, under the lock, cannot wait on this lock.
+      auto op = operations.find(t->first);
+      if (op != operations.end() && op->second.done) {
+        t->second.join();
+        t = threads.erase(t);
+      } else {
+        ++t;
+      }
+    }
+    threads[id] = std::thread([s = self.lock(), id, kind, parallelism] {
+      std::string failure;
+      auto result = kind == "savepoints" ? s->take_savepoint(failure)
+                                         : s->rescale(parallelism, failure);
+      std::lock_guard<std::mutex> guard{s->mutex};
+      auto& op = s->operations[id];
+      op.done = true;
+      if (result)
+        op.result = *result;
+      else
+        op.failure = failure.empty() ? kind + " failed" : failure;
+    });
+    return {202, "application/json",
+            json::serialize(json::object{{"request-id", id}})};
   }
 
   /// The request carries `Authorization: Bearer <t>` for one of `tokens`
@@ -186,6 +183,7 @@ rest_service::start(const rest_settings& settings, rest_view base,
                     std::string& error) {
   std::unique_ptr<rest_service> service{new rest_service};
   service->state_ = std::make_shared<state>();
+  service->state_->self = service->state_;
   auto& st = *service->state_;
   st.settings = settings;
   st.base = std::move(base);
@@ -257,139 +255,186 @@ std::unique_ptr<http_server> start_startup_probe(const rest_settings& rest,
     error);
 }
 
+namespace {
+
+/// What the REST service's own routes answer from.
+struct service_context {
+  rest_service::state& st;
+  const http_request& request;
+  const request_target& target;
+};
+
+using service_routes = route_table<service_context>;
+
+/// POST /jobs/:jid/savepoints and /jobs/:jid/rescaling: starts the
+/// operation in the background and answers with its request id (Flink's
+/// asynchronous operations).
+http_reply trigger(const service_context& c, const route_match& m,
+                   const std::string& kind) {
+  auto& st = c.st;
+  if (st.settings.tokens.empty())
+    return error_reply(403, "mutating calls are disabled: set rest.token "
+                            "(or rest.token-file) on the coordinator");
+  if (!st.authorized(c.request))
+    return error_reply(401, "missing or wrong bearer token");
+  auto view = st.view();
+  if (!view
+      || m.param(":jid")
+           != make_job_id(view->status.name, view->status.started_ms))
+    return error_reply(404, "Job " + m.param(":jid") + " not found");
+  uint32_t parallelism = 0;
+  if (kind == "rescaling") {
+    auto p = m.query->find("parallelism");
+    if (p == m.query->end() || p->second.empty()
+        || p->second.find_first_not_of("0123456789") != std::string::npos
+        || p->second.size() > 6)
+      return error_reply(400, "rescaling needs ?parallelism=<owners>");
+    parallelism = static_cast<uint32_t>(std::stoul(p->second));
+  }
+  return st.start_operation(kind, parallelism);
+}
+
+/// GET /jobs/:jid/savepoints/:rid and /jobs/:jid/rescaling/:rid.
+http_reply operation_status(const service_context& c, const route_match& m,
+                            const std::string& kind) {
+  auto& st = c.st;
+  std::lock_guard<std::mutex> guard{st.mutex};
+  const auto& rid = m.param(":rid");
+  auto op = st.operations.find(rid);
+  if (op == st.operations.end() || op->second.kind != kind)
+    return error_reply(404, "No " + kind + " request " + rid);
+  json::object status{{"id", op->second.done ? "COMPLETED" : "IN_PROGRESS"}};
+  json::object body{{"status", status}};
+  if (op->second.done) {
+    if (!op->second.failure.empty())
+      body["operation"] = json::object{
+        {"failure-cause",
+         {{"class",
+           kind == "savepoints" ? "SavepointFailure" : "RescalingFailure"},
+          {"stack-trace", op->second.failure}}}};
+    else if (kind == "savepoints")
+      body["operation"] = json::object{{"location", op->second.result}};
+    else
+      body["operation"] = json::object{{"message", op->second.result}};
+  }
+  return {200, "application/json", json::serialize(body)};
+}
+
+http_reply metrics_page(const service_context& c, const route_match&) {
+  auto view = c.st.view();
+  if (!view)
+    return error_reply(503, "the job's status is not available");
+  return {200, "text/plain; version=0.0.4; charset=utf-8",
+          render_metrics(*view)};
+}
+
+http_reply results_page(const service_context& c, const route_match& m) {
+  std::optional<result_kind> only;
+  if (auto index = m.query->find("index"); index != m.query->end()) {
+    only = result_kind_named(index->second);
+    if (!only)
+      return error_reply(404, "No result index " + index->second);
+  }
+  auto rows = c.st.fetch_results();
+  if (!rows)
+    return error_reply(503, "the results are not available");
+  return {200, "application/json", results_json(*rows, only)};
+}
+
+http_reply probe(const service_context& c, bool readiness) {
+  auto view = c.st.view();
+  return health_reply(readiness,
+                      view ? view->status.state : std::string{"unknown"});
+}
+
+/// Answered without a token: the web UI's files and the probes (whose
+/// answer holds nothing beyond the job's state).
+const service_routes& public_routes() {
+  static const service_routes table = [] {
+    service_routes t;
+    auto web = [](const service_context& c, const route_match&) {
+      return web_file(c.st.settings.web_dir, c.target.path);
+    };
+    for (const char* path : {"/", "/index.html", "/web/app.js", "/web/app.css",
+                             "/web/vendor/echarts.min.js",
+                             "/ubaflow/openapi.yaml"})
+      t.add("GET", path, web);
+    t.add("GET", "/healthz",
+          [](const service_context& c, const route_match&) {
+            return probe(c, false);
+          })
+      .add("GET", "/readyz", [](const service_context& c, const route_match&) {
+        return probe(c, true);
+      });
+    return t;
+  }();
+  return table;
+}
+
+/// The calls that change something (rest.token) and those that read the
+/// job's data (rest.read-token); the rest of GET is Flink's API.
+const service_routes& guarded_routes() {
+  static const service_routes table = [] {
+    service_routes t;
+    for (std::string kind : {"savepoints", "rescaling"}) {
+      auto start = [kind](const service_context& c, const route_match& m) {
+        return trigger(c, m, kind);
+      };
+      t.add("POST", "/jobs/:jid/" + kind, start)
+        .add("PATCH", "/jobs/:jid/" + kind, start)
+        .add("GET", "/jobs/:jid/" + kind + "/:rid",
+             [kind](const service_context& c, const route_match& m) {
+               return operation_status(c, m, kind);
+             });
+    }
+    t.add("GET", "/metrics", metrics_page)
+      .add("GET", "/ubaflow/results", results_page);
+    return t;
+  }();
+  return table;
+}
+
+} // namespace
+
 http_reply rest_service::handle(const http_request& request) {
-  std::string path;
-  std::map<std::string, std::string> query;
-  split_target(request.target, path, query);
-  if (path.rfind("/v1/", 0) == 0)
-    path = path.substr(3);
-  const auto parts = segments(path);
+  std::string error;
+  auto target = parse_request_target(request.target, error);
+  if (!target)
+    return error_reply(400, error);
+  auto& segments = target->segments;
+  if (!segments.empty() && segments[0] == "v1") { // Flink's versioned paths
+    segments.erase(segments.begin());
+    target->path = target->path.substr(3);
+  }
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
   auto& st = *state_;
-  const bool async_call = parts.size() >= 3 && parts[0] == "jobs"
-                          && (parts[2] == "savepoints"
-                              || parts[2] == "rescaling");
-  if (request.method == "POST" || request.method == "PATCH") {
-    if (!async_call || parts.size() != 3)
-      return error_reply(405, "Only POST /jobs/:jobid/savepoints and "
-                              "/jobs/:jobid/rescaling change anything here");
-    if (st.settings.tokens.empty())
-      return error_reply(403, "mutating calls are disabled: set rest.token "
-                              "(or rest.token-file) on the coordinator");
-    if (!state_->authorized(request))
-      return error_reply(401, "missing or wrong bearer token");
-    auto view = st.view();
-    if (!view || parts[1] != make_job_id(view->status.name,
-                                         view->status.started_ms))
-      return error_reply(404, "Job " + parts[1] + " not found");
-    uint32_t parallelism = 0;
-    if (parts[2] == "rescaling") {
-      auto p = query.find("parallelism");
-      if (p == query.end() || p->second.empty()
-          || p->second.find_first_not_of("0123456789") != std::string::npos
-          || p->second.size() > 6)
-        return error_reply(400, "rescaling needs ?parallelism=<owners>");
-      parallelism = static_cast<uint32_t>(std::stoul(p->second));
-    }
-    std::string id;
-    {
-      std::lock_guard<std::mutex> guard{st.mutex};
-      char buf[33];
-      std::snprintf(buf, sizeof buf, "%032llx",
-                    static_cast<unsigned long long>(st.next_trigger++));
-      id = buf;
-      // Keep the newest hundred; older ones answer 404.
-      while (st.operations.size() >= 100)
-        st.operations.erase(st.operations.begin());
-      st.operations[id] = {parts[2], false, {}, {}};
-    }
-    std::lock_guard<std::mutex> threads_guard{st.mutex};
-    for (auto t = st.threads.begin(); t != st.threads.end();) {
-      // A done operation's thread has left its locked section: joining
-      // it here, under the lock, cannot wait on this lock.
-      auto op = st.operations.find(t->first);
-      if (op != st.operations.end() && op->second.done) {
-        t->second.join();
-        t = st.threads.erase(t);
-      } else {
-        ++t;
-      }
-    }
-    st.threads[id] = std::thread([s = state_, id, kind = parts[2], parallelism] {
-      std::string failure;
-      auto result = kind == "savepoints" ? s->take_savepoint(failure)
-                                         : s->rescale(parallelism, failure);
-      std::lock_guard<std::mutex> guard{s->mutex};
-      auto& op = s->operations[id];
-      op.done = true;
-      if (result)
-        op.result = *result;
-      else
-        op.failure = failure.empty() ? kind + " failed" : failure;
-    });
-    return {202, "application/json",
-            json::serialize(json::object{{"request-id", id}})};
-  }
-  if (request.method != "GET" && request.method != "HEAD")
+  const service_context context{st, request, *target};
+  const bool mutating = method == "POST" || method == "PATCH";
+  if (method != "GET" && !mutating)
     return error_reply(405, "Method " + request.method + " not allowed");
-  if (path == "/" || path == "/index.html" || path.rfind("/web/", 0) == 0
-      || path == "/ubaflow/openapi.yaml")
-    return web_file(st.settings.web_dir, path);
-  // Probes carry no token; the answer holds no data beyond the job's state.
-  if (path == "/healthz" || path == "/readyz") {
-    auto view = st.view();
-    return health_reply(path == "/readyz",
-                        view ? view->status.state : std::string{"unknown"});
-  }
-  if (!st.may_read(request)) {
+  if (!mutating)
+    if (auto answer = public_routes().dispatch(context, method, segments,
+                                               target->query))
+      return std::move(*answer);
+  if (!mutating && (target->path.rfind("/web/", 0) == 0))
+    return web_file(st.settings.web_dir, target->path); // its 404
+  // A mutating call authenticates with rest.token in trigger().
+  if (!mutating && !st.may_read(request)) {
     auto reply = error_reply(401, "this API needs `Authorization: Bearer "
                                   "<rest.read-token>`");
     reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ubaflow\"");
     return reply;
   }
-  if (parts.size() == 1 && parts[0] == "metrics") {
-    auto view = st.view();
-    if (!view)
-      return error_reply(503, "the job's status is not available");
-    return {200, "text/plain; version=0.0.4; charset=utf-8",
-            render_metrics(*view)};
-  }
-  if (parts.size() == 2 && parts[0] == "ubaflow" && parts[1] == "results") {
-    std::optional<result_kind> only;
-    if (auto index = query.find("index"); index != query.end()) {
-      only = result_kind_named(index->second);
-      if (!only)
-        return error_reply(404, "No result index " + index->second);
-    }
-    auto rows = st.fetch_results();
-    if (!rows)
-      return error_reply(503, "the results are not available");
-    return {200, "application/json", results_json(*rows, only)};
-  }
-  if (async_call && parts.size() == 4) {
-    std::lock_guard<std::mutex> guard{st.mutex};
-    auto op = st.operations.find(parts[3]);
-    if (op == st.operations.end() || op->second.kind != parts[2])
-      return error_reply(404, "No " + parts[2] + " request " + parts[3]);
-    json::object status{{"id", op->second.done ? "COMPLETED" : "IN_PROGRESS"}};
-    json::object body{{"status", status}};
-    if (op->second.done) {
-      if (!op->second.failure.empty())
-        body["operation"] = json::object{
-          {"failure-cause",
-           {{"class", parts[2] == "savepoints" ? "SavepointFailure"
-                                               : "RescalingFailure"},
-            {"stack-trace", op->second.failure}}}};
-      else if (parts[2] == "savepoints")
-        body["operation"] = json::object{{"location", op->second.result}};
-      else
-        body["operation"] = json::object{{"message", op->second.result}};
-    }
-    return {200, "application/json", json::serialize(body)};
-  }
+  if (auto answer = guarded_routes().dispatch(context, method, segments,
+                                              target->query))
+    return std::move(*answer);
+  if (mutating)
+    return error_reply(405, "Only POST /jobs/:jobid/savepoints and "
+                            "/jobs/:jobid/rescaling change anything here");
   auto view = st.view();
   if (!view)
     return error_reply(503, "the job's status is not available yet");
-  return flink_get(*view, path, query);
+  return flink_get(*view, segments, target->query);
 }
 
 } // namespace ubaflow

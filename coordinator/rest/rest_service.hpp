@@ -83,8 +83,11 @@ public:
   /// Answers one request (what the server calls; public for tests).
   http_reply handle(const http_request& request);
 
-private:
+  /// Shared with the threads of asynchronous operations (defined in the
+  /// .cpp; public so that the route handlers there can name it).
   struct state;
+
+private:
   rest_service() = default;
   std::shared_ptr<state> state_;
   std::unique_ptr<http_server> server_;

@@ -1,7 +1,7 @@
 #include "tools/cluster/cluster_support.hpp"
 
 #include "common/config/job_options.hpp"
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 
 #include <cerrno>
 #include <cstdio>

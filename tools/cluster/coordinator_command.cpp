@@ -8,13 +8,13 @@
 #include "coordinator/cluster/cluster_manager.hpp"
 #include "tools/run/rest_frontend.hpp"
 #include "common/util/clock.hpp"
-#include "coordinator/partition_discovery.hpp"
+#include "worker/source/partition_count.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
 #include "worker/runtime/cluster_transport.hpp"
 #include "tools/run/job_monitor.hpp"
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 #include "worker/source/kafka_config.hpp"
 
 #include <caf/all.hpp>

@@ -13,7 +13,7 @@
 #include "tools/commands.hpp"
 #include "worker/runtime/cluster_transport.hpp"
 #include "tools/run/job_monitor.hpp"
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 #include "worker/runtime/task_manager.hpp"
 
 #include <caf/all.hpp>

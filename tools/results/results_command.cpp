@@ -3,7 +3,7 @@
 #include "tools/cli_support.hpp"
 #include "tools/commands.hpp"
 #include "tools/verify/result_reader.hpp"
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 
 #include <algorithm>
 #include <cstdio>

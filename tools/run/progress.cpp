@@ -2,7 +2,7 @@
 
 #include "common/time/civil.hpp"
 #include "tools/cli_support.hpp"
-#include "worker/parse/reject_reason.hpp"
+#include "common/protocol/reject_reason.hpp"
 
 #include <sys/resource.h>
 

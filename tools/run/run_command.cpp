@@ -7,12 +7,12 @@
 #include "common/protocol/type_ids.hpp"
 #include "coordinator/job_coordinator.hpp"
 #include "coordinator/job_plan.hpp"
-#include "coordinator/partition_discovery.hpp"
+#include "worker/source/partition_count.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/commands.hpp"
 #include "tools/run/job_monitor.hpp"
 #include "tools/run/rest_frontend.hpp"
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 #include "worker/runtime/task_manager.hpp"
 
 #include <caf/all.hpp>

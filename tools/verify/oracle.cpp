@@ -1,4 +1,5 @@
 #include "tools/verify/oracle.hpp"
+#include "worker/source/file_splits.hpp"
 
 #include "common/util/kafka_partitioner.hpp"
 #include "worker/lookup/csv_dimension_source.hpp"

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "common/protocol/results.hpp"
-#include "worker/job_config.hpp"
-#include "worker/parse/reject_reason.hpp"
+#include "worker/job_config_loader.hpp"
+#include "common/protocol/reject_reason.hpp"
 
 #include <map>
 #include <string>

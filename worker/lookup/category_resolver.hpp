@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/config/connector_settings.hpp"
 #include "common/protocol/partials.hpp"
 #include "worker/lookup/dimension_source.hpp"
 #include "worker/lookup/lookup_cache.hpp"
@@ -10,17 +11,6 @@
 #include <vector>
 
 namespace ubaflow {
-
-struct lookup_settings {
-  size_t cache_max_rows = 5000;
-  int64_t cache_ttl_ms = 10 * 60 * 1000;
-  bool cache_missing = true;
-  /// Parent name under which buys of unknown sub-categories are counted
-  /// (a LEFT join's NULL).
-  std::string unknown_label = "unknown";
-  /// Ids per query.
-  size_t batch_size = 500;
-};
 
 struct resolver_stats {
   uint64_t queries = 0;       ///< round trips to the table

@@ -7,39 +7,6 @@
 
 namespace ubaflow {
 
-namespace {
-
-bool is_identifier(const std::string& name) {
-  if (name.empty() || name.size() > 64)
-    return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
-      return false;
-  return true;
-}
-
-/// SOCI's connection-string parser reads single-quoted values without an
-/// escape mechanism.
-bool fits_connect_string(const std::string& value) {
-  return value.find('\'') == std::string::npos;
-}
-
-} // namespace
-
-std::optional<std::string> mysql_settings::validate() const {
-  for (const auto* name : {&database, &table, &key_column, &value_column})
-    if (!is_identifier(*name))
-      return "'" + *name
-             + "' is not a plain SQL identifier (letters, digits, _)";
-  if (!fits_connect_string(password) || !fits_connect_string(user)
-      || !fits_connect_string(host))
-    return "MySQL user, host and password must not contain a single quote "
-           "(SOCI's connection string cannot escape it)";
-  if (port <= 0 || port > 65535)
-    return "MySQL port " + std::to_string(port) + " is out of range";
-  return std::nullopt;
-}
-
 mysql_dimension_source::mysql_dimension_source(mysql_settings settings)
   : settings_(std::move(settings)) {
   // nop

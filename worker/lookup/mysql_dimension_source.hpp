@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/config/connector_settings.hpp"
 #include "worker/lookup/dimension_source.hpp"
 
 #include <memory>
@@ -11,23 +12,6 @@ class session;
 }
 
 namespace ubaflow {
-
-/// Where the category table lives in MySQL/MariaDB.
-struct mysql_settings {
-  std::string host = "127.0.0.1";
-  int port = 3306;
-  std::string database = "flink";
-  std::string user = "root";
-  std::string password; ///< from the environment or a file, never logged
-  std::string table = "category";
-  std::string key_column = "sub_category_id";
-  std::string value_column = "parent_category_name";
-  int connect_timeout_s = 5;
-  int read_timeout_s = 10;
-
-  /// Checks identifiers and the password's characters; returns an error.
-  std::optional<std::string> validate() const;
-};
 
 /// The dimension table in MySQL/MariaDB, read through SOCI's MySQL backend.
 /// Ids are looked up in batches with one `SELECT key, value … WHERE key IN

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker/parse/reject_reason.hpp"
+#include "common/protocol/reject_reason.hpp"
 #include "worker/parse/timestamp_parser.hpp"
 #include "worker/parse/user_event.hpp"
 

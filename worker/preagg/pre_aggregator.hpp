@@ -2,7 +2,7 @@
 
 #include "common/protocol/partials.hpp"
 #include "worker/parse/user_event.hpp"
-#include "worker/preagg/window_spec.hpp"
+#include "common/config/window_spec.hpp"
 
 #include <absl/container/flat_hash_map.h>
 

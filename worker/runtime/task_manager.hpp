@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 
 #include <caf/fwd.hpp>
 

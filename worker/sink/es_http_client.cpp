@@ -20,11 +20,6 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
-std::string es_endpoint::url() const {
-  return std::string{tls ? "https" : "http"} + "://" + host + ":" + port
-         + path_prefix;
-}
-
 std::optional<es_endpoint> parse_es_url(const std::string& url,
                                         std::string& error) {
   es_endpoint ep;

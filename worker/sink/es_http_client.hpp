@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/config/connector_settings.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,29 +11,8 @@
 
 namespace ubaflow {
 
-/// One Elasticsearch node address: http[s]://host[:port][/path-prefix].
-struct es_endpoint {
-  bool tls = false;
-  std::string host;
-  std::string port = "9200";
-  std::string path_prefix; ///< without trailing slash, e.g. "/es"
-
-  std::string url() const;
-};
-
 std::optional<es_endpoint> parse_es_url(const std::string& url,
                                         std::string& error);
-
-struct es_http_settings {
-  std::vector<es_endpoint> endpoints;
-  std::string username;
-  std::string password; ///< never logged
-  int64_t connect_timeout_ms = 5'000;
-  int64_t request_timeout_ms = 30'000;
-  std::string ca_file;     ///< extra CA bundle for https; system CAs otherwise
-  bool verify_tls = true;  ///< check the server certificate and host name
-  size_t max_response_bytes = 64 * 1024 * 1024;
-};
 
 struct http_result {
   int status = 0;

@@ -10,21 +10,6 @@
 
 namespace ubaflow {
 
-struct es_writer_settings {
-  size_t max_actions = 1000;            ///< Flink's sink.bulk-flush.max-actions
-  size_t max_bytes = 2 * 1024 * 1024;   ///< sink.bulk-flush.max-size
-  int64_t backoff_initial_ms = 100;
-  int64_t backoff_max_ms = 30'000;
-  std::string index_prefix;
-  bool create_templates = true;
-  /// The indices' refresh_interval (their templates'): how soon a written
-  /// document is searchable.
-  int64_t refresh_interval_ms = 500;
-  /// Append documents Elasticsearch refused for good (as NDJSON with the
-  /// error) to this file; empty: log and count only.
-  std::string rejected_path;
-};
-
 /// Writes result rows to Elasticsearch 7 with `_bulk`: explicit ids (so
 /// retries overwrite), retries of whole requests on connection errors, 429
 /// and 5xx, and of exactly the failed items after partial failures, with

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker/parse/reject_reason.hpp"
+#include "common/protocol/reject_reason.hpp"
 #include "worker/source/kafka_config.hpp"
 
 #include <librdkafka/rdkafka.h>

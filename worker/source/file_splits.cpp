@@ -8,13 +8,6 @@
 
 namespace ubaflow {
 
-std::string file_range::name() const {
-  if (of <= 1)
-    return path;
-  return path + "[" + std::to_string(index + 1) + "/" + std::to_string(of)
-         + "]";
-}
-
 namespace {
 
 /// The first line start at or after `offset`: `offset` itself if the byte

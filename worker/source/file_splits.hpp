@@ -1,25 +1,12 @@
 #pragma once
 
+#include "common/config/connector_settings.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace ubaflow {
-
-/// A byte range of an input file that one source slot reads: from `begin`
-/// (always the start of a line) to `end` (exclusive; -1 for end of file).
-/// Ranges let several workers share one large file, as Flink's file source
-/// splits do; each range is a partition of its own, with its own watermark.
-struct file_range {
-  std::string path;
-  int64_t begin = 0;
-  int64_t end = -1;
-  uint32_t index = 0; ///< which of the file's ranges
-  uint32_t of = 1;    ///< how many ranges the file was cut into
-
-  /// "path" for a whole file, "path[k/n]" (1-based) for one of n ranges.
-  std::string name() const;
-};
 
 /// Cuts each file into `splits` ranges of about equal size, each starting
 /// at a line start: the k-th boundary is the first line start at or after

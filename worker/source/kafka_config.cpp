@@ -11,32 +11,6 @@
 
 namespace ubaflow {
 
-std::optional<startup_mode> startup_mode_from_string(const std::string& text) {
-  if (text == "earliest" || text == "earliest-offset")
-    return startup_mode::earliest;
-  if (text == "latest" || text == "latest-offset")
-    return startup_mode::latest;
-  if (text == "group-offsets")
-    return startup_mode::group_offsets;
-  if (text == "timestamp")
-    return startup_mode::timestamp;
-  return std::nullopt;
-}
-
-const char* to_string(startup_mode mode) {
-  switch (mode) {
-    case startup_mode::earliest:
-      return "earliest";
-    case startup_mode::latest:
-      return "latest";
-    case startup_mode::group_offsets:
-      return "group-offsets";
-    case startup_mode::timestamp:
-      return "timestamp";
-  }
-  return "?";
-}
-
 kafka_conf::kafka_conf() : conf_(rd_kafka_conf_new()) {
   // nop
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/config/connector_settings.hpp"
+
 #include <librdkafka/rdkafka.h>
 
 #include <cstdint>
@@ -9,31 +11,6 @@
 #include <vector>
 
 namespace ubaflow {
-
-enum class startup_mode {
-  earliest,      ///< from the beginning of each partition
-  latest,        ///< only records produced after the start
-  group_offsets, ///< the consumer group's committed offsets (else earliest)
-  timestamp,     ///< the first offset at or after a point in time
-};
-
-std::optional<startup_mode> startup_mode_from_string(const std::string& text);
-const char* to_string(startup_mode mode);
-
-/// Connection and consumption settings shared by every Kafka client of the
-/// job (source, dead-letter producer, metadata queries, tools).
-struct kafka_settings {
-  std::string bootstrap_servers = "localhost:9092";
-  std::string topic = "user_behavior";
-  std::string group_id = "ubaflow";
-  startup_mode startup = startup_mode::earliest;
-  int64_t startup_timestamp_ms = 0; ///< epoch millis, for startup_mode::timestamp
-  /// Stop at the partitions' ends as of start-up (bounded run).
-  bool bounded = false;
-  /// librdkafka properties passed through (security.protocol, sasl.*,
-  /// ssl.*, fetch tuning, ...), applied last.
-  std::vector<std::pair<std::string, std::string>> properties;
-};
 
 /// Owns an rd_kafka_conf_t until it is handed to rd_kafka_new.
 class kafka_conf {

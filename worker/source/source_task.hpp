@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/config/connector_settings.hpp"
 #include "common/protocol/checkpoints.hpp"
 #include "common/protocol/partials.hpp"
 #include "common/util/backoff.hpp"
@@ -19,8 +20,6 @@
 #include <vector>
 
 namespace ubaflow {
-
-enum class record_format { json, csv };
 
 struct source_task_settings {
   uint32_t source_index = 0; ///< this task's input index at every owner

@@ -2,7 +2,7 @@
 
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
-#include "worker/preagg/window_spec.hpp"
+#include "common/config/window_spec.hpp"
 #include "worker/state/category_store.hpp"
 #include "worker/state/hourly_buy_store.hpp"
 #include "worker/state/result_format.hpp"

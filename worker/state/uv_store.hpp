@@ -3,7 +3,7 @@
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
 #include "common/protocol/snapshots.hpp"
-#include "worker/preagg/window_spec.hpp"
+#include "common/config/window_spec.hpp"
 #include "worker/state/user_bitmap.hpp"
 
 #include <map>

@@ -7,6 +7,10 @@ from .errors import EsError, illegal_argument
 FAULT_MODES = {"http_status", "item_status", "refuse", "reset", "delay"}
 
 
+class ResetConnection(Exception):
+    """Close the connection without answering (the "reset" fault)."""
+
+
 class Faults:
     def __init__(self):
         self.lock = threading.Lock()

@@ -1,4 +1,4 @@
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 
 #include "common/config/job_options.hpp"
 #include "common/time/civil.hpp"

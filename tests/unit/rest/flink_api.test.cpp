@@ -1,4 +1,5 @@
 #include "coordinator/rest/flink_api.hpp"
+#include "coordinator/rest/route_table.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
 
 #include <boost/json.hpp>
@@ -56,7 +57,7 @@ rest_view sample_view() {
 
 json::value get(const rest_view& v, const std::string& path, unsigned status = 200,
                 std::map<std::string, std::string> query = {}) {
-  auto reply = flink_get(v, path, query);
+  auto reply = flink_get(v, pattern_segments(path), query);
   CHECK_MESSAGE(reply.status == status, path << ": " << reply.body);
   return json::parse(reply.body);
 }

@@ -1,4 +1,4 @@
-#include "worker/parse/reject_reason.hpp"
+#include "common/protocol/reject_reason.hpp"
 
 namespace ubaflow {
 

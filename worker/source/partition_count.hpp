@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker/job_config.hpp"
+#include "common/config/job_config.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-#include "coordinator/partition_discovery.hpp"
+#include "worker/source/partition_count.hpp"
 
 #include "common/util/clock.hpp"
 #include "worker/source/kafka_config.hpp"

@@ -1,18 +1,15 @@
 #pragma once
 
-#include "common/config/settings.hpp"
-#include "common/time/time_zone.hpp"
-#include "worker/lookup/category_resolver.hpp"
-#include "worker/lookup/mysql_dimension_source.hpp"
-#include "worker/parse/timestamp_parser.hpp"
-#include "worker/preagg/window_spec.hpp"
-#include "worker/sink/es_http_client.hpp"
-#include "worker/sink/es_writer.hpp"
-#include "worker/source/file_splits.hpp"
-#include "worker/source/kafka_config.hpp"
-#include "worker/source/source_task.hpp"
+// A job's validated configuration: plain values shared by coordinator and
+// workers (loaded by worker/job_config_loader.hpp).
 
-#include <optional>
+#include "common/config/connector_settings.hpp"
+#include "common/config/window_spec.hpp"
+#include "common/time/time_zone.hpp"
+#include "common/time/timestamp_policy.hpp"
+
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -76,29 +73,5 @@ struct job_config {
   /// Record format of a source slot ("json" or "csv").
   record_format format_of(const std::string& file_path) const;
 };
-
-/// Validates and converts settings; returns nothing and an explanation in
-/// `error` (naming the option) on the first problem.
-std::optional<job_config> load_job_config(const settings& values,
-                                          std::string& error);
-
-/// Checks the paths this node itself reads and writes: input files exist
-/// and are regular readable files, the lookup CSV is readable, the NDJSON
-/// directory exists (it is created) and is writable. The problem, naming
-/// the option, or nothing. (Run where the tasks run: `run` and workers.)
-std::optional<std::string> check_node_paths(const job_config& config);
-
-/// Makes `dir` (and its parents) if missing and checks that files can be
-/// created in it; the problem, or nothing.
-std::optional<std::string> check_writable_directory(const std::string& dir);
-
-/// Every non-empty line of a secret file (at most 8): the first is the
-/// secret in use, the others are still accepted (rotation: docs/security.md).
-std::optional<std::vector<std::string>>
-read_secret_lines(const std::string& path, std::string& error);
-
-/// Reads the first line of a secret file (trailing newline removed).
-std::optional<std::string> read_secret_file(const std::string& path,
-                                            std::string& error);
 
 } // namespace ubaflow

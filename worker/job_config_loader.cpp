@@ -1,7 +1,10 @@
-#include "worker/job_config.hpp"
+#include "worker/job_config_loader.hpp"
 
 #include "common/time/civil.hpp"
 #include "worker/parse/timestamp_parser.hpp"
+#include "worker/sink/es_http_client.hpp"
+#include "worker/source/file_splits.hpp"
+#include "worker/source/kafka_config.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,20 +16,6 @@
 #include <fstream>
 
 namespace ubaflow {
-
-record_format job_config::format_of(const std::string& path) const {
-  if (format == "json")
-    return record_format::json;
-  if (format == "csv")
-    return record_format::csv;
-  auto ends_with = [&](const char* suffix) {
-    const std::string s{suffix};
-    return path.size() >= s.size()
-           && path.compare(path.size() - s.size(), s.size(), s) == 0;
-  };
-  return ends_with(".csv") || ends_with(".CSV") ? record_format::csv
-                                                : record_format::json;
-}
 
 std::optional<std::string> read_secret_file(const std::string& path,
                                             std::string& error) {
