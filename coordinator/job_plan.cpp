@@ -4,18 +4,25 @@
 
 namespace ubaflow {
 
+uint32_t source_task_count(int32_t partition_count,
+                           uint32_t source_parallelism,
+                           uint32_t default_max_sources) {
+  const auto partitions
+    = static_cast<uint32_t>(std::max<int32_t>(partition_count, 0));
+  uint32_t sources = source_parallelism;
+  if (sources == 0)
+    sources = std::min<uint32_t>(partitions, default_max_sources);
+  return std::max<uint32_t>(1, std::min<uint32_t>(sources, partitions));
+}
+
 job_plan make_job_plan(int32_t partition_count, uint32_t source_parallelism,
                        uint32_t parallelism, uint32_t key_groups,
                        uint32_t default_max_sources) {
   job_plan plan;
   plan.key_groups = key_groups;
-  uint32_t sources = source_parallelism;
-  if (sources == 0)
-    sources = std::min<uint32_t>(static_cast<uint32_t>(partition_count),
-                                 default_max_sources);
-  sources = std::max<uint32_t>(1, std::min<uint32_t>(
-                                    sources,
-                                    static_cast<uint32_t>(partition_count)));
+  const uint32_t sources = source_task_count(partition_count,
+                                             source_parallelism,
+                                             default_max_sources);
   plan.source_partitions.resize(sources);
   for (int32_t p = 0; p < partition_count; ++p)
     plan.source_partitions[static_cast<size_t>(p) % sources].push_back(p);

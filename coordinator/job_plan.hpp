@@ -24,6 +24,13 @@ struct job_plan {
   std::vector<int32_t> from_beginning;
 };
 
+/// Source tasks for `partition_count` partitions: `source_parallelism`
+/// (0: one per partition, at most `default_max_sources`), never more than
+/// the partitions, never fewer than one.
+uint32_t source_task_count(int32_t partition_count,
+                           uint32_t source_parallelism,
+                           uint32_t default_max_sources = 4);
+
 /// Spreads `partition_count` partitions round-robin over
 /// `source_parallelism` tasks (0: one per partition, at most
 /// `default_max_sources`), and `key_groups` over `parallelism` owners in

@@ -92,9 +92,44 @@ void add_rest_options(option_set& o, bool mutating) {
         "else /opt/ubaflow/web.");
 }
 
+/// Checkpoints and savepoints, for the coordinator and for `run` (a cluster
+/// of one), which takes none unless checkpoint.dir is set.
+void add_checkpoint_options(option_set& o, const char* default_dir) {
+  o.add("checkpoint.dir", t::string, default_dir,
+        "Directory of completed checkpoints (a volume shared with nothing "
+        "else; savepoints go to its savepoints/ subdirectory). Empty: no "
+        "checkpoints; a restart replays the input from "
+        "kafka.startup-mode.");
+  o.add("checkpoint.interval", t::duration, "10s",
+        "Time between aligned-barrier checkpoints; 0 takes none "
+        "periodically (savepoints still work).");
+  o.add("checkpoint.timeout", t::duration, "60s",
+        "A checkpoint not complete after this long is given up (counted as "
+        "failed); the next one starts at the next interval.");
+  o.add("checkpoint.stop-savepoint-timeout", t::duration, "6s",
+        "On SIGTERM the coordinator takes a savepoint before it stops "
+        "(Flink's stop-with-savepoint) and the next start restores it; it "
+        "waits at most this long, then stops anyway (0: no savepoint). "
+        "Must be shorter than job.stop-timeout.");
+  o.add("checkpoint.retained", t::integer, "3",
+        "Completed checkpoints kept in checkpoint.dir (older ones are "
+        "deleted; savepoints never are).")
+      .bounded(1, 1000);
+  o.add("checkpoint.restore", t::string, "latest",
+        "Where the job starts: latest (the newest checkpoint or savepoint "
+        "in checkpoint.dir, else kafka.startup-mode), none (ignore stored "
+        "checkpoints), or the path of a checkpoint or savepoint file.");
+}
+
 option_set make_run_options() {
   option_set o = with_job_options("run");
-  add_rest_options(o, false);
+  add_rest_options(o, true);
+  add_checkpoint_options(o, "");
+  o.add("cluster.max-task-failures", t::integer, "3",
+        "Restarts after task failures (from the latest checkpoint) before "
+        "the job is declared failed; only with checkpoint.dir (without "
+        "checkpoints a failure ends the job, as in Flink).")
+      .bounded(0, 1000000);
   return o;
 }
 
@@ -122,30 +157,7 @@ option_set make_coordinator_options() {
         "declared failed; 0 fails at the first.")
       .bounded(0, 1000000);
   add_rest_options(o, true);
-  o.add("checkpoint.dir", t::string, "checkpoints",
-        "Directory of completed checkpoints (a volume shared with nothing "
-        "else; savepoints go to its savepoints/ subdirectory). Empty: no "
-        "checkpoints; a restart replays the input from "
-        "kafka.startup-mode.");
-  o.add("checkpoint.interval", t::duration, "10s",
-        "Time between aligned-barrier checkpoints; 0 takes none "
-        "periodically (savepoints still work).");
-  o.add("checkpoint.timeout", t::duration, "60s",
-        "A checkpoint not complete after this long is given up (counted as "
-        "failed); the next one starts at the next interval.");
-  o.add("checkpoint.stop-savepoint-timeout", t::duration, "6s",
-        "On SIGTERM the coordinator takes a savepoint before it stops "
-        "(Flink's stop-with-savepoint) and the next start restores it; it "
-        "waits at most this long, then stops anyway (0: no savepoint). "
-        "Must be shorter than job.stop-timeout.");
-  o.add("checkpoint.retained", t::integer, "3",
-        "Completed checkpoints kept in checkpoint.dir (older ones are "
-        "deleted; savepoints never are).")
-      .bounded(1, 1000);
-  o.add("checkpoint.restore", t::string, "latest",
-        "Where the job starts: latest (the newest checkpoint or savepoint "
-        "in checkpoint.dir, else kafka.startup-mode), none (ignore stored "
-        "checkpoints), or the path of a checkpoint or savepoint file.");
+  add_checkpoint_options(o, "checkpoints");
   return o;
 }
 

@@ -107,7 +107,8 @@ partition_owners(const std::vector<worker_share>& shares) {
 }
 
 job_plan make_cluster_plan(const std::vector<worker_share>& shares,
-                           uint32_t key_group_count) {
+                           uint32_t key_group_count,
+                           uint32_t sources_per_worker) {
   job_plan plan;
   plan.key_groups = key_group_count;
   for (uint32_t w = 0; w < shares.size(); ++w) {
@@ -116,8 +117,9 @@ job_plan make_cluster_plan(const std::vector<worker_share>& shares,
       plan.owner_ranges.push_back(range);
       plan.owner_placement.push_back(w);
     }
-    const size_t tasks = std::min<size_t>(share.slots,
-                                          share.partitions.size());
+    size_t tasks = std::min<size_t>(share.slots, share.partitions.size());
+    if (sources_per_worker > 0)
+      tasks = std::min<size_t>(tasks, sources_per_worker);
     const size_t first = plan.source_partitions.size();
     for (size_t t = 0; t < tasks; ++t) {
       plan.source_partitions.emplace_back();

@@ -39,8 +39,10 @@ partition_owners(const std::vector<worker_share>& shares);
 
 /// The job plan of an assignment: on each worker (task manager i = share
 /// i), one owner per key-group range and min(slots, partitions) source
-/// tasks sharing its partitions round-robin.
+/// tasks (at most `sources_per_worker` unless 0) sharing its partitions
+/// round-robin.
 job_plan make_cluster_plan(const std::vector<worker_share>& shares,
-                           uint32_t key_group_count);
+                           uint32_t key_group_count,
+                           uint32_t sources_per_worker = 0);
 
 } // namespace ubaflow

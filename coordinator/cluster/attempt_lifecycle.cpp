@@ -2,6 +2,7 @@
 
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
+#include "coordinator/checkpoint/restore_point.hpp"
 #include "coordinator/cluster/assignment.hpp"
 
 #include <caf/all.hpp>
@@ -123,17 +124,8 @@ std::optional<attempt_checkpointing> checkpointing_for(manager_actor* self,
   c.stats = st.checkpoints;
   if (!st.restore_path.empty()) {
     if (st.loaded_path != st.restore_path) {
-      const auto& store = *st.settings.checkpoints;
-      auto data = store.load(st.restore_path, error);
-      // Retention may have deleted it in favour of a newer one whose
-      // completion this actor has not heard of yet.
-      const auto newest = store.latest();
-      if (!data && newest
-          && store.id_of(*newest) > store.id_of(st.restore_path)) {
-        spdlog::warn("{}; restoring the newer {}", error, *newest);
-        st.restore_path = *newest;
-        data = store.load(st.restore_path, error);
-      }
+      auto data = load_restore_point(*st.settings.checkpoints,
+                                     st.restore_path, error);
       if (!data)
         return std::nullopt;
       st.restore = std::make_shared<const checkpoint_data>(std::move(*data));
@@ -172,7 +164,8 @@ void start_attempt(manager_actor* self) {
                             st.config->key_groups, st.partition_owners,
                             st.owners);
   st.partition_owners = partition_owners(shares);
-  auto plan = make_cluster_plan(shares, st.config->key_groups);
+  auto plan = make_cluster_plan(shares, st.config->key_groups,
+                                st.settings.sources_per_worker);
   for (int32_t p = st.initial_partitions; p < st.settings.partition_count; ++p)
     plan.from_beginning.push_back(p);
   auto worker_at = [&](const std::vector<uint32_t>& placement, size_t i) {

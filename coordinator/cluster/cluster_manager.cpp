@@ -89,6 +89,28 @@ caf::result<std::string> take_savepoint(manager_actor* self) {
   return promise;
 }
 
+/// Makes the task manager of this process a member (`ubaflow run`): it
+/// needs no credentials, and its liveness is its actor's, so it is exempt
+/// from the heartbeat timeout.
+void join_local(manager_actor* self, const caf::actor& task_manager,
+                uint32_t slots) {
+  auto& st = self->state;
+  worker_record record;
+  record.name = "local";
+  record.host = "127.0.0.1";
+  record.port = 0;
+  record.slots = slots;
+  record.task_manager = task_manager;
+  record.local = true;
+  uint32_t replaced = 0;
+  const uint32_t id = st.workers.join(std::move(record), steady_now_ms(),
+                                      replaced);
+  self->monitor(task_manager);
+  self->send(task_manager, join_atom_v, id,
+             caf::actor_cast<caf::actor>(self));
+  start_attempt(self);
+}
+
 caf::behavior manager_behavior(manager_actor* self,
                                std::shared_ptr<const job_config> config,
                                cluster_settings settings,
@@ -107,7 +129,10 @@ caf::behavior manager_behavior(manager_actor* self,
                        std::chrono::milliseconds(
                          setup.settings.partition_discovery_interval_ms),
                        tick_atom_v, rescale_atom_v);
+  setup.owners = setup.settings.owners;
   self->send(self, tick_atom_v);
+  if (auto local = setup.settings.local_task_manager)
+    join_local(self, local, setup.settings.local_slots);
   self->set_down_handler([self](const caf::down_msg& msg) {
     auto& st = self->state;
     if (st.attempt && msg.source == st.attempt.address()) {

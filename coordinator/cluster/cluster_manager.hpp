@@ -43,6 +43,15 @@ struct cluster_settings {
   /// the first id to use (above every id already in the store).
   std::string restore_path;
   uint64_t first_checkpoint_id = 1;
+  /// Keyed-state owners at the start (0: one per slot); a rescale changes it.
+  uint32_t owners = 0;
+  /// Source tasks per worker at most (0: one per slot).
+  uint32_t sources_per_worker = 0;
+  /// A task manager in this process that is a member from the start
+  /// (`ubaflow run`: a cluster of one), with its slots; none in a cluster
+  /// of worker processes. Its liveness is its actor's: no heartbeats.
+  caf::actor local_task_manager;
+  uint32_t local_slots = 1;
 };
 
 /// Spawns the coordinator's cluster manager (Flink's JobManager): it admits

@@ -32,7 +32,7 @@ std::vector<uint32_t> membership::expired(int64_t now_ms,
                                           int64_t timeout_ms) const {
   std::vector<uint32_t> out;
   for (const auto& [id, w] : workers_)
-    if (now_ms - w.last_heartbeat_ms > timeout_ms)
+    if (!w.local && now_ms - w.last_heartbeat_ms > timeout_ms)
       out.push_back(id);
   return out;
 }

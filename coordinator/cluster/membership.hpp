@@ -20,6 +20,9 @@ struct worker_record {
   caf::actor task_manager;
   int64_t joined_ms = 0;
   int64_t last_heartbeat_ms = 0;
+  /// In the coordinator's own process (`ubaflow run`): never expires, its
+  /// loss is its actor's end.
+  bool local = false;
 };
 
 /// The live workers of the cluster: joins, heartbeats and expiry. Plain

@@ -73,7 +73,8 @@ FLINK_KEYS = {
 }
 
 
-class RestTest(harness.IntegrationTest):
+class RestClient:
+    """Calls the REST API at self.base, checking statuses."""
 
     def get(self, path, expect=200):
         try:
@@ -95,6 +96,9 @@ class RestTest(harness.IntegrationTest):
                 return r.status, json.loads(r.read().decode())
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read().decode())
+
+
+class RestTest(RestClient, harness.IntegrationTest):
 
     def keys(self, obj, shape):
         self.assertTrue(FLINK_KEYS[shape] <= set(obj), "%s lacks %s" % (
@@ -355,9 +359,10 @@ class RestTest(harness.IntegrationTest):
                      "--verify.against", "ndjson:" + self.path("out")])
 
 
-class RunRestTest(harness.IntegrationTest):
-    """`ubaflow run` serves the same API and UI while it runs: the process
-    is its only task manager; there are no checkpoints and no mutations."""
+class RunRestTest(RestClient, harness.IntegrationTest):
+    """`ubaflow run` serves the same API and UI while it runs: it is a
+    cluster of one (the process is its only task manager), with checkpoints,
+    savepoints and rescaling when checkpoint.dir and rest.token are set."""
 
     def test_single_process_job_serves_the_api(self):
         broker = self.broker(partitions=2)
@@ -390,3 +395,54 @@ class RunRestTest(harness.IntegrationTest):
         self.assertEqual(refused.exception.code, 403)
         job.signal(signal.SIGUSR1)
         self.assertEqual(job.wait(60), 0, job.output()[-3000:])
+
+    def test_run_checkpoints_rescales_and_restores_like_the_cluster(self):
+        broker = self.broker(partitions=2)
+        day = ["--datagen.days", "1", "--datagen.start-day", "2017-11-27"]
+        part1, part2 = self.path("part1.jsonl"), self.path("part2.jsonl")
+        self.datagen(broker.bootstrap, 20000, tee=part1, extra=day + ["--datagen.seed", "61"])
+        common = ["--kafka.bootstrap-servers", broker.bootstrap,
+                  "--sink.ndjson.dir", self.path("out"), "--checkpoint.dir", self.path("ck"),
+                  "--checkpoint.interval", "300ms", "--rest.port", "0",
+                  "--event-time.idle-timeout", "0", "--progress.interval", "200ms"]
+        env = {"UBAFLOW_REST_TOKEN": TOKEN}
+        job = self.start_job(common, env=env)
+        harness.wait_for(lambda: "20,000 records" in job.output(), 60, "the first part read",
+                         watched=job)
+        port = re.search(r"metrics on http://[^:]+:(\d+)/", job.output()).group(1)
+        self.base = "http://127.0.0.1:" + port
+        jid = self.get("/jobs")["jobs"][0]["id"]
+        harness.wait_for(lambda: self.get("/jobs/%s/checkpoints" % jid)
+                         ["counts"]["completed"] > 0, 30, "a checkpoint", watched=job)
+        # Rescaling through the REST API, as in the cluster (it failed at run
+        # time before: `run` had no job master that handled it).
+        status, body = self.call("PATCH", "/jobs/%s/rescaling?parallelism=3" % jid,
+                                     TOKEN)
+        self.assertEqual(status, 202, body)
+        rescale = "/jobs/%s/rescaling/%s" % (jid, body["request-id"])
+        harness.wait_for(lambda: self.get(rescale)["status"]["id"] == "COMPLETED",
+                         30, "the rescaling", watched=job)
+        self.assertIn("rescaled to 3 keyed-state owner(s)",
+                      self.get(rescale)["operation"]["message"])
+        harness.wait_for(lambda: "3 owner(s)" in job.output(), 30, "3 owners", watched=job)
+        job.signal(signal.SIGUSR2)
+        harness.wait_for(lambda: "savepoint written:" in job.output(), 30, "the savepoint",
+                         watched=job)
+        job.signal(signal.SIGTERM)
+        self.assertEqual(job.wait(30), 0, job.output()[-3000:])
+        self.assertIn("stopping: savepoint", job.output())
+        # The next run continues from the stop's savepoint and reads only
+        # what came after it.
+        self.datagen(broker.bootstrap, 10000, tee=part2, extra=day + ["--datagen.seed", "62"])
+        again = self.start_job(common + ["--kafka.bounded", "true"], env=env, name="again")
+        self.assertEqual(again.wait(120), 0, again.output()[-3000:])
+        out = again.output()
+        self.assertIn("the job continues from savepoint", out)
+        self.assertRegex(out, r"records\s+10,000 read")
+        sent = self.path("all-sent.jsonl")
+        with open(sent, "w") as f:
+            for part in (part1, part2):
+                with open(part) as p:
+                    f.write(p.read())
+        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+                     "--verify.against", "ndjson:" + self.path("out")])

@@ -1,6 +1,9 @@
 #include "tools/cluster/cluster_support.hpp"
 
 #include "common/config/job_options.hpp"
+#include "coordinator/checkpoint/checkpoint_builder.hpp"
+#include "coordinator/checkpoint/directory_checkpoint_store.hpp"
+#include "coordinator/checkpoint/state_layout.hpp"
 #include "worker/job_config_loader.hpp"
 
 #include <cerrno>
@@ -174,6 +177,88 @@ split_host_port(const std::string& address) {
     return std::nullopt;
   return std::make_pair(address.substr(0, colon),
                         static_cast<uint16_t>(port));
+}
+
+bool configure_checkpoints(const settings& values, const job_config& config,
+                           cluster_settings& cluster, std::string& error) {
+  const auto& dir = values.get_string("checkpoint.dir");
+  const auto& restore = values.get_string("checkpoint.restore");
+  if (dir.empty()) {
+    if (restore != "latest" && restore != "none") {
+      error = "checkpoint.restore needs checkpoint.dir";
+      return false;
+    }
+    return true;
+  }
+  if (auto problem = check_writable_directory(dir)) {
+    error = "checkpoint.dir: " + *problem;
+    return false;
+  }
+  cluster.checkpoints = std::make_shared<directory_checkpoint_store>(
+    dir, static_cast<uint32_t>(values.get_int("checkpoint.retained")));
+  cluster.checkpoint_interval_ms
+    = values.get_duration_ms("checkpoint.interval");
+  cluster.checkpoint_timeout_ms = values.get_duration_ms("checkpoint.timeout");
+  if (cluster.checkpoint_timeout_ms <= 0) {
+    error = "checkpoint.timeout must be positive";
+    return false;
+  }
+  cluster.stop_savepoint_timeout_ms
+    = values.get_duration_ms("checkpoint.stop-savepoint-timeout");
+  if (cluster.stop_savepoint_timeout_ms >= values.get_duration_ms("job.stop-timeout")) {
+    error = "checkpoint.stop-savepoint-timeout must be shorter than "
+            "job.stop-timeout (the stop's own deadline)";
+    return false;
+  }
+  // Ids continue above everything stored, so "latest" is always the
+  // newest state whichever run wrote it.
+  const auto latest = cluster.checkpoints->latest();
+  if (latest)
+    cluster.first_checkpoint_id = cluster.checkpoints->id_of(*latest) + 1;
+  if (restore == "none")
+    return true;
+  if (restore == "latest") {
+    if (!latest)
+      return true;
+    cluster.restore_path = *latest;
+  } else {
+    cluster.restore_path = restore;
+  }
+  auto data = cluster.checkpoints->load(cluster.restore_path, error);
+  if (!data) {
+    error = "checkpoint.restore: " + error;
+    return false;
+  }
+  if (restore == "latest" && data->job != config.name) {
+    // Found, not chosen: another job's state must not be taken by accident.
+    error = "checkpoint.dir '" + dir + "' holds checkpoints of job '"
+            + data->job + "', not of '" + config.name
+            + "'; use another checkpoint.dir, checkpoint.restore=none, or "
+              "name the file in checkpoint.restore";
+    return false;
+  }
+  if (!restorable(*data, checkpointed_job_of(config),
+                  config.windows.computes_uv(),
+                  error)) {
+    error = "checkpoint.restore: " + error;
+    return false;
+  }
+  cluster.first_checkpoint_id
+    = std::max(cluster.first_checkpoint_id, data->id + 1);
+  spdlog::info("the job continues from {} {} ({}), taken by job '{}'",
+               data->savepoint ? "savepoint" : "checkpoint", data->id,
+               cluster.restore_path, data->job);
+  return true;
+}
+
+checkpoint_view checkpoint_view_of(const cluster_settings& cluster) {
+  checkpoint_view view;
+  view.enabled = cluster.checkpoints != nullptr;
+  view.interval_ms = cluster.checkpoint_interval_ms;
+  view.timeout_ms = cluster.checkpoint_timeout_ms;
+  if (cluster.checkpoints)
+    view.storage = cluster.checkpoints->describe();
+  return view;
 }
 
 } // namespace ubaflow

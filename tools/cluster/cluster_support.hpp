@@ -1,6 +1,9 @@
 #pragma once
 
+#include "common/config/job_config.hpp"
 #include "common/config/settings.hpp"
+#include "coordinator/cluster/cluster_manager.hpp"
+#include "tools/run/rest_frontend.hpp"
 #include "worker/runtime/cluster_relay.hpp"
 
 #include <optional>
@@ -47,5 +50,14 @@ apply_coordinator_settings(settings& values,
 /// Splits "host:port"; nothing for a malformed address.
 std::optional<std::pair<std::string, uint16_t>>
 split_host_port(const std::string& address);
+
+/// Sets up checkpoint storage and the restore point from the
+/// checkpoint.* options (none when checkpoint.dir is empty); false with
+/// `error` on a bad setting or an unreadable or unsuitable checkpoint.
+bool configure_checkpoints(const settings& values, const job_config& config,
+                           cluster_settings& cluster, std::string& error);
+
+/// What the REST API tells about checkpointing.
+checkpoint_view checkpoint_view_of(const cluster_settings& cluster);
 
 } // namespace ubaflow

@@ -2,18 +2,19 @@
 
 #include "common/config/cluster_options.hpp"
 #include "common/util/clock.hpp"
-#include "coordinator/rest/results_keeper.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "coordinator/job_coordinator.hpp"
+#include "coordinator/cluster/cluster_manager.hpp"
 #include "coordinator/job_plan.hpp"
 #include "worker/source/partition_count.hpp"
 #include "tools/cli_support.hpp"
+#include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
 #include "tools/run/job_monitor.hpp"
 #include "tools/run/rest_frontend.hpp"
 #include "worker/job_config_loader.hpp"
 #include "worker/runtime/task_manager.hpp"
+#include "worker/source/kafka_config.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -31,8 +32,10 @@ int run_command(const std::vector<std::string>& args) {
     "buy_cnt_per_hour,\ncumulative_uv, cumulative_uv_daily and top_category, "
     "and writes them to NDJSON files and/or\nElasticsearch. SIGUSR1 drains "
     "(read to the current end, fire all windows, finish); SIGINT/SIGTERM\n"
-    "stop after flushing pending results. While it runs, the web UI, Flink's "
-    "REST API and /metrics\nare on rest.port (8081).",
+    "stop after flushing pending results. With checkpoint.dir it takes "
+    "checkpoints, restarts failed\ntasks from them, and SIGUSR2 takes a "
+    "savepoint. While it runs, the web UI, Flink's REST API\nand /metrics "
+    "are on rest.port (8081).",
     exit_code);
   if (!values)
     return exit_code;
@@ -47,15 +50,40 @@ int run_command(const std::vector<std::string>& args) {
   if (!configure_rest(*values, rest, error))
     return configuration_error(*values, error);
 
+  // A cluster of one: the same cluster manager as `ubaflow coordinator`,
+  // with this process's task manager as its only member.
+  cluster_settings cluster;
+  if (!configure_checkpoints(*values, *config, cluster, error))
+    return configuration_error(*values, error);
+  // As in Flink: without checkpoints a task failure ends the job (a
+  // restart would replay the input from kafka.startup-mode).
+  cluster.max_task_failures
+    = cluster.checkpoints
+        ? static_cast<uint32_t>(values->get_int("cluster.max-task-failures"))
+        : 0;
+  if (!cluster.checkpoints)
+    cluster.stop_savepoint_timeout_ms = 0;
+
   auto startup_probe = probe_while_waiting_for_kafka(*config, rest);
-  const int32_t partitions = count_partitions(*config, error);
+  cluster.partition_count = count_partitions(*config, error);
   startup_probe.reset(); // the REST API takes the port next
-  if (partitions <= 0) {
+  if (cluster.partition_count <= 0) {
     spdlog::error("cannot start: {}", error);
     return 1;
   }
-  auto plan = make_job_plan(partitions, config->source_parallelism,
-                            config->parallelism, config->key_groups);
+  if (config->source == source_type::kafka) {
+    cluster.partition_discovery_interval_ms = config->partition_discovery_ms;
+    cluster.count_partitions = [kafka = config->kafka](std::string& why) {
+      return kafka_partition_count(kafka, 5'000, why);
+    };
+  }
+  // The process's slots: a task per slot, job.parallelism owners and the
+  // source tasks of job.source-parallelism.
+  const uint32_t sources
+    = source_task_count(cluster.partition_count, config->source_parallelism);
+  cluster.sources_per_worker = sources;
+  cluster.owners = config->parallelism;
+  cluster.local_slots = std::max(sources, config->parallelism);
 
   install_job_signal_handlers();
   tune_allocator();
@@ -65,31 +93,21 @@ int run_command(const std::vector<std::string>& args) {
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
   auto shared_config = std::make_shared<const job_config>(*config);
-  auto task_manager = spawn_task_manager(system, shared_config);
-  auto results = spawn_results_keeper(system);
-  auto coordinator = spawn_job_coordinator(system, shared_config, plan,
-                                           {task_manager}, caf::actor{self},
-                                           {}, results);
-  // The process is the job's only task manager, with a slot per task.
-  const int64_t started = wall_now_ms();
-  const uint32_t slots = static_cast<uint32_t>(
-    std::max(plan.source_partitions.size(), plan.owner_ranges.size()));
-  auto as_local = [started, slots](job_status& s) {
-    s.worker_details = {{1, "local", "127.0.0.1", 0, slots, started,
-                         wall_now_ms()}};
-    s.placement.sources.assign(s.sources.size(), 1);
-    s.placement.owners.assign(s.owners.size(), 1);
-    s.placement.sinks = 1;
-  };
+  auto task_manager = spawn_task_manager(system, shared_config,
+                                         cluster.heartbeat_interval_ms);
+  cluster.local_task_manager = task_manager;
+  auto manager = spawn_cluster_manager(system, shared_config, cluster,
+                                       caf::actor{self});
   auto rest_api = start_rest_frontend(system, rest,
-                                      static_view(*values, *config, {}),
-                                      coordinator, results, as_local, error);
+                                      static_view(*values, *config,
+                                                  checkpoint_view_of(cluster)),
+                                      manager, manager, {}, error);
   if (rest_api)
     spdlog::info("web UI, REST API and metrics on http://{}:{}/",
                  rest.bind_address, rest_api->port());
   else
     spdlog::warn("no web UI or REST API: {}", error);
-  auto outcome = monitor_job(self, coordinator, config->progress_interval_ms,
+  auto outcome = monitor_job(self, manager, config->progress_interval_ms,
                              config->stop_timeout_ms);
   rest_api.reset(); // before the actors it asks go away
   const int code = report_outcome(system, outcome, "run");
@@ -101,7 +119,6 @@ int run_command(const std::vector<std::string>& args) {
   if (outcome.final_status && outcome.final_status->state == "finished")
     exit_without_teardown(code);
   self->send_exit(task_manager, caf::exit_reason::user_shutdown);
-  self->send_exit(results, caf::exit_reason::user_shutdown);
   return code;
 }
 

@@ -362,8 +362,8 @@ bool kafka_reader::unread_start_is_stable() const {
   return settings_.startup == startup_mode::earliest;
 }
 
-kafka_health kafka_reader::health() const {
-  kafka_health h;
+std::optional<connection_health> kafka_reader::health() const {
+  connection_health h;
   h.errors = errors_.load();
   h.partition_errors = partition_errors_;
   h.offset_resets = offset_resets_;

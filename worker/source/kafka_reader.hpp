@@ -13,15 +13,6 @@
 namespace ubaflow {
 
 /// Client-side Kafka trouble, for metrics and the UI.
-struct kafka_health {
-  uint64_t errors = 0;            ///< error events (transport, broker down, ...)
-  uint64_t partition_errors = 0;  ///< per-partition consume errors
-  uint64_t offset_resets = 0;     ///< offset out of range: records were lost
-  bool brokers_down = false;      ///< no broker reachable right now
-  int brokers_up = -1;            ///< brokers usable now; -1: not known yet
-  int64_t max_consumer_lag = -1;  ///< librdkafka's view; -1: unknown
-  std::string last_error;
-};
 
 /// Reads records from explicitly assigned partitions of one topic with
 /// librdkafka's consumer (manual assign: the coordinator decides who reads
@@ -54,9 +45,9 @@ public:
   /// not wait for the broker and its failures are not reported (the next
   /// checkpoint commits again).
   bool commit(const std::vector<partition_position>& positions,
-              std::string& error, bool async = false);
+              std::string& error, bool async) override;
 
-  kafka_health health() const;
+  std::optional<connection_health> health() const override;
 
   /// With startup-mode earliest, a partition not fetched yet starts at the
   /// beginning whenever it is opened; with the other modes its position

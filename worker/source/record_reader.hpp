@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,18 @@ struct partition_position {
   bool finished = false;
 };
 
+/// How a reader's connection to its input is doing (Kafka's brokers), for
+/// the source's status and metrics.
+struct connection_health {
+  uint64_t errors = 0;            ///< error events (transport, broker down, ...)
+  uint64_t partition_errors = 0;  ///< per-partition consume errors
+  uint64_t offset_resets = 0;     ///< offset out of range: records were lost
+  bool brokers_down = false;      ///< no broker reachable right now
+  int brokers_up = -1;            ///< brokers usable now; -1: not known yet
+  int64_t max_consumer_lag = -1;  ///< librdkafka's view; -1: unknown
+  std::string last_error;
+};
+
 /// A source of raw records split into partitions ("slots"): Kafka
 /// partitions, or files. Readers do blocking I/O with bounded timeouts and
 /// are used from one thread.
@@ -75,6 +88,22 @@ public:
   /// Whether "next offset -1" (nothing read yet) means the same position
   /// whenever the partition is opened again, so a checkpoint may store it.
   virtual bool unread_start_is_stable() const { return true; }
+
+  /// The connection's health; nothing for inputs without one (files).
+  virtual std::optional<connection_health> health() const {
+    return std::nullopt;
+  }
+
+  /// Records `positions` as consumed where the input keeps track of its
+  /// readers (Kafka's consumer group); true if done or nothing to do, else
+  /// false and why in `error`. Asynchronous if `async`.
+  virtual bool commit(const std::vector<partition_position>& positions,
+                      std::string& error, bool async) {
+    (void) positions;
+    (void) error;
+    (void) async;
+    return true;
+  }
 };
 
 } // namespace ubaflow

@@ -3,7 +3,6 @@
 #include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
-#include "worker/source/kafka_reader.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -112,12 +111,11 @@ source_status make_status(source_actor_type* self) {
   }
   s.unresolved_buys = stats.unresolved_buys;
   s.lookup_error = stats.lookup_error;
-  if (auto* kafka = dynamic_cast<kafka_reader*>(&task.reader())) {
-    auto health = kafka->health();
-    s.kafka_errors = health.errors + health.partition_errors;
-    s.kafka_brokers_down = health.brokers_down;
-    s.kafka_brokers_up = health.brokers_up;
-    s.kafka_error = health.last_error;
+  if (auto health = task.reader().health()) {
+    s.kafka_errors = health->errors + health->partition_errors;
+    s.kafka_brokers_down = health->brokers_down;
+    s.kafka_brokers_up = health->brokers_up;
+    s.kafka_error = health->last_error;
   }
   if (const auto* dl = task.dead_letters())
     s.dead_letters = dl->sent();
@@ -145,11 +143,9 @@ bool ensure_task(source_actor_type* self) {
 void commit_offsets(source_actor_type* self,
                     std::vector<partition_position> positions, bool async) {
   auto& reader = self->state.task->reader();
-  if (auto* kafka = dynamic_cast<kafka_reader*>(&reader)) {
-    std::string error;
-    if (!kafka->commit(positions, error, async))
-      spdlog::warn("source {}: {}", reader.describe(), error);
-  }
+  std::string error;
+  if (!reader.commit(positions, error, async))
+    spdlog::warn("source {}: {}", reader.describe(), error);
 }
 
 caf::behavior source_behavior(source_actor_type* self,

@@ -1,4 +1,5 @@
 #include "coordinator/cluster/assignment.hpp"
+#include "coordinator/job_plan.hpp"
 
 #include <doctest/doctest.h>
 
@@ -107,6 +108,28 @@ TEST_CASE("the cluster plan places owners and sources on their workers") {
     partitions += p.size();
   CHECK(partitions == 5);
   CHECK(plan.source_partitions[2] == shares[1].partitions);
+}
+
+TEST_CASE("a cluster of one has the shape of job.parallelism and job.source-parallelism") {
+  // `run`: one worker with max(sources, owners) slots, the owners given,
+  // the sources capped; partitions round-robin over the source tasks.
+  const uint32_t sources = source_task_count(7, 3);
+  CHECK(sources == 3);
+  auto shares = assign_work({{1, std::max(sources, 2u)}}, 7, 128, {}, 2);
+  auto plan = make_cluster_plan(shares, 128, sources);
+  CHECK(plan.source_partitions
+        == std::vector<std::vector<int32_t>>{{0, 3, 6}, {1, 4}, {2, 5}});
+  REQUIRE(plan.owner_ranges.size() == 2);
+  CHECK(plan.owner_ranges[0].last == 64);
+  // job.source-parallelism 1 of 4 partitions: one task reads them all.
+  auto one = make_cluster_plan(assign_work({{1, 2}}, 4, 128, {}, 2), 128,
+                               source_task_count(4, 1));
+  CHECK(one.source_partitions
+        == std::vector<std::vector<int32_t>>{{0, 1, 2, 3}});
+  // Defaults: one task per partition, at most four.
+  CHECK(source_task_count(10, 0) == 4);
+  CHECK(source_task_count(2, 0) == 2);
+  CHECK(source_task_count(0, 0) == 1);
 }
 
 TEST_CASE("an explicit owner count (rescaling) spreads owners by slots") {

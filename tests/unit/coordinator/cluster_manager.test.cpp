@@ -188,4 +188,43 @@ TEST_CASE("a heartbeat of a worker that is not a member is answered so") {
   CHECK(**result == cluster_error::not_a_member);
 }
 
+TEST_CASE("a cluster of one: the local task manager is a member from the start") {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.policy", caf::atom("testing"));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  cfg.add_message_types<caf::id_block::ubaflow>();
+  register_error_category(cfg);
+  caf::actor_system sys{cfg};
+  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  auto seen = std::make_shared<std::vector<std::string>>();
+  auto task_manager = sys.spawn([seen]() -> caf::behavior {
+    return {
+      [seen](join_atom, uint32_t id, const caf::actor&) {
+        seen->push_back("join " + std::to_string(id));
+      },
+      [seen](const peer_list& peers) {
+        seen->push_back("peers " + std::to_string(peers.peers.size()));
+        return ack_atom_v;
+      },
+    };
+  });
+  cluster_settings s;
+  s.min_workers = 1;
+  s.local_task_manager = task_manager;
+  s.local_slots = 3;
+  s.partition_count = 1;
+  auto config = std::make_shared<job_config>();
+  config->name = "local job";
+  auto manager = spawn_cluster_manager(sys, config, s, caf::actor{});
+  sched.run();
+  // Joined without a request and asked to connect to no peers (the only
+  // member); the attempt's deployment follows.
+  REQUIRE(seen->size() >= 2);
+  CHECK((*seen)[0] == "join 1");
+  CHECK((*seen)[1] == "peers 0");
+  caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(task_manager, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
 } // TEST_SUITE

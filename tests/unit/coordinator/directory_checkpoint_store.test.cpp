@@ -1,5 +1,6 @@
 #include "coordinator/checkpoint/checkpoint_format.hpp"
 #include "coordinator/checkpoint/directory_checkpoint_store.hpp"
+#include "coordinator/checkpoint/restore_point.hpp"
 
 #include "tests/unit/support/temp_dir.hpp"
 
@@ -145,5 +146,29 @@ TEST_SUITE("coordinator.directory_checkpoint_store") {
     std::string error;
     CHECK_FALSE(store.write(sample(1), bytes, error));
     CHECK(error.find("cannot create checkpoint directory") != std::string::npos);
+  }
+
+  TEST_CASE("a restore falls forward past a pruned checkpoint") {
+    test::temp_dir dir;
+    directory_checkpoint_store store{dir.path().string(), 2};
+    const auto first = write(store, sample(1));
+    write(store, sample(2));
+    write(store, sample(3)); // retention deletes chk 1
+    CHECK_FALSE(fs::exists(first));
+    std::string location = first, error;
+    auto data = load_restore_point(store, location, error);
+    REQUIRE_MESSAGE(data, error);
+    CHECK(data->id == 3);
+    CHECK(fs::path{location}.filename() == "chk-000000000003.ckpt");
+    // The one asked for is there: it is the one restored.
+    location = dir.file("chk-000000000002.ckpt");
+    data = load_restore_point(store, location, error);
+    REQUIRE(data);
+    CHECK(data->id == 2);
+    // Never backwards: a missing newer one is an error, not an older restore.
+    location = dir.file("chk-000000000009.ckpt");
+    CHECK_FALSE(load_restore_point(store, location, error));
+    CHECK(error.find("cannot open checkpoint") != std::string::npos);
+    CHECK(fs::path{location}.filename() == "chk-000000000009.ckpt");
   }
 }

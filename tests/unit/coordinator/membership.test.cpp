@@ -41,6 +41,17 @@ TEST_CASE("silent workers expire; heartbeats keep them") {
   CHECK_FALSE(m.remove(b));
 }
 
+TEST_CASE("the coordinator's own task manager never expires") {
+  membership m;
+  uint32_t replaced = 0;
+  auto local = named("local", 4);
+  local.local = true;
+  auto a = m.join(std::move(local), 0, replaced);
+  auto b = m.join(named("b"), 0, replaced);
+  CHECK(m.expired(1'000'000, 5'000) == std::vector<uint32_t>{b});
+  CHECK(m.find(a) != nullptr);
+}
+
 TEST_CASE("a worker rejoining under its name replaces its old record") {
   membership m;
   uint32_t replaced = 0;
