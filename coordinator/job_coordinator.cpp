@@ -3,6 +3,7 @@
 #include "coordinator/checkpoint/checkpoint_coordinator.hpp"
 #include "coordinator/checkpoint/state_layout.hpp"
 #include "common/cluster/trusted_nodes.hpp"
+#include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/validation.hpp"
 #include "common/util/clock.hpp"
@@ -420,10 +421,10 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
         return caf::make_error(cluster_error::wrong_sender, "local only");
       auto& st = self->state;
       if (!st.checkpointing.store)
-        return caf::make_error(caf::sec::runtime_error,
+        return caf::make_error(cluster_error::checkpoints_disabled,
                                "checkpoints are not enabled for this job");
       if (!st.checkpointer)
-        return caf::make_error(caf::sec::runtime_error,
+        return caf::make_error(cluster_error::not_running,
                                "the job is not running yet");
       auto promise = self->make_response_promise<std::string>();
       self

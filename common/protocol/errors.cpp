@@ -18,6 +18,16 @@ std::string to_string(cluster_error x) {
       return "invalid_message";
     case cluster_error::protocol_mismatch:
       return "protocol_mismatch";
+    case cluster_error::not_running:
+      return "not_running";
+    case cluster_error::stopping:
+      return "stopping";
+    case cluster_error::checkpoints_disabled:
+      return "checkpoints_disabled";
+    case cluster_error::checkpoint_failed:
+      return "checkpoint_failed";
+    case cluster_error::incompatible_state:
+      return "incompatible_state";
   }
   return "unknown";
 }

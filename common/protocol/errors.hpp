@@ -10,8 +10,9 @@
 
 namespace ubaflow {
 
-/// ubaflow's own error codes (CAF error category "ubaflow"), so that a
-/// refusal is never mistaken for a failure of CAF itself.
+/// ubaflow's own error codes (CAF error category "ubaflow") for refusals
+/// and failures of the control plane, so that neither is mistaken for a
+/// failure of CAF itself.
 enum class cluster_error : uint8_t {
   none = 0,
   /// Wrong cluster id or secret (or a stale join challenge): retrying with
@@ -26,6 +27,16 @@ enum class cluster_error : uint8_t {
   /// The worker speaks another version of the cluster protocol (a rolling
   /// upgrade in progress, or a mixed deployment): retry once both match.
   protocol_mismatch = 5,
+  /// The job has no running attempt (yet, or any more) to do this.
+  not_running = 6,
+  /// The job is stopping or finishing; the request would be lost.
+  stopping = 7,
+  /// The job takes no checkpoints (no checkpoint.dir).
+  checkpoints_disabled = 8,
+  /// A checkpoint or savepoint could not be completed.
+  checkpoint_failed = 9,
+  /// Stored state does not fit this job (key groups, layout).
+  incompatible_state = 10,
 };
 
 std::string to_string(cluster_error x);

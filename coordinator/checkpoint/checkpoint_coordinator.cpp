@@ -75,7 +75,7 @@ void fail_pending(checkpointer* self, const std::string& why) {
                   steady_now_ms() - st.pending_since_ms, 0, 0, {}, why});
   if (savepoint) {
     for (auto& waiter : st.savepoint_waiters)
-      waiter.deliver(caf::make_error(caf::sec::runtime_error,
+      waiter.deliver(caf::make_error(cluster_error::checkpoint_failed,
                                      "savepoint failed: " + why));
     st.savepoint_waiters.clear();
   }
@@ -131,7 +131,7 @@ void trigger(checkpointer* self, bool savepoint) {
   if (st.ending) {
     if (savepoint) {
       for (auto& waiter : st.savepoint_waiters)
-        waiter.deliver(caf::make_error(caf::sec::runtime_error,
+        waiter.deliver(caf::make_error(cluster_error::stopping,
                                        "the job is finishing"));
       st.savepoint_waiters.clear();
     }

@@ -81,7 +81,7 @@ bool from_node_of(manager_actor* self, const caf::actor& actor) {
 caf::result<std::string> take_savepoint(manager_actor* self) {
   auto& st = self->state;
   if (!st.attempt)
-    return caf::make_error(caf::sec::runtime_error, "the job is not running");
+    return caf::make_error(cluster_error::not_running, "the job is not running");
   auto promise = self->make_response_promise<std::string>();
   self->request(st.attempt, std::chrono::minutes(10), savepoint_atom_v)
     .then([promise](std::string& path) mutable { promise.deliver(path); },
@@ -390,14 +390,14 @@ caf::behavior manager_behavior(manager_actor* self,
                                "rescaling goes through the REST API");
       auto& st = self->state;
       if (owners == 0 || owners > st.config->key_groups)
-        return caf::make_error(caf::sec::invalid_argument,
+        return caf::make_error(cluster_error::invalid_message,
                                "parallelism must be between 1 and "
                                  + std::to_string(st.config->key_groups)
                                  + " (job.key-groups)");
       const std::string done = "rescaled to " + std::to_string(owners)
                                + " keyed-state owner(s)";
       if (st.stopping || st.state == phase::finished)
-        return caf::make_error(caf::sec::runtime_error,
+        return caf::make_error(cluster_error::stopping,
                                "the job is stopping");
       if (!st.attempt) {
         st.owners = owners;
@@ -412,7 +412,7 @@ caf::behavior manager_behavior(manager_actor* self,
         auto& now = self->state;
         if (now.stopping || now.state == phase::finished) {
           // A stop came in while the savepoint ran: it wins.
-          promise.deliver(caf::make_error(caf::sec::runtime_error,
+          promise.deliver(caf::make_error(cluster_error::stopping,
                                           "the job is stopping"));
           return;
         }

@@ -239,7 +239,7 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       auto state = std::make_shared<uv_combiner>(
         config.windows, d.owner_ranges, result_formatter{config.zone});
       if (!d.restore.empty() && !state->restore(d.restore.front()))
-        return caf::make_error(caf::sec::invalid_argument,
+        return caf::make_error(cluster_error::incompatible_state,
                                "the checkpoint's UV combiner state does not "
                                "fit this job (key groups changed?)");
       auto combiner = spawn_combiner_actor(self->system(), std::move(state),
@@ -259,7 +259,7 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
         config.windows, d.range, d.inputs, result_formatter{config.zone});
       for (const auto& group : d.restore)
         if (!state->restore(group))
-          return caf::make_error(caf::sec::invalid_argument,
+          return caf::make_error(cluster_error::incompatible_state,
                                  "cannot restore key group "
                                    + std::to_string(group.group)
                                    + " from the checkpoint");
