@@ -314,6 +314,16 @@ class IntegrationTest(unittest.TestCase):
             args += ["--datagen.tee", tee]
         return run(args + list(extra))
 
+    def sent_file(self, parts, name="all-sent.jsonl"):
+        """The parts a test produced, one after the other, in one file: the
+        oracle's input."""
+        sent = self.path(name)
+        with open(sent, "w") as f:
+            for part in parts:
+                with open(part) as p:
+                    f.write(p.read())
+        return sent
+
     def verify(self, args, expect_ok=True):
         r = run(["verify"] + args, check=False)
         out = r.stdout.decode()

@@ -129,12 +129,8 @@ class ClusterTestCase(harness.IntegrationTest):
         return path
 
     def verify_parts(self, parts, partitions, against=None):
-        sent = self.path("all-sent.jsonl")
-        with open(sent, "w") as f:
-            for part in parts:
-                with open(part) as p:
-                    f.write(p.read())
-        self.verify(["--verify.input", sent, "--verify.partitions", str(partitions),
+        self.verify(["--verify.input", self.sent_file(parts),
+                     "--verify.partitions", str(partitions),
                      "--verify.against", against or "ndjson:" + self.path("out")])
 
     def fresh_tmp(self):

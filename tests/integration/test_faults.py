@@ -76,18 +76,13 @@ class FaultTest(harness.IntegrationTest):
         harness.wait_for(lambda: "20,000 records" in job.output(), 60,
                          "the job to read the second part after the outage", watched=job)
         self.drain_and_wait(job)
-        sent = self.path("sent.jsonl")
-        with open(sent, "w") as f:
-            for part in (part1, part2):
-                with open(part) as p:
-                    f.write(p.read())
-        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+        self.verify(["--verify.input", self.sent_file([part1, part2]),
+                     "--verify.partitions", "2",
                      "--verify.against", "ndjson:" + self.path("out")])
 
     def test_mysql_down_and_back_misattributes_nothing(self):
         broker = self.broker(partitions=2)
         db = self.mariadb()
-        sent = self.path("sent.jsonl")
         job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
                               "--sink.ndjson.dir", self.path("out"),
                               # no cache: every flush asks the database
@@ -109,11 +104,8 @@ class FaultTest(harness.IntegrationTest):
         out = self.drain_and_wait(job)
         self.assertIn("category lookup failed", out)
         self.assertIn("category lookup recovered", out)
-        with open(sent, "w") as f:
-            for part in (part1, part2):
-                with open(part) as p:
-                    f.write(p.read())
-        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+        self.verify(["--verify.input", self.sent_file([part1, part2]),
+                     "--verify.partitions", "2",
                      "--verify.against", "ndjson:" + self.path("out"),
                      "--lookup.csv-path", harness.CATEGORY_CSV])
 

@@ -83,11 +83,7 @@ class RealPipelineTest(ClusterTestCase):
                 "--sink.es.index-prefix", prefix, "--sink.es.bulk-interval", "200ms"]
 
     def verify_es(self, parts, prefix, partitions=4):
-        sent = self.path("all-sent.jsonl")
-        with open(sent, "w") as f:
-            for part in parts:
-                with open(part) as p:
-                    f.write(p.read())
+        sent = self.sent_file(parts)
         self.verify(["--verify.input", sent, "--verify.partitions", str(partitions),
                      "--verify.against", "es:" + es.url, "--sink.es.index-prefix", prefix])
         return sent
@@ -231,12 +227,7 @@ class RealPipelineTest(ClusterTestCase):
         r = es.call("GET", "/%sbuy_cnt_per_hour/_count" % prefix)
         self.assertEqual(r["count"], 0)
         es.call("DELETE", "/%sbuy_cnt_per_hour" % prefix)
-        sent = self.path("all.jsonl")
-        with open(sent, "w") as f:
-            for part in (part1, part2):
-                with open(part) as p:
-                    f.write(p.read())
-        self.verify(["--verify.input", sent, "--verify.partitions", "4",
+        self.verify(["--verify.input", self.sent_file([part1, part2], "all.jsonl"), "--verify.partitions", "4",
                      "--verify.against", "es:" + es.url, "--sink.es.index-prefix", prefix,
                      "--job.results", "cumulative_uv,cumulative_uv_daily,top_category"])
 

@@ -439,10 +439,5 @@ class RunRestTest(RestClient, harness.IntegrationTest):
         out = again.output()
         self.assertIn("the job continues from savepoint", out)
         self.assertRegex(out, r"records\s+10,000 read")
-        sent = self.path("all-sent.jsonl")
-        with open(sent, "w") as f:
-            for part in (part1, part2):
-                with open(part) as p:
-                    f.write(p.read())
-        self.verify(["--verify.input", sent, "--verify.partitions", "2",
+        self.verify(["--verify.input", self.sent_file([part1, part2]), "--verify.partitions", "2",
                      "--verify.against", "ndjson:" + self.path("out")])
