@@ -393,16 +393,12 @@ std::vector<char> encode_checkpoint(const checkpoint_data& data) {
   for (const auto& c : data.combiner)
     out.put_record(file_tag::combiner,
                    [&](tagged_writer& r) { put_combiner(r, c); });
-  std::vector<char> bytes;
-  const auto& record = out.bytes();
-  bytes.reserve(checkpoint_format_marker.size() + record.size() + crc_size);
-  bytes.insert(bytes.end(), checkpoint_format_marker.begin(),
-               checkpoint_format_marker.end());
-  bytes.insert(bytes.end(), record.begin(), record.end());
-  const auto crc = crc_of({bytes.data(), bytes.size()});
+  std::string file{checkpoint_format_marker};
+  file += out.bytes();
+  const auto crc = crc_of(file);
   for (size_t i = 0; i < crc_size; ++i)
-    bytes.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
-  return bytes;
+    file.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  return {file.begin(), file.end()};
 }
 
 std::optional<checkpoint_data> decode_checkpoint(std::string_view bytes,
