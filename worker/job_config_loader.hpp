@@ -5,6 +5,7 @@
 // Elasticsearch URLs, MySQL identifiers, splitting the input files).
 
 #include "common/config/job_config.hpp"
+#include "common/config/secret_file.hpp"
 #include "common/config/settings.hpp"
 
 #include <optional>
@@ -27,14 +28,5 @@ std::optional<std::string> check_node_paths(const job_config& config);
 /// Makes `dir` (and its parents) if missing and checks that files can be
 /// created in it; the problem, or nothing.
 std::optional<std::string> check_writable_directory(const std::string& dir);
-
-/// Every non-empty line of a secret file (at most 8): the first is the
-/// secret in use, the others are still accepted (rotation: docs/security.md).
-std::optional<std::vector<std::string>>
-read_secret_lines(const std::string& path, std::string& error);
-
-/// Reads the first line of a secret file (trailing newline removed).
-std::optional<std::string> read_secret_file(const std::string& path,
-                                            std::string& error);
 
 } // namespace ubaflow

@@ -3,7 +3,7 @@
 #include "common/config/job_config.hpp"
 #include "common/config/settings.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
-#include "tools/run/rest_frontend.hpp"
+#include "coordinator/rest/rest_frontend.hpp"
 #include "worker/runtime/cluster_relay.hpp"
 
 #include <optional>

@@ -6,7 +6,7 @@
 #include "coordinator/checkpoint/state_layout.hpp"
 #include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
-#include "tools/run/rest_frontend.hpp"
+#include "coordinator/rest/rest_frontend.hpp"
 #include "common/util/clock.hpp"
 #include "worker/source/partition_count.hpp"
 #include "tools/cli_support.hpp"

@@ -3,7 +3,7 @@
 #include "common/protocol/type_ids.hpp"
 #include "coordinator/rest/http_server.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
-#include "tools/run/rest_frontend.hpp"
+#include "coordinator/rest/rest_frontend.hpp"
 
 #include <caf/all.hpp>
 

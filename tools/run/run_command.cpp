@@ -11,7 +11,7 @@
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
 #include "tools/run/job_monitor.hpp"
-#include "tools/run/rest_frontend.hpp"
+#include "coordinator/rest/rest_frontend.hpp"
 #include "worker/job_config_loader.hpp"
 #include "worker/runtime/task_manager.hpp"
 #include "worker/source/kafka_config.hpp"

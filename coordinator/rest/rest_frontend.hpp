@@ -2,7 +2,7 @@
 
 #include "common/config/settings.hpp"
 #include "coordinator/rest/rest_service.hpp"
-#include "worker/job_config_loader.hpp"
+#include "common/config/job_config.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>

@@ -1,5 +1,6 @@
-#include "tools/run/rest_frontend.hpp"
+#include "coordinator/rest/rest_frontend.hpp"
 
+#include "common/config/secret_file.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
 
