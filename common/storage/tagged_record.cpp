@@ -192,15 +192,22 @@ bool tagged_reader::read(std::vector<int64_t>& out) {
   if (!read(packed))
     return false;
   out.clear();
-  tagged_reader numbers{packed, record_};
-  while (numbers.position_ < packed.size()) {
+  // The payload is a record of bare numbers: walk it with this reader's
+  // own varint decoding, then continue after the field.
+  const auto outer_input = input_;
+  const auto outer_position = position_;
+  input_ = packed;
+  position_ = 0;
+  bool ok = true;
+  while (ok && position_ < input_.size()) {
     uint64_t value = 0;
-    if (!numbers.read_varint(value))
-      return fail("field " + std::to_string(tag_) + ": "
-                  + numbers.error_.substr(record_.size() + 2));
-    out.push_back(unzigzag(value));
+    ok = read_varint(value);
+    if (ok)
+      out.push_back(unzigzag(value));
   }
-  return true;
+  input_ = outer_input;
+  position_ = outer_position;
+  return ok;
 }
 
 } // namespace ubaflow

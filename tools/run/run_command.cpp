@@ -61,8 +61,6 @@ int run_command(const std::vector<std::string>& args) {
     = cluster.checkpoints
         ? static_cast<uint32_t>(values->get_int("cluster.max-task-failures"))
         : 0;
-  if (!cluster.checkpoints)
-    cluster.stop_savepoint_timeout_ms = 0;
 
   auto startup_probe = probe_while_waiting_for_kafka(*config, rest);
   cluster.partition_count = count_partitions(*config, error);
