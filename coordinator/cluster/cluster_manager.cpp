@@ -108,7 +108,8 @@ void join_local(manager_actor* self, const caf::actor& task_manager,
   self->monitor(task_manager);
   self->send(task_manager, join_atom_v, id,
              caf::actor_cast<caf::actor>(self));
-  start_attempt(self);
+  execute(self, st.lifecycle.workers_changed(st.workers.size(),
+                                             "the local task manager joined"));
 }
 
 caf::behavior manager_behavior(manager_actor* self,
@@ -120,8 +121,15 @@ caf::behavior manager_behavior(manager_actor* self,
   setup.settings = std::move(settings);
   setup.listener = std::move(listener);
   setup.started_ms = wall_now_ms();
-  setup.restore_path = setup.settings.restore_path;
-  setup.next_checkpoint_id = std::max<uint64_t>(1, setup.settings.first_checkpoint_id);
+  lifecycle_limits limits;
+  limits.min_workers = setup.settings.min_workers;
+  limits.max_task_failures = setup.settings.max_task_failures;
+  limits.key_groups = setup.config->key_groups;
+  limits.checkpoints = setup.settings.checkpoints != nullptr;
+  limits.stop_savepoint = setup.settings.stop_savepoint_timeout_ms > 0;
+  setup.lifecycle = job_lifecycle{limits, setup.settings.owners,
+                                  setup.settings.restore_path,
+                                  setup.settings.first_checkpoint_id};
   setup.initial_partitions = setup.settings.partition_count;
   if (setup.settings.partition_discovery_interval_ms > 0
       && setup.settings.count_partitions)
@@ -129,7 +137,6 @@ caf::behavior manager_behavior(manager_actor* self,
                        std::chrono::milliseconds(
                          setup.settings.partition_discovery_interval_ms),
                        tick_atom_v, rescale_atom_v);
-  setup.owners = setup.settings.owners;
   self->send(self, tick_atom_v);
   if (auto local = setup.settings.local_task_manager)
     join_local(self, local, setup.settings.local_slots);
@@ -139,34 +146,23 @@ caf::behavior manager_behavior(manager_actor* self,
       st.attempt = nullptr;
       if (!msg.reason || msg.reason == caf::exit_reason::user_shutdown) {
         // Finished or stopped: done_atom carried the final status.
-        finish_job(self, st.last_status.value_or(job_status{}), caf::none);
+        execute(self, st.lifecycle.attempt_ended(attempt_end::completed, {}));
         return;
       }
-      if (st.stopping) {
-        finish_job(self, st.last_status.value_or(job_status{}), msg.reason);
-        return;
-      }
-      // A lost worker shows up here first, as an unreachable task; only
-      // failures of the tasks themselves count against the limit.
-      if (msg.reason == caf::exit_reason::remote_link_unreachable) {
-        restart(self, "a worker became unreachable");
-        return;
-      }
-      if (++st.task_failures > st.settings.max_task_failures) {
-        spdlog::error("the job failed {} times; giving up",
-                      st.task_failures);
-        auto status = st.last_status.value_or(job_status{});
-        status.state = "failed";
-        finish_job(self, std::move(status), msg.reason);
-        return;
-      }
-      restart(self, "a task failed: " + self->system().render(msg.reason));
+      // A lost worker shows up here first, as an unreachable task.
+      const auto how = msg.reason == caf::exit_reason::remote_link_unreachable
+                         ? attempt_end::unreachable
+                         : attempt_end::task_failed;
+      execute(self,
+              st.lifecycle.attempt_ended(how,
+                                         self->system().render(msg.reason)),
+              msg.reason);
       return;
     }
     const auto* w = st.workers.find_by_task_manager(msg.source);
     if (!w)
       return;
-    if (st.state == phase::finished) {
+    if (st.lifecycle.phase() == job_phase::finished) {
       st.shutdown_pending.erase(w->id); // it shut down as asked
       quit_when_workers_gone(self);
       return;
@@ -225,13 +221,10 @@ caf::behavior manager_behavior(manager_actor* self,
                    "worker(s) now",
                    req.worker_name, req.host, req.port, req.slots,
                    st.workers.size());
-      if (st.state == phase::finished)
-        return join_reply{id, {}, st.settings.heartbeat_interval_ms};
-      if (st.state == phase::waiting)
-        start_attempt(self);
-      else
-        restart(self, replaced ? "worker " + req.worker_name + " rejoined"
-                               : "worker " + req.worker_name + " joined");
+      execute(self, st.lifecycle.workers_changed(
+                      st.workers.size(),
+                      "worker " + req.worker_name
+                        + (replaced ? " rejoined" : " joined")));
       return join_reply{id, {}, st.settings.heartbeat_interval_ms};
     },
     [self](heartbeat_atom, uint32_t id) -> caf::result<ack_atom> {
@@ -287,19 +280,20 @@ caf::behavior manager_behavior(manager_actor* self,
           [self](int32_t n) {
             auto& now = self->state;
             if (n > now.settings.partition_count
-                && now.state != phase::finished) {
+                && now.lifecycle.phase() != job_phase::finished) {
               spdlog::info("the topic grew from {} to {} partitions; the new "
                            "ones are read from their beginning",
                            now.settings.partition_count, n);
               now.settings.partition_count = n;
-              restart(self, "the topic has " + std::to_string(n)
-                              + " partitions now");
+              execute(self, now.lifecycle.redeploy(
+                              "the topic has " + std::to_string(n)
+                              + " partitions now"));
             }
           },
           [](const caf::error&) {
             // Kafka unreachable: the sources say so; try at the next tick.
           });
-      if (st.state != phase::finished)
+      if (st.lifecycle.phase() != job_phase::finished)
         self->delayed_send(self,
                            std::chrono::milliseconds(
                              st.settings.partition_discovery_interval_ms),
@@ -309,10 +303,7 @@ caf::behavior manager_behavior(manager_actor* self,
       if (!admit(self, sender_class::self, nullptr, "a restart tick"))
         return;
       auto& st = self->state;
-      if (st.state != phase::restarting)
-        return;
-      st.state = phase::waiting;
-      start_attempt(self);
+      execute(self, st.lifecycle.restart_delay_elapsed(st.workers.size()));
     },
     [self](stop_atom, uint32_t worker_id) -> caf::result<ack_atom> {
       // A worker leaves gracefully (SIGTERM): redeploy without it first.
@@ -330,7 +321,8 @@ caf::behavior manager_behavior(manager_actor* self,
       self->demonitor(w->task_manager);
       const std::string name = w->name;
       st.workers.remove(worker_id);
-      restart(self, "worker " + name + " left");
+      execute(self, st.lifecycle.workers_changed(st.workers.size(),
+                                                 "worker " + name + " left"));
       return ack_atom_v;
     },
     [self](done_atom, job_status& status) {
@@ -349,11 +341,7 @@ caf::behavior manager_behavior(manager_actor* self,
         refuse_invalid(self, "a checkpoint outside checkpoint.dir");
         return;
       }
-      st.next_checkpoint_id = std::max({st.next_checkpoint_id,
-                                        stats.in_progress + 1,
-                                        stats.last_id + 1});
-      if (!stats.last_path.empty() && stats.last_id > st.checkpoints.last_id)
-        st.restore_path = stats.last_path;
+      st.lifecycle.checkpoint_reported(stats);
       const auto restored_id = st.checkpoints.restored_id;
       const auto restored_path = st.checkpoints.restored_path;
       st.checkpoints = std::move(stats);
@@ -383,55 +371,37 @@ caf::behavior manager_behavior(manager_actor* self,
       return self->state.results.rows();
     },
     [self](rescale_atom, uint32_t owners) -> caf::result<std::string> {
-      // Savepoint first, so the new layout re-reads as little as possible;
-      // state moves by key group when the next attempt restores it.
       if (!admit(self, sender_class::local, nullptr, "a rescale request"))
         return caf::make_error(cluster_error::wrong_sender,
                                "rescaling goes through the REST API");
       auto& st = self->state;
-      if (owners == 0 || owners > st.config->key_groups)
-        return caf::make_error(cluster_error::invalid_message,
-                               "parallelism must be between 1 and "
-                                 + std::to_string(st.config->key_groups)
-                                 + " (job.key-groups)");
-      const std::string done = "rescaled to " + std::to_string(owners)
-                               + " keyed-state owner(s)";
-      if (st.stopping || st.state == phase::finished)
-        return caf::make_error(cluster_error::stopping,
-                               "the job is stopping");
-      if (!st.attempt) {
-        st.owners = owners;
-        if (st.state == phase::running) // deploying: supersede that plan
-          restart(self, done);
-        return done + (st.state == phase::running
-                         ? std::string{}
-                         : std::string{"; applies at the next deployment"});
+      auto decision = st.lifecycle.rescale_requested(owners);
+      if (decision.refusal)
+        return caf::make_error(*decision.refusal, decision.message);
+      if (decision.commands.empty()
+          || !std::holds_alternative<lifecycle_command::savepoint_for_rescale>(
+            decision.commands.front())) {
+        execute(self, std::move(decision.commands));
+        return decision.message;
       }
       auto promise = self->make_response_promise<std::string>();
-      auto apply = [self, owners, done, promise](std::string from) mutable {
-        auto& now = self->state;
-        if (now.stopping || now.state == phase::finished) {
-          // A stop came in while the savepoint ran: it wins.
-          promise.deliver(caf::make_error(cluster_error::stopping,
-                                          "the job is stopping"));
+      auto apply = [self, owners, promise](std::string path) mutable {
+        auto ended = self->state.lifecycle.rescale_savepoint_ended(owners,
+                                                                   path);
+        if (ended.refusal) {
+          promise.deliver(caf::make_error(*ended.refusal, ended.message));
           return;
         }
-        now.owners = owners;
-        restart(self, done);
-        promise.deliver(done + from);
+        execute(self, std::move(ended.commands));
+        promise.deliver(ended.message);
       };
       self->request(st.attempt, std::chrono::minutes(10), savepoint_atom_v)
         .then(
           [self, apply](std::string& path) mutable {
-            auto& now = self->state;
-            if (now.settings.checkpoints
-                && now.settings.checkpoints->holds(path))
-              now.restore_path = path; // newer than any checkpoint
-            apply(" from savepoint " + path);
+            const auto& store = self->state.settings.checkpoints;
+            apply(store && store->holds(path) ? path : std::string{});
           },
-          [apply](caf::error&) mutable {
-            apply(" from the latest checkpoint (the savepoint failed)");
-          });
+          [apply](caf::error&) mutable { apply({}); });
       return promise;
     },
     [self](const savepoint_request& req) -> caf::result<std::string> {
@@ -451,47 +421,12 @@ caf::behavior manager_behavior(manager_actor* self,
     [self](drain_atom) {
       if (!admit(self, sender_class::local, nullptr, "a drain request"))
         return;
-      auto& st = self->state;
-      st.draining = true;
-      if (st.attempt)
-        self->send(st.attempt, drain_atom_v);
+      execute(self, self->state.lifecycle.drain_requested());
     },
     [self](stop_atom) {
       if (!admit(self, sender_class::local, nullptr, "a stop request"))
         return;
-      auto& st = self->state;
-      if (st.stopping)
-        return;
-      st.stopping = true;
-      if (!st.attempt) {
-        finish_job(self, job_status{}, caf::none);
-        return;
-      }
-      if (!st.settings.checkpoints || st.settings.stop_savepoint_timeout_ms <= 0) {
-        self->send(st.attempt, stop_atom_v);
-        return;
-      }
-      // Flink's stop-with-savepoint: the next start restores it
-      // (checkpoint.restore=latest), so an upgrade or a rescheduled pod
-      // neither loses nor repeats what was read since the last checkpoint.
-      spdlog::info("stopping: savepoint first (at most {} ms)",
-                   st.settings.stop_savepoint_timeout_ms);
-      auto attempt = st.attempt;
-      self->request(attempt, std::chrono::milliseconds(
-                               st.settings.stop_savepoint_timeout_ms),
-                    savepoint_atom_v)
-        .then(
-          [self, attempt](std::string& path) {
-            spdlog::info("stopping: savepoint {} written; the next start "
-                         "restores it", path);
-            self->send(attempt, stop_atom_v);
-          },
-          [self, attempt](caf::error& err) {
-            spdlog::warn("stopping without a savepoint ({}); the next start "
-                         "restores the latest checkpoint",
-                         self->system().render(err));
-            self->send(attempt, stop_atom_v);
-          });
+      execute(self, self->state.lifecycle.stop_requested());
     },
     [self](status_atom) -> caf::result<job_status> {
       if (!admit(self, sender_class::local, nullptr, "a status request"))
@@ -499,7 +434,7 @@ caf::behavior manager_behavior(manager_actor* self,
                                "the status is served by the REST API");
       auto& st = self->state;
       auto decorate = [self](job_status& s) {
-        s.attempt = self->state.attempt_number;
+        s.attempt = self->state.lifecycle.attempt();
         s.workers = describe_workers(self->state.workers);
         s.worker_details = summarize_workers(self->state.workers);
         s.failures = self->state.failures;
@@ -508,13 +443,14 @@ caf::behavior manager_behavior(manager_actor* self,
         if (s.checkpoints.completed == 0 && s.checkpoints.failed == 0)
           s.checkpoints = self->state.checkpoints;
       };
-      if (st.state == phase::finished && st.last_status)
+      if (st.lifecycle.phase() == job_phase::finished && st.last_status)
         return *st.last_status;
       if (!st.attempt) {
         job_status s;
         s.name = st.config->name;
-        s.state = st.state == phase::waiting ? "waiting for workers"
-                                             : "restarting";
+        s.state = st.lifecycle.phase() == job_phase::waiting
+                    ? "waiting for workers"
+                    : "restarting";
         s.started_ms = st.started_ms;
         decorate(s);
         return s;

@@ -34,15 +34,29 @@ std::vector<std::string> describe_workers(const membership& m) {
 /// Quits once every worker has confirmed the shutdown or gone away.
 void quit_when_workers_gone(manager_actor* self) {
   auto& st = self->state;
-  if (st.state == phase::finished && st.shutdown_pending.empty())
+  if (st.lifecycle.phase() == job_phase::finished
+      && st.shutdown_pending.empty())
     self->quit(std::move(st.final_reason));
 }
 
-void finish_job(manager_actor* self, job_status status, caf::error reason) {
+namespace {
+
+/// Ends the job: tells the listener, shuts the workers down.
+void finish_job(manager_actor* self, const lifecycle_command::finish& cmd,
+                caf::error reason) {
   auto& st = self->state;
-  st.state = phase::finished;
+  st.deploying.reset();
+  if (cmd.failed)
+    spdlog::error("{}", cmd.reason);
+  if (!reason && !cmd.reason.empty())
+    reason = caf::make_error(caf::sec::runtime_error, cmd.reason);
   st.final_reason = std::move(reason);
-  status.attempt = st.attempt_number;
+  auto status = st.last_status.value_or(job_status{});
+  if (status.name.empty())
+    status.name = st.config->name;
+  if (cmd.failed)
+    status.state = "failed";
+  status.attempt = st.lifecycle.attempt();
   status.workers = describe_workers(st.workers);
   status.worker_details = summarize_workers(st.workers);
   status.failures = st.failures;
@@ -68,20 +82,16 @@ void finish_job(manager_actor* self, job_status status, caf::error reason) {
 }
 
 /// Ends the running attempt (if any), cancels every task on the workers
-/// still present, and starts the next attempt after the restart delay.
-void restart(manager_actor* self, std::string reason) {
+/// still present, and comes back after the restart delay.
+void cancel_running(manager_actor* self,
+                    const lifecycle_command::cancel_attempt& cmd) {
   auto& st = self->state;
-  if (st.state == phase::finished || st.state == phase::restarting)
-    return;
-  if (st.state == phase::waiting && !st.attempt) {
-    start_attempt(self); // nothing runs yet: just (re)consider starting
-    return;
-  }
-  spdlog::warn("restarting the job: {}", reason);
-  st.failures.push_back({wall_now_ms(), st.attempt_number, reason, {}});
+  spdlog::warn("restarting the job: {}", cmd.reason);
+  st.deploying.reset();
+  st.failures.push_back({wall_now_ms(), st.lifecycle.attempt(), cmd.reason,
+                         {}});
   if (st.failures.size() > 100)
     st.failures.erase(st.failures.begin());
-  st.state = phase::restarting;
   if (st.attempt) {
     self->demonitor(st.attempt);
     self->send_exit(st.attempt, caf::exit_reason::user_shutdown);
@@ -110,9 +120,10 @@ void restart(manager_actor* self, std::string reason) {
             });
 }
 
-/// What the next attempt checkpoints with and restores from.
-std::optional<attempt_checkpointing> checkpointing_for(manager_actor* self,
-                                                       std::string& error) {
+/// What attempt `cmd` checkpoints with and restores from.
+std::optional<attempt_checkpointing>
+checkpointing_for(manager_actor* self, const lifecycle_command::deploy& cmd,
+                  std::string& error) {
   auto& st = self->state;
   attempt_checkpointing c;
   if (!st.settings.checkpoints)
@@ -120,38 +131,32 @@ std::optional<attempt_checkpointing> checkpointing_for(manager_actor* self,
   c.store = st.settings.checkpoints;
   c.interval_ms = st.settings.checkpoint_interval_ms;
   c.timeout_ms = st.settings.checkpoint_timeout_ms;
-  c.next_id = st.next_checkpoint_id;
+  c.next_id = cmd.next_checkpoint_id;
   c.stats = st.checkpoints;
-  if (!st.restore_path.empty()) {
-    if (st.loaded_path != st.restore_path) {
-      auto data = load_restore_point(*st.settings.checkpoints,
-                                     st.restore_path, error);
+  if (!cmd.restore_path.empty()) {
+    std::string path = cmd.restore_path;
+    if (st.loaded_path != path) {
+      auto data = load_restore_point(*st.settings.checkpoints, path, error);
       if (!data)
         return std::nullopt;
+      if (path != cmd.restore_path) // fell forward past a pruned one
+        st.lifecycle.restore_point_moved(path);
       st.restore = std::make_shared<const checkpoint_data>(std::move(*data));
-      st.loaded_path = st.restore_path;
+      st.loaded_path = path;
     }
     c.restore = st.restore;
-    c.restore_path = st.restore_path;
+    c.restore_path = path;
     c.stats.restored_id = st.restore->id;
-    c.stats.restored_path = st.restore_path;
+    c.stats.restored_path = path;
   }
   return c;
 }
 
-void start_attempt(manager_actor* self) {
+/// Places attempt `cmd` on the workers present and has every worker
+/// connect to the others, so that partials travel worker to worker instead
+/// of through this process; the job master is spawned once all have.
+void place_attempt(manager_actor* self, const lifecycle_command::deploy& cmd) {
   auto& st = self->state;
-  if (st.state == phase::finished)
-    return;
-  // min_workers gates the first deployment only: after a loss the job
-  // goes on with the workers it has.
-  const size_t needed = st.attempt_number == 0 ? st.settings.min_workers : 1;
-  if (st.workers.size() < needed) {
-    spdlog::info("waiting for workers: {} of {} present", st.workers.size(),
-                 needed);
-    st.state = phase::waiting;
-    return;
-  }
   std::vector<std::pair<uint32_t, uint32_t>> ids;
   std::vector<caf::actor> task_managers;
   peer_list peers;
@@ -162,7 +167,7 @@ void start_attempt(manager_actor* self) {
   }
   auto shares = assign_work(ids, st.settings.partition_count,
                             st.config->key_groups, st.partition_owners,
-                            st.owners);
+                            cmd.owners);
   st.partition_owners = partition_owners(shares);
   auto plan = make_cluster_plan(shares, st.config->key_groups,
                                 st.settings.sources_per_worker);
@@ -179,42 +184,22 @@ void start_attempt(manager_actor* self) {
     st.placement.owners.push_back(worker_at(plan.owner_placement, i));
   st.placement.sinks = ids.front().first;
   std::string error;
-  auto checkpointing = checkpointing_for(self, error);
+  auto checkpointing = checkpointing_for(self, cmd, error);
   if (!checkpointing) {
-    spdlog::error("cannot restore the job: {}", error);
-    job_status status;
-    status.name = st.config->name;
-    status.state = "failed";
-    finish_job(self, std::move(status),
-               caf::make_error(caf::sec::runtime_error, error));
+    execute(self, st.lifecycle.restore_failed(error));
     return;
   }
   if (checkpointing->restore)
-    spdlog::info("attempt {} restores {} {} ({})", st.attempt_number + 1,
+    spdlog::info("attempt {} restores {} {} ({})", cmd.attempt,
                  checkpointing->restore->savepoint ? "savepoint"
                                                    : "checkpoint",
                  checkpointing->restore->id, checkpointing->restore_path);
-  st.state = phase::running;
-  ++st.attempt_number;
-  const uint32_t attempt = st.attempt_number;
-  spdlog::info("attempt {}: deploying on {} worker(s)", attempt,
+  spdlog::info("attempt {}: deploying on {} worker(s)", cmd.attempt,
                task_managers.size());
-  // Every worker connects to every other first, so that partials travel
-  // worker to worker instead of through this process.
+  st.deploying = pending_attempt{std::move(plan), task_managers,
+                                 std::move(*checkpointing)};
   auto pending = std::make_shared<size_t>(task_managers.size());
-  auto deploy = [self, attempt, plan, task_managers,
-                 checkpointing = std::move(*checkpointing)]() {
-    auto& now = self->state;
-    if (now.attempt_number != attempt || now.state != phase::running)
-      return; // superseded while connecting
-    now.attempt = spawn_job_coordinator(self->system(), now.config, plan,
-                                        task_managers,
-                                        caf::actor_cast<caf::actor>(self),
-                                        checkpointing);
-    self->monitor(now.attempt);
-    if (now.draining)
-      self->send(now.attempt, drain_atom_v);
-  };
+  const uint32_t attempt = cmd.attempt;
   for (size_t i = 0; i < task_managers.size(); ++i) {
     // Each worker connects to the others, not to itself.
     peer_list others;
@@ -223,16 +208,106 @@ void start_attempt(manager_actor* self) {
         others.peers.push_back(peers.peers[j]);
     self->request(task_managers[i], std::chrono::seconds(30), others)
       .then(
-        [pending, deploy](ack_atom) {
+        [self, pending, attempt](ack_atom) {
           if (--*pending == 0)
-            deploy();
+            execute(self, self->state.lifecycle.peers_connected(attempt));
         },
         [self, attempt](caf::error& err) {
-          if (self->state.attempt_number == attempt)
-            restart(self, "a worker cannot reach its peers: "
-                            + self->system().render(err));
+          execute(self, self->state.lifecycle.peers_unreachable(
+                          attempt, self->system().render(err)));
         });
   }
+}
+
+/// Spawns the job master of the attempt whose workers are connected.
+void launch_attempt(manager_actor* self,
+                    const lifecycle_command::launch& cmd) {
+  auto& st = self->state;
+  if (!st.deploying)
+    return;
+  auto next = std::move(*st.deploying);
+  st.deploying.reset();
+  st.attempt = spawn_job_coordinator(self->system(), st.config,
+                                     std::move(next.plan),
+                                     std::move(next.task_managers),
+                                     caf::actor_cast<caf::actor>(self),
+                                     std::move(next.checkpointing));
+  self->monitor(st.attempt);
+  if (cmd.drain)
+    self->send(st.attempt, drain_atom_v);
+}
+
+/// Stops the running attempt, after a savepoint if asked: the next start
+/// restores it (checkpoint.restore=latest).
+void stop_running(manager_actor* self,
+                  const lifecycle_command::stop_attempt& cmd) {
+  auto& st = self->state;
+  if (!st.attempt)
+    return;
+  if (!cmd.savepoint_first) {
+    self->send(st.attempt, stop_atom_v);
+    return;
+  }
+  spdlog::info("stopping: savepoint first (at most {} ms)",
+               st.settings.stop_savepoint_timeout_ms);
+  auto attempt = st.attempt;
+  self->request(attempt, std::chrono::milliseconds(
+                           st.settings.stop_savepoint_timeout_ms),
+                savepoint_atom_v)
+    .then(
+      [self, attempt](std::string& path) {
+        spdlog::info("stopping: savepoint {} written; the next start "
+                     "restores it", path);
+        self->send(attempt, stop_atom_v);
+      },
+      [self, attempt](caf::error& err) {
+        spdlog::warn("stopping without a savepoint ({}); the next start "
+                     "restores the latest checkpoint",
+                     self->system().render(err));
+        self->send(attempt, stop_atom_v);
+      });
+}
+
+} // namespace
+
+namespace {
+
+/// Carries out one command (std::visit picks the overload).
+struct command_runner {
+  manager_actor* self;
+  caf::error& reason;
+
+  void operator()(const lifecycle_command::deploy& c) { place_attempt(self, c); }
+  void operator()(const lifecycle_command::launch& c) {
+    launch_attempt(self, c);
+  }
+  void operator()(const lifecycle_command::cancel_attempt& c) {
+    cancel_running(self, c);
+  }
+  void operator()(const lifecycle_command::drain_attempt&) {
+    if (self->state.attempt)
+      self->send(self->state.attempt, drain_atom_v);
+  }
+  void operator()(const lifecycle_command::stop_attempt& c) {
+    stop_running(self, c);
+  }
+  void operator()(const lifecycle_command::savepoint_for_rescale&) {
+    // Carried out by the rescale handler, which holds the promise it
+    // answers.
+  }
+  void operator()(const lifecycle_command::finish& c) {
+    finish_job(self, c, std::move(reason));
+  }
+};
+
+} // namespace
+
+void execute(manager_actor* self, job_commands commands, caf::error reason) {
+  for (const auto& command : commands)
+    std::visit(command_runner{self, reason}, command);
+  auto& st = self->state;
+  if (st.lifecycle.phase() == job_phase::waiting)
+    spdlog::info("waiting for workers: {} present", st.workers.size());
 }
 
 void lose_worker(manager_actor* self, uint32_t id, const std::string& why) {
@@ -243,7 +318,8 @@ void lose_worker(manager_actor* self, uint32_t id, const std::string& why) {
   spdlog::warn("worker {} lost: {}", w->name, why);
   const std::string name = w->name;
   st.workers.remove(id);
-  restart(self, "worker " + name + " lost");
+  execute(self, st.lifecycle.workers_changed(st.workers.size(),
+                                             "worker " + name + " lost"));
 }
 
 } // namespace ubaflow::cluster_manager_detail
