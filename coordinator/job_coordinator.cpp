@@ -13,19 +13,6 @@
 
 namespace ubaflow {
 
-const char* to_string(attempt_phase phase) {
-  switch (phase) {
-    case attempt_phase::deploying: return "deploying";
-    case attempt_phase::running: return "running";
-    case attempt_phase::draining: return "draining";
-    case attempt_phase::stopping: return "stopping";
-    case attempt_phase::finished: return "finished";
-    case attempt_phase::stopped: return "stopped";
-    case attempt_phase::failed: return "failed";
-  }
-  return "unknown";
-}
-
 namespace {
 
 struct coordinator_state {
@@ -38,13 +25,10 @@ struct coordinator_state {
   /// The sources' last figures, asked for as a stop ends them: the closing
   /// summary reports what was read.
   std::vector<source_status> stopped_sources;
-  size_t sinks_done = 0;
   std::vector<caf::actor> task_managers; ///< where the tasks run
-  attempt_phase phase = attempt_phase::deploying;
-  bool drain_requested = false; ///< drain asked for while deploying
+  attempt_progress progress; ///< its phase and what comes next
   int64_t started_ms = 0;
   caf::actor listener;
-  bool ending = false; ///< finish() was called
   attempt_checkpointing checkpointing;
   caf::actor results;      ///< where mirrored result rows go
   caf::actor checkpointer; ///< once running, if checkpoints are enabled
@@ -91,8 +75,8 @@ void shut_down(coordinator_actor* self, caf::error reason) {
   self->quit(std::move(reason));
 }
 
-void finish(coordinator_actor* self, attempt_phase phase, caf::error reason);
-void begin_running(coordinator_actor* self);
+void run(coordinator_actor* self, attempt_steps steps,
+         caf::error reason = caf::none);
 
 /// Sends one deployment per task manager slot and hands the handles, in
 /// order, to `next`; fails the job if any deployment fails.
@@ -122,7 +106,7 @@ void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
         [self](caf::error& err) {
           spdlog::error("deploying a task failed: {}",
                         self->system().render(err));
-          finish(self, attempt_phase::failed, std::move(err));
+          run(self, self->state.progress.failed(), std::move(err));
         });
   }
 }
@@ -157,7 +141,7 @@ void deploy(coordinator_actor* self) {
     deploy_each(self, std::move(sources), st.plan.source_placement,
                 [self](std::vector<caf::actor> handles) {
                   self->state.sources = std::move(handles);
-                  begin_running(self);
+                  run(self, self->state.progress.deployed());
                 });
   };
   auto deploy_owners = [self, me, deploy_sources] {
@@ -206,34 +190,24 @@ void deploy(coordinator_actor* self) {
       [self](caf::error& err) {
         spdlog::error("deploying the sinks failed: {}",
                       self->system().render(err));
-        finish(self, attempt_phase::failed, std::move(err));
+        run(self, self->state.progress.failed(), std::move(err));
       });
 }
 
-void begin_running(coordinator_actor* self) {
+/// Every task is deployed: checkpoints begin (if enabled).
+void start_checkpoints(coordinator_actor* self) {
   auto& st = self->state;
-  if (st.ending)
-    return;
-  if (st.phase == attempt_phase::stopping) { // stop asked for while deploying
-    for (auto& s : st.sources)
-      self->send_exit(s, caf::exit_reason::user_shutdown);
-    st.sources.clear();
-    return;
-  }
-  st.phase = attempt_phase::running;
   spdlog::info("job '{}' running on {} task manager(s): {}", st.config->name,
                st.task_managers.size(), describe(st.plan));
-  if (st.checkpointing.store) {
-    checkpoint_participants expected{st.sources.size(), st.owners.size(),
-                                     static_cast<bool>(st.combiner),
-                                     st.sinks.size()};
-    st.checkpointer = spawn_checkpoint_coordinator(
-      self->system(), checkpointed_job_of(*st.config), st.checkpointing,
-      st.sources, expected, st.listener);
-    self->link_to(st.checkpointer); // it ends with this attempt
-  }
-  if (st.drain_requested)
-    self->send(self, drain_atom_v);
+  if (!st.checkpointing.store)
+    return;
+  checkpoint_participants expected{st.sources.size(), st.owners.size(),
+                                   static_cast<bool>(st.combiner),
+                                   st.sinks.size()};
+  st.checkpointer = spawn_checkpoint_coordinator(
+    self->system(), checkpointed_job_of(*st.config), st.checkpointing,
+    st.sources, expected, st.listener);
+  self->link_to(st.checkpointer); // it ends with this attempt
 }
 
 /// Collects the status of every task into one job_status and hands it to
@@ -243,7 +217,7 @@ void collect_status(coordinator_actor* self,
   auto& st = self->state;
   auto result = std::make_shared<job_status>();
   result->name = st.config->name;
-  result->state = to_string(st.phase);
+  result->state = to_string(st.progress.phase());
   result->started_ms = st.started_ms;
   result->sources.resize(st.sources.size());
   if (st.sources.empty())
@@ -264,7 +238,7 @@ void collect_status(coordinator_actor* self,
     return;
   }
   // A failing job asks briefly: some tasks are gone for good.
-  const auto timeout = st.phase == attempt_phase::failed
+  const auto timeout = st.progress.phase() == attempt_phase::failed
                          ? std::chrono::milliseconds(500)
                                             : std::chrono::milliseconds(5000);
   auto on_error = [finish](const caf::error&) mutable { finish(); };
@@ -312,11 +286,7 @@ void collect_status(coordinator_actor* self,
 
 /// Ends the job: reports its final status to the listener, then stops
 /// every task.
-void finish(coordinator_actor* self, attempt_phase phase, caf::error reason) {
-  if (self->state.ending)
-    return;
-  self->state.ending = true;
-  self->state.phase = phase;
+void finish(coordinator_actor* self, caf::error reason) {
   if (!self->state.listener) {
     shut_down(self, std::move(reason));
     return;
@@ -330,6 +300,94 @@ void finish(coordinator_actor* self, attempt_phase phase, caf::error reason) {
     self->send(self->state.listener, done_atom_v, std::move(status));
     shut_down(self, std::move(reason));
   });
+}
+
+/// Stop: the sources' figures first (a quick answer, at most a second),
+/// kept for the closing summary; then the sources end, then the sinks
+/// write what is pending, within most of job.stop-timeout.
+void stop_tasks(coordinator_actor* self) {
+  auto& st = self->state;
+  spdlog::info("stopping: flushing pending results; open windows are not "
+               "fired");
+  if (st.checkpointer)
+    self->send(st.checkpointer, stop_atom_v);
+  auto end_sources_then_sinks = [self]() {
+    auto& now = self->state;
+    for (auto& s : now.sources)
+      self->send_exit(s, caf::exit_reason::user_shutdown);
+    now.sources.clear();
+    for (auto& s : now.sinks)
+      self->send(s, stop_atom_v);
+  };
+  st.stopped_sources.assign(st.sources.size(), source_status{});
+  if (st.sources.empty())
+    end_sources_then_sinks();
+  auto pending = std::make_shared<size_t>(st.sources.size());
+  auto answered = [pending, end_sources_then_sinks]() {
+    if (--*pending == 0)
+      end_sources_then_sinks();
+  };
+  for (size_t i = 0; i < st.sources.size(); ++i)
+    self->request(st.sources[i], std::chrono::seconds(1), status_atom_v)
+      .then(
+        [self, answered, i](source_status& s) {
+          self->state.stopped_sources[i] = std::move(s);
+          answered();
+        },
+        [answered](caf::error&) { answered(); });
+  // The rest of the timeout is for reporting and exiting before the
+  // process's own watchdog fires.
+  self->delayed_send(
+    self, std::chrono::milliseconds(st.config->stop_timeout_ms * 4 / 5),
+    stop_atom_v, tick_atom_v);
+}
+
+/// Every result of every record read is written: commit the sources'
+/// positions to the consumer group, then end.
+void commit_positions(coordinator_actor* self) {
+  auto& st = self->state;
+  auto pending = std::make_shared<size_t>(st.sources.size());
+  auto done = [self, pending]() {
+    if (--*pending == 0)
+      run(self, self->state.progress.committed());
+  };
+  for (auto& source : st.sources)
+    self->request(source, std::chrono::seconds(15), commit_atom_v)
+      .then([done](ack_atom) { done(); },
+            [done](const caf::error&) { done(); });
+}
+
+/// Carries out one step (std::visit picks the overload).
+struct step_runner {
+  coordinator_actor* self;
+  caf::error& reason;
+
+  void operator()(const attempt_command::start_checkpoints&) {
+    start_checkpoints(self);
+  }
+  void operator()(const attempt_command::drain_sources&) {
+    spdlog::info("draining: reading to the current end of the input, then "
+                 "firing every window");
+    for (auto& s : self->state.sources)
+      self->send(s, drain_atom_v);
+  }
+  void operator()(const attempt_command::end_sources&) {
+    for (auto& s : self->state.sources)
+      self->send_exit(s, caf::exit_reason::user_shutdown);
+    self->state.sources.clear();
+  }
+  void operator()(const attempt_command::stop_tasks&) { stop_tasks(self); }
+  void operator()(const attempt_command::commit_positions&) {
+    commit_positions(self);
+  }
+  void operator()(const attempt_command::finish&) {
+    finish(self, std::move(reason));
+  }
+};
+
+void run(coordinator_actor* self, attempt_steps steps, caf::error reason) {
+  for (const auto& s : steps)
+    std::visit(step_runner{self, reason}, s);
 }
 
 caf::behavior coordinator_behavior(coordinator_actor* self,
@@ -357,10 +415,10 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
   deploy(self);
   self->set_down_handler([self](const caf::down_msg& msg) {
     if (msg.reason && msg.reason != caf::exit_reason::user_shutdown
-        && !self->state.ending) {
+        && !self->state.progress.ended()) {
       spdlog::error("a task of the job failed: {}",
                     self->system().render(msg.reason));
-      finish(self, attempt_phase::failed, msg.reason);
+      run(self, self->state.progress.failed(), msg.reason);
     }
   });
   return {
@@ -443,101 +501,35 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
       if (!from_one_of(self, st.sinks, "a sink's end"))
         return;
       spdlog::info("{} reported all results written", s.name);
-      if (++st.sinks_done < st.sinks.size())
-        return;
-      const bool stopped = st.phase == attempt_phase::stopping;
-      spdlog::info("job '{}' {}: every result is written", st.config->name,
-                   stopped ? "stopped" : "finished");
-      if (stopped || st.sources.empty()) {
-        finish(self,
-               stopped ? attempt_phase::stopped : attempt_phase::finished,
-               caf::none);
-        return;
-      }
-      // Every result of every record read is written: commit the sources'
-      // positions to the consumer group, then end.
-      auto pending = std::make_shared<size_t>(st.sources.size());
-      auto done = [self, pending]() {
-        if (--*pending == 0)
-          finish(self, attempt_phase::finished, caf::none);
-      };
-      for (auto& source : st.sources)
-        self->request(source, std::chrono::seconds(15), commit_atom_v)
-          .then([done](ack_atom) { done(); },
-                [done](const caf::error&) { done(); });
+      const bool stopping = st.progress.phase() == attempt_phase::stopping;
+      auto steps = st.progress.sink_done(st.sinks.size(), !st.sources.empty());
+      if (!steps.empty()) // the last sink (bench/cluster.sh times this line)
+        spdlog::info("job '{}' {}: every result is written", st.config->name,
+                     stopping ? "stopped" : "finished");
+      run(self, std::move(steps));
     },
     [self](failed_atom, const std::string& why) {
       if (!from_member(self, "a task failure"))
         return;
       spdlog::error("job failed: {}", why.substr(0, 4096));
-      finish(self, attempt_phase::failed,
-             caf::make_error(caf::sec::runtime_error, why));
+      run(self, self->state.progress.failed(),
+          caf::make_error(caf::sec::runtime_error, why));
     },
     [self](drain_atom) {
       if (!admit(self, sender_class::local, nullptr, "a drain request"))
         return;
-      auto& st = self->state;
-      if (st.phase == attempt_phase::deploying) {
-        st.drain_requested = true;
-        return;
-      }
-      if (st.phase != attempt_phase::running)
-        return;
-      st.phase = attempt_phase::draining;
-      spdlog::info("draining: reading to the current end of the input, then "
-                   "firing every window");
-      for (auto& s : st.sources)
-        self->send(s, drain_atom_v);
+      run(self, self->state.progress.drain_requested());
     },
     [self](stop_atom) {
       if (!admit(self, sender_class::local, nullptr, "a stop request"))
         return;
-      auto& st = self->state;
-      if (st.phase == attempt_phase::stopping)
-        return;
-      st.phase = attempt_phase::stopping;
-      spdlog::info("stopping: flushing pending results; open windows are not "
-                   "fired");
-      if (st.checkpointer)
-        self->send(st.checkpointer, stop_atom_v);
-      // Each source's figures first (a quick answer, at most a second),
-      // kept for the closing summary; then the sources end, then the sinks
-      // write what is pending.
-      auto end_sources_then_sinks = [self]() {
-        auto& now = self->state;
-        for (auto& s : now.sources)
-          self->send_exit(s, caf::exit_reason::user_shutdown);
-        now.sources.clear();
-        for (auto& s : now.sinks)
-          self->send(s, stop_atom_v);
-      };
-      st.stopped_sources.assign(st.sources.size(), source_status{});
-      if (st.sources.empty())
-        end_sources_then_sinks();
-      auto pending = std::make_shared<size_t>(st.sources.size());
-      auto answered = [pending, end_sources_then_sinks]() {
-        if (--*pending == 0)
-          end_sources_then_sinks();
-      };
-      for (size_t i = 0; i < st.sources.size(); ++i)
-        self->request(st.sources[i], std::chrono::seconds(1), status_atom_v)
-          .then(
-            [self, answered, i](source_status& s) {
-              self->state.stopped_sources[i] = std::move(s);
-              answered();
-            },
-            [answered](caf::error&) { answered(); });
-      // Most of job.stop-timeout for writing; the rest to report and exit
-      // before the process's own watchdog fires.
-      self->delayed_send(
-        self, std::chrono::milliseconds(st.config->stop_timeout_ms * 4 / 5),
-        stop_atom_v, tick_atom_v);
+      run(self, self->state.progress.stop_requested());
     },
     [self](stop_atom, tick_atom) {
       // The stop timeout passed before every sink wrote everything.
       if (!admit(self, sender_class::self, nullptr, "a stop timeout"))
         return;
-      finish(self, attempt_phase::stopped, caf::none);
+      run(self, self->state.progress.stop_timed_out());
     },
     [self](status_atom) -> caf::result<job_status> {
       if (!admit(self, sender_class::local, nullptr, "a status request"))

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/protocol/checkpoints.hpp"
+#include "coordinator/attempt/attempt_progress.hpp"
 #include "coordinator/checkpoint/checkpoint_store.hpp"
 #include "coordinator/job_plan.hpp"
 #include "common/config/job_config.hpp"
@@ -11,20 +12,6 @@
 #include <vector>
 
 namespace ubaflow {
-
-/// Where an execution attempt stands. Reported in job_status::state (and
-/// from there in the REST API) by its name.
-enum class attempt_phase {
-  deploying, ///< tasks being placed and connected
-  running,
-  draining,  ///< sources read to their end, then every window fires
-  stopping,  ///< sources stopped, pending rows being flushed
-  finished,
-  stopped,
-  failed,
-};
-
-const char* to_string(attempt_phase phase);
 
 /// How an execution attempt checkpoints, and where it starts from.
 struct attempt_checkpointing {
