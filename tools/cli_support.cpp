@@ -63,15 +63,4 @@ void start_job_logging(const job_config& config, const settings& values) {
       spdlog::info("config: {} = {} ({})", key, value, to_string(origin));
 }
 
-std::string with_commas(uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
-      out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 } // namespace ubaflow

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/config/settings.hpp"
+#include "common/util/with_commas.hpp"
 #include "worker/job_config_loader.hpp"
 
 #include <optional>
@@ -29,7 +30,5 @@ std::optional<job_config> load_job_config_or_report(const settings& values);
 /// default, with where its value came from (secrets masked).
 void start_job_logging(const job_config& config, const settings& values);
 
-/// "1,234,567"
-std::string with_commas(uint64_t value);
 
 } // namespace ubaflow

@@ -7,7 +7,7 @@
 
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/validation.hpp"
-#include "worker/runtime/basp_frame_guard.hpp"
+#include "common/transport/basp_frame_guard.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>

@@ -22,8 +22,8 @@
 #include "common/cluster/join_proof.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "worker/runtime/cluster_psk.hpp"
-#include "worker/runtime/cluster_transport.hpp"
+#include "common/transport/cluster_psk.hpp"
+#include "common/transport/cluster_transport.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>

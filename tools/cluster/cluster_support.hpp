@@ -4,7 +4,7 @@
 #include "common/config/settings.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
 #include "coordinator/rest/rest_frontend.hpp"
-#include "worker/runtime/cluster_relay.hpp"
+#include "common/transport/cluster_relay.hpp"
 
 #include <optional>
 #include <string>

@@ -1,34 +1,20 @@
 // `ubaflow coordinator`: the job manager of a cluster of worker processes.
 
 #include "common/config/cluster_options.hpp"
-#include "common/protocol/type_ids.hpp"
-#include "coordinator/checkpoint/checkpoint_builder.hpp"
-#include "coordinator/checkpoint/state_layout.hpp"
-#include "coordinator/checkpoint/directory_checkpoint_store.hpp"
+#include "common/transport/cluster_transport.hpp"
 #include "coordinator/cluster/cluster_manager.hpp"
+#include "coordinator/process/job_master_host.hpp"
 #include "coordinator/rest/rest_frontend.hpp"
-#include "common/util/clock.hpp"
-#include "worker/source/partition_count.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
-#include "worker/runtime/cluster_transport.hpp"
-#include "tools/run/job_monitor.hpp"
-#include "worker/job_config_loader.hpp"
 #include "worker/source/kafka_config.hpp"
+#include "worker/source/partition_count.hpp"
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <filesystem>
 
 namespace ubaflow {
-
-namespace {
-
-} // namespace
 
 int coordinator_command(const std::vector<std::string>& args) {
   int exit_code = 0;
@@ -92,43 +78,18 @@ int coordinator_command(const std::vector<std::string>& args) {
     };
   }
 
-  install_job_signal_handlers();
-  caf::actor_system_config cfg;
-  cfg.add_message_types<caf::id_block::ubaflow>();
-  configure_cluster_transport(cfg);
-  caf::actor_system system{cfg};
-  caf::scoped_actor self{system};
-  auto manager = spawn_cluster_manager(
-    system, std::make_shared<const job_config>(*config), cluster,
-    caf::actor{self});
   const auto& bind = values->get_string("coordinator.bind-address");
   const auto port = static_cast<uint16_t>(values->get_int("coordinator.port"));
   warn_if_exposed(*security, bind, "the coordinator");
-  auto published = publish_on(manager, bind, port);
-  if (!published) {
-    spdlog::error("cannot listen on {}:{}: {}", bind, port,
-                  system.render(published.error()));
-    self->send_exit(manager, caf::exit_reason::user_shutdown);
-    return 1;
-  }
-  auto rest_api = start_rest_frontend(system, rest,
-                                      static_view(*values, *config,
-                                                  checkpoint_view_of(cluster)),
-                                      manager, manager, {}, error);
-  if (!rest_api) {
-    spdlog::error("cannot start the REST API: {}", error);
-    self->send_exit(manager, caf::exit_reason::user_shutdown);
-    return 1;
-  }
-  spdlog::info("web UI, REST API and metrics on http://{}:{}/",
-               rest.bind_address, rest_api->port());
-  spdlog::info("coordinator of cluster '{}' listening on {}:{}; {} "
-               "partition(s); waiting for {} worker(s)",
-               cluster.cluster_id, bind, *published, cluster.partition_count,
-               cluster.min_workers);
-  auto outcome = monitor_job(self, manager, config->progress_interval_ms,
-                             config->stop_timeout_ms);
-  return report_outcome(system, outcome, "coordinator");
+  job_master_setup setup;
+  setup.config = std::make_shared<const job_config>(*config);
+  setup.cluster = std::move(cluster);
+  setup.rest = rest;
+  setup.view = static_view(*values, *config,
+                           checkpoint_view_of(setup.cluster));
+  setup.command = "coordinator";
+  setup.rest_required = true;
+  return run_coordinator_process(std::move(setup), {bind, port});
 }
 
 } // namespace ubaflow

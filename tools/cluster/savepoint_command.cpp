@@ -6,7 +6,7 @@
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
-#include "worker/runtime/cluster_transport.hpp"
+#include "common/transport/cluster_transport.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>

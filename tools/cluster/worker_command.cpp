@@ -1,104 +1,32 @@
-// `ubaflow worker`: a task manager process that joins a coordinator and
-// runs the tasks placed on it.
+// `ubaflow worker`: reads the worker's options, then runs its session in
+// the cluster (worker/process/worker_session).
 
-#include "common/cluster/join_proof.hpp"
 #include "common/config/cluster_options.hpp"
-#include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "common/util/backoff.hpp"
+#include "common/transport/cluster_transport.hpp"
 #include "common/util/log.hpp"
+#include "common/util/process_control.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/cluster/worker_metrics.hpp"
 #include "tools/commands.hpp"
-#include "worker/runtime/cluster_transport.hpp"
-#include "tools/run/job_monitor.hpp"
 #include "worker/job_config_loader.hpp"
-#include "worker/runtime/task_manager.hpp"
+#include "worker/process/worker_session.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
-#include <cstdio>
-#include <thread>
-
 namespace ubaflow {
 
 namespace {
-
-std::atomic<bool> leave_requested{false};
-
-extern "C" void on_leave_signal(int) {
-  if (leave_requested.exchange(true))
-    std::_Exit(130); // second signal: leave now
-}
 
 std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0)
     return "localhost";
   return name;
-}
-
-struct worker_identity {
-  std::string cluster_id;
-  std::string secret;
-  std::string name;
-  std::string host;
-  uint32_t slots = 1;
-  std::string coordinator_host;
-  uint16_t coordinator_port = 0;
-  std::string bind_address;
-  uint16_t port = 0;
-  int64_t reconnect_ms = 1000;
-};
-
-/// A join request; the proof is added over a fresh challenge when it goes.
-join_request make_request(const worker_identity& me, uint16_t data_port,
-                          caf::actor task_manager) {
-  join_request req;
-  req.cluster_id = me.cluster_id;
-  req.worker_name = me.name;
-  req.host = me.host;
-  req.port = data_port;
-  req.slots = me.slots;
-  req.task_manager = std::move(task_manager);
-  return req;
-}
-
-enum class session_end { coordinator_lost, evicted, job_over, left, failed };
-
-/// A finished job's coordinator exits right after telling the task managers
-/// so, and its connection may close before this worker's task manager has
-/// ended: a short wait tells "the job is over" from "the coordinator died".
-session_end after_coordinator_lost(caf::scoped_actor& self,
-                                   const caf::actor& task_manager) {
-  auto end = session_end::coordinator_lost;
-  bool waiting = true;
-  while (waiting)
-    self->receive(
-      [&](caf::down_msg& msg) {
-        if (msg.source == task_manager.address()) {
-          end = msg.reason ? session_end::failed : session_end::job_over;
-          waiting = false;
-        }
-      },
-      [&](join_atom) {}, // a refused heartbeat: moot without a coordinator
-      caf::after(std::chrono::seconds(1)) >> [&] { waiting = false; });
-  return end;
-}
-
-/// Ends the process once its tasks are gone. Not through the actor
-/// system's destructor: it waits for every actor another node still holds
-/// a handle to, and peer workers ending at the same moment wait for each
-/// other the same way. Sinks have written everything before the job ends,
-/// so nothing is lost by leaving directly.
-[[noreturn]] void leave_process(int code) {
-  exit_without_teardown(code);
 }
 
 } // namespace
@@ -143,20 +71,15 @@ int worker_command(const std::vector<std::string>& args) {
   me.coordinator_host = coordinator->first;
   me.coordinator_port = coordinator->second;
   me.reconnect_ms = values->get_duration_ms("worker.reconnect-interval");
+  me.stop_timeout_ms = values->get_duration_ms("job.stop-timeout");
   setup_logging(values->get_string("log.level"), values->get_string("log.format"));
-
-  struct sigaction sa {};
-  sa.sa_handler = on_leave_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  install_leave_signal_handlers();
   tune_allocator();
 
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::ubaflow>();
   configure_cluster_transport(cfg);
   caf::actor_system system{cfg};
-  caf::scoped_actor self{system};
   auto metrics = worker_metrics_endpoint::start(
     system, values->get_string("worker.metrics-bind-address"),
     static_cast<uint16_t>(values->get_int("worker.metrics-port")), me.name,
@@ -167,203 +90,38 @@ int worker_command(const std::vector<std::string>& args) {
                  metrics->port());
   else
     spdlog::warn("no worker /metrics: {}", error);
-  caf::actor task_manager;
-  uint16_t data_port = 0;
-  bool warned = false;
-  // Workers often start beside their coordinator (Compose, a pod rollout):
-  // the first retries come quickly, later ones every reconnect-interval.
-  exponential_backoff retry{std::min<int64_t>(20, me.reconnect_ms),
-                            me.reconnect_ms};
-  auto pause = [&] {
-    std::this_thread::sleep_for(
-      std::chrono::milliseconds(retry.next_delay_ms()));
+
+  worker_hooks hooks;
+  // The coordinator's settings under this node's own secrets and paths.
+  hooks.configure = [&values](const std::vector<std::string>& job_settings,
+                              int& code) -> std::shared_ptr<const job_config> {
+    code = 2;
+    if (auto problem = apply_coordinator_settings(*values, job_settings)) {
+      spdlog::error("{}", *problem);
+      return nullptr;
+    }
+    std::string why;
+    auto config = load_job_config(*values, why);
+    if (!config) {
+      spdlog::error("the job's settings do not work here: {}", why);
+      return nullptr;
+    }
+    if (auto problem = check_node_paths(*config)) {
+      spdlog::error("the job's settings do not work here: {}", *problem);
+      return nullptr;
+    }
+    setup_logging(config->log_level, config->log_format);
+    return std::make_shared<const job_config>(std::move(*config));
   };
-
-  while (!leave_requested) {
-    // -- reach the coordinator
-    auto found = connect_to(system, me.coordinator_host, me.coordinator_port);
-    if (!found) {
-      if (found.error() == cluster_error::bad_credentials) {
-        spdlog::error("the coordinator at {}:{} refused this worker: {}",
-                      me.coordinator_host, me.coordinator_port,
-                      system.render(found.error()));
-        return 1; // wrong cluster id or secret: retrying will not help
-      }
-      if (!warned)
-        spdlog::warn("cannot reach the coordinator at {}:{} ({}); retrying "
-                     "(every {} ms at most)",
-                     me.coordinator_host, me.coordinator_port,
-                     system.render(found.error()), me.reconnect_ms);
-      warned = true;
-      pause();
-      continue;
-    }
-    warned = false;
-    caf::actor manager = *found;
-
-    // -- learn the job's settings, start the task manager once
-    bool refused = false;
-    std::optional<join_reply> reply;
-    auto ask = [&](join_request req) {
-      reply.reset();
-      // Every proof is over a fresh challenge: a recorded one is useless.
-      std::optional<std::string> challenge;
-      self->request(manager, std::chrono::seconds(10), challenge_atom_v)
-        .receive([&](std::string& c) { challenge = std::move(c); },
-                 [&](caf::error& err) {
-                   spdlog::warn("joining failed: {}; retrying",
-                                system.render(err));
-                 });
-      if (!challenge)
-        return;
-      req.challenge = *challenge;
-      req.proof = join_proof(me.secret, me.cluster_id, me.name, *challenge);
-      self->request(manager, std::chrono::seconds(10), std::move(req))
-        .receive([&](join_reply& r) { reply = std::move(r); },
-                 [&](caf::error& err) {
-                   // Only the coordinator's verdict on the credentials ends
-                   // the worker; anything else is worth a retry.
-                   refused = err == cluster_error::bad_credentials;
-                   if (refused)
-                     spdlog::error("the coordinator refused this worker: {}",
-                                   system.render(err));
-                   else if (err == cluster_error::protocol_mismatch)
-                     spdlog::error("the coordinator refused this worker's "
-                                   "version (cluster protocol {}): {}; "
-                                   "retrying",
-                                   cluster_protocol_version,
-                                   system.render(err));
-                   else
-                     spdlog::warn("joining failed: {}; retrying",
-                                  system.render(err));
-                 });
-    };
-    if (!task_manager) {
-      ask(make_request(me, 0, {}));
-      if (!reply) {
-        if (refused)
-          return 1; // wrong cluster id or secret: retrying will not help
-        pause();
-        continue;
-      }
-      if (auto problem = apply_coordinator_settings(*values,
-                                                    reply->job_settings)) {
-        spdlog::error("{}", *problem);
-        return 2;
-      }
-      auto config = load_job_config(*values, error);
-      if (!config) {
-        spdlog::error("the job's settings do not work here: {}", error);
-        return 2;
-      }
-      if (auto problem = check_node_paths(*config)) {
-        spdlog::error("the job's settings do not work here: {}", *problem);
-        return 2;
-      }
-      setup_logging(config->log_level, config->log_format);
-      task_manager = spawn_task_manager(
-        system, std::make_shared<const job_config>(*config),
-        reply->heartbeat_ms);
-      auto published = publish_on(task_manager, me.bind_address, me.port);
-      if (!published) {
-        spdlog::error("cannot listen on {}:{}: {}", me.bind_address, me.port,
-                      system.render(published.error()));
-        self->send_exit(task_manager, caf::exit_reason::user_shutdown);
-        return 1;
-      }
-      data_port = *published;
-      self->monitor(task_manager);
-    }
-
-    // -- join; the task manager takes orders from this coordinator only
-    self->send(task_manager, join_atom_v, manager, caf::actor{self});
-    ask(make_request(me, data_port, task_manager));
-    if (!reply) {
-      if (refused) {
-        self->send_exit(task_manager, caf::exit_reason::user_shutdown);
-        return 1;
-      }
-      pause();
-      continue;
-    }
-    retry.reset();
-    const uint32_t worker_id = reply->worker_id;
-    spdlog::info("worker {} joined cluster '{}' at {}:{} as #{} ({} slot(s), "
-                 "data port {})",
-                 me.name, me.cluster_id, me.coordinator_host,
-                 me.coordinator_port, worker_id, me.slots, data_port);
-    self->monitor(manager);
+  hooks.joined = [&metrics](uint32_t id, const caf::actor& task_manager) {
     if (metrics)
-      metrics->joined(worker_id, task_manager);
-
-    // -- serve until the coordinator goes away or we leave
-    session_end end = session_end::coordinator_lost;
-    bool running = true;
-    while (running) {
-      self->receive(
-        [&](caf::down_msg& msg) {
-          running = false;
-          if (msg.source == task_manager.address())
-            end = msg.reason ? session_end::failed : session_end::job_over;
-          else
-            end = session_end::coordinator_lost;
-        },
-        [&](join_atom) {
-          // The task manager's heartbeat was refused: the coordinator
-          // declared this worker lost (a pause, a partition).
-          running = false;
-          end = session_end::evicted;
-        },
-        caf::after(std::chrono::milliseconds(100)) >> [] {});
-      if (!running && end == session_end::coordinator_lost)
-        end = after_coordinator_lost(self, task_manager);
-      if (running && leave_requested) {
-        arm_exit_watchdog(values->get_duration_ms("job.stop-timeout"),
-                          "the worker");
-        spdlog::info("leaving: handing this worker's work back");
-        self->request(manager, std::chrono::seconds(30), stop_atom_v,
-                      worker_id)
-          .receive([](ack_atom) {}, [](caf::error&) {});
-        end = session_end::left;
-        running = false;
-      }
-    }
-    switch (end) {
-      case session_end::job_over:
-        spdlog::info("the job is over; worker exits");
-        leave_process(0);
-      case session_end::failed:
-        spdlog::error("the task manager failed");
-        leave_process(1);
-      case session_end::left:
-        self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
-          .receive([](ack_atom) {}, [](caf::error&) {});
-        spdlog::info("left the cluster");
-        leave_process(0);
-      case session_end::evicted:
-        if (metrics)
-          metrics->left();
-        self->demonitor(manager);
-        spdlog::warn("the coordinator declared this worker lost; stopping its "
-                     "tasks and rejoining");
-        self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
-          .receive([](ack_atom) {}, [](caf::error&) {});
-        break;
-      case session_end::coordinator_lost:
-        if (metrics)
-          metrics->left();
-        spdlog::warn("lost the coordinator; stopping this worker's tasks "
-                     "and reconnecting");
-        self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
-          .receive([](ack_atom) {}, [](caf::error&) {});
-        break;
-    }
-  }
-  arm_exit_watchdog(values->get_duration_ms("job.stop-timeout"), "the worker");
-  if (task_manager)
-    self->request(task_manager, std::chrono::seconds(30), cancel_atom_v)
-      .receive([](ack_atom) {}, [](caf::error&) {});
-  leave_process(0);
+      metrics->joined(id, task_manager);
+  };
+  hooks.left = [&metrics] {
+    if (metrics)
+      metrics->left();
+  };
+  return run_worker_session(system, me, hooks);
 }
 
 } // namespace ubaflow

@@ -10,7 +10,8 @@
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
 #include "tools/commands.hpp"
-#include "tools/run/job_monitor.hpp"
+#include "coordinator/process/job_master_host.hpp"
+#include "coordinator/process/job_monitor.hpp"
 #include "coordinator/rest/rest_frontend.hpp"
 #include "worker/job_config_loader.hpp"
 #include "worker/runtime/task_manager.hpp"
@@ -89,35 +90,25 @@ int run_command(const std::vector<std::string>& args) {
   cfg.add_message_types<caf::id_block::ubaflow>();
   register_error_category(cfg);
   caf::actor_system system{cfg};
-  caf::scoped_actor self{system};
-  auto shared_config = std::make_shared<const job_config>(*config);
-  auto task_manager = spawn_task_manager(system, shared_config,
+  job_master_setup setup;
+  setup.config = std::make_shared<const job_config>(*config);
+  auto task_manager = spawn_task_manager(system, setup.config,
                                          cluster.heartbeat_interval_ms);
   cluster.local_task_manager = task_manager;
-  auto manager = spawn_cluster_manager(system, shared_config, cluster,
-                                       caf::actor{self});
-  auto rest_api = start_rest_frontend(system, rest,
-                                      static_view(*values, *config,
-                                                  checkpoint_view_of(cluster)),
-                                      manager, manager, {}, error);
-  if (rest_api)
-    spdlog::info("web UI, REST API and metrics on http://{}:{}/",
-                 rest.bind_address, rest_api->port());
-  else
-    spdlog::warn("no web UI or REST API: {}", error);
-  auto outcome = monitor_job(self, manager, config->progress_interval_ms,
-                             config->stop_timeout_ms);
-  rest_api.reset(); // before the actors it asks go away
-  const int code = report_outcome(system, outcome, "run");
+  setup.view = static_view(*values, *config, checkpoint_view_of(cluster));
+  setup.cluster = std::move(cluster);
+  setup.rest = rest;
+  setup.command = "run";
+  auto result = host_job_master(system, std::move(setup), std::nullopt);
   // A finished job has written every result, flushed its dead letters and
   // committed its offsets (synchronously) before it reported: nothing is
   // left to do. Tearing the actor system down would only wait, about a
   // second, in librdkafka's shutdown of each consumer's group handle after
   // that commit. A stopped or failed job takes the orderly way out.
-  if (outcome.final_status && outcome.final_status->state == "finished")
-    exit_without_teardown(code);
-  self->send_exit(task_manager, caf::exit_reason::user_shutdown);
-  return code;
+  if (result.finished)
+    exit_without_teardown(result.exit_code);
+  caf::anon_send_exit(task_manager, caf::exit_reason::user_shutdown);
+  return result.exit_code;
 }
 
 } // namespace ubaflow

@@ -1,6 +1,6 @@
 #include "worker/runtime/task_manager.hpp"
 
-#include "worker/runtime/cluster_transport.hpp"
+#include "common/transport/cluster_transport.hpp"
 
 #include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/errors.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker/runtime/cluster_relay.hpp"
+#include "common/transport/cluster_relay.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/expected.hpp>

@@ -1,13 +1,11 @@
-#include "tools/run/job_monitor.hpp"
+#include "coordinator/process/job_monitor.hpp"
 
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
-#include "tools/run/progress.hpp"
+#include "coordinator/process/progress.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
-
-#include <malloc.h>
 
 #include <atomic>
 #include <csignal>
@@ -49,34 +47,6 @@ void install_job_signal_handlers() {
   sigaction(SIGUSR1, &sa, nullptr);
   sa.sa_handler = on_savepoint_signal;
   sigaction(SIGUSR2, &sa, nullptr);
-}
-
-/// A streaming process allocates and frees message buffers at a high rate
-/// (librdkafka's fetch buffers above all). Keeping freed memory in the
-/// process instead of returning it to the kernel at once avoids a page
-/// fault per fresh buffer; the resident size stays bounded by the peak.
-void tune_allocator() {
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_TOP_PAD, 64 << 20);
-}
-
-void arm_exit_watchdog(int64_t ms, std::string what) {
-  std::thread([ms, what = std::move(what)] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    spdlog::error("{} did not end within {} ms of the stop request; exiting "
-                  "now (job.stop-timeout)",
-                  what, ms);
-    spdlog::shutdown();
-    std::fflush(nullptr);
-    std::_Exit(1);
-  }).detach();
-}
-
-void exit_without_teardown(int code) {
-  spdlog::shutdown();
-  std::fflush(nullptr);
-  std::_Exit(code);
 }
 
 job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,

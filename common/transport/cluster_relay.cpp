@@ -1,10 +1,10 @@
-#include "worker/runtime/cluster_relay.hpp"
+#include "common/transport/cluster_relay.hpp"
 
 #include "common/cluster/refusals.hpp"
 #include "common/util/byte_pump.hpp"
 #include "common/util/loopback_pair.hpp"
 #include "common/util/tcp_listen.hpp"
-#include "worker/runtime/basp_frame_guard.hpp"
+#include "common/transport/basp_frame_guard.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/protocol/status.hpp"
+#include "common/util/process_control.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
@@ -14,14 +15,7 @@ namespace ubaflow {
 /// a drain, SIGUSR2 for a savepoint; job_monitor picks the requests up.
 void install_job_signal_handlers();
 
-/// Keeps freed memory in the process instead of returning it to the kernel
-/// at once (see the definition for why).
-void tune_allocator();
 
-/// Ends the process at once with `code` after flushing the logs and stdio:
-/// for a process whose work is complete (files synced, offsets committed),
-/// where destructors would only wait on library threads.
-[[noreturn]] void exit_without_teardown(int code);
 
 struct job_outcome {
   std::optional<job_status> final_status;
@@ -38,10 +32,6 @@ struct job_outcome {
 job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
                         int64_t progress_interval_ms, int64_t stop_timeout_ms);
 
-/// Ends the process with exit code 1 after `ms` unless it ended before:
-/// the last resort that makes SIGTERM always end a process in bounded
-/// time (a hung peer, a full disk). Logs `what` when it fires.
-void arm_exit_watchdog(int64_t ms, std::string what);
 
 /// Prints the final summary (stdout) and failure (stderr) of a job;
 /// returns the process exit code.

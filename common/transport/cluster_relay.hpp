@@ -1,6 +1,6 @@
 #pragma once
 
-#include "worker/runtime/cluster_psk.hpp"
+#include "common/transport/cluster_psk.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -3,7 +3,7 @@
 // through, anything else does not, and a node with two keys (rotation)
 // accepts both while it speaks its first.
 
-#include "worker/runtime/cluster_psk.hpp"
+#include "common/transport/cluster_psk.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/bio.h>

@@ -1,7 +1,7 @@
-#include "tools/run/progress.hpp"
+#include "coordinator/process/progress.hpp"
 
 #include "common/time/civil.hpp"
-#include "tools/cli_support.hpp"
+#include "common/util/with_commas.hpp"
 #include "common/protocol/reject_reason.hpp"
 
 #include <sys/resource.h>

@@ -1,4 +1,4 @@
-#include "worker/runtime/cluster_transport.hpp"
+#include "common/transport/cluster_transport.hpp"
 
 #include "common/protocol/errors.hpp"
 

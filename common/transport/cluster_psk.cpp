@@ -1,4 +1,4 @@
-#include "worker/runtime/cluster_psk.hpp"
+#include "common/transport/cluster_psk.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-#include "worker/runtime/basp_frame_guard.hpp"
+#include "common/transport/basp_frame_guard.hpp"
 
 #include <doctest/doctest.h>
 
