@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/protocol/checkpoints.hpp"
+#include "common/protocol/metric_sample.hpp"
 #include "common/time/event_time.hpp"
 
 #include <caf/meta/type_name.hpp>
@@ -30,6 +31,10 @@ typename Inspector::result_type inspect(Inspector& f, partition_status& x) {
            x.next_offset, x.end_offset, x.watermark, x.idle, x.finished);
 }
 
+/// A source task's status: the typed core the control logic, the progress
+/// line, the job summary and Flink's REST API read, plus the samples of its
+/// metric probe (metric-only figures travel as samples, so that a new metric
+/// needs no field here).
 struct source_status {
   uint32_t index = 0;
   std::string description;
@@ -41,42 +46,27 @@ struct source_status {
   uint64_t late_uv = 0;
   uint64_t late_daily = 0;
   uint64_t batches_sent = 0;
-  uint64_t users_sent = 0;
-  uint64_t user_id_bytes = 0; ///< encoded size of users_sent
   uint64_t busy_ms = 0;       ///< parsing, aggregating, flushing
-  uint64_t in_flight = 0;
   uint64_t backpressured_ms = 0;
   event_time watermark = min_event_time;
   bool idle = false;
   bool done = false;
-  uint64_t lookup_cache_hits = 0;
-  uint64_t lookup_cache_misses = 0;
-  uint64_t lookup_queries = 0;
-  uint64_t lookup_failures = 0;
   uint64_t unknown_category_buys = 0;
-  uint64_t unresolved_buys = 0;
   std::string lookup_error;
-  uint64_t kafka_errors = 0;
-  bool kafka_brokers_down = false;
-  int32_t kafka_brokers_up = -1; ///< usable brokers; -1: unknown
-  std::string kafka_error;
-  uint64_t dead_letters = 0;
   std::vector<partition_status> partitions;
+  std::vector<metric_sample> samples;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_status& x) {
   return f(caf::meta::type_name("source_status"), x.index, x.description,
            x.records_in, x.bytes_in, x.accepted, x.rejects_by_reason,
-           x.late_hourly, x.late_uv, x.late_daily, x.batches_sent,
-           x.users_sent, x.user_id_bytes, x.busy_ms, x.in_flight, x.backpressured_ms, x.watermark, x.idle,
-           x.done, x.lookup_cache_hits, x.lookup_cache_misses,
-           x.lookup_queries, x.lookup_failures, x.unknown_category_buys,
-           x.unresolved_buys, x.lookup_error, x.kafka_errors,
-           x.kafka_brokers_down, x.kafka_brokers_up, x.kafka_error,
-           x.dead_letters, x.partitions);
+           x.late_hourly, x.late_uv, x.late_daily, x.batches_sent, x.busy_ms,
+           x.backpressured_ms, x.watermark, x.idle, x.done,
+           x.unknown_category_buys, x.lookup_error, x.partitions, x.samples);
 }
 
+/// An owner's (keyed state's) status; its metrics travel as samples.
 struct owner_status {
   uint32_t index = 0;
   uint32_t first_key_group = 0;
@@ -84,43 +74,37 @@ struct owner_status {
   event_time watermark = min_event_time;
   uint64_t batches = 0;
   uint64_t late_records = 0;
-  uint64_t open_windows = 0;
-  uint64_t state_bytes = 0;
   uint64_t rows_emitted = 0;
   uint64_t busy_ms = 0; ///< merging partials and firing windows
-  std::vector<uint64_t> state_bytes_by_group; ///< from first_key_group on
   bool finished = false;
+  std::vector<metric_sample> samples;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, owner_status& x) {
   return f(caf::meta::type_name("owner_status"), x.index, x.first_key_group,
            x.last_key_group, x.watermark, x.batches, x.late_records,
-           x.open_windows, x.state_bytes, x.rows_emitted, x.busy_ms,
-           x.state_bytes_by_group, x.finished);
+           x.rows_emitted, x.busy_ms, x.finished, x.samples);
 }
 
+/// A sink's status; its metrics travel as samples.
 struct sink_status {
   std::string name;
   uint64_t rows_in = 0;
   uint64_t rows_written = 0;
   uint64_t rows_coalesced = 0;
   uint64_t rows_rejected = 0;
-  uint64_t requests = 0;
-  uint64_t request_failures = 0;
-  uint64_t item_retries = 0;
-  int64_t last_latency_ms = 0;
   bool healthy = true;
   std::string last_error;
   bool done = false;
+  std::vector<metric_sample> samples;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sink_status& x) {
   return f(caf::meta::type_name("sink_status"), x.name, x.rows_in,
-           x.rows_written, x.rows_coalesced, x.rows_rejected, x.requests,
-           x.request_failures, x.item_retries, x.last_latency_ms, x.healthy,
-           x.last_error, x.done);
+           x.rows_written, x.rows_coalesced, x.rows_rejected, x.healthy,
+           x.last_error, x.done, x.samples);
 }
 
 } // namespace ubaflow

@@ -38,11 +38,15 @@ job_totals sum_up(const job_status& status) {
                                                               - p.next_offset));
       }
     }
-    t.unresolved_buys += s.unresolved_buys;
+    // Figures that are metrics only come from the source's probe samples.
+    auto metric = [&](const char* name) {
+      return static_cast<uint64_t>(sum_of(s.samples, name));
+    };
+    t.unresolved_buys += metric("ubaflow_lookup_pending_buys");
     t.unknown_buys += s.unknown_category_buys;
-    t.lookup_hits += s.lookup_cache_hits;
-    t.lookup_misses += s.lookup_cache_misses;
-    t.kafka_down = t.kafka_down || s.kafka_brokers_down;
+    t.lookup_hits += metric("ubaflow_lookup_cache_hits_total");
+    t.lookup_misses += metric("ubaflow_lookup_cache_misses_total");
+    t.kafka_down = t.kafka_down || metric("ubaflow_kafka_brokers_down") > 0;
     if (!s.lookup_error.empty())
       t.lookup_error = s.lookup_error;
   }

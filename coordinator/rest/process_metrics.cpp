@@ -1,8 +1,5 @@
 #include "coordinator/rest/process_metrics.hpp"
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -64,39 +61,27 @@ double boot_time() {
 
 } // namespace
 
-void add_process_metrics(prometheus::Registry& registry) {
+void add_process_samples(std::vector<metric_sample>& out) {
   const auto stat = read_stat();
   if (!stat.ok)
     return;
-  auto gauge = [&](const char* name, const char* help, double value) {
-    prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({}).Set(
-      value);
+  auto add = [&](const char* name, double value) {
+    out.push_back({name, {}, value});
   };
-  prometheus::BuildCounter()
-    .Name("process_cpu_seconds_total")
-    .Help("Total user and system CPU time spent in seconds.")
-    .Register(registry)
-    .Add({})
-    .Increment(stat.cpu_seconds);
-  gauge("process_resident_memory_bytes", "Resident memory size in bytes.",
-        stat.resident_bytes);
-  gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-        stat.virtual_bytes);
-  gauge("process_start_time_seconds",
-        "Start time of the process since unix epoch in seconds.",
-        boot_time() + stat.start_seconds);
-  gauge("process_threads", "Number of OS threads in the process.",
-        stat.threads);
+  add("process_cpu_seconds_total", stat.cpu_seconds);
+  add("process_resident_memory_bytes", stat.resident_bytes);
+  add("process_virtual_memory_bytes", stat.virtual_bytes);
+  add("process_start_time_seconds", boot_time() + stat.start_seconds);
+  add("process_threads", stat.threads);
   std::error_code ec;
   double fds = 0;
   for (auto it = std::filesystem::directory_iterator{"/proc/self/fd", ec};
        !ec && it != std::filesystem::directory_iterator{}; it.increment(ec))
     ++fds;
-  gauge("process_open_fds", "Number of open file descriptors.", fds);
+  add("process_open_fds", fds);
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0)
-    gauge("process_max_fds", "Maximum number of open file descriptors.",
-          static_cast<double>(limit.rlim_cur));
+    add("process_max_fds", static_cast<double>(limit.rlim_cur));
 }
 
 } // namespace ubaflow

@@ -1,6 +1,7 @@
 #include "worker/sink/sink_actor.hpp"
 
 #include "common/cluster/trusted_nodes.hpp"
+#include "common/metrics/metric_probe.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/validation.hpp"
 
@@ -35,6 +36,28 @@ struct sink_state {
 
 using sink_actor = caf::stateful_actor<sink_state>;
 
+/// The sink's metrics as probe samples, labelled sink="<name>".
+std::vector<metric_sample> probe_samples(const result_writer& w) {
+  const auto& stats = w.stats();
+  metric_probe probe{{{"sink", w.name()}}};
+  auto publish = [&](const char* metric, double value) {
+    probe.publish(metric, value);
+  };
+  publish("ubaflow_sink_rows_written_total",
+          static_cast<double>(stats.rows_written));
+  publish("ubaflow_sink_rows_refused_total",
+          static_cast<double>(stats.rows_rejected));
+  publish("ubaflow_sink_requests_total", static_cast<double>(stats.requests));
+  publish("ubaflow_sink_request_failures_total",
+          static_cast<double>(stats.request_failures));
+  publish("ubaflow_sink_item_retries_total",
+          static_cast<double>(stats.item_retries));
+  publish("ubaflow_sink_last_request_latency_seconds",
+          stats.last_latency_ms / 1000.0);
+  publish("ubaflow_sink_healthy", stats.healthy ? 1 : 0);
+  return probe.take();
+}
+
 sink_status make_status(sink_actor* self) {
   const auto& w = *self->state.writer;
   const auto& stats = w.stats();
@@ -44,13 +67,10 @@ sink_status make_status(sink_actor* self) {
   s.rows_written = stats.rows_written;
   s.rows_coalesced = stats.rows_coalesced;
   s.rows_rejected = stats.rows_rejected;
-  s.requests = stats.requests;
-  s.request_failures = stats.request_failures;
-  s.item_retries = stats.item_retries;
-  s.last_latency_ms = stats.last_latency_ms;
   s.healthy = stats.healthy;
   s.last_error = stats.last_error;
   s.done = self->state.reported;
+  s.samples = probe_samples(w);
   return s;
 }
 

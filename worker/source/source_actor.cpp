@@ -1,6 +1,8 @@
 #include "worker/source/source_actor.hpp"
 
 #include "common/cluster/trusted_nodes.hpp"
+#include "common/metrics/metric_probe.hpp"
+#include "common/protocol/reject_reason.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
 
@@ -71,6 +73,46 @@ void send_batches(source_actor_type* self) {
   st.outbox.clear();
 }
 
+/// The source's metrics as probe samples (labelled source="<index>"),
+/// copied from the task's plain counters only when a status is asked for.
+std::vector<metric_sample> probe_samples(source_state& st,
+                                         uint64_t backpressured_ms) {
+  auto& task = *st.task;
+  const auto& stats = task.stats();
+  metric_probe probe{{{"source", std::to_string(st.index)}}};
+  const auto& rejects = task.rejects().by_reason;
+  for (size_t r = 1; r < rejects.size(); ++r) // 0: none
+    probe.publish("ubaflow_records_rejected_total",
+                  static_cast<double>(rejects[r]),
+                  {{"reason", to_string(static_cast<reject_reason>(r))}});
+  double hits = 0;
+  double misses = 0;
+  if (const auto* resolver = task.resolver()) {
+    hits = static_cast<double>(resolver->cache().hits());
+    misses = static_cast<double>(resolver->cache().misses());
+  }
+  probe.publish("ubaflow_lookup_cache_hits_total", hits);
+  probe.publish("ubaflow_lookup_cache_misses_total", misses);
+  probe.publish("ubaflow_lookup_failures_total",
+                static_cast<double>(stats.lookup_failures));
+  probe.publish("ubaflow_lookup_pending_buys",
+                static_cast<double>(stats.unresolved_buys));
+  probe.publish("ubaflow_exchange_user_ids_total",
+                static_cast<double>(stats.users_sent));
+  probe.publish("ubaflow_exchange_user_id_bytes_total",
+                static_cast<double>(stats.user_id_bytes));
+  probe.publish("ubaflow_exchange_batches_total",
+                static_cast<double>(stats.batches_sent));
+  const auto health = task.reader().health();
+  probe.publish("ubaflow_kafka_brokers_down",
+                health && health->brokers_down ? 1 : 0);
+  if (health && health->brokers_up >= 0)
+    probe.publish("ubaflow_kafka_brokers_up", health->brokers_up);
+  probe.publish("ubaflow_source_backpressured_seconds_total",
+                static_cast<double>(backpressured_ms) / 1000.0);
+  return probe.take();
+}
+
 source_status make_status(source_actor_type* self) {
   auto& st = self->state;
   source_status s;
@@ -89,11 +131,7 @@ source_status make_status(source_actor_type* self) {
   s.late_uv = task.late().uv;
   s.late_daily = task.late().daily;
   s.batches_sent = stats.batches_sent;
-  s.users_sent = stats.users_sent;
-  s.user_id_bytes = stats.user_id_bytes;
   s.busy_ms = stats.busy_us / 1000;
-  for (auto n : st.in_flight)
-    s.in_flight += n;
   s.backpressured_ms = st.backpressured_ms
                        + (st.paused ? static_cast<uint64_t>(
                             steady_now_ms() - st.paused_since_ms)
@@ -102,26 +140,13 @@ source_status make_status(source_actor_type* self) {
   s.watermark = progress.watermark;
   s.idle = progress.idle;
   s.done = task.done();
-  if (const auto* resolver = task.resolver()) {
-    s.lookup_cache_hits = resolver->cache().hits();
-    s.lookup_cache_misses = resolver->cache().misses();
-    s.lookup_queries = resolver->stats().queries;
-    s.lookup_failures = resolver->stats().failures;
+  if (const auto* resolver = task.resolver())
     s.unknown_category_buys = resolver->stats().unknown_buys;
-  }
-  s.unresolved_buys = stats.unresolved_buys;
   s.lookup_error = stats.lookup_error;
-  if (auto health = task.reader().health()) {
-    s.kafka_errors = health->errors + health->partition_errors;
-    s.kafka_brokers_down = health->brokers_down;
-    s.kafka_brokers_up = health->brokers_up;
-    s.kafka_error = health->last_error;
-  }
-  if (const auto* dl = task.dead_letters())
-    s.dead_letters = dl->sent();
   for (const auto& p : task.reader().positions())
     s.partitions.push_back({p.partition, p.next_offset, p.end_offset,
                             min_event_time, false, p.finished});
+  s.samples = probe_samples(st, s.backpressured_ms);
   return s;
 }
 

@@ -1,6 +1,7 @@
 #include "worker/state/state_actor.hpp"
 
 #include "common/cluster/trusted_nodes.hpp"
+#include "common/metrics/metric_probe.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/validation.hpp"
 #include "worker/exchange/barrier_aligner.hpp"
@@ -125,6 +126,33 @@ void complete_alignment(owner_actor* self, uint64_t id) {
   send_barrier(self, st.sinks, id);
 }
 
+/// The owner's metrics as probe samples, labelled with its index and its
+/// key-group range (shown inclusive, as in the logs).
+std::vector<metric_sample> probe_samples(const owner_state& st) {
+  const auto range = st.state->range();
+  metric_probe probe{
+    {{"owner", std::to_string(st.index)},
+     {"key_groups", std::to_string(range.first) + "-"
+                      + std::to_string(range.last - 1)}}};
+  probe.publish("ubaflow_state_bytes",
+                static_cast<double>(st.state->uv().state_bytes()));
+  probe.publish("ubaflow_open_windows",
+                static_cast<double>(st.state->hourly().open_windows()
+                                    + st.state->uv().open_windows()));
+  auto samples = probe.take();
+  // One series per key group: labelled by the group alone, not the owner,
+  // so that it stays the same series when a rescale moves the group.
+  metric_probe by_group;
+  const auto bytes = st.state->uv().state_bytes_by_group(range);
+  for (size_t g = 0; g < bytes.size(); ++g)
+    by_group.publish("ubaflow_key_group_state_bytes",
+                     static_cast<double>(bytes[g]),
+                     {{"key_group", std::to_string(range.first + g)}});
+  for (auto& sample : by_group.take())
+    samples.push_back(std::move(sample));
+  return samples;
+}
+
 owner_status make_status(owner_actor* self) {
   auto& st = self->state;
   owner_status s;
@@ -134,13 +162,10 @@ owner_status make_status(owner_actor* self) {
   s.watermark = st.state->watermark();
   s.batches = st.state->batches();
   s.late_records = st.state->late_records();
-  s.open_windows = st.state->hourly().open_windows()
-                   + st.state->uv().open_windows();
-  s.state_bytes = st.state->uv().state_bytes();
-  s.state_bytes_by_group = st.state->uv().state_bytes_by_group(st.state->range());
   s.rows_emitted = st.rows_emitted;
   s.busy_ms = st.busy_us / 1000;
   s.finished = st.state->finished();
+  s.samples = probe_samples(st);
   return s;
 }
 

@@ -94,12 +94,17 @@ TEST_SUITE("protocol") {
     status.sources[1].partitions = {{7, 100, 200, 5, false, true}};
     status.sinks.resize(1);
     status.sinks[0].last_error = "boom";
+    status.sinks[0].samples = {
+      {"ubaflow_sink_healthy", {{"sink", "es"}}, 0}};
     auto s = round_trip(status);
     CHECK(s.name == "job");
     CHECK(s.sources[1].rejects_by_reason[1] == 4);
     CHECK(s.sources[1].partitions[0].partition == 7);
     CHECK(s.sources[1].partitions[0].finished);
     CHECK(s.sinks[0].last_error == "boom");
+    REQUIRE(s.sinks[0].samples.size() == 1);
+    CHECK(s.sinks[0].samples[0].name == "ubaflow_sink_healthy");
+    CHECK(s.sinks[0].samples[0].labels[0].value == "es");
   }
 
   TEST_CASE_FIXTURE(system_fixture, "message types are registered by name") {

@@ -34,6 +34,10 @@ rest_view sample_view() {
   s.watermark = 1'511'700'000'000;
   s.backpressured_ms = 6000;
   st.sources = {s, s};
+  // what source 0's probe publishes of its rejects (worker/source/source_actor)
+  st.sources[0].samples = {
+    {"ubaflow_records_rejected_total",
+     {{"reason", "missing_field"}, {"source", "0"}}, 3}};
   owner_status o;
   o.batches = 7;
   o.rows_emitted = 9;
@@ -176,5 +180,14 @@ TEST_SUITE("rest.flink_api") {
           != std::string::npos);
     CHECK(text.find("reason=\"none\"") == std::string::npos);
     CHECK(text.find("flink_jobmanager_job_numRestarts{") != std::string::npos);
+    // the registry lives as long as the process: a second scrape updates
+    // the same families, and a source gone since is gone from the text
+    auto fewer = sample_view();
+    fewer.status.sources.resize(1);
+    const auto again = render_metrics(fewer);
+    CHECK(again.find("subtask_index=\"1\",task_name=\"Source:") == std::string::npos);
+    CHECK(again.find("subtask_index=\"0\",task_name=\"Source:") != std::string::npos);
+    CHECK(again.find("ubaflow_records_rejected_total{reason=\"missing_field\",source=\"0\"} 3")
+          != std::string::npos);
   }
 }
