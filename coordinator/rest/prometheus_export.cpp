@@ -23,13 +23,18 @@ void add_refusal_samples(std::vector<metric_sample>& out, const labels& base) {
     l.push_back({"reason", reason});
     return l;
   };
-  // The reasons every operator should see at 0 before anything happens.
-  for (const char* reason : {"tls_handshake", "frame_too_large",
-                             "wrong_sender", "invalid_message"})
-    out.push_back({name, with_reason(reason), 0});
-  // A reason counted above replaces its 0 (the registry keeps the last).
-  for (const auto& [reason, count] : refusal_counts())
+  const auto counts = refusal_counts();
+  for (const auto& [reason, count] : counts)
     out.push_back({name, with_reason(reason), static_cast<double>(count)});
+  // The reasons every operator should see, at 0 before anything happens.
+  for (const char* reason : {"tls_handshake", "frame_too_large",
+                             "wrong_sender", "invalid_message"}) {
+    const bool counted
+      = std::any_of(counts.begin(), counts.end(),
+                    [&](const auto& c) { return c.first == reason; });
+    if (!counted)
+      out.push_back({name, with_reason(reason), 0});
+  }
 }
 
 /// Flink's reporter replaces every character outside [a-zA-Z0-9:_] in

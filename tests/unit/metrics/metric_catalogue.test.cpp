@@ -11,18 +11,29 @@ using namespace ubaflow;
 
 namespace {
 
-/// Every metric name docs/metrics.md mentions in backquotes.
-std::set<std::string> documented_metrics() {
+std::string metrics_page() {
   std::ifstream in{UBAFLOW_SOURCE_DIR "/docs/metrics.md"};
   REQUIRE(in);
   std::stringstream text;
   text << in.rdbuf();
-  const std::string doc = text.str();
+  return text.str();
+}
+
+/// Every metric name `doc` mentions in backquotes.
+std::set<std::string> documented_metrics(const std::string& doc) {
   const std::regex name{"`((flink|ubaflow|process)_[A-Za-z0-9_]+)`"};
   std::set<std::string> out;
   for (std::sregex_iterator it{doc.begin(), doc.end(), name}, end; it != end;
        ++it)
     out.insert((*it)[1].str());
+  return out;
+}
+
+std::set<std::string> exported_by(metric_home home) {
+  std::set<std::string> out;
+  for (const auto& m : metric_catalogue())
+    if (exported_by(m, home))
+      out.insert(m.name);
   return out;
 }
 
@@ -33,11 +44,29 @@ TEST_SUITE("metrics.catalogue") {
     std::set<std::string> catalogue;
     for (const auto& m : metric_catalogue())
       catalogue.insert(m.name);
-    const auto documented = documented_metrics();
+    const auto documented = documented_metrics(metrics_page());
     for (const auto& name : catalogue)
       CHECK_MESSAGE(documented.count(name), name << " is not documented");
     for (const auto& name : documented)
       CHECK_MESSAGE(catalogue.count(name), name << " is not in the catalogue");
+  }
+
+  TEST_CASE("the page's sections match the processes that export them") {
+    const auto page = metrics_page();
+    const auto workers = page.find("## Workers' own /metrics");
+    const auto files = page.find("## Monitoring files");
+    REQUIRE(workers != std::string::npos);
+    REQUIRE(files != std::string::npos);
+    // The coordinator's part names everything the coordinator serves
+    // (the process figures included); the workers' part lists what a
+    // worker adds to the process figures.
+    CHECK(documented_metrics(page.substr(0, workers))
+          == exported_by(metric_home::coordinator));
+    auto worker_part = documented_metrics(page.substr(workers, files - workers));
+    for (const auto& m : metric_catalogue())
+      if (m.name.rfind("process_", 0) == 0)
+        worker_part.insert(m.name);
+    CHECK(worker_part == exported_by(metric_home::worker));
   }
 
   TEST_CASE("names are unique, counters end in _total") {

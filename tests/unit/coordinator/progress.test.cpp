@@ -1,0 +1,51 @@
+#include "coordinator/process/progress.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace ubaflow;
+
+namespace {
+
+/// Two sources whose metric-only figures arrive as probe samples.
+job_status two_sources() {
+  job_status st;
+  st.name = "job";
+  st.state = "running";
+  for (uint32_t i = 0; i < 2; ++i) {
+    source_status s;
+    s.index = i;
+    s.records_in = 1000;
+    s.accepted = 990;
+    const std::vector<metric_label> source{{"source", std::to_string(i)}};
+    s.samples = {{"ubaflow_lookup_cache_hits_total", source, 40},
+                 {"ubaflow_lookup_cache_misses_total", source, 2},
+                 {"ubaflow_lookup_pending_buys", source, i == 0 ? 5.0 : 0.0},
+                 {"ubaflow_kafka_brokers_down", source, i == 1 ? 1.0 : 0.0}};
+    st.sources.push_back(s);
+  }
+  return st;
+}
+
+} // namespace
+
+TEST_SUITE("coordinator.progress") {
+  TEST_CASE("totals read the metric-only figures from the probe samples") {
+    const auto t = sum_up(two_sources());
+    CHECK(t.records == 2000);
+    CHECK(t.accepted == 1980);
+    CHECK(t.lookup_hits == 80);
+    CHECK(t.lookup_misses == 4);
+    CHECK(t.unresolved_buys == 5);
+    CHECK(t.kafka_down);
+  }
+
+  TEST_CASE("the progress line and the summary show them") {
+    const auto t = sum_up(two_sources());
+    const auto line = progress_line(t, job_totals{}, 1, 1);
+    CHECK(line.find("KAFKA UNREACHABLE") != std::string::npos);
+    CHECK(line.find("LOOKUP RETRYING (5 buys waiting)") != std::string::npos);
+    const auto text = summary(two_sources(), 2);
+    CHECK(text.find("2,000 read, 1,980 accepted") != std::string::npos);
+    CHECK(text.find("80 cache hits, 4 misses") != std::string::npos);
+  }
+}
