@@ -30,16 +30,18 @@ struct sink_state {
   bool reported = false;
   uint32_t failures_in_a_row = 0;
   std::shared_ptr<const trusted_nodes> trust;
+  metric_probe probe; ///< labelled sink="<name>"
 
   static inline const char* name = "ubaflow.sink";
 };
 
 using sink_actor = caf::stateful_actor<sink_state>;
 
-/// The sink's metrics as probe samples, labelled sink="<name>".
-std::vector<metric_sample> probe_samples(const result_writer& w) {
-  const auto& stats = w.stats();
-  metric_probe probe{{{"sink", w.name()}}};
+/// The sink's metrics as probe samples, copied from the writer's plain
+/// counters only when a status is asked for.
+std::vector<metric_sample> probe_samples(sink_state& st) {
+  const auto& stats = st.writer->stats();
+  auto& probe = st.probe;
   auto publish = [&](const char* metric, double value) {
     probe.publish(metric, value);
   };
@@ -70,7 +72,7 @@ sink_status make_status(sink_actor* self) {
   s.healthy = stats.healthy;
   s.last_error = stats.last_error;
   s.done = self->state.reported;
-  s.samples = probe_samples(w);
+  s.samples = probe_samples(self->state);
   return s;
 }
 
@@ -131,6 +133,7 @@ caf::behavior sink_behavior(sink_actor* self,
   setup.trust = std::move(trust);
   setup.mirror = mirror;
   setup.writer = std::move(writer);
+  setup.probe = metric_probe{{{"sink", setup.writer->name()}}};
   setup.producers = producers;
   setup.producers_left = producers;
   setup.interval = std::chrono::milliseconds(flush_interval_ms);

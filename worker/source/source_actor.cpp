@@ -27,6 +27,7 @@ struct source_state {
   uint64_t backpressured_ms = 0;
   bool finished = false;
   std::shared_ptr<const trusted_nodes> trust;
+  metric_probe probe; ///< labelled source="<index>"
 
   static inline const char* name = "ubaflow.source";
 };
@@ -79,7 +80,7 @@ std::vector<metric_sample> probe_samples(source_state& st,
                                          uint64_t backpressured_ms) {
   auto& task = *st.task;
   const auto& stats = task.stats();
-  metric_probe probe{{{"source", std::to_string(st.index)}}};
+  auto& probe = st.probe;
   const auto& rejects = task.rejects().by_reason;
   for (size_t r = 1; r < rejects.size(); ++r) // 0: none
     probe.publish("ubaflow_records_rejected_total",
@@ -183,6 +184,7 @@ caf::behavior source_behavior(source_actor_type* self,
   setup.trust = std::move(trust);
   setup.make_task = std::move(make_task);
   setup.index = index;
+  setup.probe = metric_probe{{{"source", std::to_string(index)}}};
   setup.owners = std::move(owners);
   setup.coordinator = std::move(coordinator);
   setup.settings = settings;

@@ -38,6 +38,10 @@ struct owner_state {
   barrier_aligner aligner{0};
   std::deque<stashed_batch> stash;
   std::shared_ptr<const trusted_nodes> trust;
+  metric_probe probe; ///< labelled with the owner and its key-group range
+  /// Labelled by the key group alone, not the owner, so that a group's
+  /// series stays the same when a rescale moves it.
+  metric_probe key_group_probe;
 
   static inline const char* name = "ubaflow.state";
 };
@@ -126,29 +130,22 @@ void complete_alignment(owner_actor* self, uint64_t id) {
   send_barrier(self, st.sinks, id);
 }
 
-/// The owner's metrics as probe samples, labelled with its index and its
-/// key-group range (shown inclusive, as in the logs).
-std::vector<metric_sample> probe_samples(const owner_state& st) {
+/// The owner's metrics as probe samples, copied from its plain counters
+/// only when a status is asked for.
+std::vector<metric_sample> probe_samples(owner_state& st) {
   const auto range = st.state->range();
-  metric_probe probe{
-    {{"owner", std::to_string(st.index)},
-     {"key_groups", std::to_string(range.first) + "-"
-                      + std::to_string(range.last - 1)}}};
-  probe.publish("ubaflow_state_bytes",
-                static_cast<double>(st.state->uv().state_bytes()));
-  probe.publish("ubaflow_open_windows",
-                static_cast<double>(st.state->hourly().open_windows()
-                                    + st.state->uv().open_windows()));
-  auto samples = probe.take();
-  // One series per key group: labelled by the group alone, not the owner,
-  // so that it stays the same series when a rescale moves the group.
-  metric_probe by_group;
+  st.probe.publish("ubaflow_state_bytes",
+                   static_cast<double>(st.state->uv().state_bytes()));
+  st.probe.publish("ubaflow_open_windows",
+                   static_cast<double>(st.state->hourly().open_windows()
+                                       + st.state->uv().open_windows()));
+  auto samples = st.probe.take();
   const auto bytes = st.state->uv().state_bytes_by_group(range);
   for (size_t g = 0; g < bytes.size(); ++g)
-    by_group.publish("ubaflow_key_group_state_bytes",
-                     static_cast<double>(bytes[g]),
-                     {{"key_group", std::to_string(range.first + g)}});
-  for (auto& sample : by_group.take())
+    st.key_group_probe.publish("ubaflow_key_group_state_bytes",
+                               static_cast<double>(bytes[g]),
+                               {{"key_group", std::to_string(range.first + g)}});
+  for (auto& sample : st.key_group_probe.take())
     samples.push_back(std::move(sample));
   return samples;
 }
@@ -209,6 +206,11 @@ caf::behavior owner_behavior(owner_actor* self, uint32_t index,
   auto& setup = self->state;
   setup.trust = std::move(trust);
   setup.index = index;
+  // The key-group range shown inclusive, as in the logs.
+  setup.probe = metric_probe{
+    {{"owner", std::to_string(index)},
+     {"key_groups", std::to_string(state->range().first) + "-"
+                      + std::to_string(state->range().last - 1)}}};
   setup.key_group_count = key_group_count;
   setup.aligner = barrier_aligner{state->inputs().input_count()};
   setup.state = std::move(state);
