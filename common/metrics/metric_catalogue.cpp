@@ -1,6 +1,7 @@
 #include "common/metrics/metric_catalogue.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace ubaflow {
 
@@ -194,6 +195,27 @@ const metric_definition* find_metric(std::string_view name) {
 
 bool exported_by(const metric_definition& metric, metric_home home) {
   return metric.home == home || metric.home == metric_home::every_process;
+}
+
+std::string check_sample(const metric_sample& sample,
+                         const std::vector<std::string>& process_labels) {
+  const auto* metric = find_metric(sample.name);
+  if (!metric)
+    return "unknown metric " + sample.name;
+  std::set<std::string> seen;
+  for (const auto& label : sample.labels) {
+    if (!seen.insert(label.name).second)
+      return sample.name + " has its label " + label.name + " twice";
+    const auto& own = metric->labels;
+    if (std::find(own.begin(), own.end(), label.name) == own.end()
+        && std::find(process_labels.begin(), process_labels.end(), label.name)
+             == process_labels.end())
+      return sample.name + " has no label " + label.name;
+  }
+  for (const auto& label : metric->labels)
+    if (!seen.count(label))
+      return sample.name + " lacks its label " + label;
+  return {};
 }
 
 } // namespace ubaflow

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/metric_sample.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,5 +41,12 @@ const metric_definition* find_metric(std::string_view name);
 /// Whether a process with role `home` (coordinator or worker) exports the
 /// metric.
 bool exported_by(const metric_definition& metric, metric_home home);
+
+/// Empty when `sample` names a catalogue metric and carries exactly its
+/// labels, each once, plus perhaps some of `process_labels` (labels a
+/// process adds to its own figures, e.g. a worker's name); otherwise what
+/// is wrong.
+std::string check_sample(const metric_sample& sample,
+                         const std::vector<std::string>& process_labels = {});
 
 } // namespace ubaflow

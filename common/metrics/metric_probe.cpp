@@ -2,8 +2,6 @@
 
 #include "common/metrics/metric_catalogue.hpp"
 
-#include <algorithm>
-
 namespace ubaflow {
 
 metric_probe::metric_probe(std::vector<metric_label> task_labels)
@@ -24,20 +22,6 @@ std::vector<metric_sample> metric_probe::take() {
   std::vector<metric_sample> out;
   out.swap(samples_);
   return out;
-}
-
-std::string check_sample(const metric_sample& sample) {
-  const auto* metric = find_metric(sample.name);
-  if (!metric)
-    return "unknown metric " + sample.name;
-  for (const auto& label : metric->labels) {
-    const bool present
-      = std::any_of(sample.labels.begin(), sample.labels.end(),
-                    [&](const metric_label& l) { return l.name == label; });
-    if (!present)
-      return sample.name + " lacks its label " + label;
-  }
-  return {};
 }
 
 } // namespace ubaflow

@@ -14,8 +14,9 @@ namespace ubaflow {
 /// for its status it copies them into its probe, which labels them with
 /// the task's labels and hands them out as generic samples. The
 /// coordinator's registry (metric_registry) exports them without knowing
-/// any of them. Only catalogue metrics with all their labels get through:
-/// anything else is dropped and counted in `refused()`.
+/// any of them. Only catalogue metrics with exactly their labels get
+/// through (check_sample): anything else is dropped and counted in
+/// `refused()`.
 class metric_probe {
 public:
   /// `task_labels`: the labels every sample of this task carries
@@ -37,9 +38,5 @@ private:
   std::vector<metric_sample> samples_;
   uint64_t refused_ = 0;
 };
-
-/// Empty when `sample` names a catalogue metric and carries all of its
-/// labels; otherwise what is wrong.
-std::string check_sample(const metric_sample& sample);
 
 } // namespace ubaflow

@@ -5,6 +5,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <spdlog/spdlog.h>
+
 #include <set>
 
 namespace ubaflow {
@@ -17,8 +19,10 @@ struct metric_registry::family_slot {
   std::set<prometheus::Labels> touched; ///< by the current publish
 };
 
-metric_registry::metric_registry(metric_home home)
-  : registry_(std::make_unique<prometheus::Registry>()) {
+metric_registry::metric_registry(metric_home home,
+                                 std::vector<std::string> process_labels)
+  : process_labels_(std::move(process_labels)),
+    registry_(std::make_unique<prometheus::Registry>()) {
   for (const auto& metric : metric_catalogue()) {
     if (!exported_by(metric, home))
       continue;
@@ -63,8 +67,15 @@ std::string metric_registry::publish(const std::vector<metric_sample>& samples) 
   std::lock_guard<std::mutex> guard{mutex_};
   for (const auto& sample : samples) {
     auto it = families_.find(sample.name);
-    if (it == families_.end()) {
+    const auto wrong = it == families_.end()
+                         ? sample.name + " is not exported by this process"
+                         : check_sample(sample, process_labels_);
+    if (!wrong.empty()) {
+      // A programming error (or a worker of another version): the metric
+      // is left out rather than exported with surprising labels.
       ++dropped_;
+      if (reported_.insert(sample.name).second)
+        spdlog::warn("metrics: {} left out ({})", sample.name, wrong);
       continue;
     }
     std::map<std::string, std::string> labels;

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,10 @@ namespace ubaflow {
 /// and serializes. Thread-safe: REST handler threads scrape concurrently.
 class metric_registry {
 public:
-  explicit metric_registry(metric_home home);
+  /// `process_labels`: labels this process may add to its metrics besides
+  /// the catalogue's (a worker labels its own figures with its name).
+  explicit metric_registry(metric_home home,
+                           std::vector<std::string> process_labels = {});
   ~metric_registry();
   metric_registry(const metric_registry&) = delete;
   metric_registry& operator=(const metric_registry&) = delete;
@@ -31,8 +35,9 @@ public:
   /// Prometheus' text format. Children no sample names any more (a task
   /// gone after a rescale) are removed; a counter whose value went down (a
   /// restart counts from zero) starts over, which Prometheus' rate() reads
-  /// as a counter reset. Samples of metrics this process does not export
-  /// are dropped and counted in `dropped()`.
+  /// as a counter reset. Samples of metrics this process does not export,
+  /// or with other labels than the catalogue's (check_sample), are dropped,
+  /// counted in `dropped()` and logged once per metric.
   std::string publish(const std::vector<metric_sample>& samples);
 
   uint64_t dropped() const;
@@ -43,9 +48,11 @@ private:
            double value);
 
   mutable std::mutex mutex_;
+  std::vector<std::string> process_labels_;
   std::unique_ptr<prometheus::Registry> registry_;
   std::map<std::string, std::unique_ptr<family_slot>, std::less<>> families_;
   uint64_t dropped_ = 0;
+  std::set<std::string, std::less<>> reported_; ///< metrics logged as dropped
 };
 
 } // namespace ubaflow

@@ -211,18 +211,22 @@ private:
 
 } // namespace
 
+std::vector<metric_sample> job_samples(const rest_view& view) {
+  return job_sampler{view}.take();
+}
+
 std::string render_metrics(const rest_view& view) {
   // One registry per process: its families are registered once, each
   // scrape only updates the children.
   static metric_registry registry{metric_home::coordinator};
-  auto samples = job_sampler{view}.take();
+  auto samples = job_samples(view);
   add_process_samples(samples);
   add_refusal_samples(samples, {});
   return registry.publish(samples);
 }
 
 std::string render_worker_metrics(const worker_metrics_view& view) {
-  static metric_registry registry{metric_home::worker};
+  static metric_registry registry{metric_home::worker, {"worker"}};
   const labels worker{{"worker", view.name}};
   std::vector<metric_sample> samples{
     {"ubaflow_worker_joined", worker, view.worker_id > 0 ? 1.0 : 0.0},

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "common/protocol/metric_sample.hpp"
 #include "coordinator/rest/flink_api.hpp"
 
 #include <string>
+#include <vector>
 
 namespace ubaflow {
 
@@ -15,6 +17,11 @@ namespace ubaflow {
 ///    units): rejects by reason, lookup cache, sinks, exchange, state size.
 /// Values come from the tasks' status reports, summed per subtask.
 std::string render_metrics(const rest_view& view);
+
+/// The samples render_metrics exports for the job (without the process
+/// figures): cluster and job figures, the Flink-named subtask metrics
+/// derived from the tasks' status, and the samples of the tasks' probes.
+std::vector<metric_sample> job_samples(const rest_view& view);
 
 /// What a worker reports about itself on its own /metrics.
 struct worker_metrics_view {

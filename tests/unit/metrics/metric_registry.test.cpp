@@ -1,3 +1,4 @@
+#include "common/metrics/metric_catalogue.hpp"
 #include "common/metrics/metric_probe.hpp"
 #include "common/metrics/metric_registry.hpp"
 
@@ -36,7 +37,23 @@ TEST_SUITE("metrics.probe") {
     CHECK(check_sample({"ubaflow_sink_healthy", {{"sink", "es"}}, 1}).empty());
     CHECK(check_sample({"ubaflow_sink_healthy", {}, 1})
           == "ubaflow_sink_healthy lacks its label sink");
+    CHECK(check_sample({"ubaflow_sink_healthy", {{"sink", "es"}, {"snik", "x"}}, 1})
+          == "ubaflow_sink_healthy has no label snik");
+    CHECK(check_sample({"ubaflow_sink_healthy", {{"sink", "es"}, {"sink", "x"}}, 1})
+          == "ubaflow_sink_healthy has its label sink twice");
     CHECK(check_sample({"nope", {}, 1}) == "unknown metric nope");
+    // a process may add its own labels where it says so
+    const metric_sample refused{"ubaflow_cluster_refused_total",
+                                {{"reason", "tls_handshake"}, {"worker", "w1"}}, 2};
+    CHECK_FALSE(check_sample(refused).empty());
+    CHECK(check_sample(refused, {"worker"}).empty());
+  }
+
+  TEST_CASE("a probe refuses a label the catalogue does not list") {
+    metric_probe probe{{{"sink", "es"}}};
+    probe.publish("ubaflow_sink_healthy", 1, {{"colour", "blue"}});
+    CHECK(probe.refused() == 1);
+    CHECK(probe.take().empty());
   }
 }
 
@@ -79,5 +96,21 @@ TEST_SUITE("metrics.registry") {
     CHECK(text.find("ubaflow_sink_healthy") == std::string::npos);
     CHECK(text.find("flink_") == std::string::npos);
     CHECK(worker.dropped() == 1);
+  }
+
+  TEST_CASE("samples with other labels than the catalogue's are left out") {
+    metric_registry coordinator{metric_home::coordinator};
+    const auto text = coordinator.publish(
+      {{"ubaflow_sink_healthy", {{"sink", "es"}, {"colour", "blue"}}, 1},
+       {"ubaflow_cluster_refused_total",
+        {{"reason", "tls_handshake"}, {"worker", "w1"}}, 1}});
+    CHECK(text.find("ubaflow_sink_healthy{") == std::string::npos);
+    CHECK(text.find("ubaflow_cluster_refused_total{") == std::string::npos);
+    CHECK(coordinator.dropped() == 2);
+    metric_registry worker{metric_home::worker, {"worker"}};
+    CHECK(has_line(worker.publish({{"ubaflow_cluster_refused_total",
+                                    {{"reason", "tls_handshake"}, {"worker", "w1"}},
+                                    1}}),
+                   "ubaflow_cluster_refused_total{reason=\"tls_handshake\",worker=\"w1\"} 1"));
   }
 }

@@ -1,3 +1,4 @@
+#include "common/metrics/metric_catalogue.hpp"
 #include "coordinator/rest/flink_api.hpp"
 #include "coordinator/rest/route_table.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
@@ -162,6 +163,13 @@ TEST_SUITE("rest.flink_api") {
       const auto body = get(v, path, 404);
       CHECK(body.at("errors").as_array().size() == 1);
     }
+  }
+
+  TEST_CASE("metrics: every sample is a catalogue metric with its labels") {
+    const auto samples = job_samples(sample_view());
+    CHECK(samples.size() > 40);
+    for (const auto& sample : samples)
+      CHECK_MESSAGE(check_sample(sample).empty(), check_sample(sample));
   }
 
   TEST_CASE("metrics: Flink's families and ubaflow's, one family per name") {
