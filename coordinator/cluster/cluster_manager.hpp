@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/protocol/task_manager_interface.hpp"
 #include "coordinator/checkpoint/checkpoint_store.hpp"
 #include "common/config/job_config.hpp"
 
@@ -50,7 +51,7 @@ struct cluster_settings {
   /// A task manager in this process that is a member from the start
   /// (`ubaflow run`: a cluster of one), with its slots; none in a cluster
   /// of worker processes. Its liveness is its actor's: no heartbeats.
-  caf::actor local_task_manager;
+  task_manager_actor local_task_manager;
   uint32_t local_slots = 1;
 };
 

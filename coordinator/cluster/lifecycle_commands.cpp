@@ -93,11 +93,11 @@ void cancel_running(manager_actor* self,
   if (st.failures.size() > 100)
     st.failures.erase(st.failures.begin());
   if (st.attempt) {
-    self->demonitor(st.attempt);
+    self->demonitor(st.attempt.address());
     self->send_exit(st.attempt, caf::exit_reason::user_shutdown);
     st.attempt = nullptr;
   }
-  std::vector<caf::actor> present;
+  std::vector<task_manager_actor> present;
   for (const auto* w : st.workers.workers())
     present.push_back(w->task_manager);
   auto pending = std::make_shared<size_t>(present.size());
@@ -158,7 +158,7 @@ checkpointing_for(manager_actor* self, const lifecycle_command::deploy& cmd,
 void place_attempt(manager_actor* self, const lifecycle_command::deploy& cmd) {
   auto& st = self->state;
   std::vector<std::pair<uint32_t, uint32_t>> ids;
-  std::vector<caf::actor> task_managers;
+  std::vector<task_manager_actor> task_managers;
   peer_list peers;
   for (const auto* w : st.workers.workers()) {
     ids.emplace_back(w->id, w->slots);
@@ -227,10 +227,12 @@ void launch_attempt(manager_actor* self,
     return;
   auto next = std::move(*st.deploying);
   st.deploying.reset();
+  // The cluster manager is the attempt's listener; its handle is untyped
+  // (for now), so the cast names what the attempt may send it.
   st.attempt = spawn_job_coordinator(self->system(), st.config,
                                      std::move(next.plan),
                                      std::move(next.task_managers),
-                                     caf::actor_cast<caf::actor>(self),
+                                     caf::actor_cast<job_listener_actor>(self),
                                      std::move(next.checkpointing));
   self->monitor(st.attempt);
   if (cmd.drain)

@@ -32,9 +32,9 @@ probe_while_waiting_for_kafka(const job_config& config,
 /// Asks `who` from a thread outside the actor system (an HTTP handler) and
 /// waits at most `timeout`: the answer, or nothing (with the error in
 /// `why` when given).
-template <class Result, class Duration, class... Ts>
+template <class Result, class Handle, class Duration, class... Ts>
 std::optional<Result> ask_blocking(caf::actor_system& system,
-                                   const caf::actor& who, Duration timeout,
+                                   const Handle& who, Duration timeout,
                                    std::string* why, Ts&&... xs) {
   caf::scoped_actor asker{system};
   std::optional<Result> out;

@@ -76,7 +76,7 @@ enum class session_end { coordinator_lost, evicted, job_over, left, failed };
 /// so, and its connection may close before this worker's task manager has
 /// ended: a short wait tells "the job is over" from "the coordinator died".
 session_end after_coordinator_lost(caf::scoped_actor& self,
-                                   const caf::actor& task_manager) {
+                                   const task_manager_actor& task_manager) {
   auto end = session_end::coordinator_lost;
   bool waiting = true;
   while (waiting)
@@ -167,7 +167,7 @@ int worker_command(const std::vector<std::string>& args) {
                  metrics->port());
   else
     spdlog::warn("no worker /metrics: {}", error);
-  caf::actor task_manager;
+  task_manager_actor task_manager;
   uint16_t data_port = 0;
   bool warned = false;
   // Workers often start beside their coordinator (Compose, a pod rollout):
@@ -264,7 +264,10 @@ int worker_command(const std::vector<std::string>& args) {
       task_manager = spawn_task_manager(
         system, std::make_shared<const job_config>(*config),
         reply->heartbeat_ms);
-      auto published = publish_on(task_manager, me.bind_address, me.port);
+      // Published untyped, as before: peers and the coordinator reach it
+      // as a caf::actor (remote_actor checks a published interface).
+      auto published = publish_on(caf::actor_cast<caf::actor>(task_manager),
+                                  me.bind_address, me.port);
       if (!published) {
         spdlog::error("cannot listen on {}:{}: {}", me.bind_address, me.port,
                       system.render(published.error()));
@@ -277,7 +280,10 @@ int worker_command(const std::vector<std::string>& args) {
 
     // -- join; the task manager takes orders from this coordinator only
     self->send(task_manager, join_atom_v, manager, caf::actor{self});
-    ask(make_request(me, data_port, task_manager));
+    // Untyped in the request: the handle crosses to the coordinator, which
+    // casts it back to task_manager_actor.
+    ask(make_request(me, data_port,
+                     caf::actor_cast<caf::actor>(task_manager)));
     if (!reply) {
       if (refused) {
         self->send_exit(task_manager, caf::exit_reason::user_shutdown);

@@ -210,7 +210,9 @@ TEST_CASE("a cluster of one: the local task manager is a member from the start")
   });
   cluster_settings s;
   s.min_workers = 1;
-  s.local_task_manager = task_manager;
+  // A stand-in answering what admission sends: cast to the interface it
+  // stands in for.
+  s.local_task_manager = caf::actor_cast<task_manager_actor>(task_manager);
   s.local_slots = 3;
   s.partition_count = 1;
   auto config = std::make_shared<job_config>();
