@@ -115,10 +115,9 @@ void join_local(manager_actor* self, const task_manager_actor& task_manager,
                                              "the local task manager joined"));
 }
 
-caf::behavior manager_behavior(manager_actor* self,
-                               std::shared_ptr<const job_config> config,
-                               cluster_settings settings,
-                               caf::actor listener) {
+cluster_manager_actor::behavior_type
+manager_behavior(manager_actor* self, std::shared_ptr<const job_config> config,
+                 cluster_settings settings, caf::actor listener) {
   auto& setup = self->state;
   setup.config = std::move(config);
   setup.settings = std::move(settings);
@@ -478,10 +477,10 @@ caf::behavior manager_behavior(manager_actor* self,
 
 } // namespace
 
-caf::actor spawn_cluster_manager(caf::actor_system& system,
-                                 std::shared_ptr<const job_config> config,
-                                 cluster_settings settings,
-                                 caf::actor listener) {
+cluster_manager_actor
+spawn_cluster_manager(caf::actor_system& system,
+                      std::shared_ptr<const job_config> config,
+                      cluster_settings settings, caf::actor listener) {
   return system.spawn(manager_behavior, std::move(config),
                       std::move(settings), std::move(listener));
 }

@@ -1,6 +1,7 @@
 #include "coordinator/cluster/manager_state.hpp"
 
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/untyped_send.hpp"
 #include "common/util/clock.hpp"
 #include "coordinator/checkpoint/restore_point.hpp"
 #include "coordinator/cluster/assignment.hpp"
@@ -64,7 +65,7 @@ void finish_job(manager_actor* self, const lifecycle_command::finish& cmd,
   status.started_ms = st.started_ms;
   st.last_status = status;
   if (st.listener)
-    self->send(st.listener, done_atom_v, std::move(status));
+    send_untyped(self, st.listener, done_atom_v, std::move(status));
   // Wait for the workers to confirm: a message still in this process's
   // buffers when it exits would leave them reconnecting forever.
   for (const auto* w : st.workers.workers()) {
@@ -227,12 +228,11 @@ void launch_attempt(manager_actor* self,
     return;
   auto next = std::move(*st.deploying);
   st.deploying.reset();
-  // The cluster manager is the attempt's listener; its handle is untyped
-  // (for now), so the cast names what the attempt may send it.
+  // This manager is the attempt's listener (its interface includes it).
   st.attempt = spawn_job_coordinator(self->system(), st.config,
                                      std::move(next.plan),
                                      std::move(next.task_managers),
-                                     caf::actor_cast<job_listener_actor>(self),
+                                     job_listener_actor{self},
                                      std::move(next.checkpointing));
   self->monitor(st.attempt);
   if (cmd.drain)

@@ -60,7 +60,7 @@ struct manager_state {
   static inline const char* name = "ubaflow.cluster_manager";
 };
 
-using manager_actor = caf::stateful_actor<manager_state>;
+using manager_actor = cluster_manager_actor::stateful_base<manager_state>;
 
 std::vector<worker_summary> summarize_workers(const membership& m);
 std::vector<std::string> describe_workers(const membership& m);

@@ -104,7 +104,10 @@ int coordinator_command(const std::vector<std::string>& args) {
   const auto& bind = values->get_string("coordinator.bind-address");
   const auto port = static_cast<uint16_t>(values->get_int("coordinator.port"));
   warn_if_exposed(*security, bind, "the coordinator");
-  auto published = publish_on(manager, bind, port);
+  // Published untyped: workers and `ubaflow savepoint` reach it with
+  // remote_actor as a caf::actor.
+  auto published = publish_on(caf::actor_cast<caf::actor>(manager), bind,
+                              port);
   if (!published) {
     spdlog::error("cannot listen on {}:{}: {}", bind, port,
                   system.render(published.error()));

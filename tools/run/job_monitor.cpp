@@ -79,7 +79,8 @@ void exit_without_teardown(int code) {
   std::_Exit(code);
 }
 
-job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
+job_outcome monitor_job(caf::scoped_actor& self,
+                        const cluster_manager_actor& job,
                         int64_t interval, int64_t stop_timeout_ms) {
   self->monitor(job);
   job_outcome outcome;

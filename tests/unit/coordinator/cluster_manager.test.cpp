@@ -23,7 +23,7 @@ struct fixture {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   caf::scheduler::test_coordinator* sched = nullptr;
-  caf::actor manager;
+  cluster_manager_actor manager;
   caf::actor listener;
 
   fixture() {
