@@ -3,6 +3,7 @@
 #include "worker/runtime/cluster_transport.hpp"
 
 #include "common/cluster/trusted_nodes.hpp"
+#include "common/protocol/cluster_manager_interface.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/untyped_send.hpp"
@@ -25,7 +26,7 @@ namespace {
 struct task_manager_state {
   std::shared_ptr<const job_config> config;
   std::chrono::milliseconds heartbeat{1000};
-  caf::actor coordinator; ///< set once joined
+  cluster_manager_actor coordinator; ///< set once joined
   uint32_t worker_id = 0;
   /// Told (join_atom) when the coordinator no longer counts this worker
   /// as a member (it declared it lost): the worker then rejoins.
@@ -169,7 +170,8 @@ task_manager_behavior(task_manager_self* self,
       auto& st = self->state;
       const bool first = !st.coordinator;
       st.worker_id = worker_id;
-      st.coordinator = std::move(coordinator);
+      // It came untyped, across nodes, in this message.
+      st.coordinator = caf::actor_cast<cluster_manager_actor>(coordinator);
       st.rejoin_asked = false;
       if (first)
         self->send(self, heartbeat_atom_v);
