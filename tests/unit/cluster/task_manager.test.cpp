@@ -17,7 +17,7 @@
 
 using namespace ubaflow;
 
-TEST_SUITE("runtime.task_manager") {
+TEST_SUITE("cluster.task_manager") {
 
 TEST_CASE("a task manager answers this process and keeps its timer to itself") {
   caf::actor_system_config cfg;
