@@ -5,6 +5,7 @@
 #include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/untyped_send.hpp"
 #include "common/protocol/validation.hpp"
 #include "common/util/clock.hpp"
 
@@ -25,20 +26,21 @@ struct coordinator_state {
   /// The sources' last figures, asked for as a stop ends them: the closing
   /// summary reports what was read.
   std::vector<source_status> stopped_sources;
-  std::vector<caf::actor> task_managers; ///< where the tasks run
+  std::vector<task_manager_actor> task_managers; ///< where the tasks run
   attempt_progress progress; ///< its phase and what comes next
   int64_t started_ms = 0;
-  caf::actor listener;
+  job_listener_actor listener;
   attempt_checkpointing checkpointing;
-  caf::actor results;      ///< where mirrored result rows go
-  caf::actor checkpointer; ///< once running, if checkpoints are enabled
+  results_actor results;   ///< where mirrored result rows go
+  /// Once running, if checkpoints are enabled.
+  checkpoint_coordinator_actor checkpointer;
   /// This node and the task managers' nodes: where tasks report from.
   std::shared_ptr<trusted_nodes> trust;
 
   static inline const char* name = "ubaflow.coordinator";
 };
 
-using coordinator_actor = caf::stateful_actor<coordinator_state>;
+using coordinator_actor = job_master_actor::stateful_base<coordinator_state>;
 
 /// True if the message being handled comes from one of `tasks`; counts a
 /// refusal otherwise.
@@ -118,6 +120,9 @@ void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
 /// their own threads; a failure there fails the job through failed_atom.
 void deploy(coordinator_actor* self) {
   const bool uv = self->state.config->windows.computes_uv();
+  // Untyped on purpose: the deployments carry this handle to the tasks,
+  // across nodes, and the tasks (source, owner, combiner, sink actors)
+  // send to a caf::actor; job_master_actor lists what they may send.
   caf::actor me = caf::actor_cast<caf::actor>(self);
   sink_deployment sinks;
   sinks.producers
@@ -317,7 +322,7 @@ void stop_tasks(coordinator_actor* self) {
       self->send_exit(s, caf::exit_reason::user_shutdown);
     now.sources.clear();
     for (auto& s : now.sinks)
-      self->send(s, stop_atom_v);
+      send_untyped(self, s, stop_atom_v);
   };
   st.stopped_sources.assign(st.sources.size(), source_status{});
   if (st.sources.empty())
@@ -369,7 +374,7 @@ struct step_runner {
     spdlog::info("draining: reading to the current end of the input, then "
                  "firing every window");
     for (auto& s : self->state.sources)
-      self->send(s, drain_atom_v);
+      send_untyped(self, s, drain_atom_v);
   }
   void operator()(const attempt_command::end_sources&) {
     for (auto& s : self->state.sources)
@@ -390,13 +395,13 @@ void run(coordinator_actor* self, attempt_steps steps, caf::error reason) {
     std::visit(step_runner{self, reason}, s);
 }
 
-caf::behavior coordinator_behavior(coordinator_actor* self,
-                                   std::shared_ptr<const job_config> config,
-                                   job_plan plan,
-                                   std::vector<caf::actor> task_managers,
-                                   caf::actor listener,
-                                   attempt_checkpointing checkpointing,
-                                   caf::actor results) {
+job_master_actor::behavior_type
+coordinator_behavior(coordinator_actor* self,
+                     std::shared_ptr<const job_config> config, job_plan plan,
+                     std::vector<task_manager_actor> task_managers,
+                     job_listener_actor listener,
+                     attempt_checkpointing checkpointing,
+                     results_actor results) {
   auto& setup = self->state;
   setup.checkpointing = std::move(checkpointing);
   setup.results = std::move(results);
@@ -545,13 +550,13 @@ caf::behavior coordinator_behavior(coordinator_actor* self,
 
 } // namespace
 
-caf::actor spawn_job_coordinator(caf::actor_system& system,
-                                 std::shared_ptr<const job_config> config,
-                                 job_plan plan,
-                                 std::vector<caf::actor> task_managers,
-                                 caf::actor listener,
-                                 attempt_checkpointing checkpointing,
-                                 caf::actor results) {
+job_master_actor
+spawn_job_coordinator(caf::actor_system& system,
+                      std::shared_ptr<const job_config> config, job_plan plan,
+                      std::vector<task_manager_actor> task_managers,
+                      job_listener_actor listener,
+                      attempt_checkpointing checkpointing,
+                      results_actor results) {
   return system.spawn(coordinator_behavior, std::move(config),
                       std::move(plan), std::move(task_managers),
                       std::move(listener), std::move(checkpointing),

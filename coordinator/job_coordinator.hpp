@@ -1,6 +1,8 @@
 #pragma once
 
 #include "common/protocol/checkpoints.hpp"
+#include "common/protocol/job_master_interface.hpp"
+#include "common/protocol/task_manager_interface.hpp"
 #include "coordinator/attempt/attempt_progress.hpp"
 #include "coordinator/checkpoint/checkpoint_store.hpp"
 #include "coordinator/job_plan.hpp"
@@ -42,12 +44,12 @@ struct attempt_checkpointing {
 /// It exits normally once every sink has written everything, and with an
 /// error if a task fails; either way it first sends (done_atom, job_status)
 /// with the final figures to `listener` (if any).
-caf::actor spawn_job_coordinator(caf::actor_system& system,
-                                 std::shared_ptr<const job_config> config,
-                                 job_plan plan,
-                                 std::vector<caf::actor> task_managers,
-                                 caf::actor listener = {},
-                                 attempt_checkpointing checkpointing = {},
-                                 caf::actor results = {});
+job_master_actor
+spawn_job_coordinator(caf::actor_system& system,
+                      std::shared_ptr<const job_config> config, job_plan plan,
+                      std::vector<task_manager_actor> task_managers,
+                      job_listener_actor listener = {},
+                      attempt_checkpointing checkpointing = {},
+                      results_actor results = {});
 
 } // namespace ubaflow

@@ -15,22 +15,6 @@ uint32_t source_task_count(int32_t partition_count,
   return std::max<uint32_t>(1, std::min<uint32_t>(sources, partitions));
 }
 
-job_plan make_job_plan(int32_t partition_count, uint32_t source_parallelism,
-                       uint32_t parallelism, uint32_t key_groups,
-                       uint32_t default_max_sources) {
-  job_plan plan;
-  plan.key_groups = key_groups;
-  const uint32_t sources = source_task_count(partition_count,
-                                             source_parallelism,
-                                             default_max_sources);
-  plan.source_partitions.resize(sources);
-  for (int32_t p = 0; p < partition_count; ++p)
-    plan.source_partitions[static_cast<size_t>(p) % sources].push_back(p);
-  for (uint32_t i = 0; i < parallelism; ++i)
-    plan.owner_ranges.push_back(range_for_owner(i, parallelism, key_groups));
-  return plan;
-}
-
 std::string describe(const job_plan& plan) {
   std::string out = std::to_string(plan.source_partitions.size())
                     + " source task(s) [";

@@ -31,13 +31,8 @@ uint32_t source_task_count(int32_t partition_count,
                            uint32_t source_parallelism,
                            uint32_t default_max_sources = 4);
 
-/// Spreads `partition_count` partitions round-robin over
-/// `source_parallelism` tasks (0: one per partition, at most
-/// `default_max_sources`), and `key_groups` over `parallelism` owners in
-/// contiguous ranges.
-job_plan make_job_plan(int32_t partition_count, uint32_t source_parallelism,
-                       uint32_t parallelism, uint32_t key_groups,
-                       uint32_t default_max_sources = 4);
+/// Plans are made by make_cluster_plan (coordinator/cluster/assignment),
+/// for a cluster and for `ubaflow run`'s cluster of one alike.
 
 std::string describe(const job_plan& plan);
 

@@ -121,15 +121,22 @@ void add_checkpoint_options(option_set& o, const char* default_dir) {
         "checkpoints), or the path of a checkpoint or savepoint file.");
 }
 
+/// One declaration for `run` and the coordinator (the same lifecycle).
+void add_task_failure_option(option_set& o) {
+  o.add("cluster.max-task-failures", t::integer, "3",
+        "Restarts after task failures (not worker losses) before the job is "
+        "declared failed, each from the latest checkpoint if there is one; "
+        "0 fails at the first. `ubaflow run` restarts only with "
+        "checkpoint.dir (without checkpoints a failure ends the job, as in "
+        "Flink).")
+      .bounded(0, 1000000);
+}
+
 option_set make_run_options() {
   option_set o = with_job_options("run");
   add_rest_options(o, true);
   add_checkpoint_options(o, "");
-  o.add("cluster.max-task-failures", t::integer, "3",
-        "Restarts after task failures (from the latest checkpoint) before "
-        "the job is declared failed; only with checkpoint.dir (without "
-        "checkpoints a failure ends the job, as in Flink).")
-      .bounded(0, 1000000);
+  add_task_failure_option(o);
   return o;
 }
 
@@ -152,10 +159,7 @@ option_set make_coordinator_options() {
         "redeployed on the others (a closed connection is noticed at once).");
   o.add("cluster.restart-delay", t::duration, "1s",
         "Pause between a failure and the job's restart.");
-  o.add("cluster.max-task-failures", t::integer, "3",
-        "Restarts after task failures (not worker losses) before the job is "
-        "declared failed; 0 fails at the first.")
-      .bounded(0, 1000000);
+  add_task_failure_option(o);
   add_rest_options(o, true);
   add_checkpoint_options(o, "checkpoints");
   return o;

@@ -5,6 +5,7 @@
 #include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/untyped_send.hpp"
 #include "common/protocol/validation.hpp"
 
 #include <caf/all.hpp>
@@ -19,14 +20,15 @@ namespace {
 struct checkpointer_state {
   std::optional<checkpoint_cycle> cycle; ///< the logic; this actor carries out
   std::vector<caf::actor> sources;
-  caf::actor listener;
+  job_listener_actor listener;
   int64_t interval_ms = 0;
   std::vector<caf::typed_response_promise<std::string>> savepoint_waiters;
 
   static inline const char* name = "ubaflow.checkpoints";
 };
 
-using checkpointer = caf::stateful_actor<checkpointer_state>;
+using checkpointer
+  = checkpoint_coordinator_actor::stateful_base<checkpointer_state>;
 
 void run(checkpointer* self, checkpoint_steps steps);
 
@@ -58,7 +60,7 @@ struct step_runner {
 
   void operator()(const checkpoint_command::commit_offsets& s) {
     for (auto& source : self->state.sources)
-      self->send(source, commit_atom_v, s.partitions);
+      send_untyped(self, source, commit_atom_v, s.partitions);
   }
 
   void operator()(const checkpoint_command::answer_savepoints& s) {
@@ -82,11 +84,12 @@ void run(checkpointer* self, checkpoint_steps steps) {
     std::visit(step_runner{self}, s);
 }
 
-caf::behavior checkpointer_behavior(checkpointer* self, checkpointed_job job,
-                                    attempt_checkpointing settings,
-                                    std::vector<caf::actor> sources,
-                                    checkpoint_participants expected,
-                                    caf::actor listener) {
+checkpoint_coordinator_actor::behavior_type
+checkpointer_behavior(checkpointer* self, checkpointed_job job,
+                      attempt_checkpointing settings,
+                      std::vector<caf::actor> sources,
+                      checkpoint_participants expected,
+                      job_listener_actor listener) {
   auto& setup = self->state;
   setup.cycle.emplace(std::move(job), expected, settings.store,
                       settings.timeout_ms, settings.next_id,
@@ -154,12 +157,12 @@ caf::behavior checkpointer_behavior(checkpointer* self, checkpointed_job job,
 
 } // namespace
 
-caf::actor spawn_checkpoint_coordinator(caf::actor_system& system,
-                                        checkpointed_job job,
-                                        attempt_checkpointing settings,
-                                        std::vector<caf::actor> sources,
-                                        checkpoint_participants expected,
-                                        caf::actor listener) {
+checkpoint_coordinator_actor
+spawn_checkpoint_coordinator(caf::actor_system& system, checkpointed_job job,
+                             attempt_checkpointing settings,
+                             std::vector<caf::actor> sources,
+                             checkpoint_participants expected,
+                             job_listener_actor listener) {
   // Detached: writing and syncing a checkpoint file blocks.
   return system.spawn<caf::detached>(checkpointer_behavior, std::move(job),
                       std::move(settings), std::move(sources),

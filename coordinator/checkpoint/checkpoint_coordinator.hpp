@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/checkpoint_coordinator_interface.hpp"
+#include "common/protocol/job_master_interface.hpp"
 #include "coordinator/checkpoint/checkpoint_builder.hpp"
 #include "coordinator/job_coordinator.hpp"
 
@@ -22,11 +24,11 @@ namespace ubaflow {
 /// path once written, and stops triggering once every source has sent
 /// (done_atom) (bounded inputs all read: the job is about to finish) or
 /// on (stop_atom).
-caf::actor spawn_checkpoint_coordinator(caf::actor_system& system,
-                                        checkpointed_job job,
-                                        attempt_checkpointing settings,
-                                        std::vector<caf::actor> sources,
-                                        checkpoint_participants expected,
-                                        caf::actor listener);
+checkpoint_coordinator_actor
+spawn_checkpoint_coordinator(caf::actor_system& system, checkpointed_job job,
+                             attempt_checkpointing settings,
+                             std::vector<caf::actor> sources,
+                             checkpoint_participants expected,
+                             job_listener_actor listener);
 
 } // namespace ubaflow

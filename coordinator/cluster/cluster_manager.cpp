@@ -73,7 +73,8 @@ std::optional<std::string> check_join_fields(const join_request& req) {
 }
 
 /// True if the message being handled comes from the node of `actor`.
-bool from_node_of(manager_actor* self, const caf::actor& actor) {
+template <class Handle>
+bool from_node_of(manager_actor* self, const Handle& actor) {
   const auto& sender = self->current_sender();
   return sender && actor && sender->node() == actor.node();
 }
@@ -92,7 +93,7 @@ caf::result<std::string> take_savepoint(manager_actor* self) {
 /// Makes the task manager of this process a member (`ubaflow run`): it
 /// needs no credentials, and its liveness is its actor's, so it is exempt
 /// from the heartbeat timeout.
-void join_local(manager_actor* self, const caf::actor& task_manager,
+void join_local(manager_actor* self, const task_manager_actor& task_manager,
                 uint32_t slots) {
   auto& st = self->state;
   worker_record record;
@@ -106,16 +107,17 @@ void join_local(manager_actor* self, const caf::actor& task_manager,
   const uint32_t id = st.workers.join(std::move(record), steady_now_ms(),
                                       replaced);
   self->monitor(task_manager);
+  // Untyped: the task manager keeps it to send heartbeats to, as a
+  // remote one does (its handle crosses nodes in this message).
   self->send(task_manager, join_atom_v, id,
              caf::actor_cast<caf::actor>(self));
   execute(self, st.lifecycle.workers_changed(st.workers.size(),
                                              "the local task manager joined"));
 }
 
-caf::behavior manager_behavior(manager_actor* self,
-                               std::shared_ptr<const job_config> config,
-                               cluster_settings settings,
-                               caf::actor listener) {
+cluster_manager_actor::behavior_type
+manager_behavior(manager_actor* self, std::shared_ptr<const job_config> config,
+                 cluster_settings settings, caf::actor listener) {
   auto& setup = self->state;
   setup.config = std::move(config);
   setup.settings = std::move(settings);
@@ -205,17 +207,22 @@ caf::behavior manager_behavior(manager_actor* self,
       if (!req.task_manager)
         return join_reply{0, st.settings.job_settings,
                           st.settings.heartbeat_interval_ms};
+      // The task manager's handle crossed the network untyped (in
+      // join_request); from here on it is held as what it is.
+      auto task_manager = caf::actor_cast<task_manager_actor>(req.task_manager);
       worker_record record;
       record.name = req.worker_name;
       record.host = req.host;
       record.port = req.port;
       record.slots = req.slots;
-      record.task_manager = req.task_manager;
+      record.task_manager = task_manager;
       uint32_t replaced = 0;
       const uint32_t id = st.workers.join(std::move(record), steady_now_ms(),
                                           replaced);
-      self->monitor(req.task_manager);
-      self->send(req.task_manager, join_atom_v, id,
+      self->monitor(task_manager);
+      // Untyped: the task manager keeps the coordinator's handle to send
+      // heartbeats to, and it crosses nodes in this message.
+      self->send(task_manager, join_atom_v, id,
                  caf::actor_cast<caf::actor>(self));
       spdlog::info("worker {} joined from {}:{} with {} slot(s); {} "
                    "worker(s) now",
@@ -318,7 +325,7 @@ caf::behavior manager_behavior(manager_actor* self,
       }
       spdlog::info("worker {} is leaving; handing its work to the others",
                    w->name);
-      self->demonitor(w->task_manager);
+      self->demonitor(w->task_manager.address());
       const std::string name = w->name;
       st.workers.remove(worker_id);
       execute(self, st.lifecycle.workers_changed(st.workers.size(),
@@ -470,10 +477,10 @@ caf::behavior manager_behavior(manager_actor* self,
 
 } // namespace
 
-caf::actor spawn_cluster_manager(caf::actor_system& system,
-                                 std::shared_ptr<const job_config> config,
-                                 cluster_settings settings,
-                                 caf::actor listener) {
+cluster_manager_actor
+spawn_cluster_manager(caf::actor_system& system,
+                      std::shared_ptr<const job_config> config,
+                      cluster_settings settings, caf::actor listener) {
   return system.spawn(manager_behavior, std::move(config),
                       std::move(settings), std::move(listener));
 }

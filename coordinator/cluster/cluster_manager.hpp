@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/cluster_manager_interface.hpp"
+#include "common/protocol/task_manager_interface.hpp"
 #include "coordinator/checkpoint/checkpoint_store.hpp"
 #include "common/config/job_config.hpp"
 
@@ -50,7 +52,7 @@ struct cluster_settings {
   /// A task manager in this process that is a member from the start
   /// (`ubaflow run`: a cluster of one), with its slots; none in a cluster
   /// of worker processes. Its liveness is its actor's: no heartbeats.
-  caf::actor local_task_manager;
+  task_manager_actor local_task_manager;
   uint32_t local_slots = 1;
 };
 
@@ -70,9 +72,11 @@ struct cluster_settings {
 /// and stop_atom to the running attempt. When the job has finished (or
 /// failed for good) it sends (done_atom, job_status) to `listener`, tells
 /// the workers to shut down and quits.
-caf::actor spawn_cluster_manager(caf::actor_system& system,
-                                 std::shared_ptr<const job_config> config,
-                                 cluster_settings settings,
-                                 caf::actor listener);
+/// `listener` stays untyped: it is the blocking actor of the process's
+/// command (or a test's stand-in).
+cluster_manager_actor
+spawn_cluster_manager(caf::actor_system& system,
+                      std::shared_ptr<const job_config> config,
+                      cluster_settings settings, caf::actor listener);
 
 } // namespace ubaflow

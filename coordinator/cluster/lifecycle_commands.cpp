@@ -1,6 +1,7 @@
 #include "coordinator/cluster/manager_state.hpp"
 
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/untyped_send.hpp"
 #include "common/util/clock.hpp"
 #include "coordinator/checkpoint/restore_point.hpp"
 #include "coordinator/cluster/assignment.hpp"
@@ -64,7 +65,7 @@ void finish_job(manager_actor* self, const lifecycle_command::finish& cmd,
   status.started_ms = st.started_ms;
   st.last_status = status;
   if (st.listener)
-    self->send(st.listener, done_atom_v, std::move(status));
+    send_untyped(self, st.listener, done_atom_v, std::move(status));
   // Wait for the workers to confirm: a message still in this process's
   // buffers when it exits would leave them reconnecting forever.
   for (const auto* w : st.workers.workers()) {
@@ -93,11 +94,11 @@ void cancel_running(manager_actor* self,
   if (st.failures.size() > 100)
     st.failures.erase(st.failures.begin());
   if (st.attempt) {
-    self->demonitor(st.attempt);
+    self->demonitor(st.attempt.address());
     self->send_exit(st.attempt, caf::exit_reason::user_shutdown);
     st.attempt = nullptr;
   }
-  std::vector<caf::actor> present;
+  std::vector<task_manager_actor> present;
   for (const auto* w : st.workers.workers())
     present.push_back(w->task_manager);
   auto pending = std::make_shared<size_t>(present.size());
@@ -158,7 +159,7 @@ checkpointing_for(manager_actor* self, const lifecycle_command::deploy& cmd,
 void place_attempt(manager_actor* self, const lifecycle_command::deploy& cmd) {
   auto& st = self->state;
   std::vector<std::pair<uint32_t, uint32_t>> ids;
-  std::vector<caf::actor> task_managers;
+  std::vector<task_manager_actor> task_managers;
   peer_list peers;
   for (const auto* w : st.workers.workers()) {
     ids.emplace_back(w->id, w->slots);
@@ -227,10 +228,11 @@ void launch_attempt(manager_actor* self,
     return;
   auto next = std::move(*st.deploying);
   st.deploying.reset();
+  // This manager is the attempt's listener (its interface includes it).
   st.attempt = spawn_job_coordinator(self->system(), st.config,
                                      std::move(next.plan),
                                      std::move(next.task_managers),
-                                     caf::actor_cast<caf::actor>(self),
+                                     job_listener_actor{self},
                                      std::move(next.checkpointing));
   self->monitor(st.attempt);
   if (cmd.drain)

@@ -28,7 +28,7 @@ namespace ubaflow::cluster_manager_detail {
 /// An attempt placed on its workers while they connect to each other.
 struct pending_attempt {
   job_plan plan;
-  std::vector<caf::actor> task_managers;
+  std::vector<task_manager_actor> task_managers;
   attempt_checkpointing checkpointing;
 };
 
@@ -38,7 +38,7 @@ struct manager_state {
   caf::actor listener;
   membership workers;
   std::map<int32_t, uint32_t> partition_owners; ///< of the last attempt
-  caf::actor attempt; ///< the job master of the running attempt
+  job_master_actor attempt; ///< the job master of the running attempt
   std::optional<pending_attempt> deploying; ///< the attempt being connected
   /// Which attempt runs and what comes next (job_lifecycle.hpp).
   job_lifecycle lifecycle{lifecycle_limits{}, 0, {}, 1};
@@ -60,7 +60,7 @@ struct manager_state {
   static inline const char* name = "ubaflow.cluster_manager";
 };
 
-using manager_actor = caf::stateful_actor<manager_state>;
+using manager_actor = cluster_manager_actor::stateful_base<manager_state>;
 
 std::vector<worker_summary> summarize_workers(const membership& m);
 std::vector<std::string> describe_workers(const membership& m);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/task_manager_interface.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
 
@@ -17,7 +19,7 @@ struct worker_record {
   std::string host;
   uint16_t port = 0;
   uint32_t slots = 1;
-  caf::actor task_manager;
+  task_manager_actor task_manager;
   int64_t joined_ms = 0;
   int64_t last_heartbeat_ms = 0;
   /// In the coordinator's own process (`ubaflow run`): never expires, its

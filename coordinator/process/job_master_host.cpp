@@ -20,7 +20,10 @@ job_master_result host_job_master(caf::actor_system& system,
                                        caf::actor{self});
   uint16_t published_port = 0;
   if (listen) {
-    auto published = publish_on(manager, listen->bind_address, listen->port);
+    // Published untyped: workers and `ubaflow savepoint` reach it with
+    // remote_actor as a caf::actor.
+    auto published = publish_on(caf::actor_cast<caf::actor>(manager),
+                                listen->bind_address, listen->port);
     if (!published) {
       spdlog::error("cannot listen on {}:{}: {}", listen->bind_address,
                     listen->port, system.render(published.error()));

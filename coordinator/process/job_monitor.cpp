@@ -49,7 +49,8 @@ void install_job_signal_handlers() {
   sigaction(SIGUSR2, &sa, nullptr);
 }
 
-job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
+job_outcome monitor_job(caf::scoped_actor& self,
+                        const cluster_manager_actor& job,
                         int64_t interval, int64_t stop_timeout_ms) {
   self->monitor(job);
   job_outcome outcome;

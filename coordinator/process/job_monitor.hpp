@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/protocol/cluster_manager_interface.hpp"
 #include "common/protocol/status.hpp"
 #include "common/util/process_control.hpp"
 
@@ -23,13 +24,14 @@ struct job_outcome {
   double elapsed_s = 0;
 };
 
-/// Watches a job master (the single-process job coordinator or the
-/// cluster manager) until it ends: forwards stop and drain requests from
+/// Watches the cluster manager (of a cluster, or of `run`'s cluster of
+/// one) until it ends: forwards stop and drain requests from
 /// signals, prints a progress line to stderr every `progress_interval_ms`
 /// (0: never) and collects the final status it sends with done_atom. Once
 /// a stop was asked for, the process ends within `stop_timeout_ms` even if
 /// the job master does not (arm_exit_watchdog).
-job_outcome monitor_job(caf::scoped_actor& self, const caf::actor& job,
+job_outcome monitor_job(caf::scoped_actor& self,
+                        const cluster_manager_actor& job,
                         int64_t progress_interval_ms, int64_t stop_timeout_ms);
 
 

@@ -95,7 +95,8 @@ probe_while_waiting_for_kafka(const job_config& config,
 
 std::unique_ptr<rest_service>
 start_rest_frontend(caf::actor_system& system, const rest_settings& rest,
-                    rest_view base, caf::actor job_master, caf::actor results,
+                    rest_view base, rest_target_actor job_master,
+                    results_source_actor results,
                     std::function<void(job_status&)> decorate,
                     std::string& error) {
   // Handlers run on the REST server's threads; each asks through a scoped

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/config/settings.hpp"
+#include "common/protocol/cluster_manager_interface.hpp"
 #include "coordinator/rest/rest_service.hpp"
 #include "common/config/job_config.hpp"
 
@@ -32,9 +33,9 @@ probe_while_waiting_for_kafka(const job_config& config,
 /// Asks `who` from a thread outside the actor system (an HTTP handler) and
 /// waits at most `timeout`: the answer, or nothing (with the error in
 /// `why` when given).
-template <class Result, class Duration, class... Ts>
+template <class Result, class Handle, class Duration, class... Ts>
 std::optional<Result> ask_blocking(caf::actor_system& system,
-                                   const caf::actor& who, Duration timeout,
+                                   const Handle& who, Duration timeout,
                                    std::string* why, Ts&&... xs) {
   caf::scoped_actor asker{system};
   std::optional<Result> out;
@@ -63,13 +64,14 @@ struct checkpoint_view {
 rest_view static_view(const settings& values, const job_config& config,
                       const checkpoint_view& checkpoints);
 
-/// Starts the REST server over `job_master` (answers status_atom and
-/// savepoint_atom) and `results` (answers results_atom with the latest
+/// Starts the REST server over `job_master` (answers status_atom,
+/// savepoint_atom and rescale_atom) and `results` (answers results_atom with the latest
 /// result rows). `decorate` may complete each status (e.g. the process as
 /// its only task manager). nullptr and `error` when it cannot listen.
 std::unique_ptr<rest_service>
 start_rest_frontend(caf::actor_system& system, const rest_settings& rest,
-                    rest_view base, caf::actor job_master, caf::actor results,
+                    rest_view base, rest_target_actor job_master,
+                    results_source_actor results,
                     std::function<void(job_status&)> decorate,
                     std::string& error);
 

@@ -113,7 +113,8 @@ int worker_command(const std::vector<std::string>& args) {
     setup_logging(config->log_level, config->log_format);
     return std::make_shared<const job_config>(std::move(*config));
   };
-  hooks.joined = [&metrics](uint32_t id, const caf::actor& task_manager) {
+  hooks.joined = [&metrics](uint32_t id,
+                            const task_manager_actor& task_manager) {
     if (metrics)
       metrics->joined(id, task_manager);
   };

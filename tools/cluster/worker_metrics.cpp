@@ -15,7 +15,7 @@ struct worker_metrics_endpoint::impl {
   caf::actor_system* system = nullptr;
   std::mutex mutex;
   worker_metrics_view view;
-  caf::actor task_manager;
+  task_manager_actor task_manager;
   std::unique_ptr<http_server> server;
 
   http_reply answer(const http_request& request) {
@@ -25,7 +25,7 @@ struct worker_metrics_endpoint::impl {
     if (request.method != "GET" || request.target != "/metrics")
       return {404, "text/plain", "only GET /metrics, /healthz, /readyz here\n"};
     worker_metrics_view now;
-    caf::actor tm;
+    task_manager_actor tm;
     {
       std::lock_guard<std::mutex> guard{mutex};
       now = view;
@@ -42,7 +42,7 @@ struct worker_metrics_endpoint::impl {
   /// Alive: the task manager (once started) answers within a second.
   /// Ready: joined to a coordinator, and alive.
   http_reply health(bool readiness) {
-    caf::actor tm;
+    task_manager_actor tm;
     bool joined = false;
     {
       std::lock_guard<std::mutex> guard{mutex};
@@ -98,7 +98,8 @@ worker_metrics_endpoint::~worker_metrics_endpoint() {
     impl_->server.reset();
 }
 
-void worker_metrics_endpoint::joined(uint32_t id, caf::actor task_manager) {
+void worker_metrics_endpoint::joined(uint32_t id,
+                                     task_manager_actor task_manager) {
   std::lock_guard<std::mutex> guard{impl_->mutex};
   impl_->view.worker_id = id;
   impl_->task_manager = std::move(task_manager);

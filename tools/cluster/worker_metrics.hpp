@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/task_manager_interface.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
@@ -21,7 +23,7 @@ public:
   ~worker_metrics_endpoint();
 
   /// The worker joined as `id`; its tasks live on `task_manager`.
-  void joined(uint32_t id, caf::actor task_manager);
+  void joined(uint32_t id, task_manager_actor task_manager);
   void left();
   uint16_t port() const;
 

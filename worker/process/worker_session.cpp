@@ -46,7 +46,7 @@ enum class session_end { coordinator_lost, evicted, job_over, left, failed };
 /// so, and its connection may close before this worker's task manager has
 /// ended: a short wait tells "the job is over" from "the coordinator died".
 session_end after_coordinator_lost(caf::scoped_actor& self,
-                                   const caf::actor& task_manager) {
+                                   const task_manager_actor& task_manager) {
   auto end = session_end::coordinator_lost;
   bool waiting = true;
   while (waiting)
@@ -84,7 +84,7 @@ void install_leave_signal_handlers() {
 int run_worker_session(caf::actor_system& system, const worker_identity& me,
                        const worker_hooks& hooks) {
   caf::scoped_actor self{system};
-  caf::actor task_manager;
+  task_manager_actor task_manager;
   uint16_t data_port = 0;
   bool warned = false;
   // Workers often start beside their coordinator (Compose, a pod rollout):
@@ -169,7 +169,10 @@ int run_worker_session(caf::actor_system& system, const worker_identity& me,
         return exit_code;
       task_manager = spawn_task_manager(system, std::move(config),
                                         reply->heartbeat_ms);
-      auto published = publish_on(task_manager, me.bind_address, me.port);
+      // Published untyped, as before: peers and the coordinator reach it
+      // as a caf::actor (remote_actor checks a published interface).
+      auto published = publish_on(caf::actor_cast<caf::actor>(task_manager),
+                                  me.bind_address, me.port);
       if (!published) {
         spdlog::error("cannot listen on {}:{}: {}", me.bind_address, me.port,
                       system.render(published.error()));
@@ -182,7 +185,10 @@ int run_worker_session(caf::actor_system& system, const worker_identity& me,
 
     // -- join; the task manager takes orders from this coordinator only
     self->send(task_manager, join_atom_v, manager, caf::actor{self});
-    ask(make_request(me, data_port, task_manager));
+    // Untyped in the request: the handle crosses to the coordinator, which
+    // casts it back to task_manager_actor.
+    ask(make_request(me, data_port,
+                     caf::actor_cast<caf::actor>(task_manager)));
     if (!reply) {
       if (refused) {
         self->send_exit(task_manager, caf::exit_reason::user_shutdown);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/config/job_config.hpp"
+#include "common/protocol/task_manager_interface.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -37,7 +38,8 @@ struct worker_hooks {
     configure;
   /// Joined the cluster as worker `id` (e.g. the /metrics endpoint starts
   /// reporting the task manager's figures).
-  std::function<void(uint32_t id, const caf::actor& task_manager)> joined;
+  std::function<void(uint32_t id, const task_manager_actor& task_manager)>
+    joined;
   /// Not a member any more (coordinator lost or this worker evicted).
   std::function<void()> left;
 };

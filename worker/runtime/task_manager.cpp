@@ -3,8 +3,10 @@
 #include "common/transport/cluster_transport.hpp"
 
 #include "common/cluster/trusted_nodes.hpp"
+#include "common/protocol/cluster_manager_interface.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/untyped_send.hpp"
 #include "common/protocol/validation.hpp"
 #include "worker/sink/sink_actor.hpp"
 #include "worker/source/source_actor.hpp"
@@ -24,7 +26,7 @@ namespace {
 struct task_manager_state {
   std::shared_ptr<const job_config> config;
   std::chrono::milliseconds heartbeat{1000};
-  caf::actor coordinator; ///< set once joined
+  cluster_manager_actor coordinator; ///< set once joined
   uint32_t worker_id = 0;
   /// Told (join_atom) when the coordinator no longer counts this worker
   /// as a member (it declared it lost): the worker then rejoins.
@@ -38,20 +40,21 @@ struct task_manager_state {
   static inline const char* name = "ubaflow.task_manager";
 };
 
-using task_manager_actor = caf::stateful_actor<task_manager_state>;
+using task_manager_self
+  = task_manager_actor::stateful_base<task_manager_state>;
 
 /// Counts a deployment with fields out of range and answers it.
-caf::error invalid(task_manager_actor* self, const std::string& problem) {
+caf::error invalid(task_manager_self* self, const std::string& problem) {
   refuse_invalid(self, problem);
   return caf::make_error(cluster_error::invalid_message, problem);
 }
 
-void host(task_manager_actor* self, const caf::actor& task) {
+void host(task_manager_self* self, const caf::actor& task) {
   self->state.tasks.push_back(task);
   self->monitor(task);
 }
 
-void answer_cancel_waiters(task_manager_actor* self) {
+void answer_cancel_waiters(task_manager_self* self) {
   auto& st = self->state;
   if (!st.tasks.empty())
     return;
@@ -63,7 +66,7 @@ void answer_cancel_waiters(task_manager_actor* self) {
 /// Connects to every peer not connected yet; delivers ack when all are.
 /// Each connection is opened by a short-lived detached actor, since CAF's
 /// connect call blocks.
-void connect_peers(task_manager_actor* self, const peer_list& list,
+void connect_peers(task_manager_self* self, const peer_list& list,
                    caf::response_promise promise) {
   auto& st = self->state;
   std::vector<peer_address> missing;
@@ -126,9 +129,10 @@ void connect_peers(task_manager_actor* self, const peer_list& list,
   }
 }
 
-caf::behavior task_manager_behavior(task_manager_actor* self,
-                                    std::shared_ptr<const job_config> job,
-                                    int64_t heartbeat_ms) {
+task_manager_actor::behavior_type
+task_manager_behavior(task_manager_self* self,
+                      std::shared_ptr<const job_config> job,
+                      int64_t heartbeat_ms) {
   self->state.config = std::move(job);
   self->state.heartbeat = std::chrono::milliseconds(heartbeat_ms);
   self->state.trust = std::make_shared<trusted_nodes>(self->node());
@@ -166,7 +170,8 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
       auto& st = self->state;
       const bool first = !st.coordinator;
       st.worker_id = worker_id;
-      st.coordinator = std::move(coordinator);
+      // It came untyped, across nodes, in this message.
+      st.coordinator = caf::actor_cast<cluster_manager_actor>(coordinator);
       st.rejoin_asked = false;
       if (first)
         self->send(self, heartbeat_atom_v);
@@ -189,7 +194,7 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
                   now.rejoin_asked = true;
                   spdlog::warn("the coordinator no longer counts this worker "
                                "as a member (declared lost); rejoining");
-                  self->send(now.listener, join_atom_v);
+                  send_untyped(self, now.listener, join_atom_v);
                 });
       }
       self->delayed_send(self, st.heartbeat, heartbeat_atom_v);
@@ -330,9 +335,9 @@ caf::behavior task_manager_behavior(task_manager_actor* self,
 
 } // namespace
 
-caf::actor spawn_task_manager(caf::actor_system& system,
-                              std::shared_ptr<const job_config> config,
-                              int64_t heartbeat_ms) {
+task_manager_actor spawn_task_manager(caf::actor_system& system,
+                                      std::shared_ptr<const job_config> config,
+                                      int64_t heartbeat_ms) {
   return system.spawn(task_manager_behavior, std::move(config), heartbeat_ms);
 }
 

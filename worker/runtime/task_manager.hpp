@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/protocol/task_manager_interface.hpp"
 #include "worker/job_config_loader.hpp"
 
 #include <caf/fwd.hpp>
@@ -17,8 +18,8 @@ namespace ubaflow {
 /// cancel_atom stops every task it hosts, answering once they are all gone.
 /// After (join_atom, worker_id, coordinator) it sends
 /// (heartbeat_atom, worker_id) to the coordinator every `heartbeat_ms`.
-caf::actor spawn_task_manager(caf::actor_system& system,
-                              std::shared_ptr<const job_config> config,
-                              int64_t heartbeat_ms = 1000);
+task_manager_actor spawn_task_manager(caf::actor_system& system,
+                                      std::shared_ptr<const job_config> config,
+                                      int64_t heartbeat_ms = 1000);
 
 } // namespace ubaflow

@@ -4,6 +4,7 @@
 #include "coordinator/cluster/cluster_manager.hpp"
 
 #include "common/cluster/join_proof.hpp"
+#include "common/cluster/refusals.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 
@@ -23,7 +24,7 @@ struct fixture {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   caf::scheduler::test_coordinator* sched = nullptr;
-  caf::actor manager;
+  cluster_manager_actor manager;
   caf::actor listener;
 
   fixture() {
@@ -188,6 +189,21 @@ TEST_CASE("a heartbeat of a worker that is not a member is answered so") {
   CHECK(**result == cluster_error::not_a_member);
 }
 
+TEST_CASE("the manager's timers are refused from other actors") {
+  // In cluster_manager_actor (the manager sends them to itself), so the
+  // interface lets anyone send them: admit() refuses them.
+  fixture f;
+  const auto refused_before = refusal_count("wrong_sender");
+  f.sys->spawn([&f](caf::event_based_actor* self) {
+    self->send(f.manager, tick_atom_v);
+    self->send(f.manager, tick_atom_v, start_atom_v);
+    self->send(f.manager, tick_atom_v, rescale_atom_v);
+  });
+  f.sched->run();
+  CHECK(refusal_count("wrong_sender") == refused_before + 3);
+  CHECK(f.status().state == "waiting for workers");
+}
+
 TEST_CASE("a cluster of one: the local task manager is a member from the start") {
   caf::actor_system_config cfg;
   cfg.set("scheduler.policy", caf::atom("testing"));
@@ -210,7 +226,9 @@ TEST_CASE("a cluster of one: the local task manager is a member from the start")
   });
   cluster_settings s;
   s.min_workers = 1;
-  s.local_task_manager = task_manager;
+  // A stand-in answering what admission sends: cast to the interface it
+  // stands in for.
+  s.local_task_manager = caf::actor_cast<task_manager_actor>(task_manager);
   s.local_slots = 3;
   s.partition_count = 1;
   auto config = std::make_shared<job_config>();

@@ -1,0 +1,23 @@
+#pragma once
+
+// Sending from a statically typed actor (job master, checkpoint
+// coordinator, task manager) to a dynamically typed one. CAF 0.17 refuses
+// self->send() there at compile time; the tasks (source, owner, combiner,
+// sink actors) and the blocking join loop and listeners are untyped.
+
+#include <caf/actor.hpp>
+#include <caf/send.hpp>
+
+#include <utility>
+
+namespace ubaflow {
+
+/// Sends `xs` from `self` to `dest` as self->send() would: the same sender
+/// (the receiver's sender checks see `self`) and execution context, no
+/// response expected.
+template <class Self, class... Ts>
+void send_untyped(Self* self, const caf::actor& dest, Ts&&... xs) {
+  caf::unsafe_send_as(self, dest, std::forward<Ts>(xs)...);
+}
+
+} // namespace ubaflow
