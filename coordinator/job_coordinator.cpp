@@ -5,7 +5,7 @@
 #include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "common/protocol/untyped_send.hpp"
+#include "common/protocol/task_interfaces.hpp"
 #include "common/protocol/validation.hpp"
 #include "common/util/clock.hpp"
 
@@ -19,10 +19,10 @@ namespace {
 struct coordinator_state {
   std::shared_ptr<const job_config> config;
   job_plan plan;
-  std::vector<caf::actor> sinks;
-  caf::actor combiner;
-  std::vector<caf::actor> owners;
-  std::vector<caf::actor> sources;
+  std::vector<sink_actor> sinks;
+  combiner_actor combiner;
+  std::vector<owner_actor> owners;
+  std::vector<source_actor> sources;
   /// The sources' last figures, asked for as a stop ends them: the closing
   /// summary reports what was read.
   std::vector<source_status> stopped_sources;
@@ -44,7 +44,8 @@ using coordinator_actor = job_master_actor::stateful_base<coordinator_state>;
 
 /// True if the message being handled comes from one of `tasks`; counts a
 /// refusal otherwise.
-bool from_one_of(coordinator_actor* self, const std::vector<caf::actor>& tasks,
+template <class Handle>
+bool from_one_of(coordinator_actor* self, const std::vector<Handle>& tasks,
                  std::string_view what) {
   const auto& sender = self->current_sender();
   if (sender)
@@ -63,7 +64,7 @@ bool from_member(coordinator_actor* self, std::string_view what) {
 void shut_down(coordinator_actor* self, caf::error reason) {
   auto& st = self->state;
   st.listener = nullptr;
-  auto stop = [&](std::vector<caf::actor>& actors) {
+  auto stop = [&](const auto& actors) {
     for (auto& a : actors)
       self->send_exit(a, caf::exit_reason::user_shutdown);
   };
@@ -120,9 +121,10 @@ void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
 /// their own threads; a failure there fails the job through failed_atom.
 void deploy(coordinator_actor* self) {
   const bool uv = self->state.config->windows.computes_uv();
-  // Untyped on purpose: the deployments carry this handle to the tasks,
-  // across nodes, and the tasks (source, owner, combiner, sink actors)
-  // send to a caf::actor; job_master_actor lists what they may send.
+  // Untyped on purpose: the deployments carry this handle and the tasks'
+  // across nodes as registered wire types (common/protocol/cluster.hpp);
+  // the task manager casts them back to job_master_actor and the tasks'
+  // interfaces (common/protocol/task_interfaces.hpp).
   caf::actor me = caf::actor_cast<caf::actor>(self);
   sink_deployment sinks;
   sinks.producers
@@ -134,7 +136,8 @@ void deploy(coordinator_actor* self) {
     const auto& restore = st.checkpointing.restore;
     for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i) {
       source_deployment d{i,  st.plan.source_partitions[i],
-                          st.plan.owner_ranges, st.owners, me, {}, {},
+                          st.plan.owner_ranges, untyped_handles(st.owners),
+                          me, {}, {},
                           st.plan.from_beginning};
       if (restore) {
         d.restore = partitions_for(*restore, d.partitions);
@@ -145,7 +148,7 @@ void deploy(coordinator_actor* self) {
     }
     deploy_each(self, std::move(sources), st.plan.source_placement,
                 [self](std::vector<caf::actor> handles) {
-                  self->state.sources = std::move(handles);
+                  self->state.sources = typed_handles<source_actor>(handles);
                   run(self, self->state.progress.deployed());
                 });
   };
@@ -155,8 +158,14 @@ void deploy(coordinator_actor* self) {
     const auto inputs
       = static_cast<uint32_t>(st.plan.source_partitions.size());
     for (uint32_t i = 0; i < st.plan.owner_ranges.size(); ++i) {
-      owner_deployment d{i,        st.plan.owner_ranges[i], inputs, st.sinks,
-                         st.combiner, me, {}, min_event_time};
+      owner_deployment d{i,
+                         st.plan.owner_ranges[i],
+                         inputs,
+                         untyped_handles(st.sinks),
+                         caf::actor_cast<caf::actor>(st.combiner),
+                         me,
+                         {},
+                         min_event_time};
       if (st.checkpointing.restore) {
         d.restore = groups_for(*st.checkpointing.restore, d.range);
         d.restore_watermark
@@ -166,7 +175,7 @@ void deploy(coordinator_actor* self) {
     }
     deploy_each(self, std::move(owners), st.plan.owner_placement,
                 [self, deploy_sources](std::vector<caf::actor> handles) {
-                  self->state.owners = std::move(handles);
+                  self->state.owners = typed_handles<owner_actor>(handles);
                   deploy_sources();
                 });
   };
@@ -176,19 +185,21 @@ void deploy(coordinator_actor* self) {
     .then(
       [self, uv, me, deploy_owners](std::vector<caf::actor>& handles) {
         auto& st = self->state;
-        st.sinks = std::move(handles);
+        st.sinks = typed_handles<sink_actor>(handles);
         for (auto& s : st.sinks)
           self->monitor(s);
         if (!uv) {
           deploy_owners();
           return;
         }
-        combiner_deployment combiner{st.plan.owner_ranges, st.sinks, me, {}};
+        combiner_deployment combiner{st.plan.owner_ranges,
+                                     untyped_handles(st.sinks), me, {}};
         if (st.checkpointing.restore)
           combiner.restore = st.checkpointing.restore->combiner;
         deploy_each(self, std::vector<combiner_deployment>{std::move(combiner)},
                     {}, [self, deploy_owners](std::vector<caf::actor> spawned) {
-                      self->state.combiner = std::move(spawned.front());
+                      self->state.combiner
+                        = caf::actor_cast<combiner_actor>(spawned.front());
                       deploy_owners();
                     });
       },
@@ -322,7 +333,7 @@ void stop_tasks(coordinator_actor* self) {
       self->send_exit(s, caf::exit_reason::user_shutdown);
     now.sources.clear();
     for (auto& s : now.sinks)
-      send_untyped(self, s, stop_atom_v);
+      self->send(s, stop_atom_v);
   };
   st.stopped_sources.assign(st.sources.size(), source_status{});
   if (st.sources.empty())
@@ -374,7 +385,7 @@ struct step_runner {
     spdlog::info("draining: reading to the current end of the input, then "
                  "firing every window");
     for (auto& s : self->state.sources)
-      send_untyped(self, s, drain_atom_v);
+      self->send(s, drain_atom_v);
   }
   void operator()(const attempt_command::end_sources&) {
     for (auto& s : self->state.sources)
@@ -463,7 +474,7 @@ coordinator_behavior(coordinator_actor* self,
     },
     [self](combiner_checkpoint& part) {
       auto& st = self->state;
-      if (!from_one_of(self, {st.combiner}, "the combiner's checkpoint part"))
+      if (!from_one_of(self, std::vector<combiner_actor>{st.combiner}, "the combiner's checkpoint part"))
         return;
       if (auto problem = check_part(part, st.config->key_groups)) {
         refuse_invalid(self, *problem);

@@ -2,8 +2,8 @@
 
 // The checkpoint coordinator's typed interface
 // (coordinator/checkpoint/checkpoint_coordinator): what the job master of
-// its attempt forwards to it and the timers it sets itself. The sources it
-// asks for barriers are untyped caf::actor handles (worker tasks).
+// its attempt forwards to it and the timers it sets itself. It asks the
+// sources (source_actor, common/protocol/task_interfaces.hpp) for barriers.
 
 #include "common/protocol/checkpoints.hpp"
 #include "common/protocol/type_ids.hpp"

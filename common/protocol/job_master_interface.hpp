@@ -2,9 +2,9 @@
 
 // The job master's typed interface (coordinator/job_coordinator): what the
 // tasks of an execution attempt, the cluster manager and the master itself
-// may send it. The tasks (source, owner, combiner, sink actors) still hold
-// it as an untyped caf::actor, handed to them in their deployments
-// (common/protocol/cluster.hpp): those handles cross nodes in CAF messages.
+// may send it. The deployments (common/protocol/cluster.hpp) carry it to
+// the tasks untyped, across nodes; the task manager casts it back to
+// job_master_actor before handing it to a task.
 
 #include "common/protocol/checkpoints.hpp"
 #include "common/protocol/results.hpp"

@@ -3,8 +3,9 @@
 // The task manager's typed interface (worker/runtime/task_manager): what
 // the worker's join loop, the coordinator's cluster manager, the job
 // master of an attempt and the task manager itself may send it. The
-// handles it answers deployments with are untyped caf::actor handles of
-// the tasks (source, owner, combiner, sink actors).
+// handles it answers deployments with are the tasks' handles, untyped on
+// the wire; the job master casts them to the tasks' interfaces
+// (common/protocol/task_interfaces.hpp).
 //
 // A task manager's handle crosses nodes untyped, in join_request; the
 // coordinator casts it to task_manager_actor where it receives it.

@@ -2,8 +2,9 @@
 
 // Sending from a statically typed actor (job master, checkpoint
 // coordinator, task manager) to a dynamically typed one. CAF 0.17 refuses
-// self->send() there at compile time; the tasks (source, owner, combiner,
-// sink actors) and the blocking join loop and listeners are untyped.
+// self->send() there at compile time. Only blocking actors are left
+// untyped: the worker's join loop and the job's listener in the hosting
+// process (coordinator/process/job_master_host).
 
 #include <caf/actor.hpp>
 #include <caf/send.hpp>

@@ -5,7 +5,6 @@
 #include "common/cluster/trusted_nodes.hpp"
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "common/protocol/untyped_send.hpp"
 #include "common/protocol/validation.hpp"
 
 #include <caf/all.hpp>
@@ -19,7 +18,7 @@ namespace {
 
 struct checkpointer_state {
   std::optional<checkpoint_cycle> cycle; ///< the logic; this actor carries out
-  std::vector<caf::actor> sources;
+  std::vector<source_actor> sources;
   job_listener_actor listener;
   int64_t interval_ms = 0;
   std::vector<caf::typed_response_promise<std::string>> savepoint_waiters;
@@ -60,7 +59,7 @@ struct step_runner {
 
   void operator()(const checkpoint_command::commit_offsets& s) {
     for (auto& source : self->state.sources)
-      send_untyped(self, source, commit_atom_v, s.partitions);
+      self->send(source, commit_atom_v, s.partitions);
   }
 
   void operator()(const checkpoint_command::answer_savepoints& s) {
@@ -87,7 +86,7 @@ void run(checkpointer* self, checkpoint_steps steps) {
 checkpoint_coordinator_actor::behavior_type
 checkpointer_behavior(checkpointer* self, checkpointed_job job,
                       attempt_checkpointing settings,
-                      std::vector<caf::actor> sources,
+                      std::vector<source_actor> sources,
                       checkpoint_participants expected,
                       job_listener_actor listener) {
   auto& setup = self->state;
@@ -160,7 +159,7 @@ checkpointer_behavior(checkpointer* self, checkpointed_job job,
 checkpoint_coordinator_actor
 spawn_checkpoint_coordinator(caf::actor_system& system, checkpointed_job job,
                              attempt_checkpointing settings,
-                             std::vector<caf::actor> sources,
+                             std::vector<source_actor> sources,
                              checkpoint_participants expected,
                              job_listener_actor listener) {
   // Detached: writing and syncing a checkpoint file blocks.

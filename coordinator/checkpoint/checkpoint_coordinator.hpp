@@ -2,6 +2,7 @@
 
 #include "common/protocol/checkpoint_coordinator_interface.hpp"
 #include "common/protocol/job_master_interface.hpp"
+#include "common/protocol/task_interfaces.hpp"
 #include "coordinator/checkpoint/checkpoint_builder.hpp"
 #include "coordinator/job_coordinator.hpp"
 
@@ -27,7 +28,7 @@ namespace ubaflow {
 checkpoint_coordinator_actor
 spawn_checkpoint_coordinator(caf::actor_system& system, checkpointed_job job,
                              attempt_checkpointing settings,
-                             std::vector<caf::actor> sources,
+                             std::vector<source_actor> sources,
                              checkpoint_participants expected,
                              job_listener_actor listener);
 

@@ -219,19 +219,19 @@ task_manager_behavior(task_manager_self* self,
       const auto& config = *st.config;
       std::vector<caf::actor> sinks;
       auto& sys = self->system();
+      const auto master = caf::actor_cast<job_master_actor>(d.coordinator);
+      auto add = [&](sink_actor sink) {
+        sinks.push_back(caf::actor_cast<caf::actor>(std::move(sink)));
+        host(self, sinks.back());
+      };
       // The first output also mirrors rows to the coordinator (REST API).
       if (config.ndjson_output)
-        sinks.push_back(spawn_sink_actor(sys, make_ndjson_writer(config),
-                                         d.producers, 1000, d.coordinator,
-                                         sinks.empty(), st.trust));
+        add(spawn_sink_actor(sys, make_ndjson_writer(config), d.producers,
+                             1000, master, sinks.empty(), st.trust));
       if (config.es_output)
-        sinks.push_back(spawn_sink_actor(sys, make_es_writer(config),
-                                         d.producers,
-                                         config.es_flush_interval_ms,
-                                         d.coordinator, sinks.empty(),
-                                         st.trust));
-      for (auto& s : sinks)
-        host(self, s);
+        add(spawn_sink_actor(sys, make_es_writer(config), d.producers,
+                             config.es_flush_interval_ms, master,
+                             sinks.empty(), st.trust));
       return sinks;
     },
     [self, from_master, refused](const combiner_deployment& d)
@@ -247,9 +247,10 @@ task_manager_behavior(task_manager_self* self,
         return caf::make_error(cluster_error::incompatible_state,
                                "the checkpoint's UV combiner state does not "
                                "fit this job (key groups changed?)");
-      auto combiner = spawn_combiner_actor(self->system(), std::move(state),
-                                           d.owner_ranges.size(), d.sinks,
-                                           d.coordinator, self->state.trust);
+      auto combiner = caf::actor_cast<caf::actor>(spawn_combiner_actor(
+        self->system(), std::move(state), d.owner_ranges.size(),
+        typed_handles<sink_actor>(d.sinks),
+        caf::actor_cast<job_master_actor>(d.coordinator), self->state.trust));
       host(self, combiner);
       return combiner;
     },
@@ -269,11 +270,12 @@ task_manager_behavior(task_manager_self* self,
                                    + std::to_string(group.group)
                                    + " from the checkpoint");
       state->restore_watermark(d.restore_watermark);
-      auto owner = spawn_state_actor(self->system(), d.index,
-                                     std::move(state), d.sinks, d.combiner,
-                                     d.coordinator,
-                                     config.category_interval_ms,
-                                     config.key_groups, self->state.trust);
+      auto owner = caf::actor_cast<caf::actor>(spawn_state_actor(
+        self->system(), d.index, std::move(state),
+        typed_handles<sink_actor>(d.sinks),
+        caf::actor_cast<combiner_actor>(d.combiner),
+        caf::actor_cast<job_master_actor>(d.coordinator),
+        config.category_interval_ms, config.key_groups, self->state.trust));
       host(self, owner);
       return owner;
     },
@@ -294,9 +296,11 @@ task_manager_behavior(task_manager_self* self,
             return make_source_task(*config, index, partitions, ranges, why,
                                     restore, unresolved, from_beginning);
           };
-      auto source = spawn_source_actor(self->system(), std::move(factory),
-                                       d.index, d.owners, d.coordinator,
-                                       settings, self->state.trust);
+      auto source = caf::actor_cast<caf::actor>(spawn_source_actor(
+        self->system(), std::move(factory), d.index,
+        typed_handles<owner_actor>(d.owners),
+        caf::actor_cast<job_master_actor>(d.coordinator), settings,
+        self->state.trust));
       host(self, source);
       return source;
     },

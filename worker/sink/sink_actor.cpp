@@ -23,7 +23,7 @@ struct sink_state {
   std::map<uint64_t, size_t> barriers;
   std::vector<uint64_t> awaiting_flush;
   std::chrono::milliseconds interval{1000};
-  caf::actor coordinator;
+  job_master_actor coordinator;
   bool mirror = false;
   bool retry_pending = false;
   bool stopping = false;
@@ -35,7 +35,7 @@ struct sink_state {
   static inline const char* name = "ubaflow.sink";
 };
 
-using sink_actor = caf::stateful_actor<sink_state>;
+using sink_self = sink_actor::stateful_base<sink_state>;
 
 /// The sink's metrics as probe samples, copied from the writer's plain
 /// counters only when a status is asked for.
@@ -60,7 +60,7 @@ std::vector<metric_sample> probe_samples(sink_state& st) {
   return probe.take();
 }
 
-sink_status make_status(sink_actor* self) {
+sink_status make_status(sink_self* self) {
   const auto& w = *self->state.writer;
   const auto& stats = w.stats();
   sink_status s;
@@ -76,7 +76,7 @@ sink_status make_status(sink_actor* self) {
   return s;
 }
 
-void maybe_finish(sink_actor* self) {
+void maybe_finish(sink_self* self) {
   auto& st = self->state;
   if (st.reported || !st.writer->drained()
       || (st.producers_left > 0 && !st.stopping))
@@ -88,7 +88,7 @@ void maybe_finish(sink_actor* self) {
 }
 
 /// Acknowledges the checkpoints whose rows are all written.
-void acknowledge_checkpoints(sink_actor* self) {
+void acknowledge_checkpoints(sink_self* self) {
   auto& st = self->state;
   if (st.awaiting_flush.empty() || !st.writer->drained())
     return;
@@ -97,7 +97,7 @@ void acknowledge_checkpoints(sink_actor* self) {
   st.awaiting_flush.clear();
 }
 
-void flush_now(sink_actor* self) {
+void flush_now(sink_self* self) {
   auto& st = self->state;
   if (st.retry_pending)
     return;
@@ -124,11 +124,11 @@ void flush_now(sink_actor* self) {
   maybe_finish(self);
 }
 
-caf::behavior sink_behavior(sink_actor* self,
-                            std::shared_ptr<result_writer> writer,
-                            size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator, bool mirror,
-                            std::shared_ptr<const trusted_nodes> trust) {
+sink_actor::behavior_type
+sink_behavior(sink_self* self, std::shared_ptr<result_writer> writer,
+              size_t producers, int64_t flush_interval_ms,
+              job_master_actor coordinator, bool mirror,
+              std::shared_ptr<const trusted_nodes> trust) {
   auto& setup = self->state;
   setup.trust = std::move(trust);
   setup.mirror = mirror;
@@ -211,10 +211,10 @@ caf::behavior sink_behavior(sink_actor* self,
 
 } // namespace
 
-caf::actor spawn_sink_actor(caf::actor_system& system,
+sink_actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator, bool mirror,
+                            job_master_actor coordinator, bool mirror,
                             std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn<caf::detached>(sink_behavior, std::move(writer),
                                      producers, flush_interval_ms,

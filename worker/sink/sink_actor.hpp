@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/job_master_interface.hpp"
+#include "common/protocol/task_interfaces.hpp"
 #include "worker/sink/result_writer.hpp"
 
 #include <caf/fwd.hpp>
@@ -25,10 +27,10 @@ namespace ubaflow {
 /// also sends every row it receives to the coordinator as (results_atom,
 /// rows), for the REST API's latest results (one sink does, whatever the
 /// number of outputs).
-caf::actor spawn_sink_actor(caf::actor_system& system,
+sink_actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
-                            caf::actor coordinator, bool mirror = false,
+                            job_master_actor coordinator, bool mirror = false,
                             std::shared_ptr<const trusted_nodes> trust = {});
 
 } // namespace ubaflow

@@ -17,8 +17,8 @@ struct source_state {
   source_task_factory make_task;
   uint32_t index = 0;
   std::unique_ptr<source_task> task;
-  std::vector<caf::actor> owners;
-  caf::actor coordinator;
+  std::vector<owner_actor> owners;
+  job_master_actor coordinator;
   source_actor_settings settings;
   std::vector<uint64_t> in_flight; ///< per owner
   std::vector<partial_batch> outbox;
@@ -32,7 +32,7 @@ struct source_state {
   static inline const char* name = "ubaflow.source";
 };
 
-using source_actor_type = caf::stateful_actor<source_state>;
+using source_actor_type = source_actor::stateful_base<source_state>;
 
 bool saturated(const source_state& st) {
   for (auto n : st.in_flight)
@@ -174,12 +174,12 @@ void commit_offsets(source_actor_type* self,
     spdlog::warn("source {}: {}", reader.describe(), error);
 }
 
-caf::behavior source_behavior(source_actor_type* self,
-                              source_task_factory make_task, uint32_t index,
-                              std::vector<caf::actor> owners,
-                              caf::actor coordinator,
-                              source_actor_settings settings,
-                              std::shared_ptr<const trusted_nodes> trust) {
+source_actor::behavior_type
+source_behavior(source_actor_type* self, source_task_factory make_task,
+                uint32_t index, std::vector<owner_actor> owners,
+                job_master_actor coordinator,
+                source_actor_settings settings,
+                std::shared_ptr<const trusted_nodes> trust) {
   auto& setup = self->state;
   setup.trust = std::move(trust);
   setup.make_task = std::move(make_task);
@@ -298,12 +298,12 @@ caf::behavior source_behavior(source_actor_type* self,
 
 } // namespace
 
-caf::actor spawn_source_actor(caf::actor_system& system,
-                              source_task_factory make_task, uint32_t index,
-                              std::vector<caf::actor> owners,
-                              caf::actor coordinator,
-                              source_actor_settings settings,
-                              std::shared_ptr<const trusted_nodes> trust) {
+source_actor spawn_source_actor(caf::actor_system& system,
+                                source_task_factory make_task, uint32_t index,
+                                std::vector<owner_actor> owners,
+                                job_master_actor coordinator,
+                                source_actor_settings settings,
+                                std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn<caf::detached>(source_behavior, std::move(make_task),
                                      index, std::move(owners),
                                      std::move(coordinator), settings,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/job_master_interface.hpp"
+#include "common/protocol/task_interfaces.hpp"
 #include "worker/source/source_task.hpp"
 
 #include <caf/fwd.hpp>
@@ -28,11 +30,12 @@ using source_task_factory
 /// flushes its partials to the owners and stops polling while any owner has
 /// `max_in_flight` unacknowledged batches (back-pressure). Reports
 /// `done_atom` or `failed_atom` to `coordinator`.
-caf::actor spawn_source_actor(caf::actor_system& system,
-                              source_task_factory make_task, uint32_t index,
-                              std::vector<caf::actor> owners,
-                              caf::actor coordinator,
-                              source_actor_settings settings,
-                              std::shared_ptr<const trusted_nodes> trust = {});
+source_actor spawn_source_actor(caf::actor_system& system,
+                                source_task_factory make_task, uint32_t index,
+                                std::vector<owner_actor> owners,
+                                job_master_actor coordinator,
+                                source_actor_settings settings,
+                                std::shared_ptr<const trusted_nodes> trust
+                                = {});
 
 } // namespace ubaflow

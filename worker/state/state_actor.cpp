@@ -27,9 +27,9 @@ struct owner_state {
   uint32_t index = 0;
   uint32_t key_group_count = 0;
   std::shared_ptr<keyed_state> state;
-  std::vector<caf::actor> sinks;
-  caf::actor combiner;
-  caf::actor coordinator;
+  std::vector<sink_actor> sinks;
+  combiner_actor combiner;
+  job_master_actor coordinator;
   std::chrono::milliseconds category_interval{1000};
   state_output out;
   uint64_t rows_emitted = 0;
@@ -46,10 +46,10 @@ struct owner_state {
   static inline const char* name = "ubaflow.state";
 };
 
-using owner_actor = caf::stateful_actor<owner_state>;
+using owner_self = owner_actor::stateful_base<owner_state>;
 
 template <class Self>
-void send_rows(Self* self, const std::vector<caf::actor>& sinks,
+void send_rows(Self* self, const std::vector<sink_actor>& sinks,
                std::vector<result_row>& rows) {
   if (rows.empty())
     return;
@@ -79,13 +79,13 @@ void replay_in_order(std::deque<Item>& stash, const barrier_aligner& aligner,
 }
 
 template <class Self>
-void send_barrier(Self* self, const std::vector<caf::actor>& sinks,
+void send_barrier(Self* self, const std::vector<sink_actor>& sinks,
                   uint64_t id) {
   for (auto& sink : sinks)
     self->send(sink, checkpoint_atom_v, id);
 }
 
-uv_report make_report(owner_actor* self) {
+uv_report make_report(owner_self* self) {
   auto& st = self->state;
   uv_report report;
   report.owner = st.index;
@@ -96,7 +96,7 @@ uv_report make_report(owner_actor* self) {
   return report;
 }
 
-void dispatch(owner_actor* self) {
+void dispatch(owner_self* self) {
   auto& st = self->state;
   st.rows_emitted += st.out.rows.size();
   send_rows(self, st.sinks, st.out.rows);
@@ -109,7 +109,7 @@ void dispatch(owner_actor* self) {
 /// Every input delivered barrier `id`: the state is exactly that of the
 /// records before the checkpoint. Everything emitted so far is on its way
 /// to combiner and sinks, ahead of the barrier.
-void complete_alignment(owner_actor* self, uint64_t id) {
+void complete_alignment(owner_self* self, uint64_t id) {
   auto& st = self->state;
   owner_checkpoint part;
   part.checkpoint = id;
@@ -150,7 +150,7 @@ std::vector<metric_sample> probe_samples(owner_state& st) {
   return samples;
 }
 
-owner_status make_status(owner_actor* self) {
+owner_status make_status(owner_self* self) {
   auto& st = self->state;
   owner_status s;
   s.index = st.index;
@@ -166,7 +166,7 @@ owner_status make_status(owner_actor* self) {
   return s;
 }
 
-void take(owner_actor* self, const partial_batch& batch) {
+void take(owner_self* self, const partial_batch& batch) {
   auto& st = self->state;
   const auto busy_from = std::chrono::steady_clock::now();
   st.state->on_batch(batch, st.out);
@@ -186,7 +186,7 @@ void take(owner_actor* self, const partial_batch& batch) {
     complete_alignment(self, batch.barrier);
 }
 
-void replay_stash(owner_actor* self) {
+void replay_stash(owner_self* self) {
   auto& st = self->state;
   replay_in_order(st.stash, st.aligner,
                   [](const stashed_batch& item) { return item.batch.source; },
@@ -196,13 +196,13 @@ void replay_stash(owner_actor* self) {
                   });
 }
 
-caf::behavior owner_behavior(owner_actor* self, uint32_t index,
-                             std::shared_ptr<keyed_state> state,
-                             std::vector<caf::actor> sinks,
-                             caf::actor combiner, caf::actor coordinator,
-                             int64_t category_interval_ms,
-                             uint32_t key_group_count,
-                             std::shared_ptr<const trusted_nodes> trust) {
+owner_actor::behavior_type
+owner_behavior(owner_self* self, uint32_t index,
+               std::shared_ptr<keyed_state> state,
+               std::vector<sink_actor> sinks, combiner_actor combiner,
+               job_master_actor coordinator, int64_t category_interval_ms,
+               uint32_t key_group_count,
+               std::shared_ptr<const trusted_nodes> trust) {
   auto& setup = self->state;
   setup.trust = std::move(trust);
   setup.index = index;
@@ -259,8 +259,8 @@ caf::behavior owner_behavior(owner_actor* self, uint32_t index,
 
 struct combiner_state {
   std::shared_ptr<uv_combiner> combiner;
-  std::vector<caf::actor> sinks;
-  caf::actor coordinator;
+  std::vector<sink_actor> sinks;
+  job_master_actor coordinator;
   std::vector<result_row> rows;
   bool ended = false;
   barrier_aligner aligner{0};
@@ -272,9 +272,9 @@ struct combiner_state {
   static inline const char* name = "ubaflow.combiner";
 };
 
-using combiner_actor = caf::stateful_actor<combiner_state>;
+using combiner_self = combiner_actor::stateful_base<combiner_state>;
 
-void take(combiner_actor* self, const uv_report& report) {
+void take(combiner_self* self, const uv_report& report) {
   auto& st = self->state;
   st.combiner->on_report(report, st.rows);
   send_rows(self, st.sinks, st.rows);
@@ -291,18 +291,18 @@ void take(combiner_actor* self, const uv_report& report) {
   }
 }
 
-void replay_stash(combiner_actor* self) {
+void replay_stash(combiner_self* self) {
   auto& st = self->state;
   replay_in_order(st.stash, st.aligner,
                   [](const uv_report& report) { return report.owner; },
                   [self](uv_report& report) { take(self, report); });
 }
 
-caf::behavior combiner_behavior(combiner_actor* self,
-                                std::shared_ptr<uv_combiner> combiner,
-                                size_t owners, std::vector<caf::actor> sinks,
-                                caf::actor coordinator,
-                                std::shared_ptr<const trusted_nodes> trust) {
+combiner_actor::behavior_type
+combiner_behavior(combiner_self* self, std::shared_ptr<uv_combiner> combiner,
+                  size_t owners, std::vector<sink_actor> sinks,
+                  job_master_actor coordinator,
+                  std::shared_ptr<const trusted_nodes> trust) {
   self->state.owners = owners;
   self->state.key_groups = combiner->key_group_count();
   self->state.trust = std::move(trust);
@@ -338,24 +338,26 @@ caf::behavior combiner_behavior(combiner_actor* self,
 
 } // namespace
 
-caf::actor spawn_state_actor(caf::actor_system& system, uint32_t index,
-                             std::shared_ptr<keyed_state> state,
-                             std::vector<caf::actor> sinks,
-                             caf::actor combiner, caf::actor coordinator,
-                             int64_t category_interval_ms,
-                             uint32_t key_group_count,
-                             std::shared_ptr<const trusted_nodes> trust) {
+owner_actor spawn_state_actor(caf::actor_system& system, uint32_t index,
+                              std::shared_ptr<keyed_state> state,
+                              std::vector<sink_actor> sinks,
+                              combiner_actor combiner,
+                              job_master_actor coordinator,
+                              int64_t category_interval_ms,
+                              uint32_t key_group_count,
+                              std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn(owner_behavior, index, std::move(state),
                       std::move(sinks), std::move(combiner),
                       std::move(coordinator), category_interval_ms,
                       key_group_count, std::move(trust));
 }
 
-caf::actor spawn_combiner_actor(caf::actor_system& system,
-                                std::shared_ptr<uv_combiner> combiner,
-                                size_t owners, std::vector<caf::actor> sinks,
-                                caf::actor coordinator,
-                                std::shared_ptr<const trusted_nodes> trust) {
+combiner_actor
+spawn_combiner_actor(caf::actor_system& system,
+                     std::shared_ptr<uv_combiner> combiner, size_t owners,
+                     std::vector<sink_actor> sinks,
+                     job_master_actor coordinator,
+                     std::shared_ptr<const trusted_nodes> trust) {
   return system.spawn(combiner_behavior, std::move(combiner), owners,
                       std::move(sinks), std::move(coordinator),
                       std::move(trust));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/job_master_interface.hpp"
+#include "common/protocol/task_interfaces.hpp"
 #include "worker/state/keyed_state.hpp"
 
 #include <caf/fwd.hpp>
@@ -19,21 +21,23 @@ class trusted_nodes;
 /// barriers are aligned over its inputs; once aligned it sends its key
 /// groups (of `key_group_count`) to the coordinator as an owner_checkpoint
 /// and passes the barrier on to the combiner and the sinks.
-caf::actor spawn_state_actor(caf::actor_system& system, uint32_t index,
-                             std::shared_ptr<keyed_state> state,
-                             std::vector<caf::actor> sinks,
-                             caf::actor combiner, caf::actor coordinator,
-                             int64_t category_interval_ms,
-                             uint32_t key_group_count,
-                             std::shared_ptr<const trusted_nodes> trust = {});
+owner_actor spawn_state_actor(caf::actor_system& system, uint32_t index,
+                              std::shared_ptr<keyed_state> state,
+                              std::vector<sink_actor> sinks,
+                              combiner_actor combiner,
+                              job_master_actor coordinator,
+                              int64_t category_interval_ms,
+                              uint32_t key_group_count,
+                              std::shared_ptr<const trusted_nodes> trust = {});
 
 /// Spawns the UV combiner: sums owners' slices into result rows. Aligns
 /// the barriers of its `owners`, then sends a combiner_checkpoint to the
 /// coordinator and passes the barrier on to the sinks.
-caf::actor spawn_combiner_actor(caf::actor_system& system,
-                                std::shared_ptr<class uv_combiner> combiner,
-                                size_t owners, std::vector<caf::actor> sinks,
-                                caf::actor coordinator,
-                                std::shared_ptr<const trusted_nodes> trust = {});
+combiner_actor
+spawn_combiner_actor(caf::actor_system& system,
+                     std::shared_ptr<class uv_combiner> combiner,
+                     size_t owners, std::vector<sink_actor> sinks,
+                     job_master_actor coordinator,
+                     std::shared_ptr<const trusted_nodes> trust = {});
 
 } // namespace ubaflow
