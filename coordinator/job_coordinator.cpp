@@ -258,27 +258,38 @@ void collect_status(coordinator_actor* self,
                          ? std::chrono::milliseconds(500)
                                             : std::chrono::milliseconds(5000);
   auto on_error = [finish](const caf::error&) mutable { finish(); };
+  // A status that fails its checks is refused (counted, logged once) and
+  // left empty in the job's status.
+  auto valid = [self](const std::optional<std::string>& problem) {
+    if (problem)
+      refuse_invalid(self, *problem);
+    return !problem;
+  };
+  const uint32_t key_groups = st.config->key_groups;
   for (size_t i = 0; i < st.sources.size(); ++i)
     self->request(st.sources[i], timeout, status_atom_v)
       .then(
-        [result, finish, i](source_status& s) mutable {
-          result->sources[i] = std::move(s);
+        [result, finish, valid, i](source_status& s) mutable {
+          if (valid(check_status(s)))
+            result->sources[i] = std::move(s);
           finish();
         },
         on_error);
   for (size_t i = 0; i < st.owners.size(); ++i)
     self->request(st.owners[i], timeout, status_atom_v)
       .then(
-        [result, finish, i](owner_status& s) mutable {
-          result->owners[i] = std::move(s);
+        [result, finish, valid, key_groups, i](owner_status& s) mutable {
+          if (valid(check_status(s, key_groups)))
+            result->owners[i] = std::move(s);
           finish();
         },
         on_error);
   for (size_t i = 0; i < st.sinks.size(); ++i)
     self->request(st.sinks[i], timeout, status_atom_v)
       .then(
-        [result, finish, i](sink_status& s) mutable {
-          result->sinks[i] = std::move(s);
+        [result, finish, valid, i](sink_status& s) mutable {
+          if (valid(check_status(s)))
+            result->sinks[i] = std::move(s);
           finish();
         },
         on_error);
@@ -347,7 +358,10 @@ void stop_tasks(coordinator_actor* self) {
     self->request(st.sources[i], std::chrono::seconds(1), status_atom_v)
       .then(
         [self, answered, i](source_status& s) {
-          self->state.stopped_sources[i] = std::move(s);
+          if (auto problem = check_status(s))
+            refuse_invalid(self, *problem);
+          else
+            self->state.stopped_sources[i] = std::move(s);
           answered();
         },
         [answered](caf::error&) { answered(); });
@@ -474,7 +488,8 @@ coordinator_behavior(coordinator_actor* self,
     },
     [self](combiner_checkpoint& part) {
       auto& st = self->state;
-      if (!from_one_of(self, std::vector<combiner_actor>{st.combiner}, "the combiner's checkpoint part"))
+      if (!from_one_of(self, std::vector<combiner_actor>{st.combiner},
+                       "the combiner's checkpoint part"))
         return;
       if (auto problem = check_part(part, st.config->key_groups)) {
         refuse_invalid(self, *problem);
@@ -516,7 +531,8 @@ coordinator_behavior(coordinator_actor* self,
       auto& st = self->state;
       if (!from_one_of(self, st.sinks, "a sink's end"))
         return;
-      spdlog::info("{} reported all results written", s.name);
+      spdlog::info("{} reported all results written",
+                   s.name.substr(0, max_sample_text_bytes));
       const bool stopping = st.progress.phase() == attempt_phase::stopping;
       auto steps = st.progress.sink_done(st.sinks.size(), !st.sources.empty());
       if (!steps.empty()) // the last sink (bench/cluster.sh times this line)

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <map>
 #include <mutex>
 #include <set>
@@ -57,6 +59,28 @@ uint64_t refusal_count(std::string_view reason) {
   std::lock_guard<std::mutex> guard{r.mutex};
   auto i = r.counts.find(reason);
   return i == r.counts.end() ? 0 : i->second;
+}
+
+void add_refusal_samples(std::vector<metric_sample>& out,
+                         const std::vector<metric_label>& base) {
+  const char* const name = "ubaflow_cluster_refused_total";
+  auto with_reason = [&](const std::string& reason) {
+    auto l = base;
+    l.push_back({"reason", reason});
+    return l;
+  };
+  const auto counts = refusal_counts();
+  for (const auto& [reason, count] : counts)
+    out.push_back({name, with_reason(reason), static_cast<double>(count)});
+  // The reasons every operator should see, at 0 before anything happens.
+  for (const char* reason : {"tls_handshake", "frame_too_large",
+                             "wrong_sender", "invalid_message"}) {
+    const bool counted
+      = std::any_of(counts.begin(), counts.end(),
+                    [&](const auto& c) { return c.first == reason; });
+    if (!counted)
+      out.push_back({name, with_reason(reason), 0});
+  }
 }
 
 } // namespace ubaflow

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/protocol/metric_sample.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,5 +27,11 @@ std::vector<std::pair<std::string, uint64_t>> refusal_counts();
 
 /// The count of one reason (0 if never counted).
 uint64_t refusal_count(std::string_view reason);
+
+/// The counts as samples of ubaflow_cluster_refused_total, labelled with
+/// `base` and the reason; the reasons every operator should see are
+/// there at 0 before anything happens.
+void add_refusal_samples(std::vector<metric_sample>& out,
+                         const std::vector<metric_label>& base);
 
 } // namespace ubaflow

@@ -1,10 +1,16 @@
 #include "common/protocol/validation.hpp"
 
+#include "common/protocol/reject_reason.hpp"
+
 #include <algorithm>
 
 namespace ubaflow {
 
 namespace {
+
+/// Tasks of one kind a deployment may mention: far more than any cluster
+/// has, far fewer than a hostile count would make us allocate.
+constexpr size_t max_tasks = 65536;
 
 std::string out_of(const char* what, uint64_t value, uint64_t bound) {
   return std::string{what} + " " + std::to_string(value)
@@ -13,6 +19,35 @@ std::string out_of(const char* what, uint64_t value, uint64_t bound) {
 
 bool valid_range(key_group_range r, uint32_t key_groups) {
   return r.first < r.last && r.last <= key_groups;
+}
+
+std::optional<std::string> check_text(const char* what,
+                                      const std::string& text, size_t bound) {
+  if (text.size() > bound)
+    return std::string{what} + " is longer than " + std::to_string(bound)
+           + " bytes";
+  return std::nullopt;
+}
+
+std::optional<std::string>
+check_samples(const std::vector<metric_sample>& samples, size_t bound) {
+  if (samples.size() > bound)
+    return "a status carries " + std::to_string(samples.size())
+           + " metric samples (at most " + std::to_string(bound) + ")";
+  for (const auto& s : samples) {
+    if (s.name.empty() || s.name.size() > max_sample_text_bytes)
+      return "a metric sample's name must have 1 to "
+             + std::to_string(max_sample_text_bytes) + " bytes";
+    if (s.labels.size() > max_sample_labels)
+      return "metric sample " + s.name + " has more than "
+             + std::to_string(max_sample_labels) + " labels";
+    for (const auto& l : s.labels)
+      if (l.name.size() > max_sample_text_bytes
+          || l.value.size() > max_sample_text_bytes)
+        return "a label of metric sample " + s.name + " is longer than "
+               + std::to_string(max_sample_text_bytes) + " bytes";
+  }
+  return std::nullopt;
 }
 
 } // namespace
@@ -46,6 +81,39 @@ std::optional<std::string> check_report(const uv_report& report,
       if (g.group >= key_groups)
         return out_of("key group", g.group, key_groups);
   return std::nullopt;
+}
+
+std::optional<std::string> check_status(const source_status& s) {
+  if (s.rejects_by_reason.size() > reject_reason_count)
+    return out_of("reject reason count", s.rejects_by_reason.size(),
+                  reject_reason_count + 1);
+  if (auto p = check_text("a source's description", s.description,
+                          max_status_text_bytes))
+    return p;
+  if (auto p = check_text("a lookup error", s.lookup_error,
+                          max_status_text_bytes))
+    return p;
+  if (s.partitions.size() > max_tasks)
+    return out_of("partition count", s.partitions.size(), max_tasks + 1);
+  return check_samples(s.samples, max_status_samples);
+}
+
+std::optional<std::string> check_status(const owner_status& s,
+                                        uint32_t key_groups) {
+  if (!valid_range({s.first_key_group, s.last_key_group}, key_groups))
+    return std::string{"an owner's key-group range is not within the job's "}
+           + std::to_string(key_groups) + " key groups";
+  return check_samples(s.samples, max_status_samples + (s.last_key_group
+                                                        - s.first_key_group));
+}
+
+std::optional<std::string> check_status(const sink_status& s) {
+  if (auto p = check_text("a sink's name", s.name, max_sample_text_bytes))
+    return p;
+  if (auto p = check_text("a sink's last error", s.last_error,
+                          max_status_text_bytes))
+    return p;
+  return check_samples(s.samples, max_status_samples);
 }
 
 std::optional<std::string> check_rows(const std::vector<result_row>& rows) {
@@ -98,10 +166,6 @@ std::optional<std::string> check_part(const combiner_checkpoint& part,
 }
 
 namespace {
-
-/// Tasks of one kind a deployment may mention: far more than any cluster
-/// has, far fewer than a hostile count would make us allocate.
-constexpr size_t max_tasks = 65536;
 
 std::optional<std::string> check_ranges(const std::vector<key_group_range>& rs,
                                         uint32_t key_groups) {

@@ -8,6 +8,7 @@
 #include "common/protocol/cluster.hpp"
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
+#include "common/protocol/status.hpp"
 #include "common/util/key_groups.hpp"
 
 #include <cstddef>
@@ -22,6 +23,15 @@ constexpr size_t max_result_id_bytes = 512;
 constexpr size_t max_result_document_bytes = 1 << 20;
 /// Longest parent-category name in a partial.
 constexpr size_t max_category_name_bytes = 1024;
+/// Metric samples a task's status may carry besides one per key group it
+/// owns; a sample's label count and name/label sizes. Far above what the
+/// probes publish (about 25 for a source), so that only a hostile or
+/// broken peer meets them.
+constexpr size_t max_status_samples = 256;
+constexpr size_t max_sample_labels = 8;
+constexpr size_t max_sample_text_bytes = 256;
+/// Longest free text in a status (source description, errors).
+constexpr size_t max_status_text_bytes = 64 * 1024;
 
 /// A batch for the owner of `range` fed by `inputs` sources.
 std::optional<std::string> check_batch(const partial_batch& batch,
@@ -45,6 +55,14 @@ std::optional<std::string> check_part(const owner_checkpoint& part,
 /// The combiner's checkpoint part.
 std::optional<std::string> check_part(const combiner_checkpoint& part,
                                       uint32_t key_groups);
+
+/// Task statuses (status replies, done_atom reports) from a job of
+/// `key_groups` key groups: bounded text, sample counts and sizes, and
+/// ranges within the job.
+std::optional<std::string> check_status(const source_status& s);
+std::optional<std::string> check_status(const owner_status& s,
+                                        uint32_t key_groups);
+std::optional<std::string> check_status(const sink_status& s);
 
 /// Deployments from the job master, for a job of `key_groups` key groups.
 std::optional<std::string> check_deployment(const sink_deployment& d);

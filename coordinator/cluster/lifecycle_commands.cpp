@@ -308,8 +308,14 @@ void execute(manager_actor* self, job_commands commands, caf::error reason) {
   for (const auto& command : commands)
     std::visit(command_runner{self, reason}, command);
   auto& st = self->state;
-  if (st.lifecycle.phase() == job_phase::waiting)
+  if (st.lifecycle.phase() != job_phase::waiting) {
+    st.waiting_logged_for.reset();
+    return;
+  }
+  if (st.waiting_logged_for != st.workers.size()) {
+    st.waiting_logged_for = st.workers.size();
     spdlog::info("waiting for workers: {} present", st.workers.size());
+  }
 }
 
 void lose_worker(manager_actor* self, uint32_t id, const std::string& why) {

@@ -42,6 +42,9 @@ struct manager_state {
   std::optional<pending_attempt> deploying; ///< the attempt being connected
   /// Which attempt runs and what comes next (job_lifecycle.hpp).
   job_lifecycle lifecycle{lifecycle_limits{}, 0, {}, 1};
+  /// The worker count last logged while waiting for workers: the line is
+  /// logged when the count changes, not after every event.
+  std::optional<size_t> waiting_logged_for;
   std::optional<job_status> last_status;
   std::set<uint32_t> shutdown_pending; ///< workers yet to confirm the end
   caf::error final_reason;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/protocol/status.hpp"
-#include "coordinator/rest/http_server.hpp"
+#include "common/http/http_server.hpp"
 
 #include <cstdint>
 #include <map>

@@ -3,7 +3,7 @@
 #include "common/cluster/refusals.hpp"
 #include "common/metrics/metric_registry.hpp"
 #include "coordinator/rest/job_view.hpp"
-#include "coordinator/rest/process_metrics.hpp"
+#include "common/metrics/process_metrics.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,29 +13,6 @@ namespace ubaflow {
 namespace {
 
 using labels = std::vector<metric_label>;
-
-/// What this process refused from its cluster peers, by reason
-/// (common/cluster/refusals), with `base` labels.
-void add_refusal_samples(std::vector<metric_sample>& out, const labels& base) {
-  const char* const name = "ubaflow_cluster_refused_total";
-  auto with_reason = [&](const std::string& reason) {
-    auto l = base;
-    l.push_back({"reason", reason});
-    return l;
-  };
-  const auto counts = refusal_counts();
-  for (const auto& [reason, count] : counts)
-    out.push_back({name, with_reason(reason), static_cast<double>(count)});
-  // The reasons every operator should see, at 0 before anything happens.
-  for (const char* reason : {"tls_handshake", "frame_too_large",
-                             "wrong_sender", "invalid_message"}) {
-    const bool counted
-      = std::any_of(counts.begin(), counts.end(),
-                    [&](const auto& c) { return c.first == reason; });
-    if (!counted)
-      out.push_back({name, with_reason(reason), 0});
-  }
-}
 
 /// Flink's reporter replaces every character outside [a-zA-Z0-9:_] in
 /// label values; community queries rely on it ("Source:_Kafka").
@@ -222,18 +199,6 @@ std::string render_metrics(const rest_view& view) {
   auto samples = job_samples(view);
   add_process_samples(samples);
   add_refusal_samples(samples, {});
-  return registry.publish(samples);
-}
-
-std::string render_worker_metrics(const worker_metrics_view& view) {
-  static metric_registry registry{metric_home::worker, {"worker"}};
-  const labels worker{{"worker", view.name}};
-  std::vector<metric_sample> samples{
-    {"ubaflow_worker_joined", worker, view.worker_id > 0 ? 1.0 : 0.0},
-    {"ubaflow_worker_slots", worker, static_cast<double>(view.slots)},
-    {"ubaflow_worker_tasks", worker, static_cast<double>(view.tasks)}};
-  add_refusal_samples(samples, worker);
-  add_process_samples(samples);
   return registry.publish(samples);
 }
 

@@ -23,18 +23,4 @@ std::string render_metrics(const rest_view& view);
 /// derived from the tasks' status, and the samples of the tasks' probes.
 std::vector<metric_sample> job_samples(const rest_view& view);
 
-/// What a worker reports about itself on its own /metrics.
-struct worker_metrics_view {
-  std::string name;
-  uint32_t worker_id = 0; ///< 0 while not joined
-  uint32_t slots = 0;
-  uint64_t tasks = 0;     ///< tasks hosted now
-};
-
-/// A worker's own metrics: process figures, membership, hosted tasks and
-/// what it refused from its peers (ubaflow_cluster_refused_total). Task metrics come from the coordinator's
-/// /metrics (labelled with each subtask's worker), so summing over all
-/// scrape targets never counts a record twice.
-std::string render_worker_metrics(const worker_metrics_view& view);
-
 } // namespace ubaflow

@@ -2,13 +2,13 @@
 
 #include "common/config/settings.hpp"
 #include "common/protocol/cluster_manager_interface.hpp"
+#include "common/util/ask_blocking.hpp"
 #include "coordinator/rest/rest_service.hpp"
 #include "common/config/job_config.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/fwd.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include <chrono>
 #include <functional>
@@ -29,24 +29,6 @@ namespace ubaflow {
 std::unique_ptr<http_server>
 probe_while_waiting_for_kafka(const job_config& config,
                               const rest_settings& rest);
-
-/// Asks `who` from a thread outside the actor system (an HTTP handler) and
-/// waits at most `timeout`: the answer, or nothing (with the error in
-/// `why` when given).
-template <class Result, class Handle, class Duration, class... Ts>
-std::optional<Result> ask_blocking(caf::actor_system& system,
-                                   const Handle& who, Duration timeout,
-                                   std::string* why, Ts&&... xs) {
-  caf::scoped_actor asker{system};
-  std::optional<Result> out;
-  asker->request(who, timeout, std::forward<Ts>(xs)...)
-    .receive([&](Result& r) { out = std::move(r); },
-             [&](const caf::error& err) {
-               if (why)
-                 *why = system.render(err);
-             });
-  return out;
-}
 
 /// rest.* into `rest` (token from rest.token or rest.token-file, the web
 /// UI's directory resolved); false with `error` on a bad setting.

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "coordinator/rest/flink_api.hpp"
-#include "coordinator/rest/http_server.hpp"
+#include "common/http/http_server.hpp"
 
 #include <functional>
 #include <memory>

@@ -6,7 +6,7 @@
 // gets the request's context (what the routes answer from) and the
 // route_match with the bound parameters and the query.
 
-#include "coordinator/rest/http_server.hpp"
+#include "common/http/http_server.hpp"
 
 #include <functional>
 #include <map>

@@ -8,7 +8,7 @@
 #include "common/util/process_control.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/cluster/cluster_support.hpp"
-#include "tools/cluster/worker_metrics.hpp"
+#include "worker/process/worker_metrics_endpoint.hpp"
 #include "tools/commands.hpp"
 #include "worker/job_config_loader.hpp"
 #include "worker/process/worker_session.hpp"

@@ -70,7 +70,8 @@ sink_status make_status(sink_self* self) {
   s.rows_coalesced = stats.rows_coalesced;
   s.rows_rejected = stats.rows_rejected;
   s.healthy = stats.healthy;
-  s.last_error = stats.last_error;
+  // Bounded as the job master's check_status expects.
+  s.last_error = stats.last_error.substr(0, max_status_text_bytes);
   s.done = self->state.reported;
   s.samples = probe_samples(self->state);
   return s;

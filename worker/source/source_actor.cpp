@@ -4,6 +4,7 @@
 #include "common/metrics/metric_probe.hpp"
 #include "common/protocol/reject_reason.hpp"
 #include "common/protocol/type_ids.hpp"
+#include "common/protocol/validation.hpp"
 #include "common/util/clock.hpp"
 
 #include <caf/all.hpp>
@@ -122,7 +123,7 @@ source_status make_status(source_actor_type* self) {
     return s; // not started yet
   auto& task = *st.task;
   const auto& stats = task.stats();
-  s.description = task.reader().describe();
+  s.description = task.reader().describe().substr(0, max_status_text_bytes);
   s.records_in = stats.records_in;
   s.bytes_in = stats.bytes_in;
   s.accepted = stats.accepted;
@@ -143,7 +144,8 @@ source_status make_status(source_actor_type* self) {
   s.done = task.done();
   if (const auto* resolver = task.resolver())
     s.unknown_category_buys = resolver->stats().unknown_buys;
-  s.lookup_error = stats.lookup_error;
+  // Bounded as the job master's check_status expects.
+  s.lookup_error = stats.lookup_error.substr(0, max_status_text_bytes);
   for (const auto& p : task.reader().positions())
     s.partitions.push_back({p.partition, p.next_offset, p.end_offset,
                             min_event_time, false, p.finished});

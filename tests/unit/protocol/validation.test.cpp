@@ -1,5 +1,7 @@
 #include "common/protocol/validation.hpp"
 
+#include "common/protocol/reject_reason.hpp"
+
 #include <doctest/doctest.h>
 
 using namespace ubaflow;
@@ -75,6 +77,52 @@ TEST_CASE("deployments name ranges, inputs and partitions that make sense") {
   CHECK(check_deployment(c, 128));
   sink_deployment k;
   CHECK(check_deployment(k));
+}
+
+TEST_CASE("task statuses carry a bounded number of well-formed samples") {
+  const metric_sample rejected{
+    "ubaflow_records_rejected_total", {{"source", "0"}, {"reason", "x"}}, 3};
+  source_status source;
+  source.rejects_by_reason.assign(reject_reason_count, 0);
+  source.samples.assign(25, rejected);
+  CHECK_FALSE(check_status(source));
+  source.samples.assign(max_status_samples + 1, rejected);
+  REQUIRE(check_status(source));
+  CHECK(check_status(source)->find("at most 256") != std::string::npos);
+  source.samples = {rejected};
+  source.samples[0].labels.assign(max_sample_labels + 1, {"l", "v"});
+  CHECK(check_status(source));
+  source.samples = {rejected};
+  source.samples[0].labels[0].value.assign(max_sample_text_bytes + 1, 'v');
+  CHECK(check_status(source));
+  source.samples = {rejected};
+  source.samples[0].name.clear();
+  CHECK(check_status(source));
+  source.samples.clear();
+  source.rejects_by_reason.assign(reject_reason_count + 1, 0);
+  CHECK(check_status(source));
+  source.rejects_by_reason.clear();
+  source.lookup_error.assign(max_status_text_bytes + 1, 'e');
+  CHECK(check_status(source));
+
+  // An owner may add one sample per key group it owns.
+  owner_status owner;
+  owner.first_key_group = 0;
+  owner.last_key_group = 1024;
+  owner.samples.assign(max_status_samples + 1024, rejected);
+  CHECK_FALSE(check_status(owner, 1024));
+  owner.samples.push_back(rejected);
+  CHECK(check_status(owner, 1024));
+  owner.samples.clear();
+  CHECK(check_status(owner, 512)); // range beyond the job's key groups
+  owner.last_key_group = 0;
+  CHECK(check_status(owner, 1024)); // empty range
+
+  sink_status sink;
+  sink.name = "elasticsearch";
+  CHECK_FALSE(check_status(sink));
+  sink.name.assign(max_sample_text_bytes + 1, 'n');
+  CHECK(check_status(sink));
 }
 
 } // TEST_SUITE

@@ -1,4 +1,4 @@
-#include "coordinator/rest/process_metrics.hpp"
+#include "common/metrics/process_metrics.hpp"
 
 #include <filesystem>
 #include <fstream>

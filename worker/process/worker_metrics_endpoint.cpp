@@ -1,15 +1,30 @@
-#include "tools/cluster/worker_metrics.hpp"
+#include "worker/process/worker_metrics_endpoint.hpp"
 
+#include "common/cluster/refusals.hpp"
+#include "common/http/http_server.hpp"
+#include "common/metrics/metric_registry.hpp"
+#include "common/metrics/process_metrics.hpp"
 #include "common/protocol/type_ids.hpp"
-#include "coordinator/rest/http_server.hpp"
-#include "coordinator/rest/prometheus_export.hpp"
-#include "coordinator/rest/rest_frontend.hpp"
+#include "common/util/ask_blocking.hpp"
 
 #include <caf/all.hpp>
 
 #include <mutex>
 
 namespace ubaflow {
+
+std::string render_worker_metrics(const worker_metrics_view& view) {
+  // One registry per process: its families are registered once.
+  static metric_registry registry{metric_home::worker, {"worker"}};
+  const std::vector<metric_label> worker{{"worker", view.name}};
+  std::vector<metric_sample> samples{
+    {"ubaflow_worker_joined", worker, view.worker_id > 0 ? 1.0 : 0.0},
+    {"ubaflow_worker_slots", worker, static_cast<double>(view.slots)},
+    {"ubaflow_worker_tasks", worker, static_cast<double>(view.tasks)}};
+  add_refusal_samples(samples, worker);
+  add_process_samples(samples);
+  return registry.publish(samples);
+}
 
 struct worker_metrics_endpoint::impl {
   caf::actor_system* system = nullptr;

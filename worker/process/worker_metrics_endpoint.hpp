@@ -11,9 +11,23 @@
 
 namespace ubaflow {
 
-/// A worker's own Prometheus endpoint (GET /metrics): its process figures,
-/// whether it has joined, its slots, the tasks it hosts and refused TLS
-/// handshakes (prometheus_export's render_worker_metrics).
+/// What a worker reports about itself on its own /metrics.
+struct worker_metrics_view {
+  std::string name;
+  uint32_t worker_id = 0; ///< 0 while not joined
+  uint32_t slots = 0;
+  uint64_t tasks = 0;     ///< tasks hosted now
+};
+
+/// A worker's own metrics: process figures, membership, hosted tasks and
+/// what it refused from its peers (ubaflow_cluster_refused_total). Task
+/// metrics come from the coordinator's /metrics (labelled with each
+/// subtask's worker), so summing over all scrape targets never counts a
+/// record twice.
+std::string render_worker_metrics(const worker_metrics_view& view);
+
+/// A worker's own HTTP endpoint: GET /metrics (render_worker_metrics),
+/// /healthz (the task manager answers) and /readyz (and it has joined).
 class worker_metrics_endpoint {
 public:
   /// nullptr and `error` when host:port cannot be bound.

@@ -1,4 +1,4 @@
-#include "coordinator/rest/http_server.hpp"
+#include "common/http/http_server.hpp"
 
 #include "common/util/tcp_listen.hpp"
 
