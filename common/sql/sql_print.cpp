@@ -179,7 +179,7 @@ std::string print_select_block(const select_block& block, const std::string& ind
   if (list.size() + indent.size() + 16 > long_line)
     list = line + "  " + join(items, ("," + line + "  ").c_str());
   std::string out = std::string{"SELECT"} + (block.distinct ? " DISTINCT" : "")
-                    + (list.starts_with("\n") ? "" : " ") + list;
+                    + (!list.empty() && list.front() == '\n' ? "" : " ") + list;
   if (block.from)
     out += line + "FROM " + print_table_reference(*block.from, indent);
   for (const auto& join_clause : block.joins)

@@ -24,6 +24,15 @@ constexpr std::string_view reserved_words[] = {
   "WHEN", "WHERE", "WINDOW", "WITH",
 };
 
+/// std::is_sorted is constexpr only from C++20; this one lets the order be
+/// checked at compile time in C++17.
+constexpr bool reserved_words_sorted() {
+  for (size_t i = 1; i < std::size(reserved_words); ++i)
+    if (!(reserved_words[i - 1] < reserved_words[i]))
+      return false;
+  return true;
+}
+
 std::string to_upper(std::string_view word) {
   std::string out{word};
   for (char& c : out)
@@ -41,7 +50,7 @@ std::string shortened(const std::string& text) {
 } // namespace
 
 bool is_reserved_word(std::string_view word) {
-  static_assert(std::is_sorted(std::begin(reserved_words), std::end(reserved_words)));
+  static_assert(reserved_words_sorted(), "reserved_words must stay sorted");
   return std::binary_search(std::begin(reserved_words), std::end(reserved_words),
                             std::string_view{to_upper(word)});
 }

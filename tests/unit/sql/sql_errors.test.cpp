@@ -8,6 +8,11 @@ using namespace ubaflow;
 
 namespace {
 
+/// std::string::starts_with is C++20; the project is C++17.
+bool starts_with(const std::string& text, std::string_view prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
 /// The rendered error of a script that must not parse.
 std::string error_of(std::string_view text) {
   auto result = parse_script(text);
@@ -73,13 +78,13 @@ TEST_SUITE("sql.errors") {
           "line 1:1: DROP statements are not supported; hint: a script has "
           "CREATE TABLE, CREATE VIEW, INSERT INTO, statement sets (EXECUTE "
           "STATEMENT SET BEGIN ... END) and SELECT");
-    CHECK(error_of("SET 'pipeline.name' = 'x';").starts_with(
+    CHECK(starts_with(error_of("SET 'pipeline.name' = 'x';"),
       "line 1:1: SET statements are not supported"));
-    CHECK(error_of("CREATE FUNCTION f AS 'x'").starts_with(
+    CHECK(starts_with(error_of("CREATE FUNCTION f AS 'x'"),
       "line 1:8: CREATE FUNCTION is not supported"));
-    CHECK(error_of("CREATE TABLE t2 LIKE t").starts_with(
+    CHECK(starts_with(error_of("CREATE TABLE t2 LIKE t"),
       "line 1:17: CREATE TABLE ... LIKE is not supported"));
-    CHECK(error_of("INSERT OVERWRITE t SELECT 1").starts_with(
+    CHECK(starts_with(error_of("INSERT OVERWRITE t SELECT 1"),
       "line 1:8: INSERT OVERWRITE is not supported"));
     CHECK(error_of("hello") ==
           "line 1:1: expected a statement, found 'hello'; hint: a script has "
@@ -114,12 +119,12 @@ TEST_SUITE("sql.errors") {
     CHECK(error_of("SELECT a FROM t UNION SELECT b FROM d") ==
           "line 1:17: UNION without ALL is not supported; hint: write UNION ALL "
           "(rows are not deduplicated)");
-    CHECK(error_of("WITH x AS (SELECT 1) SELECT * FROM x").starts_with(
+    CHECK(starts_with(error_of("WITH x AS (SELECT 1) SELECT * FROM x"),
       "line 1:1: WITH (common table expressions) is not supported"));
     CHECK(error_of("SELECT a FROM cat.db.t") ==
           "line 1:18: qualified table names (catalog.database.table) are not "
           "supported; hint: name the table alone: cat");
-    CHECK(error_of("SELECT a FROM t GROUP BY ROLLUP (a, b)").starts_with(
+    CHECK(starts_with(error_of("SELECT a FROM t GROUP BY ROLLUP (a, b)"),
       "line 1:26: GROUPING SETS, ROLLUP and CUBE are not supported"));
     CHECK(error_of("SELECT 1 FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), "
                    "INTERVAL '1' MINUTE))")
@@ -155,7 +160,7 @@ TEST_SUITE("sql.errors") {
           "TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p, s), STRING, "
           "VARCHAR(n), CHAR(n), DATE, TIMESTAMP(p), TIMESTAMP(p) WITH LOCAL "
           "TIME ZONE");
-    CHECK(error_of("CREATE TABLE t (a LONG)").starts_with(
+    CHECK(starts_with(error_of("CREATE TABLE t (a LONG)"),
       "line 1:19: unknown type 'LONG'; hint: the types are BOOLEAN"));
     CHECK(error_of("CREATE TABLE t (ts TIMESTAMP(12))") ==
           "line 1:30: TIMESTAMP precision 12 is out of range; hint: it is "
