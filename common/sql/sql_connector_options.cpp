@@ -160,6 +160,15 @@ bool key_matches(const char* pattern, const std::string& key) {
   return key == pattern;
 }
 
+/// Client properties that hold credentials (sasl.jaas.config,
+/// ssl.keystore.password, ...): their values are never shown either.
+bool looks_secret(const std::string& key) {
+  for (const char* word : {"password", "jaas", "secret", "credential"})
+    if (key.find(word) != std::string::npos)
+      return true;
+  return false;
+}
+
 const ignored_option* find_ignored(const char* connector, const std::string& key) {
   for (const auto& entry : ignored_options)
     if ((entry.connector[0] == '\0' || std::strcmp(entry.connector, connector) == 0)
@@ -321,11 +330,14 @@ void bind_connector_options(const create_table_statement& statement,
   for (const auto& option : statement.options) {
     if (option.key == "connector")
       continue;
-    if (auto error = env_reference_error(option.value))
-      bind_fail(option.value_position, "option '" + option.key + "' of " + name + ": "
-                                         + *error);
     const auto spec = std::find_if(connector.begin, connector.end,
                                    [&](const option_spec& s) { return option.key == s.key; });
+    const bool secret = (spec != connector.end && spec->secret) || looks_secret(option.key);
+    if (auto error = env_reference_error(option.value))
+      bind_fail(option.value_position,
+                "option '" + option.key + "' of " + name + ": "
+                  + (secret ? std::string{"malformed ${...} reference"} : *error),
+                "write ${NAME}, NAME of letters, digits and _");
     if (spec != connector.end) {
       bind_known_option(*spec, option, name, table, warnings);
       continue;
@@ -336,7 +348,7 @@ void bind_connector_options(const create_table_statement& statement,
       // Any other client property goes to librdkafka as it is.
       std::string& passed = table.settings["kafka.properties"];
       passed += (passed.empty() ? "" : ";") + option.key.substr(11) + "=" + option.value;
-      table.options.push_back({option.key, "kafka.properties", option.value, false,
+      table.options.push_back({option.key, "kafka.properties", option.value, secret,
                                has_env_reference(option.value), option.value_position});
       continue;
     }
@@ -355,6 +367,12 @@ void bind_connector_options(const create_table_statement& statement,
                 + connector.name + did_you_mean(option.key, keys),
               std::string{connector.name} + " takes " + name_list(keys, 20));
   }
+  const auto mode = table.settings.find("kafka.startup-mode");
+  if (mode != table.settings.end() && mode->second == "timestamp"
+      && !table.settings.count("kafka.startup-timestamp"))
+    bind_fail(statement.name.position,
+              "table " + name + ": 'scan.startup.mode' = 'timestamp' needs "
+                                "'scan.startup.timestamp-millis'");
   for (auto s = connector.begin; s != connector.end; ++s) {
     if (!s->required)
       continue;

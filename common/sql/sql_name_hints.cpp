@@ -18,6 +18,9 @@ char lower(char c) {
 size_t edit_distance(std::string_view a, std::string_view b) {
   if (a.size() > longest_compared_name || b.size() > longest_compared_name)
     return a == b ? 0 : std::max(a.size(), b.size());
+  // Three rows of the table: two letters swapped ("kafak") count as one
+  // edit, the commonest typo (optimal string alignment distance).
+  std::vector<size_t> before(b.size() + 1);
   std::vector<size_t> previous(b.size() + 1);
   std::vector<size_t> current(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j)
@@ -25,10 +28,14 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t substitution
-        = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      const bool same = lower(a[i - 1]) == lower(b[j - 1]);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (same ? 0 : 1)});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2])
+          && lower(a[i - 2]) == lower(b[j - 1]))
+        current[j] = std::min(current[j], before[j - 2] + 1);
     }
+    std::swap(before, previous);
     std::swap(previous, current);
   }
   return previous[b.size()];

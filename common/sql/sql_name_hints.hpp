@@ -13,7 +13,8 @@
 
 namespace ubaflow {
 
-/// Levenshtein distance ignoring ASCII case; names longer than 256
+/// Edit distance ignoring ASCII case (insertions, deletions, substitutions
+/// and swaps of neighbours count one each); names longer than 256
 /// characters are never near anything (the cost stays bounded).
 size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -33,11 +33,14 @@ void require_time_attribute(const bound_expression& column, const std::string& f
                             source_position at) {
   if (column.type.attribute != time_attribute::none)
     return;
+  const bool timestamp = is_timestamp(column.type.kind);
   bind_fail(at,
             function + " needs a time attribute, but " + column.name + " is "
               + to_string(column.type),
-            "declare the event time with WATERMARK FOR " + column.name + " AS "
-              + column.name + " - INTERVAL '5' SECOND, or use a PROCTIME() column");
+            timestamp ? "declare the event time with WATERMARK FOR " + column.name + " AS "
+                          + column.name + " - INTERVAL '5' SECOND, or use a PROCTIME() column"
+                      : "window on the event time (a TIMESTAMP(3) column with a WATERMARK) "
+                        "or on a PROCTIME() column");
 }
 
 /// Checks size against step (HOP's slide, CUMULATE's step).
