@@ -169,7 +169,7 @@ void check_sink_fits(const insert_statement& statement, const bound_table& table
     bind_fail(statement.table.position,
               "the query updates rows it wrote before (an aggregate without a window), so "
                 + table.name + " needs a primary key to update them by",
-              "PRIMARY KEY (" + (keys.empty() ? std::string{"..."} : name_list(keys))
+              "PRIMARY KEY (" + (keys.empty() ? std::string{"..."} : comma_list(keys))
                 + ") NOT ENFORCED in CREATE TABLE " + table.name);
   }
 }

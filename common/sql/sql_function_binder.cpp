@@ -231,7 +231,7 @@ bound_expression bind_function_call(const sql_expression& e, const function_call
   bind_fail(call.name.position,
             "function " + call.name.text + " is not supported"
               + did_you_mean(name, supported_functions()),
-            "ubaflow's functions are " + name_list(supported_functions(), 20)
+            "ubaflow's functions are " + comma_list(supported_functions())
               + ", CAST, EXTRACT and CASE");
 }
 

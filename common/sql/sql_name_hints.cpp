@@ -78,6 +78,13 @@ std::string did_you_mean(std::string_view name,
   return out + "?)";
 }
 
+std::string comma_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names)
+    out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 std::string name_list(const std::vector<std::string>& names, size_t limit) {
   std::string out;
   const size_t shown = std::min(names.size(), limit);

@@ -28,6 +28,9 @@ std::vector<std::string> nearest_names(std::string_view name,
 std::string did_you_mean(std::string_view name,
                          const std::vector<std::string>& candidates);
 
+/// "a, b, c": as SQL lists names.
+std::string comma_list(const std::vector<std::string>& names);
+
 /// "a, b and c" (at most `limit` names, then "and n more").
 std::string name_list(const std::vector<std::string>& names, size_t limit = 8);
 
