@@ -43,7 +43,9 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::vector<std::string> nearest_names(std::string_view name,
                                        const std::vector<std::string>& candidates) {
-  const size_t allowed = std::max<size_t>(1, name.size() / 3);
+  // A third of the name, at least 1 and at most 3: long dotted option keys
+  // share most of their letters, so a larger budget suggests unrelated ones.
+  const size_t allowed = std::min<size_t>(3, std::max<size_t>(1, name.size() / 3));
   std::vector<std::pair<size_t, std::string>> near;
   for (const auto& candidate : candidates) {
     if (candidate == name)

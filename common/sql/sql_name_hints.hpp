@@ -19,7 +19,8 @@ namespace ubaflow {
 size_t edit_distance(std::string_view a, std::string_view b);
 
 /// Up to three of `candidates` near `name` (distance at most a third of
-/// its length, at least 1, or equal but for case), nearest first.
+/// its length, at least 1 and at most 3; equal but for case counts 0),
+/// nearest first.
 std::vector<std::string> nearest_names(std::string_view name,
                                        const std::vector<std::string>& candidates);
 
