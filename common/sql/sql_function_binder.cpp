@@ -9,6 +9,8 @@
 #include "common/sql/sql_name_hints.hpp"
 #include "common/sql/sql_print.hpp"
 
+#include <algorithm>
+
 namespace ubaflow {
 
 namespace {
@@ -217,6 +219,11 @@ bound_expression bind_function_call(const sql_expression& e, const function_call
   const std::string name = ascii_upper(call.name.text);
   if (is_aggregate_name(name))
     return bind_aggregate(e, call, name, context);
+  const auto& known = supported_functions();
+  if (std::find(known.begin(), known.end(), name) == known.end())
+    bind_fail(call.name.position,
+              "function " + call.name.text + " is not supported" + did_you_mean(name, known),
+              "ubaflow's functions are " + comma_list(known) + ", CAST, EXTRACT and CASE");
   if (call.filter)
     bind_fail(call.filter->position, "FILTER (WHERE ...) applies to aggregates, not to " + name);
   if (call.distinct)
@@ -226,13 +233,7 @@ bound_expression bind_function_call(const sql_expression& e, const function_call
               "select the window's bounds with TUMBLE_START(...) and TUMBLE_END(...)");
   if (is_window_auxiliary(name))
     return bind_window_auxiliary(e, call, context);
-  if (name == "PROCTIME" || name == "HOUR" || name == "DATE_FORMAT")
-    return bind_scalar(e, call, name, context);
-  bind_fail(call.name.position,
-            "function " + call.name.text + " is not supported"
-              + did_you_mean(name, supported_functions()),
-            "ubaflow's functions are " + comma_list(supported_functions())
-              + ", CAST, EXTRACT and CASE");
+  return bind_scalar(e, call, name, context); // PROCTIME, HOUR or DATE_FORMAT
 }
 
 } // namespace ubaflow
