@@ -131,6 +131,61 @@ std::string output_names(const bound_query& query) {
   return name_list(names, 12);
 }
 
+bool references(const bound_expression& e, bound_expression_kind kind, uint32_t index) {
+  if (e.kind == kind && (kind != bound_expression_kind::group_key || e.index == index))
+    return true;
+  for (const auto& argument : e.arguments)
+    if (references(argument, kind, index))
+      return true;
+  return false;
+}
+
+/// An aggregate's rows are told apart by its group keys and its window; a
+/// sink with a primary key overwrites rows with equal keys, so the key
+/// columns must be written from all of them, or groups would silently
+/// overwrite one another.
+void check_key_tells_groups_apart(const insert_statement& statement, const bound_table& table,
+                                  const bound_insert& insert) {
+  const bound_query& query = insert.query;
+  if (table.primary_key.empty() || !query.aggregated)
+    return;
+  std::vector<const bound_expression*> key_values;
+  std::vector<std::string> key_names;
+  for (size_t i = 0; i < query.outputs.size(); ++i)
+    for (uint32_t key : table.primary_key)
+      if (insert.target_columns[i] == key)
+        key_values.push_back(&query.outputs[i].value);
+  for (uint32_t key : table.primary_key)
+    key_names.push_back(table.columns[key].name);
+  const auto covered = [&](bound_expression_kind kind, uint32_t index) {
+    for (const auto* value : key_values)
+      if (references(*value, kind, index))
+        return true;
+    return false;
+  };
+  const std::string key = table.name + "'s primary key (" + comma_list(key_names) + ")";
+  for (size_t g = 0; g < query.group_keys.size(); ++g) {
+    if (covered(bound_expression_kind::group_key, static_cast<uint32_t>(g)))
+      continue;
+    const std::string name = query.group_keys[g].name.empty()
+                               ? "GROUP BY key " + std::to_string(g + 1)
+                               : query.group_keys[g].name;
+    bind_fail(statement.table.position,
+              key + " is not written from " + name
+                + ", so rows of different groups would overwrite each other",
+              "write " + name + " into a key column");
+  }
+  if (query.window && !covered(bound_expression_kind::window_bound, 0))
+    bind_fail(statement.table.position,
+              key + " is not written from the window's start or end, so rows of different "
+                    "windows would overwrite each other",
+              query.window->syntax == window_syntax::table_function
+                ? "write window_start or window_end into a key column"
+                : query.window->kind == window_kind::hop
+                    ? "write HOP_START(...) or HOP_END(...) into a key column"
+                    : "write TUMBLE_START(...) or TUMBLE_END(...) into a key column");
+}
+
 void check_sink_fits(const insert_statement& statement, const bound_table& table,
                      const bound_insert& insert) {
   const auto& outputs = insert.query.outputs;
@@ -154,6 +209,7 @@ void check_sink_fits(const insert_statement& statement, const bound_table& table
                   + to_string(given.plain()) + " (" + outputs[i].name + ")",
                 "CAST(... AS " + to_string(column.type.plain()) + ")");
   }
+  check_key_tells_groups_apart(statement, table, insert);
   if (!insert.query.updating)
     return;
   if (table.connector != connector_kind::elasticsearch7)

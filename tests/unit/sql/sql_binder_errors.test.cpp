@@ -200,6 +200,24 @@ TEST_SUITE("sql.binder.errors") {
                 "KEY (ws, we) NOT ENFORCED in CREATE TABLE per_window");
   }
 
+  TEST_CASE("a sink's primary key must tell an aggregate's rows apart") {
+    check_error("INSERT INTO per_key SELECT behavior, COUNT(*) FROM ub GROUP BY behavior, "
+                "user_id;",
+                "per_key", "per_key's primary key (k) is not written from user_id, so rows of "
+                "different groups would overwrite each other; hint: write user_id into a key "
+                "column");
+    check_error("INSERT INTO per_key SELECT behavior, COUNT(*) FROM ub "
+                "GROUP BY TUMBLE(ts, INTERVAL '1' HOUR), behavior;",
+                "per_key", "per_key's primary key (k) is not written from the window's start "
+                "or end, so rows of different windows would overwrite each other; hint: write "
+                "TUMBLE_START(...) or TUMBLE_END(...) into a key column");
+    const auto insert = bound_insert_of(
+      "INSERT INTO per_key SELECT behavior || DATE_FORMAT(TUMBLE_END(ts, INTERVAL '1' HOUR), "
+      "'HH'), COUNT(*) FROM ub GROUP BY TUMBLE(ts, INTERVAL '1' HOUR), behavior;");
+    CHECK(canonical_text(insert.query.outputs[0].value)
+          == "||($key0, DATE_FORMAT($window_end, 'HH'))");
+  }
+
   TEST_CASE("queries outside the subset") {
     check_error("INSERT INTO per_key SELECT behavior, 1 FROM ub UNION ALL SELECT behavior, 2 "
                 "FROM ub;",
