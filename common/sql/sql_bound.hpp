@@ -212,7 +212,7 @@ struct bound_aggregate {
   std::optional<bound_expression> filter;   ///< FILTER (WHERE ...)
   data_type type;
   source_position position;
-  std::string text; ///< canonical, e.g. COUNT(DISTINCT user_id)
+  std::string text; ///< as the script wrote it, printed: COUNT(DISTINCT user_id)
 };
 
 struct bound_output {

@@ -1,8 +1,8 @@
 -- The SQL statements of the seed project, in its order and as it gives them
 -- (/work/shared/seed/taobao-user-behavior-flink-sql.md, sections 2.1-2.4):
--- the user's own script, kept verbatim as the parser's reference input
--- (tests/unit/sql/seed_script.test.cpp). Note that it creates `goum` but
--- inserts into `buy_cnt_per_hour`: the binder, not the parser, reports that.
+-- the user's own script, kept verbatim (tests/unit/sql/sql_scripts.test.cpp
+-- parses it). It creates `goum` but inserts into `buy_cnt_per_hour`: the
+-- binder reports that (tests/unit/sql/sql_binder_scripts.test.cpp).
 
 CREATE TABLE user_behavior (
     -- 定义表的字段
