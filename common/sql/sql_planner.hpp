@@ -1,0 +1,29 @@
+#pragma once
+
+// The planner (issue 13): from a bound script (sql_binder.hpp) to the plan
+// of one job (sql_plan.hpp). Every INSERT of the script becomes one query
+// of the job; queries over the same source table share its read.
+//
+// It refuses, with the position of the query and a hint, what the shape
+// cannot run: a query that aggregates an aggregate, a FROM that is not a
+// streaming source (a JDBC or Elasticsearch table read as a stream), an
+// updating query into a sink without a primary key. Pure logic.
+
+#include "common/sql/sql_bound.hpp"
+#include "common/sql/sql_error.hpp"
+#include "common/sql/sql_plan.hpp"
+
+#include <optional>
+
+namespace ubaflow {
+
+struct plan_result {
+  sql_plan plan; ///< empty when `error` is set
+  std::optional<sql_error> error;
+
+  bool ok() const { return !error.has_value(); }
+};
+
+plan_result plan_script(const bound_script& script);
+
+} // namespace ubaflow
