@@ -18,5 +18,6 @@ int datagen_command(const std::vector<std::string>& args);
 int verify_command(const std::vector<std::string>& args);
 int results_command(const std::vector<std::string>& args);
 int probe_command(const std::vector<std::string>& args);
+int sql_command(const std::vector<std::string>& args);
 
 } // namespace ubaflow

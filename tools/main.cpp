@@ -18,6 +18,7 @@ commands:
   savepoint    ask a running coordinator for a savepoint
   broker       start librdkafka's mock Kafka cluster with the topic created
   datagen      produce the seed's JSON messages (synthetic or from a Tianchi CSV)
+  sql          check a job written in SQL and explain the plan it compiles to
   verify       compute the expected results in batch and compare with the output
   results      print the result tables of an NDJSON output or Elasticsearch
   probe        ask health endpoints (a container's HEALTHCHECK)
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
     return ubaflow::results_command(args);
   if (command == "probe")
     return ubaflow::probe_command(args);
+  if (command == "sql")
+    return ubaflow::sql_command(args);
   if (command == "version" || command == "--version") {
     std::puts("ubaflow 0.1.0");
     return 0;

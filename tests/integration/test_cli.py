@@ -76,6 +76,37 @@ class CliTest(harness.IntegrationTest):
         self.fails_with(["broker", "--broker.port", "70000"], "--broker.port")
         self.fails_with(["broker", "--broker.partitions", "0"], "--broker.partitions")
 
+    def test_sql_explains_a_script_or_names_its_first_error(self):
+        # The default job: runnable, explained, its password never printed.
+        r = harness.run(["sql", os.path.join(harness.ROOT, "jobs", "taobao.sql")],
+                        check=False, timeout=30)
+        out = r.stdout.decode()
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertTrue(out.startswith("job: 4 queries over 1 source"), out)
+        for phrase in ("query 1: INSERT INTO buy_cnt_per_hour",
+                       "window      CUMULATE(ts, step 10 MINUTE, up to 1 DAY)",
+                       "combiner    adds the owners' distinct counts",
+                       "sink        top_category (elasticsearch-7 index 'top_category'), "
+                       "upserts, keyed by category_name"):
+            self.assertIn(phrase, out)
+        self.assertNotIn("MYSQL_PASSWORD", out + r.stderr.decode())
+        # The seed's own script inserts into a table it never created.
+        r = harness.run(["sql", os.path.join(harness.ROOT, "tests", "data", "sql", "seed.sql")],
+                        check=False, timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("seed.sql: line 43:13: no table buy_cnt_per_hour (did you mean goum?)",
+                      r.stderr.decode())
+        # Usage errors: no file, a missing file, a file far too large.
+        for args in (["sql"], ["sql", self.path("absent.sql")]):
+            r = harness.run(args, check=False, timeout=30)
+            self.assertEqual(r.returncode, 2, r.stderr.decode())
+        big = self.path("big.sql")
+        with open(big, "wb") as f:
+            f.truncate(5 << 20)
+        r = harness.run(["sql", big], check=False, timeout=30)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("larger than 4 MiB", r.stderr.decode())
+
     def test_secrets_are_refused_on_the_command_line(self):
         self.fails_with(["run", "--sink.es.password", "hunter2"], "is a secret",
                         "UBAFLOW_SINK_ES_PASSWORD")
