@@ -9,7 +9,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all deps build test test-image test-flink unit integration demo bench docs clean sanitize
+.PHONY: all deps build test test-image test-flink unit integration demo bench bench-compare docs clean sanitize
 
 all: build
 
@@ -48,6 +48,11 @@ demo: build
 
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)/ubaflow
+
+# This build's hot path against an earlier revision's, side by side:
+# make bench-compare BASELINE=<git revision>
+bench-compare: build
+	@bash bench/compare_builds.sh $(BUILD_DIR) $(BASELINE)
 
 docs: build
 	@bash scripts/generate-docs.sh $(BUILD_DIR)/ubaflow

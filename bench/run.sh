@@ -306,6 +306,10 @@ How each figure is measured:
   blocking send per line from a 2000-thread pool).
 EOT
 cat "$work/flink-section.md" >> "$root/docs/benchmarks.md"
+printf '%s\n' "" \
+  "A change that must not cost speed (a refactor) is measured against the" \
+  "revision before it, side by side, by \`make bench-compare BASELINE=<revision>\`:" \
+  "[benchmarks-compare.md](benchmarks-compare.md)." >> "$root/docs/benchmarks.md"
 step "done: docs/benchmarks.md"
 sed -n '/^| what/,/^$/p' "$root/docs/benchmarks.md"
 sed -n '/^| engine, file input/,/^$/p' "$root/docs/benchmarks.md"

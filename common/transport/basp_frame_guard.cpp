@@ -1,5 +1,7 @@
 #include "common/transport/basp_frame_guard.hpp"
 
+#include "common/transport/basp_message_check.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -39,6 +41,8 @@ std::string_view to_string(frame_refusal r) {
       return "empty_handshake";
     case frame_refusal::unexpected_handshake:
       return "unexpected_handshake";
+    case frame_refusal::forbidden_message:
+      return "forbidden_message";
   }
   return "unknown";
 }
@@ -109,6 +113,11 @@ frame_refusal basp_frame_guard::inspect(const void* data, size_t n) {
       const auto skip = static_cast<size_t>(
         std::min<uint64_t>(payload_left_, n));
       payload_left_ -= skip;
+      if (checking_) {
+        refused_ = check_message(bytes, skip);
+        if (refused_ != frame_refusal::none)
+          return refused_;
+      }
       bytes += skip;
       n -= skip;
       continue;
@@ -128,6 +137,27 @@ frame_refusal basp_frame_guard::inspect(const void* data, size_t n) {
       server_handshake_seen_ = true;
     ++frames_;
     payload_left_ = big_endian(&header_[4], 4);
+    checking_ = header_[0] == direct_message || header_[0] == routed_message;
+    routed_ = header_[0] == routed_message;
+    payload_.clear();
+  }
+  return frame_refusal::none;
+}
+
+frame_refusal basp_frame_guard::check_message(const uint8_t* bytes,
+                                              size_t n) {
+  payload_.append(reinterpret_cast<const char*>(bytes), n);
+  auto check = check_message_payload(
+    reinterpret_cast<const uint8_t*>(payload_.data()), payload_.size(),
+    routed_, payload_left_ == 0);
+  if (check.verdict == message_verdict::need_more)
+    return frame_refusal::none;
+  checking_ = false;
+  payload_.clear();
+  payload_.shrink_to_fit();
+  if (check.verdict == message_verdict::refused) {
+    detail_ = std::move(check.reason);
+    return frame_refusal::forbidden_message;
   }
   return frame_refusal::none;
 }

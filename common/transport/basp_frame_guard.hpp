@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace ubaflow {
@@ -14,6 +15,7 @@ enum class frame_refusal : uint8_t {
   malformed_header,     ///< a header CAF's own checks would reject
   empty_handshake,      ///< a handshake without payload (crashes CAF 0.17)
   unexpected_handshake, ///< wrong handshake for this side, or out of order
+  forbidden_message,    ///< a message CAF 0.17 could not decode safely
 };
 
 std::string_view to_string(frame_refusal r);
@@ -28,9 +30,13 @@ std::string_view to_string(frame_refusal r);
 ///  - the payload may not exceed `max_payload` bytes;
 ///  - the peer's first frame is its handshake: client_handshake when the
 ///    peer connected to us, server_handshake when we connected to it;
-///    a server handshake never comes from a client, and comes only once.
-/// Plain logic, fed whatever the socket delivered; it keeps no bytes but
-/// the header being assembled.
+///    a server handshake never comes from a client, and comes only once;
+///  - a direct or routed message passes check_message_payload
+///    (basp_message_check.hpp) before its last byte is forwarded (CAF
+///    decodes a frame only once it has all of it).
+/// Plain logic, fed whatever the socket delivered; it keeps the header
+/// being assembled and, while a message is being checked, the start of its
+/// payload (at most the frame's size, which max_payload bounds).
 class basp_frame_guard {
 public:
   /// Which end of the connection the *peer* is.
@@ -46,10 +52,15 @@ public:
   frame_refusal inspect(const void* data, size_t n);
 
   frame_refusal refusal() const { return refused_; }
+  /// What exactly was refused (forbidden_message), for the log.
+  const std::string& refusal_detail() const { return detail_; }
   uint64_t frames() const { return frames_; }
 
 private:
   frame_refusal check_header() const;
+  /// Adds payload bytes of the message being checked; refuses or ends the
+  /// check once it concludes.
+  frame_refusal check_message(const uint8_t* bytes, size_t n);
 
   peer_role peer_;
   uint32_t max_payload_;
@@ -59,6 +70,11 @@ private:
   uint64_t frames_ = 0;        ///< complete headers seen
   bool server_handshake_seen_ = false;
   frame_refusal refused_ = frame_refusal::none;
+  /// While a direct or routed message is checked: its payload so far.
+  bool checking_ = false;
+  bool routed_ = false;
+  std::string payload_;
+  std::string detail_;
 };
 
 } // namespace ubaflow

@@ -181,8 +181,10 @@ private:
       const auto refused = owner->guard_.inspect(data, n);
       if (refused == frame_refusal::none)
         return true;
+      const auto& detail = owner->guard_.refusal_detail();
       count_refusal(to_string(refused), owner->peer_,
-                    "a cluster frame CAF must not see");
+                    detail.empty() ? "a cluster frame CAF must not see"
+                                   : detail);
       return false;
     }
   };

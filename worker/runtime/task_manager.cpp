@@ -209,6 +209,10 @@ task_manager_behavior(task_manager_self* self,
       connect_peers(self, peers, promise);
       return promise;
     },
+    // Deployments carry the job master's and the receivers' handles
+    // untyped (wire types, common/protocol/task_interfaces.hpp); they are
+    // cast to their interfaces here, where each task is spawned, and the
+    // new task's handle goes back untyped.
     [self, from_master, refused](const sink_deployment& d)
       -> caf::result<std::vector<caf::actor>> {
       if (!from_master("a sink deployment"))

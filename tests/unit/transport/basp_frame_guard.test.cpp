@@ -36,6 +36,30 @@ bytes operator+(bytes a, const bytes& b) {
   return a;
 }
 
+/// A message frame whose payload the message check accepts: for a routed
+/// message (op 3) two empty node ids, then an empty forwarding stack and a
+/// message of one 64-bit integer, padded with a string to `payload` bytes.
+bytes message_frame(uint8_t op, uint32_t payload, uint64_t source,
+                    uint64_t dest) {
+  bytes body;
+  if (op == 3)
+    for (int node = 0; node < 2; ++node)
+      for (int i = 0; i < 8; ++i)
+        body.push_back(static_cast<uint8_t>(uint64_t{0xF} >> (56 - 8 * i)));
+  body.push_back(0);    // no forwarding stages
+  body.push_back(0);    // type names follow
+  body.push_back(0);
+  const std::string names = "@<>+@u64+@str";
+  body.push_back(static_cast<uint8_t>(names.size()));
+  body.insert(body.end(), names.begin(), names.end());
+  body.resize(body.size() + 8, 1);
+  const size_t rest = payload - body.size() - 1;
+  REQUIRE(rest < 128);
+  body.push_back(static_cast<uint8_t>(rest));
+  body.resize(payload, 'x');
+  return header(op, payload, 0, source, dest) + body;
+}
+
 constexpr auto client = basp_frame_guard::peer_role::client;
 constexpr auto server = basp_frame_guard::peer_role::server;
 
@@ -54,9 +78,9 @@ frame_refusal feed(basp_frame_guard& g, const bytes& stream, size_t piece) {
 TEST_SUITE("runtime.basp_frame_guard") {
 
 TEST_CASE("a well-behaved client's stream passes, in any pieces") {
-  const auto stream = frame(1, 40) + frame(1, 40) + frame(2, 100, 5, 1, 7)
+  const auto stream = frame(1, 40) + frame(1, 40) + message_frame(2, 100, 1, 7)
                       + frame(6, 0) + frame(4, 20, 0, 0, 9)
-                      + frame(5, 30, 0, 3, 0) + frame(3, 64, 0, 1, 2);
+                      + frame(5, 30, 0, 3, 0) + message_frame(3, 64, 1, 2);
   for (size_t piece : {1, 3, 31, 32, 33, 1000}) {
     CAPTURE(piece);
     basp_frame_guard g{client, 1 << 20};
@@ -67,7 +91,7 @@ TEST_CASE("a well-behaved client's stream passes, in any pieces") {
 
 TEST_CASE("a server speaks first with its handshake, once") {
   basp_frame_guard g{server, 1 << 20};
-  CHECK(feed(g, frame(0, 50, 3) + frame(2, 8, 0, 1, 1), 7)
+  CHECK(feed(g, frame(0, 50, 3) + message_frame(2, 40, 1, 1), 7)
         == frame_refusal::none);
   basp_frame_guard twice{server, 1 << 20};
   CHECK(feed(twice, frame(0, 50, 3) + frame(0, 50, 3), 100)
@@ -115,6 +139,23 @@ TEST_CASE("a refusal is final") {
   const auto fine = frame(1, 8);
   CHECK(g.inspect(fine.data(), fine.size()) == frame_refusal::frame_too_large);
   CHECK(g.refusal() == frame_refusal::frame_too_large);
+}
+
+TEST_CASE("a message CAF could not decode safely never reaches it") {
+  // The payload's first 8 bytes are read as a forwarding stack of
+  // 0x5a5a... stages: refused, and before the frame's last byte.
+  for (size_t piece : {1, 7, 1000}) {
+    CAPTURE(piece);
+    basp_frame_guard g{client, 1 << 20};
+    CHECK(feed(g, frame(1, 8) + frame(2, 40, 0, 1, 1), piece)
+          == frame_refusal::forbidden_message);
+    CHECK(g.refusal_detail().find("a forwarding stack of 90 stages")
+          != std::string::npos);
+  }
+  // A legitimate one after it still passes on a new connection.
+  basp_frame_guard g{client, 1 << 20};
+  CHECK(feed(g, frame(1, 8) + message_frame(2, 60, 1, 1), 5)
+        == frame_refusal::none);
 }
 
 } // TEST_SUITE
