@@ -12,6 +12,33 @@ uint64_t bits_of(int64_t value) {
   return static_cast<uint64_t>(value);
 }
 
+/// Whether `bytes` can be a portable Roaring bitmap of its length: the
+/// container count in its header is checked against the input before
+/// CRoaring sees it, so a corrupt count can neither make it allocate more
+/// than the input warrants nor print its own diagnostics. (CRoaring's
+/// cookies: 12346, then a 32-bit count; or 12347 with count - 1 in the
+/// upper 16 bits. Each container takes at least 4 bytes of description
+/// and 2 of data.)
+bool plausible_portable_bitmap(std::string_view bytes) {
+  if (bytes.size() < 4)
+    return false;
+  uint32_t cookie = 0;
+  for (int i = 0; i < 4; ++i)
+    cookie |= uint32_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
+  uint64_t containers = 0;
+  if (cookie == 12346) {
+    if (bytes.size() < 8)
+      return false;
+    for (int i = 0; i < 4; ++i)
+      containers |= uint64_t{static_cast<uint8_t>(bytes[4 + i])} << (8 * i);
+  } else if ((cookie & 0xFFFF) == 12347) {
+    containers = (cookie >> 16) + 1;
+  } else {
+    return false;
+  }
+  return containers <= 65536 && containers * 6 <= bytes.size();
+}
+
 } // namespace
 
 void sql_distinct_set::add(const sql_value& value) {
@@ -119,6 +146,8 @@ bool sql_distinct_set::read(sql_byte_reader& in) {
     if (!in.u32(high) || (i > 0 && high <= previous) || !in.bytes(bytes) || bytes.empty())
       return false;
     previous = high;
+    if (!plausible_portable_bitmap(bytes))
+      return false;
     try {
       Roaring bitmap = Roaring::readSafe(bytes.data(), bytes.size());
       if (bitmap.getSizeInBytes(true) != bytes.size())
