@@ -1,0 +1,163 @@
+#include "common/sql/exec/sql_distinct_set.hpp"
+
+#include <stdexcept>
+
+namespace ubaflow {
+
+namespace {
+
+/// Integers are stored as their 64-bit two's complement pattern, so
+/// negative values are distinct values too.
+uint64_t bits_of(int64_t value) {
+  return static_cast<uint64_t>(value);
+}
+
+/// Whether `bytes` can be a portable Roaring bitmap of its length: the
+/// container count in its header is checked against the input before
+/// CRoaring sees it, so a corrupt count can neither make it allocate more
+/// than the input warrants nor print its own diagnostics. (CRoaring's
+/// cookies: 12346, then a 32-bit count; or 12347 with count - 1 in the
+/// upper 16 bits. Each container takes at least 4 bytes of description
+/// and 2 of data.)
+bool plausible_portable_bitmap(std::string_view bytes) {
+  if (bytes.size() < 4)
+    return false;
+  uint32_t cookie = 0;
+  for (int i = 0; i < 4; ++i)
+    cookie |= uint32_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
+  uint64_t containers = 0;
+  if (cookie == 12346) {
+    if (bytes.size() < 8)
+      return false;
+    for (int i = 0; i < 4; ++i)
+      containers |= uint64_t{static_cast<uint8_t>(bytes[4 + i])} << (8 * i);
+  } else if ((cookie & 0xFFFF) == 12347) {
+    containers = (cookie >> 16) + 1;
+  } else {
+    return false;
+  }
+  return containers <= 65536 && containers * 6 <= bytes.size();
+}
+
+} // namespace
+
+void sql_distinct_set::add(const sql_value& value) {
+  switch (value.kind()) {
+    case sql_value_kind::null: return;
+    case sql_value_kind::bigint: add_integer(value.as_bigint()); return;
+    case sql_value_kind::string: add_string(value.as_string()); return;
+    default:
+      throw std::invalid_argument(std::string{"COUNT(DISTINCT) of a "} + to_string(value.kind())
+                                  + " value");
+  }
+}
+
+void sql_distinct_set::add_integer(int64_t value) {
+  if (kind_ != value_kind::integers)
+    throw std::invalid_argument("an integer added to a set of strings");
+  const uint64_t bits = bits_of(value);
+  chunks_[static_cast<uint32_t>(bits >> 32)].add(static_cast<uint32_t>(bits));
+}
+
+void sql_distinct_set::add_string(const std::string& value) {
+  if (kind_ != value_kind::strings)
+    throw std::invalid_argument("a string added to a set of integers");
+  strings_.insert(value);
+}
+
+void sql_distinct_set::merge(const sql_distinct_set& other) {
+  if (other.kind_ != kind_)
+    throw std::invalid_argument("merging distinct sets of different kinds");
+  for (const auto& [high, bitmap] : other.chunks_)
+    chunks_[high] |= bitmap;
+  strings_.insert(other.strings_.begin(), other.strings_.end());
+}
+
+uint64_t sql_distinct_set::size() const {
+  if (kind_ == value_kind::strings)
+    return strings_.size();
+  uint64_t total = 0;
+  for (const auto& [high, bitmap] : chunks_)
+    total += bitmap.cardinality();
+  return total;
+}
+
+bool sql_distinct_set::contains(const sql_value& value) const {
+  if (kind_ == value_kind::strings)
+    return value.kind() == sql_value_kind::string && strings_.count(value.as_string()) > 0;
+  if (value.kind() != sql_value_kind::bigint)
+    return false;
+  const uint64_t bits = bits_of(value.as_bigint());
+  const auto it = chunks_.find(static_cast<uint32_t>(bits >> 32));
+  return it != chunks_.end() && it->second.contains(static_cast<uint32_t>(bits));
+}
+
+void sql_distinct_set::serialize(sql_byte_writer& out) const {
+  out.u8(static_cast<uint8_t>(kind_));
+  if (kind_ == value_kind::strings) {
+    out.varint(strings_.size());
+    for (const auto& s : strings_)
+      out.bytes(s);
+    return;
+  }
+  out.varint(chunks_.size());
+  for (const auto& [high, bitmap] : chunks_) {
+    out.u32(high);
+    std::string portable(bitmap.getSizeInBytes(true), '\0');
+    bitmap.write(portable.data(), true);
+    out.bytes(portable);
+  }
+}
+
+bool sql_distinct_set::deserialize(sql_byte_reader& in) {
+  if (read(in))
+    return true;
+  // Nothing half-read stays behind.
+  chunks_.clear();
+  strings_.clear();
+  return false;
+}
+
+bool sql_distinct_set::read(sql_byte_reader& in) {
+  chunks_.clear();
+  strings_.clear();
+  uint8_t kind = 0;
+  uint64_t count = 0;
+  if (!in.u8(kind) || kind != static_cast<uint8_t>(kind_))
+    return false;
+  if (kind_ == value_kind::strings) {
+    if (!in.count(count, 1))
+      return false;
+    for (uint64_t i = 0; i < count; ++i) {
+      std::string_view s;
+      if (!in.bytes(s))
+        return false;
+      strings_.emplace(s);
+    }
+    return true;
+  }
+  if (!in.count(count, 5)) // each chunk: 4 bytes of key, a length, bytes
+    return false;
+  uint32_t previous = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint32_t high = 0;
+    std::string_view bytes;
+    // Keys ascend strictly (serialize writes a std::map in order).
+    if (!in.u32(high) || (i > 0 && high <= previous) || !in.bytes(bytes) || bytes.empty())
+      return false;
+    previous = high;
+    if (!plausible_portable_bitmap(bytes))
+      return false;
+    try {
+      Roaring bitmap = Roaring::readSafe(bytes.data(), bytes.size());
+      if (bitmap.getSizeInBytes(true) != bytes.size())
+        return false;
+      chunks_.emplace(high, std::move(bitmap));
+    } catch (const std::exception&) {
+      return false; // CRoaring throws on a bitmap it cannot read
+    }
+  }
+  return true;
+}
+
+} // namespace ubaflow
