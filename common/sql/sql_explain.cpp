@@ -161,11 +161,11 @@ std::string outputs_text(const std::vector<bound_output>& outputs,
   return out;
 }
 
-const char* distinct_text(sql_distinct_set set) {
+const char* distinct_text(sql_distinct_storage set) {
   switch (set) {
-    case sql_distinct_set::none: return "";
-    case sql_distinct_set::roaring_bitmap: return ", distinct values in roaring bitmaps";
-    case sql_distinct_set::hash_set: return ", distinct values in hash sets";
+    case sql_distinct_storage::none: return "";
+    case sql_distinct_storage::roaring_bitmap: return ", distinct values in roaring bitmaps";
+    case sql_distinct_storage::hash_set: return ", distinct values in hash sets";
   }
   return "";
 }

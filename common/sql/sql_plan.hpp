@@ -51,7 +51,7 @@ enum class sql_state_kind : uint8_t {
 };
 
 /// How an exact distinct count keeps its values.
-enum class sql_distinct_set : uint8_t {
+enum class sql_distinct_storage : uint8_t {
   none,
   roaring_bitmap, ///< integer columns
   hash_set,       ///< anything else (strings)
@@ -97,7 +97,7 @@ struct sql_query_plan {
   /// and what follows does not apply.
   sql_routing routing = sql_routing::group_keys;
   sql_state_kind state = sql_state_kind::window_aggregates;
-  sql_distinct_set distinct = sql_distinct_set::none;
+  sql_distinct_storage distinct = sql_distinct_storage::none;
   bool combiner = false; ///< routed by distinct value: a combiner sums
   bool updating = false; ///< writes upserts over rows it wrote before
 };

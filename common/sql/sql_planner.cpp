@@ -73,14 +73,14 @@ shared_distinct_column(const std::vector<bound_aggregate>& aggregates) {
   return column;
 }
 
-sql_distinct_set distinct_set_of(const std::vector<bound_aggregate>& aggs) {
-  sql_distinct_set set = sql_distinct_set::none;
+sql_distinct_storage distinct_set_of(const std::vector<bound_aggregate>& aggs) {
+  sql_distinct_storage set = sql_distinct_storage::none;
   for (const auto& a : aggs) {
     if (a.function != aggregate_function::count_distinct || !a.argument)
       continue;
     if (!is_integer(a.argument->type.kind))
-      return sql_distinct_set::hash_set; // the larger of the two
-    set = sql_distinct_set::roaring_bitmap;
+      return sql_distinct_storage::hash_set; // the larger of the two
+    set = sql_distinct_storage::roaring_bitmap;
   }
   return set;
 }

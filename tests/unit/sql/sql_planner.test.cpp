@@ -85,7 +85,7 @@ TEST_CASE("a keyless window routes by window; a distinct count by value") {
   const auto& buys = plan.queries[0];
   CHECK(buys.routing == sql_routing::window);
   CHECK(buys.state == sql_state_kind::window_aggregates);
-  CHECK(buys.distinct == sql_distinct_set::none);
+  CHECK(buys.distinct == sql_distinct_storage::none);
   REQUIRE(buys.window);
   CHECK(buys.window->size_ms == 3600000);
   REQUIRE(buys.rows.back().where);
@@ -94,11 +94,11 @@ TEST_CASE("a keyless window routes by window; a distinct count by value") {
   const auto& uv = plan.queries[1];
   CHECK(uv.routing == sql_routing::distinct_value);
   CHECK(uv.combiner);
-  CHECK(uv.distinct == sql_distinct_set::roaring_bitmap);
+  CHECK(uv.distinct == sql_distinct_storage::roaring_bitmap);
 
   const auto& behaviours = plan.queries[2];
   CHECK(behaviours.routing == sql_routing::distinct_value);
-  CHECK(behaviours.distinct == sql_distinct_set::hash_set); // a STRING
+  CHECK(behaviours.distinct == sql_distinct_storage::hash_set); // a STRING
   REQUIRE(behaviours.window);
   CHECK(behaviours.window->kind == window_kind::hop);
   CHECK(behaviours.window->step_ms == 300000);
@@ -107,7 +107,7 @@ TEST_CASE("a keyless window routes by window; a distinct count by value") {
   const auto& mixed = plan.queries[3];
   CHECK(mixed.routing == sql_routing::window);
   CHECK_FALSE(mixed.combiner);
-  CHECK(mixed.distinct == sql_distinct_set::roaring_bitmap);
+  CHECK(mixed.distinct == sql_distinct_storage::roaring_bitmap);
 }
 
 TEST_CASE("views are inlined: rows below the aggregation, results above") {

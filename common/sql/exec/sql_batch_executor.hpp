@@ -1,0 +1,55 @@
+#pragma once
+
+// Runs a planned SQL job over bounded input in one pass, in memory (issue
+// 13): the batch oracle's engine. Every query of the plan reads its source
+// table's rows, runs its row stages (views inlined, lookup joins against
+// the dimension tables' rows), aggregates per window and group keys with
+// the same accumulators and window assigner as the streaming engine,
+// evaluates its outputs and writes its sink. What a sink holds at the end
+// is what the streaming job leaves in it after draining: every window
+// fired once, running aggregates at their final value, upserts collapsed
+// by the sink's primary key.
+//
+// Rows are taken in the order given, and no row is late: the oracle of a
+// streaming run over the same data, read in event-time order, or the
+// reference for any order once lateness is accounted for elsewhere.
+
+#include "common/sql/exec/sql_value.hpp"
+#include "common/sql/sql_bound.hpp"
+#include "common/sql/sql_plan.hpp"
+#include "common/time/time_zone.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// The rows of the tables a batch run reads, by table index
+/// (bound_script::tables): a source table's rows hold its physical
+/// columns in declared order (computed columns are the executor's); a
+/// lookup dimension's rows hold all its columns.
+struct sql_batch_input {
+  std::map<uint32_t, std::vector<sql_row>> tables;
+  /// What PROCTIME() gives (lookup joins read the dimension as it is).
+  int64_t processing_time_ms = 0;
+};
+
+/// What one sink holds after the run.
+struct sql_sink_contents {
+  uint32_t table = 0;         ///< bound_script::tables
+  std::vector<sql_row> rows;  ///< sink columns; sorted, upserts collapsed
+};
+
+struct sql_batch_result {
+  std::vector<sql_sink_contents> sinks; ///< one per table written, by index
+  uint64_t rows_rejected = 0;           ///< evaluation errors
+  std::vector<std::string> first_errors; ///< at most a few, for the log
+};
+
+/// Runs every query of `plan` (planned from `script`) over `input`.
+sql_batch_result run_batch(const bound_script& script, const sql_plan& plan,
+                           const sql_batch_input& input, const time_zone& zone);
+
+} // namespace ubaflow
