@@ -10,9 +10,9 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "common/time/civil.hpp"
+#include "tests/unit/sql/exec/batch_test_support.hpp"
 #include "tests/unit/support/temp_dir.hpp"
 #include "tools/datagen/message_writer.hpp"
-#include "tools/datagen/synthetic_events.hpp"
 #include "tools/verify/oracle.hpp"
 #include "worker/job_config_loader.hpp"
 
@@ -24,56 +24,7 @@
 
 using namespace ubaflow;
 
-namespace {
-
-constexpr event_time first_day = 1511654400000; // 2017-11-26 00:00 local
-
-std::string read_file(const std::string& path) {
-  std::ifstream in{path};
-  REQUIRE_MESSAGE(in.good(), "cannot read ", path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-const char* behavior_name(behavior b) {
-  switch (b) {
-    case behavior::pv: return "pv";
-    case behavior::buy: return "buy";
-    case behavior::cart: return "cart";
-    case behavior::fav: return "fav";
-  }
-  return "?";
-}
-
-/// data/category.csv as rows of category_dim.
-std::vector<sql_row> category_rows(const std::string& path) {
-  std::vector<sql_row> rows;
-  std::istringstream lines{read_file(path)};
-  std::string line;
-  std::getline(lines, line); // header
-  while (std::getline(lines, line)) {
-    const auto comma = line.find(',');
-    if (comma == std::string::npos)
-      continue;
-    rows.push_back({sql_value::bigint(std::stoll(line.substr(0, comma))),
-                    sql_value::string(line.substr(comma + 1))});
-  }
-  return rows;
-}
-
-const std::vector<sql_row>& sink_rows(const bound_script& script,
-                                      const sql_batch_result& result,
-                                      const std::string& table) {
-  for (const auto& sink : result.sinks)
-    if (script.tables[sink.table].name == table)
-      return sink.rows;
-  FAIL("no rows for ", table);
-  static const std::vector<sql_row> none;
-  return none;
-}
-
-} // namespace
+using namespace ubaflow::test;
 
 TEST_SUITE("sql.exec.taobao") {
 
@@ -87,25 +38,13 @@ TEST_CASE("jobs/taobao.sql in batch equals the built-in job's oracle") {
   // Two simulated days, written for the oracle and kept as SQL rows.
   std::vector<sql_row> events;
   {
-    synthetic_settings settings;
-    settings.first_day = first_day;
-    settings.days = 2;
-    settings.events = 60'000;
-    settings.users = 20'000;
-    settings.seed = 7;
-    synthetic_events generator{settings};
     message_writer writer{*zone, ts_shape::sql, false};
     std::ofstream out{input};
-    user_event e;
     std::string line;
-    while (generator.next(e)) {
+    for (const auto& e : simulated_days(60'000, 20'000, 7)) {
       writer.json(e, line);
       out << line << '\n';
-      events.push_back({sql_value::bigint(e.user_id),
-                        sql_value::bigint(e.item_id),
-                        sql_value::bigint(e.category_id),
-                        sql_value::string(behavior_name(e.kind)),
-                        sql_value::timestamp(e.ts)});
+      events.push_back(behaviour_row(e));
     }
   }
 
@@ -129,7 +68,7 @@ TEST_CASE("jobs/taobao.sql in batch equals the built-in job's oracle") {
   REQUIRE(expected.late_hourly + expected.late_uv + expected.late_daily == 0);
 
   // The SQL path.
-  const auto bound = bind_sql(read_file(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql"));
+  const auto bound = bind_sql(read_text_file(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql"));
   REQUIRE_MESSAGE(bound.ok(), bound.error->to_string());
   const auto planned = plan_script(bound.script);
   REQUIRE(planned.ok());
