@@ -4,9 +4,7 @@
 
 namespace ubaflow {
 
-namespace {
-
-const char* function_name(bound_function function) {
+const char* sql_function_name(bound_function function) {
   switch (function) {
     case bound_function::logical_and: return "AND";
     case bound_function::logical_or: return "OR";
@@ -43,8 +41,6 @@ const char* function_name(bound_function function) {
   return "?";
 }
 
-} // namespace
-
 std::string canonical_text(const bound_expression& e) {
   switch (e.kind) {
     case bound_expression_kind::literal:
@@ -61,7 +57,7 @@ std::string canonical_text(const bound_expression& e) {
                                                  : "$window_time";
     case bound_expression_kind::call: break;
   }
-  std::string out = function_name(e.function);
+  std::string out = sql_function_name(e.function);
   if (e.function == bound_function::cast || e.function == bound_function::try_cast)
     out += "<" + to_string(e.type) + ">";
   if (e.function == bound_function::extract)

@@ -100,6 +100,10 @@ struct bound_expression {
   window_bound_kind bound = window_bound_kind::start;
 };
 
+/// The operator or function's SQL spelling: "AND", "=", "+", "IS NULL",
+/// "CASE", "DATE_FORMAT", ...
+const char* sql_function_name(bound_function function);
+
 /// The expression as SQL-like text, stable for equal expressions (used to
 /// match select items with GROUP BY keys and to name aggregates).
 std::string canonical_text(const bound_expression& expression);

@@ -6,25 +6,28 @@ namespace ubaflow {
 
 namespace {
 
+/// The operator's spelling if it is written between its two operands.
 const char* infix(bound_function f) {
   switch (f) {
-    case bound_function::logical_and: return "AND";
-    case bound_function::logical_or: return "OR";
-    case bound_function::equal: return "=";
-    case bound_function::not_equal: return "<>";
-    case bound_function::less: return "<";
-    case bound_function::less_equal: return "<=";
-    case bound_function::greater: return ">";
-    case bound_function::greater_equal: return ">=";
-    case bound_function::add: return "+";
-    case bound_function::subtract: return "-";
-    case bound_function::multiply: return "*";
-    case bound_function::divide: return "/";
-    case bound_function::modulo: return "%";
-    case bound_function::concat: return "||";
-    case bound_function::like: return "LIKE";
-    case bound_function::not_like: return "NOT LIKE";
-    default: return nullptr;
+    case bound_function::logical_and:
+    case bound_function::logical_or:
+    case bound_function::equal:
+    case bound_function::not_equal:
+    case bound_function::less:
+    case bound_function::less_equal:
+    case bound_function::greater:
+    case bound_function::greater_equal:
+    case bound_function::add:
+    case bound_function::subtract:
+    case bound_function::multiply:
+    case bound_function::divide:
+    case bound_function::modulo:
+    case bound_function::concat:
+    case bound_function::like:
+    case bound_function::not_like:
+      return sql_function_name(f);
+    default:
+      return nullptr;
   }
 }
 

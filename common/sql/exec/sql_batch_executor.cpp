@@ -183,32 +183,44 @@ private:
     }
   }
 
+  /// Whether `where` (if any) keeps the row; a failed evaluation rejects it.
+  bool passes(const std::optional<bound_expression>& where,
+              const std::vector<sql_row>& relations) {
+    if (!where)
+      return true;
+    auto keep = evaluator_.evaluate(*where, relations);
+    if (!keep.ok())
+      reject(keep.error);
+    return keep.is_true();
+  }
+
+  /// The outputs' values over `input`, or nothing if one fails (rejected).
+  template <class Input>
+  std::optional<sql_row> project(const std::vector<bound_output>& outputs,
+                                 const Input& input) {
+    sql_row row;
+    row.reserve(outputs.size());
+    for (const auto& output : outputs) {
+      auto value = evaluator_.evaluate(output.value, input);
+      if (!value.ok()) {
+        reject(value.error);
+        return std::nullopt;
+      }
+      row.push_back(std::move(value.value));
+    }
+    return row;
+  }
+
   void filter_and_project(size_t n, const std::vector<sql_row>& relations) {
     const auto& stage = query_.rows[n];
-    if (stage.where) {
-      auto keep = evaluator_.evaluate(*stage.where, relations);
-      if (!keep.ok()) {
-        reject(keep.error);
-        return;
-      }
-      if (!keep.is_true())
-        return;
-    }
+    if (!passes(stage.where, relations))
+      return;
     if (stage.outputs.empty()) { // the aggregating query's own FROM side
       aggregate(relations);
       return;
     }
-    sql_row next;
-    next.reserve(stage.outputs.size());
-    for (const auto& output : stage.outputs) {
-      auto value = evaluator_.evaluate(output.value, relations);
-      if (!value.ok()) {
-        reject(value.error);
-        return;
-      }
-      next.push_back(std::move(value.value));
-    }
-    run_stage(n + 1, std::move(next));
+    if (auto next = project(stage.outputs, relations))
+      run_stage(n + 1, std::move(*next));
   }
 
   void aggregate(const std::vector<sql_row>& relations) {
@@ -300,19 +312,8 @@ private:
         results.push_back(accumulator.result());
       const sql_aggregate_row aggregated{
         &group->keys, &results, group->window ? &*group->window : nullptr};
-      sql_row row;
-      bool ok = true;
-      for (const auto& output : query_.aggregate_outputs) {
-        auto value = evaluator_.evaluate(output.value, aggregated);
-        if (!value.ok()) {
-          reject(value.error);
-          ok = false;
-          break;
-        }
-        row.push_back(std::move(value.value));
-      }
-      if (ok)
-        results_stage(0, std::move(row));
+      if (auto row = project(query_.aggregate_outputs, aggregated))
+        results_stage(0, std::move(*row));
     }
   }
 
@@ -323,25 +324,10 @@ private:
     }
     const auto& stage = query_.results[n];
     const std::vector<sql_row> relations{std::move(row)};
-    if (stage.where) {
-      auto keep = evaluator_.evaluate(*stage.where, relations);
-      if (!keep.ok()) {
-        reject(keep.error);
-        return;
-      }
-      if (!keep.is_true())
-        return;
-    }
-    sql_row next;
-    for (const auto& output : stage.outputs) {
-      auto value = evaluator_.evaluate(output.value, relations);
-      if (!value.ok()) {
-        reject(value.error);
-        return;
-      }
-      next.push_back(std::move(value.value));
-    }
-    results_stage(n + 1, std::move(next));
+    if (!passes(stage.where, relations))
+      return;
+    if (auto next = project(stage.outputs, relations))
+      results_stage(n + 1, std::move(*next));
   }
 
   /// A finished row of the query, placed in the sink's columns.
