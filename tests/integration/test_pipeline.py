@@ -55,6 +55,41 @@ class PipelineTest(harness.IntegrationTest):
         # The summary's counters agree with the oracle's.
         self.assertRegex(out, r"rejected\s+[1-9]")
 
+    def test_sql_oracle_of_the_default_script_equals_the_output(self):
+        # jobs/taobao.sql computed by the SQL batch oracle equals what the
+        # job wrote, document by document, matched by each sink's key.
+        data = self.path("day.jsonl")
+        harness.run(["datagen", "--datagen.output", "file", "--datagen.file", data,
+             "--datagen.events", "60000", "--datagen.days", "1",
+             "--datagen.start-day", "2017-11-26", "--datagen.progress", "0"])
+        out_dir = self.path("out")
+        self.run_job_to_end(["--source.type", "file", "--source.files", data,
+                             "--sink.ndjson.dir", out_dir, "--progress.interval", "0",
+                             "--lookup.csv-path", harness.CATEGORY_CSV])
+        args = ["--verify.input", data, "--verify.partitioner", "file",
+                "--lookup.csv-path", harness.CATEGORY_CSV,
+                "--verify.against", "ndjson:" + out_dir,
+                "--verify.sql", os.path.join(harness.ROOT, "jobs", "taobao.sql")]
+        _, report = self.verify(args)
+        self.assertIn("SQL oracle", report)
+        self.assertIn("read 60,000 records, 0 rejected", report)
+        for index in ("buy_cnt_per_hour", "cumulative_uv", "cumulative_uv_daily",
+                      "top_category"):
+            self.assertRegex(report, index + r"\s+[1-9][0-9]* expected,\s+[1-9][0-9]* found, "
+                                             r"0 differences")
+        # One changed count in the output is found.
+        hourly = os.path.join(out_dir, "buy_cnt_per_hour.ndjson")
+        with open(hourly) as f:
+            lines = f.read().splitlines()
+        doc = json.loads(lines[-1])
+        doc["_source"]["buy_cnt"] += 1
+        lines[-1] = json.dumps(doc)
+        with open(hourly, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        code, report = self.verify(args, expect_ok=False)
+        self.assertEqual(code, 1)
+        self.assertRegex(report, r"buy_cnt_per_hour\s+\d+ expected,\s+\d+ found, 1 difference")
+
     def test_stopped_job_reports_what_it_read(self):
         # SIGTERM ends the sources at once; the closing summary still counts
         # every record they read (it said 0 before).

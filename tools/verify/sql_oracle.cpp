@@ -1,0 +1,273 @@
+#include "tools/verify/sql_oracle.hpp"
+
+#include "common/sql/exec/sql_batch_executor.hpp"
+#include "common/sql/sql_binder.hpp"
+#include "common/sql/sql_planner.hpp"
+#include "common/time/civil.hpp"
+#include "worker/parse/json_event_parser.hpp"
+#include "worker/parse/timestamp_parser.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace ubaflow {
+
+namespace {
+
+bool read_file(const std::string& path, std::string& text, std::string& error) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) {
+    error = "cannot read " + path;
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  text = buffer.str();
+  return true;
+}
+
+/// One JSON field as a value of `type`; nothing if it cannot be one.
+std::optional<sql_value> field_value(const boost::json::value& v,
+                                     const data_type& type,
+                                     timestamp_parser& timestamps) {
+  switch (type.kind) {
+    case data_type_kind::tinyint:
+    case data_type_kind::smallint:
+    case data_type_kind::integer:
+    case data_type_kind::bigint: {
+      int64_t n = 0;
+      if (v.is_int64())
+        return sql_value::bigint(v.as_int64());
+      if (v.is_string() && parse_decimal_id(v.as_string(), n))
+        return sql_value::bigint(n); // the seed's ids are strings
+      return std::nullopt;
+    }
+    case data_type_kind::float_:
+    case data_type_kind::double_:
+      if (v.is_number())
+        return sql_value::double_(v.to_number<double>());
+      return std::nullopt;
+    case data_type_kind::boolean:
+      if (v.is_bool())
+        return sql_value::boolean(v.as_bool());
+      return std::nullopt;
+    case data_type_kind::char_:
+    case data_type_kind::varchar:
+      if (v.is_string())
+        return sql_value::string(std::string{v.as_string()});
+      return std::nullopt;
+    case data_type_kind::timestamp: {
+      // The engine's timestamp shapes and range checks, in the job's zone.
+      event_time local = 0;
+      const auto status
+        = v.is_string() ? timestamps.parse_text(v.as_string(), local)
+          : v.is_number() ? timestamps.parse_number(boost::json::serialize(v),
+                                                    local)
+                          : parse_status{reject_reason::invalid_timestamp, ""};
+      if (!status.ok())
+        return std::nullopt;
+      return sql_value::timestamp(local);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+/// One record as the source table's physical columns; nothing if a column
+/// is missing or of the wrong type (the engine rejects such a record).
+std::optional<sql_row> decode(std::string_view line, const bound_table& table,
+                              timestamp_parser& timestamps) {
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(line, ec);
+  if (ec || !parsed.is_object())
+    return std::nullopt;
+  const auto& object = parsed.as_object();
+  sql_row row;
+  for (const auto& column : table.columns) {
+    if (column.computed)
+      continue;
+    const auto* field = object.if_contains(column.name);
+    if (!field)
+      return std::nullopt;
+    auto value = field_value(*field, column.type, timestamps);
+    if (!value)
+      return std::nullopt;
+    row.push_back(std::move(*value));
+  }
+  return row;
+}
+
+/// A dimension's CSV (header line, then comma-separated values) as rows.
+bool read_dimension(const std::string& path, const bound_table& table,
+                    std::vector<sql_row>& rows, std::string& error) {
+  std::string text;
+  if (!read_file(path, text, error))
+    return false;
+  std::istringstream lines{text};
+  std::string line;
+  std::getline(lines, line); // header
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    sql_row row;
+    size_t at = 0;
+    for (const auto& column : table.columns) {
+      const auto comma = line.find(',', at);
+      const auto cell = line.substr(at, comma == std::string::npos
+                                          ? std::string::npos
+                                          : comma - at);
+      int64_t n = 0;
+      if (column.type.kind == data_type_kind::bigint
+          || column.type.kind == data_type_kind::integer)
+        row.push_back(parse_decimal_id(cell, n) ? sql_value::bigint(n)
+                                                : sql_value::null());
+      else
+        row.push_back(sql_value::string(cell));
+      at = comma == std::string::npos ? line.size() : comma + 1;
+    }
+    rows.push_back(std::move(row));
+  }
+  return true;
+}
+
+const bound_option* option(const bound_table& table, const char* key) {
+  for (const auto& o : table.options)
+    if (o.flink_key == key)
+      return &o;
+  return nullptr;
+}
+
+/// A value as the job's documents write it.
+boost::json::value json_of(const sql_value& v, const time_zone& zone) {
+  switch (v.kind()) {
+    case sql_value_kind::null: return nullptr;
+    case sql_value_kind::boolean: return v.as_boolean();
+    case sql_value_kind::bigint: return v.as_bigint();
+    case sql_value_kind::double_: return v.as_double();
+    case sql_value_kind::string: return boost::json::string{v.as_string()};
+    case sql_value_kind::timestamp:
+      return boost::json::string{format_sql_time(v.as_millis())};
+    case sql_value_kind::timestamp_ltz: {
+      const int64_t offset = zone.offset_at_instant(v.as_millis());
+      return boost::json::string{
+        format_iso_with_offset(v.as_millis() + offset, offset)};
+    }
+    case sql_value_kind::date:
+      return boost::json::string{format_date(v.as_days() * 86'400'000)};
+    default: return boost::json::string{v.to_text()};
+  }
+}
+
+std::string key_text(const std::vector<std::string>& key,
+                     const boost::json::object& document) {
+  boost::json::array values;
+  for (const auto& field : key) {
+    const auto* v = document.if_contains(field);
+    values.push_back(v ? *v : nullptr);
+  }
+  return boost::json::serialize(values);
+}
+
+} // namespace
+
+std::map<std::string, boost::json::object>
+keyed_by_fields(const std::vector<std::string>& key,
+                const std::map<std::string, boost::json::object>& documents) {
+  std::map<std::string, boost::json::object> out;
+  for (const auto& [id, document] : documents)
+    out[key.empty() ? id : key_text(key, document)] = document;
+  return out;
+}
+
+bool compute_sql_expected(const job_config& config,
+                          const std::string& script_path,
+                          const std::vector<std::string>& inputs,
+                          sql_expected& out, std::string& error) {
+  std::string text;
+  if (!read_file(script_path, text, error))
+    return false;
+  const auto bound = bind_sql(text);
+  if (!bound.ok()) {
+    error = script_path + ": " + bound.error->to_string();
+    return false;
+  }
+  const auto planned = plan_script(bound.script);
+  if (!planned.ok()) {
+    error = script_path + ": " + planned.error->to_string();
+    return false;
+  }
+  const auto& script = bound.script;
+  const auto& plan = planned.plan;
+  if (plan.sources.size() != 1) {
+    error = script_path + ": the SQL oracle reads one source table from "
+                          "--verify.input; this script reads "
+            + std::to_string(plan.sources.size());
+    return false;
+  }
+  sql_batch_input batch;
+  const uint32_t source = plan.sources.front().table;
+  timestamp_parser timestamps{config.timestamps};
+  auto& rows = batch.tables[source];
+  for (const auto& path : inputs) {
+    std::string content;
+    if (!read_file(path, content, error))
+      return false;
+    std::istringstream lines{content};
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.empty())
+        continue;
+      ++out.records;
+      if (auto row = decode(line, script.tables[source], timestamps))
+        rows.push_back(std::move(*row));
+      else
+        ++out.rejected;
+    }
+  }
+  // Lookup dimensions: every table a query joins.
+  for (const auto& query : plan.queries)
+    for (const auto& stage : query.rows)
+      for (const auto& join : stage.joins) {
+        const auto& relation = stage.relations.at(join.relation);
+        if (batch.tables.count(relation.index))
+          continue;
+        const auto& dim = script.tables.at(relation.index);
+        std::string path;
+        if (dim.connector == connector_kind::filesystem) {
+          if (const auto* o = option(dim, "path"))
+            path = o->value;
+        } else if (config.lookup == lookup_type::csv) {
+          path = config.lookup_csv_path;
+        } else {
+          error = dim.name + ": the SQL oracle reads a jdbc dimension from "
+                             "lookup.csv-path (lookup.source=csv)";
+          return false;
+        }
+        if (!read_dimension(path, dim, batch.tables[relation.index], error))
+          return false;
+      }
+  const auto result = run_batch(script, plan, batch, config.zone);
+  out.rejected += result.rows_rejected;
+  for (const auto& sink : result.sinks) {
+    const auto& table = script.tables.at(sink.table);
+    sql_expected_table expected;
+    expected.table = table.name;
+    if (const auto* index = option(table, "index"))
+      expected.index = index->value;
+    for (auto c : table.primary_key)
+      expected.key.push_back(table.columns.at(c).name);
+    size_t n = 0;
+    for (const auto& row : sink.rows) {
+      boost::json::object document;
+      for (size_t c = 0; c < row.size(); ++c)
+        document[table.columns.at(c).name] = json_of(row[c], config.zone);
+      const auto key = expected.key.empty() ? std::to_string(n++)
+                                            : key_text(expected.key, document);
+      expected.documents[key] = std::move(document);
+    }
+    out.tables.push_back(std::move(expected));
+  }
+  return true;
+}
+
+} // namespace ubaflow
