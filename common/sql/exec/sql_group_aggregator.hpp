@@ -1,0 +1,97 @@
+#pragma once
+
+// The aggregation of one planned query (issue 13), in both of its places:
+//  - a source task pre-aggregates its rows into partials, one per
+//    (window, group keys), and hands them over (take_partials) for the
+//    exchange, routed by key_group_of;
+//  - an owner merges the partials of its key groups and, as the
+//    watermark passes a window's end, fires it: the aggregate outputs,
+//    then the result stages above the aggregation. A query without a
+//    window keeps its groups and gives the changed ones as upserts.
+// The batch executor adds every row and fires everything at the end.
+
+#include "common/sql/exec/sql_accumulator.hpp"
+#include "common/sql/exec/sql_row_evaluator.hpp"
+#include "common/sql/exec/sql_window_assigner.hpp"
+#include "common/sql/sql_plan.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ubaflow {
+
+/// One group's partial aggregates.
+struct sql_partial {
+  std::optional<sql_window> window; ///< none for a query without one
+  sql_row keys;                     ///< the GROUP BY keys' values
+  std::vector<sql_accumulator> accumulators; ///< one per aggregate
+};
+
+/// The key group (of `key_groups`) a partial of a query routed by
+/// `routing` goes to: by the group keys, or by the window's start.
+/// (Routing by distinct value, with a combiner, is not done here yet: such
+/// partials go by window.)
+uint32_t key_group_of(const sql_partial& partial, sql_routing routing,
+                      uint32_t key_groups);
+
+class sql_group_aggregator {
+public:
+  using reject_handler = std::function<void(const std::string&)>;
+
+  sql_group_aggregator(const sql_query_plan& query,
+                       const sql_row_evaluator& evaluator,
+                       reject_handler reject);
+
+  /// One row of the aggregating query's relations.
+  void add(const std::vector<sql_row>& relations);
+  /// A partial from elsewhere (a source, across the exchange).
+  void merge(sql_partial partial);
+  /// The groups so far, handed over and forgotten (a source's flush).
+  std::vector<sql_partial> take_partials();
+
+  /// Fires every window whose end the watermark has passed (all windows
+  /// with `max_timestamp() <= watermark`), in window then key order: the
+  /// query's rows, result stages applied. Fired windows are dropped.
+  std::vector<sql_row> fire(int64_t watermark);
+  /// A query without a window: the groups changed since the last call, as
+  /// rows (upserts); the groups are kept.
+  std::vector<sql_row> updates();
+  /// Everything now: fire(every window), or updates().
+  std::vector<sql_row> finish();
+
+  size_t groups() const { return groups_.size(); }
+
+private:
+  struct group_key {
+    int64_t start = 0;
+    int64_t end = 0;
+    sql_row keys;
+    friend bool operator==(const group_key& a, const group_key& b) {
+      return a.start == b.start && a.end == b.end && a.keys == b.keys;
+    }
+  };
+  struct group_key_hash {
+    size_t operator()(const group_key& g) const;
+  };
+  struct group {
+    sql_partial partial;
+    bool changed = false;
+  };
+
+  group& group_for(const std::optional<sql_window>& window,
+                   const sql_row& keys);
+  std::vector<sql_row> output(std::vector<const group*> fired);
+  std::optional<sql_row> results(sql_row row);
+
+  const sql_query_plan& query_;
+  const sql_row_evaluator& evaluator_;
+  reject_handler reject_;
+  std::optional<sql_window_assigner> assigner_;
+  std::unordered_map<group_key, group, group_key_hash> groups_;
+  std::vector<sql_window> windows_; ///< scratch of add()
+};
+
+} // namespace ubaflow

@@ -1,0 +1,144 @@
+#include "common/sql/exec/sql_query_rows.hpp"
+
+#include <algorithm>
+
+namespace ubaflow {
+
+sql_query_rows::sql_query_rows(
+  const bound_script& script, const sql_query_plan& query,
+  const std::map<uint32_t, std::vector<sql_row>>& dimensions,
+  const sql_row_evaluator& evaluator, sql_row_handlers handlers)
+  : script_(script), query_(query), dimensions_(dimensions),
+    evaluator_(evaluator), handlers_(std::move(handlers)) {
+  // nop
+}
+
+void sql_query_rows::feed(const sql_row& physical,
+                          int64_t processing_time_ms) {
+  if (auto row = with_computed_columns(physical, processing_time_ms))
+    run_stage(0, std::move(*row));
+}
+
+std::optional<sql_row>
+sql_query_rows::with_computed_columns(const sql_row& physical,
+                                      int64_t processing_time_ms) {
+  const auto& table = script_.tables.at(query_.source);
+  sql_row row;
+  row.reserve(table.columns.size());
+  size_t next_physical = 0;
+  for (const auto& column : table.columns) {
+    if (column.computed) {
+      row.emplace_back(); // filled below, once every physical column is in
+      continue;
+    }
+    row.push_back(next_physical < physical.size() ? physical[next_physical]
+                                                  : sql_value::null());
+    ++next_physical;
+  }
+  const std::vector<sql_row> relations{row};
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    const auto& computed = table.columns[c].computed;
+    if (!computed)
+      continue;
+    if (computed->kind == bound_expression_kind::call
+        && computed->function == bound_function::proctime) {
+      row[c] = sql_value::timestamp_ltz(processing_time_ms);
+      continue;
+    }
+    auto value = evaluator_.evaluate(*computed, relations);
+    if (!value.ok()) {
+      handlers_.reject(value.error);
+      return std::nullopt;
+    }
+    row[c] = std::move(value.value);
+  }
+  return row;
+}
+
+const sql_query_rows::dimension_index&
+sql_query_rows::index_for(size_t stage_number, size_t join_number) {
+  const auto id = std::make_pair(stage_number, join_number);
+  if (auto found = indexes_.find(id); found != indexes_.end())
+    return found->second;
+  auto& index = indexes_[id];
+  const auto& stage = query_.rows[stage_number];
+  const auto& lookup = stage.joins[join_number];
+  const auto& dim = stage.relations.at(lookup.relation);
+  const auto rows = dimensions_.find(dim.index);
+  if (rows == dimensions_.end())
+    return index;
+  for (const auto& row : rows->second) {
+    sql_row key;
+    for (const auto& key_column : lookup.keys)
+      key.push_back(key_column.second < row.size() ? row[key_column.second]
+                                                   : sql_value::null());
+    index[key].push_back(&row);
+  }
+  return index;
+}
+
+void sql_query_rows::run_stage(size_t n, sql_row row) {
+  if (n == query_.rows.size()) {
+    handlers_.output(std::move(row));
+    return;
+  }
+  std::vector<sql_row> relations(query_.rows[n].relations.size());
+  relations[0] = std::move(row);
+  join(n, 0, relations);
+}
+
+/// Looks up dimension `j` of stage `n` (fanning out over its matches), then
+/// filters and projects.
+void sql_query_rows::join(size_t n, size_t j, std::vector<sql_row>& relations) {
+  const auto& stage = query_.rows[n];
+  if (j == stage.joins.size()) {
+    if (!passes(stage.where, relations))
+      return;
+    if (stage.outputs.empty()) { // the aggregating query's own FROM side
+      handlers_.aggregate(relations);
+      return;
+    }
+    if (auto next = project_outputs(evaluator_, stage.outputs, relations,
+                                    handlers_.reject))
+      run_stage(n + 1, std::move(*next));
+    return;
+  }
+  const auto& lookup = stage.joins[j];
+  sql_row key;
+  for (const auto& key_column : lookup.keys) {
+    auto value = evaluator_.evaluate(key_column.first, relations);
+    if (!value.ok()) {
+      handlers_.reject(value.error);
+      return;
+    }
+    key.push_back(std::move(value.value));
+  }
+  const auto& index = index_for(n, j);
+  const auto found = index.find(key);
+  const bool null_key = std::any_of(key.begin(), key.end(),
+                                    [](const sql_value& v) { return v.is_null(); });
+  if (found == index.end() || null_key) {
+    if (lookup.kind != join_kind::left)
+      return;
+    relations[lookup.relation].assign(
+      stage.relations[lookup.relation].columns.size(), sql_value::null());
+    join(n, j + 1, relations);
+    return;
+  }
+  for (const auto* match : found->second) {
+    relations[lookup.relation] = *match;
+    join(n, j + 1, relations);
+  }
+}
+
+bool sql_query_rows::passes(const std::optional<bound_expression>& where,
+                            const std::vector<sql_row>& relations) {
+  if (!where)
+    return true;
+  auto keep = evaluator_.evaluate(*where, relations);
+  if (!keep.ok())
+    handlers_.reject(keep.error);
+  return keep.is_true();
+}
+
+} // namespace ubaflow

@@ -1,0 +1,87 @@
+#pragma once
+
+// The row side of one planned query (issue 13): a source row through the
+// query's row stages (computed columns, the views' and the query's lookup
+// joins, WHERE and projections) up to what its aggregation groups, or, for
+// a query without one, to the row its sink gets. Runs in the source task
+// of the streaming engine and in the batch executor alike.
+
+#include "common/sql/exec/sql_row_evaluator.hpp"
+#include "common/sql/exec/sql_value.hpp"
+#include "common/sql/sql_bound.hpp"
+#include "common/sql/sql_plan.hpp"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ubaflow {
+
+/// Where a query's rows go and where its rejections are counted.
+struct sql_row_handlers {
+  /// A row for the aggregation: the aggregating query's relations (FROM
+  /// row, then one row per lookup join).
+  std::function<void(const std::vector<sql_row>& relations)> aggregate;
+  /// A finished row of a query without aggregation, in the query's
+  /// output order.
+  std::function<void(sql_row row)> output;
+  /// A row whose expression failed: rejected and counted, with why.
+  std::function<void(const std::string& why)> reject;
+};
+
+class sql_query_rows {
+public:
+  /// `dimensions`: the lookup tables' rows by table index
+  /// (bound_script::tables); they must outlive this object.
+  sql_query_rows(const bound_script& script, const sql_query_plan& query,
+                 const std::map<uint32_t, std::vector<sql_row>>& dimensions,
+                 const sql_row_evaluator& evaluator, sql_row_handlers handlers);
+
+  /// One row of the source table's physical columns, in declared order;
+  /// PROCTIME() columns get `processing_time_ms`.
+  void feed(const sql_row& physical, int64_t processing_time_ms);
+
+private:
+  using dimension_index
+    = std::unordered_map<sql_row, std::vector<const sql_row*>, sql_row_hash>;
+
+  std::optional<sql_row> with_computed_columns(const sql_row& physical,
+                                               int64_t processing_time_ms);
+  const dimension_index& index_for(size_t stage, size_t join);
+  void run_stage(size_t n, sql_row row);
+  void join(size_t n, size_t j, std::vector<sql_row>& relations);
+  bool passes(const std::optional<bound_expression>& where,
+              const std::vector<sql_row>& relations);
+
+  const bound_script& script_;
+  const sql_query_plan& query_;
+  const std::map<uint32_t, std::vector<sql_row>>& dimensions_;
+  const sql_row_evaluator& evaluator_;
+  sql_row_handlers handlers_;
+  std::map<std::pair<size_t, size_t>, dimension_index> indexes_;
+};
+
+/// The outputs' values over `input` (relations or an aggregated row), or
+/// nothing when one fails (then `reject` is told why).
+template <class Input>
+std::optional<sql_row>
+project_outputs(const sql_row_evaluator& evaluator,
+                const std::vector<bound_output>& outputs, const Input& input,
+                const std::function<void(const std::string&)>& reject) {
+  sql_row row;
+  row.reserve(outputs.size());
+  for (const auto& output : outputs) {
+    auto value = evaluator.evaluate(output.value, input);
+    if (!value.ok()) {
+      reject(value.error);
+      return std::nullopt;
+    }
+    row.push_back(std::move(value.value));
+  }
+  return row;
+}
+
+} // namespace ubaflow

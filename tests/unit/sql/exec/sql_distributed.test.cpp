@@ -1,0 +1,169 @@
+// The distributed shape in plain logic: two source tasks pre-aggregate
+// their share of the events into partials, the partials cross a
+// 128-key-group exchange to two owners, which fire windows as the
+// watermark (the slower source's, 5 s behind) passes them and emit
+// running aggregates as upserts. What the sinks end up with equals the
+// batch executor's result for every query of both scripts.
+
+#include "common/sql/exec/sql_group_aggregator.hpp"
+#include "common/sql/exec/sql_query_rows.hpp"
+#include "common/sql/sql_binder.hpp"
+#include "common/sql/sql_planner.hpp"
+#include "tests/unit/sql/exec/batch_test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+using namespace ubaflow;
+using namespace ubaflow::test;
+
+namespace {
+
+constexpr uint32_t key_groups = 128;
+constexpr int64_t watermark_delay = 5000;
+
+bool row_less(const sql_row& a, const sql_row& b) {
+  return std::lexicographical_compare(
+    a.begin(), a.end(), b.begin(), b.end(),
+    [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
+}
+
+/// Rows in the sink's columns, the last per primary key, sorted.
+std::vector<sql_row> settle(const bound_script& script,
+                            const sql_query_plan& query,
+                            const std::vector<sql_row>& written) {
+  const auto& insert = script.inserts[query.insert];
+  const auto& sink = script.tables[query.sink];
+  std::map<std::vector<std::string>, sql_row> by_key;
+  std::vector<sql_row> appended;
+  for (const auto& row : written) {
+    sql_row placed(sink.columns.size());
+    for (size_t i = 0; i < row.size(); ++i)
+      placed[insert.target_columns[i]] = row[i];
+    if (sink.primary_key.empty()) {
+      appended.push_back(std::move(placed));
+      continue;
+    }
+    std::vector<std::string> key;
+    for (auto c : sink.primary_key)
+      key.push_back(placed[c].to_text());
+    by_key[key] = std::move(placed);
+  }
+  for (auto& [key, row] : by_key)
+    appended.push_back(std::move(row));
+  std::sort(appended.begin(), appended.end(), row_less);
+  return appended;
+}
+
+/// Runs every query of `script_path` distributed, and in batch; compares.
+void check_distributed_equals_batch(const std::string& script_path) {
+  auto bound = bind_sql(read_text_file(script_path));
+  REQUIRE_MESSAGE(bound.ok(), bound.error->to_string());
+  const auto& script = bound.script;
+  auto planned = plan_script(script);
+  REQUIRE(planned.ok());
+  const auto& plan = planned.plan;
+  const auto events = simulated_days(30'000, 4'000, 5);
+  std::map<uint32_t, std::vector<sql_row>> tables;
+  for (const auto& e : events)
+    tables[0].push_back(behaviour_row(e));
+  tables[1] = category_rows(UBAFLOW_SOURCE_DIR "/data/category.csv");
+
+  sql_batch_input batch_input;
+  batch_input.tables = tables;
+  const sql_row_evaluator evaluator{time_zone::utc()};
+  const auto batch = run_batch(script, plan, batch_input, time_zone::utc());
+  REQUIRE(batch.rows_rejected == 0);
+
+  uint64_t rejected = 0;
+  auto reject = [&rejected](const std::string&) { ++rejected; };
+  for (const auto& query : plan.queries) {
+    CAPTURE(script.tables[query.sink].name);
+    if (!query.aggregated)
+      continue;
+    // Two sources (split by user, as Kafka partitions by key) and two
+    // owners (key groups [0, 64) and [64, 128)).
+    struct source {
+      std::unique_ptr<sql_group_aggregator> partials;
+      std::unique_ptr<sql_query_rows> rows;
+      int64_t max_ts = INT64_MIN;
+    };
+    std::vector<source> sources(2);
+    for (auto& s : sources) {
+      s.partials = std::make_unique<sql_group_aggregator>(query, evaluator,
+                                                          reject);
+      auto* aggregator = s.partials.get();
+      s.rows = std::make_unique<sql_query_rows>(
+        script, query, tables, evaluator,
+        sql_row_handlers{[aggregator](const std::vector<sql_row>& r) {
+                           aggregator->add(r);
+                         },
+                         [](sql_row) {}, reject});
+    }
+    std::vector<std::unique_ptr<sql_group_aggregator>> owners;
+    for (int o = 0; o < 2; ++o)
+      owners.push_back(
+        std::make_unique<sql_group_aggregator>(query, evaluator, reject));
+    std::vector<sql_row> written;
+    auto exchange = [&] {
+      for (auto& s : sources)
+        for (auto& partial : s.partials->take_partials()) {
+          const auto group = key_group_of(partial, query.routing, key_groups);
+          REQUIRE(group < key_groups);
+          owners[group < key_groups / 2 ? 0 : 1]->merge(std::move(partial));
+        }
+      int64_t watermark = INT64_MAX;
+      for (const auto& s : sources)
+        watermark = std::min(watermark, s.max_ts == INT64_MIN
+                                          ? INT64_MIN
+                                          : s.max_ts - watermark_delay);
+      for (auto& owner : owners) {
+        auto rows = query.window ? owner->fire(watermark) : owner->updates();
+        written.insert(written.end(), rows.begin(), rows.end());
+      }
+    };
+    for (size_t i = 0; i < events.size(); ++i) {
+      auto& s = sources[static_cast<size_t>(events[i].user_id % 2)];
+      s.rows->feed(tables[0][i], 0);
+      s.max_ts = std::max(s.max_ts, events[i].ts);
+      if (i % 997 == 996) // a flush now and then
+        exchange();
+    }
+    exchange();
+    for (auto& owner : owners) { // the input ended: every window fires
+      auto rows = owner->finish();
+      written.insert(written.end(), rows.begin(), rows.end());
+    }
+    const auto distributed = settle(script, query, written);
+    const auto* expected = [&]() -> const std::vector<sql_row>* {
+      for (const auto& sink : batch.sinks)
+        if (sink.table == query.sink)
+          return &sink.rows;
+      return nullptr;
+    }();
+    REQUIRE(expected);
+    REQUIRE(distributed.size() == expected->size());
+    for (size_t r = 0; r < distributed.size(); ++r)
+      CHECK(distributed[r] == (*expected)[r]);
+  }
+  CHECK(rejected == 0);
+}
+
+} // namespace
+
+TEST_SUITE("sql.exec.distributed") {
+
+TEST_CASE("jobs/taobao.sql over sources, exchange and owners equals batch") {
+  check_distributed_equals_batch(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
+}
+
+TEST_CASE("the ten example queries over sources, exchange and owners equal "
+          "batch") {
+  check_distributed_equals_batch(UBAFLOW_SOURCE_DIR
+                                 "/jobs/examples/behaviour_metrics.sql");
+}
+
+} // TEST_SUITE
