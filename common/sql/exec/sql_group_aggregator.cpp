@@ -131,6 +131,14 @@ std::vector<sql_partial> sql_group_aggregator::take_partials() {
   return out;
 }
 
+std::vector<sql_partial> sql_group_aggregator::copy_partials() const {
+  std::vector<sql_partial> out;
+  out.reserve(groups_.size());
+  for (const auto& [id, g] : groups_)
+    out.push_back(g.partial);
+  return out;
+}
+
 std::optional<sql_row> sql_group_aggregator::results(sql_row row) {
   for (const auto& stage : query_.results) {
     const std::vector<sql_row> relations{std::move(row)};

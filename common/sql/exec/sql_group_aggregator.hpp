@@ -51,6 +51,8 @@ public:
   void merge(sql_partial partial);
   /// The groups so far, handed over and forgotten (a source's flush).
   std::vector<sql_partial> take_partials();
+  /// A copy of the groups, which stay (an owner's checkpoint).
+  std::vector<sql_partial> copy_partials() const;
 
   /// Fires every window whose end the watermark has passed (all windows
   /// with `max_timestamp() <= watermark`), in window then key order: the
