@@ -114,6 +114,10 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations) {
 }
 
 void sql_group_aggregator::merge(sql_partial partial) {
+  if (partial.window && partial.window->max_timestamp() <= fired_up_to_) {
+    ++late_partials_;
+    return;
+  }
   auto& g = group_for(partial.window, partial.keys);
   for (size_t a = 0; a < g.partial.accumulators.size()
                      && a < partial.accumulators.size();
@@ -186,6 +190,7 @@ sql_group_aggregator::output(std::vector<const group*> fired) {
 }
 
 std::vector<sql_row> sql_group_aggregator::fire(int64_t watermark) {
+  fired_up_to_ = std::max(fired_up_to_, watermark);
   std::vector<const group*> fired;
   for (const auto& [id, g] : groups_)
     if (g.partial.window && g.partial.window->max_timestamp() <= watermark)

@@ -47,7 +47,9 @@ public:
 
   /// One row of the aggregating query's relations.
   void add(const std::vector<sql_row>& relations);
-  /// A partial from elsewhere (a source, across the exchange).
+  /// A partial from elsewhere (a source, across the exchange). A partial
+  /// of a window already fired (late: its source's watermark lagged) is
+  /// dropped and counted, never fired a second time with part of its data.
   void merge(sql_partial partial);
   /// The groups so far, handed over and forgotten (a source's flush).
   std::vector<sql_partial> take_partials();
@@ -65,6 +67,8 @@ public:
   std::vector<sql_row> finish();
 
   size_t groups() const { return groups_.size(); }
+  /// Partials dropped by merge() because their window had fired.
+  uint64_t late_partials() const { return late_partials_; }
 
 private:
   struct group_key {
@@ -94,6 +98,9 @@ private:
   std::optional<sql_window_assigner> assigner_;
   std::unordered_map<group_key, group, group_key_hash> groups_;
   std::vector<sql_window> windows_; ///< scratch of add()
+  /// The highest watermark fire() was given: windows up to it are gone.
+  int64_t fired_up_to_ = INT64_MIN;
+  uint64_t late_partials_ = 0;
 };
 
 } // namespace ubaflow

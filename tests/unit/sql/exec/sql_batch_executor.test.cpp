@@ -2,6 +2,7 @@
 // queries over in-memory rows, with values worked out by hand.
 
 #include "common/sql/exec/sql_batch_executor.hpp"
+#include "common/sql/exec/sql_group_aggregator.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "tests/unit/sql/binder_test_support.hpp"
 
@@ -143,6 +144,39 @@ TEST_CASE("a row whose expression fails is rejected and counted") {
   CHECK(r.batch.first_errors[0].find("division by zero") != std::string::npos);
   // 10 / -1 + 10 / 1
   CHECK(r.rows("per_key") == std::vector<std::string>{"'pv' | 0"});
+}
+
+TEST_CASE("a partial of a window already fired is dropped and counted") {
+  const auto script = bound_after_prelude(
+    "INSERT INTO per_window SELECT TUMBLE_START(ts, INTERVAL '1' HOUR), "
+    "TUMBLE_END(ts, INTERVAL '1' HOUR), COUNT(*) FROM ub "
+    "GROUP BY TUMBLE(ts, INTERVAL '1' HOUR);");
+  auto planned = plan_script(script);
+  REQUIRE(planned.ok());
+  const auto& query = planned.plan.queries[0];
+  const sql_row_evaluator evaluator{time_zone::utc()};
+  sql_group_aggregator source{query, evaluator, [](const std::string&) {}};
+  sql_group_aggregator owner{query, evaluator, [](const std::string&) {}};
+  auto add = [&](int64_t ts) {
+    const auto row = event(1, 7, "pv", ts);
+    std::vector<sql_row> relations{row};
+    relations[0].push_back(sql_value::timestamp_ltz(0)); // proctime
+    source.add(relations);
+    for (auto& p : source.take_partials())
+      owner.merge(std::move(p));
+  };
+  add(day + 10 * minute);
+  add(day + 20 * minute);
+  auto fired = owner.fire(day + hour - 1); // the first hour ends
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0][2].as_bigint() == 2);
+  add(day + 30 * minute); // late: its hour has fired
+  add(day + hour + 5);
+  CHECK(owner.late_partials() == 1);
+  auto rest = owner.finish();
+  REQUIRE(rest.size() == 1); // only the second hour; the first never again
+  CHECK(rest[0][0].as_millis() == day + hour);
+  CHECK(rest[0][2].as_bigint() == 1);
 }
 
 } // TEST_SUITE
