@@ -1,9 +1,9 @@
 #include "tools/verify/sql_oracle.hpp"
 
 #include "common/sql/exec/sql_batch_executor.hpp"
+#include "common/sql/exec/sql_document.hpp"
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
-#include "common/time/civil.hpp"
 #include "worker/parse/json_event_parser.hpp"
 #include "worker/parse/timestamp_parser.hpp"
 
@@ -137,37 +137,6 @@ const bound_option* option(const bound_table& table, const char* key) {
   return nullptr;
 }
 
-/// A value as the job's documents write it.
-boost::json::value json_of(const sql_value& v, const time_zone& zone) {
-  switch (v.kind()) {
-    case sql_value_kind::null: return nullptr;
-    case sql_value_kind::boolean: return v.as_boolean();
-    case sql_value_kind::bigint: return v.as_bigint();
-    case sql_value_kind::double_: return v.as_double();
-    case sql_value_kind::string: return boost::json::string{v.as_string()};
-    case sql_value_kind::timestamp:
-      return boost::json::string{format_sql_time(v.as_millis())};
-    case sql_value_kind::timestamp_ltz: {
-      const int64_t offset = zone.offset_at_instant(v.as_millis());
-      return boost::json::string{
-        format_iso_with_offset(v.as_millis() + offset, offset)};
-    }
-    case sql_value_kind::date:
-      return boost::json::string{format_date(v.as_days() * 86'400'000)};
-    default: return boost::json::string{v.to_text()};
-  }
-}
-
-std::string key_text(const std::vector<std::string>& key,
-                     const boost::json::object& document) {
-  boost::json::array values;
-  for (const auto& field : key) {
-    const auto* v = document.if_contains(field);
-    values.push_back(v ? *v : nullptr);
-  }
-  return boost::json::serialize(values);
-}
-
 } // namespace
 
 std::map<std::string, boost::json::object>
@@ -175,7 +144,7 @@ keyed_by_fields(const std::vector<std::string>& key,
                 const std::map<std::string, boost::json::object>& documents) {
   std::map<std::string, boost::json::object> out;
   for (const auto& [id, document] : documents)
-    out[key.empty() ? id : key_text(key, document)] = document;
+    out[key.empty() ? id : document_key(key, document)] = document;
   return out;
 }
 
@@ -258,11 +227,10 @@ bool compute_sql_expected(const job_config& config,
       expected.key.push_back(table.columns.at(c).name);
     size_t n = 0;
     for (const auto& row : sink.rows) {
-      boost::json::object document;
-      for (size_t c = 0; c < row.size(); ++c)
-        document[table.columns.at(c).name] = json_of(row[c], config.zone);
-      const auto key = expected.key.empty() ? std::to_string(n++)
-                                            : key_text(expected.key, document);
+      auto document = sql_document(table, row, config.zone);
+      const auto key = expected.key.empty()
+                         ? std::to_string(n++)
+                         : document_key(expected.key, document);
       expected.documents[key] = std::move(document);
     }
     out.tables.push_back(std::move(expected));
