@@ -13,7 +13,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -80,6 +82,35 @@ inline std::vector<sql_row> category_rows(const std::string& path) {
                     sql_value::string(line.substr(comma + 1))});
   }
   return rows;
+}
+
+/// Rows sorted by their values.
+inline void sort_rows(std::vector<sql_row>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const sql_row& a, const sql_row& b) {
+    return std::lexicographical_compare(
+      a.begin(), a.end(), b.begin(), b.end(),
+      [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
+  });
+}
+
+/// What a sink holds after `written` (its columns, in order of writing):
+/// the last row per primary key (every row without one), sorted.
+inline std::vector<sql_row> settle_sink_rows(const bound_table& sink,
+                                             std::vector<sql_row> written) {
+  if (!sink.primary_key.empty()) {
+    std::map<std::vector<std::string>, sql_row> by_key;
+    for (auto& row : written) {
+      std::vector<std::string> key;
+      for (auto c : sink.primary_key)
+        key.push_back(row[c].to_text());
+      by_key[key] = std::move(row);
+    }
+    written.clear();
+    for (auto& [key, row] : by_key)
+      written.push_back(std::move(row));
+  }
+  sort_rows(written);
+  return written;
 }
 
 /// The rows `result` leaves in the sink table named `table`.

@@ -7,6 +7,7 @@
 
 #include "common/sql/exec/sql_group_aggregator.hpp"
 #include "common/sql/exec/sql_query_rows.hpp"
+#include "common/sql/exec/sql_source_state.hpp"
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "tests/unit/sql/exec/batch_test_support.hpp"
@@ -24,39 +25,6 @@ namespace {
 
 constexpr uint32_t key_groups = 128;
 constexpr int64_t watermark_delay = 5000;
-
-bool row_less(const sql_row& a, const sql_row& b) {
-  return std::lexicographical_compare(
-    a.begin(), a.end(), b.begin(), b.end(),
-    [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
-}
-
-/// Rows in the sink's columns, the last per primary key, sorted.
-std::vector<sql_row> settle(const bound_script& script,
-                            const sql_query_plan& query,
-                            const std::vector<sql_row>& written) {
-  const auto& insert = script.inserts[query.insert];
-  const auto& sink = script.tables[query.sink];
-  std::map<std::vector<std::string>, sql_row> by_key;
-  std::vector<sql_row> appended;
-  for (const auto& row : written) {
-    sql_row placed(sink.columns.size());
-    for (size_t i = 0; i < row.size(); ++i)
-      placed[insert.target_columns[i]] = row[i];
-    if (sink.primary_key.empty()) {
-      appended.push_back(std::move(placed));
-      continue;
-    }
-    std::vector<std::string> key;
-    for (auto c : sink.primary_key)
-      key.push_back(placed[c].to_text());
-    by_key[key] = std::move(placed);
-  }
-  for (auto& [key, row] : by_key)
-    appended.push_back(std::move(row));
-  std::sort(appended.begin(), appended.end(), row_less);
-  return appended;
-}
 
 /// Runs every query of `script_path` distributed, and in batch; compares.
 void check_distributed_equals_batch(const std::string& script_path) {
@@ -137,7 +105,10 @@ void check_distributed_equals_batch(const std::string& script_path) {
       auto rows = owner->finish();
       written.insert(written.end(), rows.begin(), rows.end());
     }
-    const auto distributed = settle(script, query, written);
+    for (auto& row : written)
+      row = in_sink_columns(script, query, std::move(row));
+    const auto distributed
+      = settle_sink_rows(script.tables[query.sink], std::move(written));
     const auto* expected = [&]() -> const std::vector<sql_row>* {
       for (const auto& sink : batch.sinks)
         if (sink.table == query.sink)

@@ -59,11 +59,7 @@ struct fixture {
 };
 
 std::vector<sql_row> sorted(std::vector<sql_row> rows) {
-  std::sort(rows.begin(), rows.end(), [](const sql_row& a, const sql_row& b) {
-    return std::lexicographical_compare(
-      a.begin(), a.end(), b.begin(), b.end(),
-      [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
-  });
+  sort_rows(rows);
   return rows;
 }
 

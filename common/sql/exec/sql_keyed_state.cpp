@@ -1,0 +1,163 @@
+#include "common/sql/exec/sql_keyed_state.hpp"
+
+#include "common/sql/exec/sql_byte_codec.hpp"
+#include "common/sql/exec/sql_partial_codec.hpp"
+
+#include <algorithm>
+
+namespace ubaflow {
+
+namespace {
+
+/// The snapshot's layout version (a key group's state).
+constexpr uint8_t snapshot_version = 1;
+
+} // namespace
+
+sql_keyed_state::sql_keyed_state(const bound_script& script,
+                                 const sql_plan& plan,
+                                 const sql_row_evaluator& evaluator,
+                                 key_group_range range, uint32_t key_groups,
+                                 uint32_t inputs)
+  : script_(script), plan_(plan), range_(range), key_groups_(key_groups),
+    input_watermarks_(inputs, INT64_MIN) {
+  for (const auto& query : plan.queries)
+    queries_.push_back(std::make_unique<sql_group_aggregator>(
+      query, evaluator, [this](const std::string&) { ++rejected_; }));
+}
+
+bool sql_keyed_state::take(const sql_partial_batch& batch, std::string& error) {
+  if (batch.source >= input_watermarks_.size()) {
+    error = "a batch from source " + std::to_string(batch.source) + " of "
+            + std::to_string(input_watermarks_.size());
+    return false;
+  }
+  if (batch.partials.size() != plan_.queries.size()) {
+    error = "a batch for " + std::to_string(batch.partials.size())
+            + " queries; the job has " + std::to_string(plan_.queries.size());
+    return false;
+  }
+  // Everything is decoded and checked before anything is merged.
+  std::vector<std::vector<sql_partial>> decoded(plan_.queries.size());
+  for (size_t q = 0; q < plan_.queries.size(); ++q) {
+    if (batch.partials[q].empty())
+      continue;
+    if (!decode_partials(batch.partials[q], plan_.queries[q], decoded[q],
+                         error))
+      return false;
+    for (const auto& partial : decoded[q])
+      if (!range_.contains(
+            key_group_of(partial, plan_.queries[q].routing, key_groups_))) {
+        error = "a partial of a key group this owner does not hold";
+        return false;
+      }
+  }
+  for (size_t q = 0; q < decoded.size(); ++q)
+    for (auto& partial : decoded[q])
+      queries_[q]->merge(std::move(partial));
+  auto& wm = input_watermarks_[batch.source];
+  wm = std::max(wm, batch.watermark);
+  return true;
+}
+
+int64_t sql_keyed_state::watermark() const {
+  return input_watermarks_.empty()
+           ? INT64_MIN
+           : *std::min_element(input_watermarks_.begin(),
+                               input_watermarks_.end());
+}
+
+uint64_t sql_keyed_state::late_partials() const {
+  uint64_t late = 0;
+  for (const auto& q : queries_)
+    late += q->late_partials();
+  return late;
+}
+
+std::vector<sql_sink_row> sql_keyed_state::emit() {
+  const int64_t wm = watermark();
+  std::vector<sql_sink_row> out;
+  for (uint32_t q = 0; q < queries_.size(); ++q) {
+    const auto& query = plan_.queries[q];
+    auto rows = query.window ? queries_[q]->fire(wm) : queries_[q]->updates();
+    for (auto& row : rows)
+      out.push_back({q, in_sink_columns(script_, query, std::move(row))});
+  }
+  return out;
+}
+
+std::vector<sql_sink_row> sql_keyed_state::finish() {
+  std::vector<sql_sink_row> out;
+  for (uint32_t q = 0; q < queries_.size(); ++q)
+    for (auto& row : queries_[q]->finish())
+      out.push_back(
+        {q, in_sink_columns(script_, plan_.queries[q], std::move(row))});
+  return out;
+}
+
+std::map<uint32_t, std::string> sql_keyed_state::snapshot() const {
+  // Each query's partials split by key group, then one blob per group.
+  std::map<uint32_t, std::vector<std::string>> by_group;
+  for (uint32_t q = 0; q < queries_.size(); ++q)
+    for (auto& [group, bytes] :
+         snapshot_by_key_group(*queries_[q], plan_.queries[q], key_groups_)) {
+      auto& parts = by_group[group];
+      parts.resize(queries_.size());
+      parts[q] = std::move(bytes);
+    }
+  std::map<uint32_t, std::string> out;
+  for (auto& [group, parts] : by_group) {
+    sql_byte_writer w{out[group]};
+    w.u8(snapshot_version);
+    w.varint(parts.size());
+    for (const auto& part : parts)
+      w.bytes(part);
+  }
+  return out;
+}
+
+bool sql_keyed_state::restore(uint32_t key_group, std::string_view bytes,
+                              std::string& error) {
+  if (!range_.contains(key_group)) {
+    error = "key group " + std::to_string(key_group) + " is not this owner's";
+    return false;
+  }
+  sql_byte_reader r{bytes};
+  uint8_t version = 0;
+  uint64_t count = 0;
+  if (!r.u8(version) || version != snapshot_version) {
+    error = "a key group's SQL state of another format version";
+    return false;
+  }
+  if (!r.count(count) || count != queries_.size()) {
+    error = "a key group's SQL state for another number of queries";
+    return false;
+  }
+  std::vector<std::vector<sql_partial>> decoded(queries_.size());
+  for (size_t q = 0; q < queries_.size(); ++q) {
+    std::string_view part;
+    if (!r.bytes(part)) {
+      error = "a key group's SQL state cut short";
+      return false;
+    }
+    if (!part.empty()
+        && !decode_partials(part, plan_.queries[q], decoded[q], error))
+      return false;
+    for (const auto& partial : decoded[q])
+      if (key_group_of(partial, plan_.queries[q].routing, key_groups_)
+          != key_group) {
+        error = "a partial filed under another key group";
+        return false;
+      }
+  }
+  if (!r.done()) {
+    error = "bytes after a key group's SQL state";
+    return false;
+  }
+  for (size_t q = 0; q < decoded.size(); ++q)
+    for (auto& partial : decoded[q])
+      queries_[q]->merge(std::move(partial));
+  return true;
+}
+
+} // namespace ubaflow

@@ -1,0 +1,58 @@
+#pragma once
+
+// A SQL job's keyed-state owner, as logic (issue 13): the aggregation state
+// of every query for one range of key groups. It merges the partials the
+// sources send (sql_partial_batch), tracks each source's watermark, and as
+// their minimum passes a window's end fires it; running aggregates are
+// emitted as upserts. Its state is checkpointed and restored by key group,
+// so that a rescale moves key groups between owners.
+
+#include "common/sql/exec/sql_group_aggregator.hpp"
+#include "common/sql/exec/sql_source_state.hpp"
+#include "common/util/key_groups.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ubaflow {
+
+class sql_keyed_state {
+public:
+  /// Owns `range` of `key_groups`, fed by `inputs` sources.
+  sql_keyed_state(const bound_script& script, const sql_plan& plan,
+                  const sql_row_evaluator& evaluator, key_group_range range,
+                  uint32_t key_groups, uint32_t inputs);
+
+  /// A source's batch; false with `error` (and nothing taken) when it is
+  /// malformed or from an unknown source.
+  bool take(const sql_partial_batch& batch, std::string& error);
+  /// Rows due now: windows the watermark (the minimum over the sources)
+  /// has passed, and the running groups changed since the last call.
+  std::vector<sql_sink_row> emit();
+  /// The input ended: every window fires, running groups are emitted.
+  std::vector<sql_sink_row> finish();
+
+  /// The state by key group: per key group, every query's partials.
+  std::map<uint32_t, std::string> snapshot() const;
+  /// Adds a key group's state from a snapshot (this owner's or another's
+  /// before a rescale); false with `error` when malformed or not ours.
+  bool restore(uint32_t key_group, std::string_view bytes, std::string& error);
+
+  int64_t watermark() const;
+  uint64_t late_partials() const;
+  uint64_t rejected() const { return rejected_; }
+
+private:
+  const bound_script& script_;
+  const sql_plan& plan_;
+  key_group_range range_;
+  uint32_t key_groups_;
+  std::vector<int64_t> input_watermarks_;
+  std::vector<std::unique_ptr<sql_group_aggregator>> queries_;
+  uint64_t rejected_ = 0;
+};
+
+} // namespace ubaflow

@@ -1,0 +1,106 @@
+#include "common/sql/exec/sql_source_state.hpp"
+
+#include "common/sql/exec/sql_partial_codec.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace ubaflow {
+
+sql_row in_sink_columns(const bound_script& script,
+                        const sql_query_plan& query, sql_row row) {
+  const auto& insert = script.inserts.at(query.insert);
+  sql_row placed(script.tables.at(query.sink).columns.size());
+  for (size_t i = 0; i < row.size() && i < insert.target_columns.size(); ++i)
+    placed.at(insert.target_columns[i]) = std::move(row[i]);
+  return placed;
+}
+
+sql_source_state::sql_source_state(
+  const bound_script& script, const sql_plan& plan, uint32_t table,
+  uint32_t source_index,
+  const std::map<uint32_t, std::vector<sql_row>>& dimensions,
+  const sql_row_evaluator& evaluator, std::vector<key_group_range> owners,
+  uint32_t key_groups)
+  : script_(script), plan_(plan), source_index_(source_index),
+    owners_(std::move(owners)), key_groups_(key_groups) {
+  auto reject = [this](const std::string&) { ++rejected_; };
+  for (uint32_t q = 0; q < plan.queries.size(); ++q) {
+    const auto& query = plan.queries[q];
+    if (query.source != table)
+      continue;
+    query_run run;
+    run.index = q;
+    run.aggregator
+      = std::make_unique<sql_group_aggregator>(query, evaluator, reject);
+    auto* aggregator = run.aggregator.get();
+    run.rows = std::make_unique<sql_query_rows>(
+      script, query, dimensions, evaluator,
+      sql_row_handlers{
+        [aggregator](const std::vector<sql_row>& relations) {
+          aggregator->add(relations);
+        },
+        [this, q](sql_row row) {
+          direct_.push_back(
+            {q, in_sink_columns(script_, plan_.queries[q], std::move(row))});
+        },
+        reject});
+    queries_.push_back(std::move(run));
+  }
+  // The event-time column among the physical ones the records carry.
+  const auto& t = script.tables.at(table);
+  if (t.watermark && !t.columns.at(t.watermark->column).computed) {
+    uint32_t physical = 0;
+    for (uint32_t c = 0; c < t.watermark->column; ++c)
+      if (!t.columns[c].computed)
+        ++physical;
+    time_column_ = physical;
+    delay_ms_ = t.watermark->delay_ms;
+  }
+}
+
+void sql_source_state::add(const sql_row& physical,
+                           int64_t processing_time_ms) {
+  for (auto& run : queries_)
+    run.rows->feed(physical, processing_time_ms);
+  if (time_column_ && *time_column_ < physical.size()) {
+    const auto& t = physical[*time_column_];
+    if (!t.is_null())
+      max_time_ = std::max(max_time_, t.as_millis());
+  }
+}
+
+int64_t sql_source_state::watermark() const {
+  return max_time_ == INT64_MIN ? INT64_MIN : max_time_ - delay_ms_;
+}
+
+std::vector<sql_partial_batch> sql_source_state::flush() {
+  std::vector<sql_partial_batch> batches(owners_.size());
+  for (auto& batch : batches) {
+    batch.source = source_index_;
+    batch.watermark = watermark();
+    batch.partials.resize(plan_.queries.size());
+  }
+  for (auto& run : queries_) {
+    const auto& query = plan_.queries[run.index];
+    std::vector<std::vector<sql_partial>> per_owner(owners_.size());
+    for (auto& partial : run.aggregator->take_partials()) {
+      const auto group = key_group_of(partial, query.routing, key_groups_);
+      for (size_t o = 0; o < owners_.size(); ++o)
+        if (owners_[o].contains(group)) {
+          per_owner[o].push_back(std::move(partial));
+          break;
+        }
+    }
+    for (size_t o = 0; o < owners_.size(); ++o)
+      if (!per_owner[o].empty())
+        encode_partials(per_owner[o], batches[o].partials[run.index]);
+  }
+  return batches;
+}
+
+std::vector<sql_sink_row> sql_source_state::take_direct_rows() {
+  return std::exchange(direct_, {});
+}
+
+} // namespace ubaflow

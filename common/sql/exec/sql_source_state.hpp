@@ -1,0 +1,84 @@
+#pragma once
+
+// A SQL job's source task, as logic (issue 13): the rows of one source
+// table go through every query that reads it (sql_query_rows), are
+// pre-aggregated (sql_group_aggregator), and at a flush leave as one batch
+// per owner: each query's partials of that owner's key groups, encoded
+// (sql_partial_codec), with the source's watermark (the highest event time
+// seen, less the table's WATERMARK delay). Rows of queries without an
+// aggregation go straight to their sinks.
+
+#include "common/sql/exec/sql_group_aggregator.hpp"
+#include "common/sql/exec/sql_query_rows.hpp"
+#include "common/util/key_groups.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// What one source sends one owner at a flush.
+struct sql_partial_batch {
+  uint32_t source = 0;
+  /// The source's watermark: no later row of this source is older.
+  int64_t watermark = INT64_MIN;
+  /// By query (sql_plan::queries): its encoded partials for the owner's
+  /// key groups; empty when the query has none or reads another table.
+  std::vector<std::string> partials;
+};
+
+/// A finished row for a sink: the query and the row in the sink's columns.
+struct sql_sink_row {
+  uint32_t query = 0;
+  sql_row row;
+};
+
+/// `row`, in the order of `query`'s outputs, placed in its sink's columns.
+sql_row in_sink_columns(const bound_script& script,
+                        const sql_query_plan& query, sql_row row);
+
+class sql_source_state {
+public:
+  /// Reads `table` (bound_script::tables) for the plan's queries over it,
+  /// for owners holding `owners` (ranges of `key_groups`), in order.
+  /// `dimensions` (the lookup tables' rows) and `evaluator` must outlive it.
+  sql_source_state(const bound_script& script, const sql_plan& plan,
+                   uint32_t table, uint32_t source_index,
+                   const std::map<uint32_t, std::vector<sql_row>>& dimensions,
+                   const sql_row_evaluator& evaluator,
+                   std::vector<key_group_range> owners, uint32_t key_groups);
+
+  /// One record's physical columns.
+  void add(const sql_row& physical, int64_t processing_time_ms);
+  /// The batches for the owners (one each, in order) since the last flush.
+  std::vector<sql_partial_batch> flush();
+  /// Rows of queries without aggregation, since the last call.
+  std::vector<sql_sink_row> take_direct_rows();
+
+  int64_t watermark() const;
+  uint64_t rejected() const { return rejected_; }
+
+private:
+  struct query_run {
+    uint32_t index = 0;
+    std::unique_ptr<sql_group_aggregator> aggregator;
+    std::unique_ptr<sql_query_rows> rows;
+  };
+
+  const bound_script& script_;
+  const sql_plan& plan_;
+  uint32_t source_index_;
+  std::vector<key_group_range> owners_;
+  uint32_t key_groups_;
+  std::vector<query_run> queries_;
+  std::optional<uint32_t> time_column_; ///< the table's WATERMARK column
+  int64_t delay_ms_ = 0;
+  int64_t max_time_ = INT64_MIN;
+  std::vector<sql_sink_row> direct_;
+  uint64_t rejected_ = 0;
+};
+
+} // namespace ubaflow

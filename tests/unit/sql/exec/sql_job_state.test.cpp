@@ -1,0 +1,170 @@
+// A SQL job's data plane as logic: source states (common/sql/exec/
+// sql_source_state) send encoded batches to keyed-state owners
+// (sql_keyed_state), which fire windows as the slowest source's watermark
+// passes them. Half-way the owners are checkpointed by key group and the
+// job is rescaled from two owners to three; what every sink holds at the
+// end equals the batch executor's result, for both scripts.
+
+#include "common/sql/exec/sql_keyed_state.hpp"
+#include "common/sql/exec/sql_source_state.hpp"
+#include "common/sql/sql_binder.hpp"
+#include "common/sql/sql_planner.hpp"
+#include "tests/unit/sql/exec/batch_test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <memory>
+
+using namespace ubaflow;
+using namespace ubaflow::test;
+
+namespace {
+
+constexpr uint32_t key_groups = 128;
+
+std::vector<key_group_range> ranges(uint32_t owners) {
+  std::vector<key_group_range> out;
+  for (uint32_t o = 0; o < owners; ++o)
+    out.push_back({o * key_groups / owners, (o + 1) * key_groups / owners});
+  return out;
+}
+
+void check_job(const std::string& script_path) {
+  auto bound = bind_sql(read_text_file(script_path));
+  REQUIRE(bound.ok());
+  const auto& script = bound.script;
+  auto planned = plan_script(script);
+  REQUIRE(planned.ok());
+  const auto& plan = planned.plan;
+  REQUIRE(plan.sources.size() == 1);
+  const uint32_t table = plan.sources[0].table;
+  const auto events = simulated_days(30'000, 4'000, 9);
+  std::map<uint32_t, std::vector<sql_row>> tables;
+  for (const auto& e : events)
+    tables[table].push_back(behaviour_row(e));
+  tables[1] = category_rows(UBAFLOW_SOURCE_DIR "/data/category.csv");
+  const sql_row_evaluator evaluator{time_zone::utc()};
+
+  auto make_sources = [&](uint32_t owners) {
+    std::vector<std::unique_ptr<sql_source_state>> sources;
+    for (uint32_t s = 0; s < 2; ++s)
+      sources.push_back(std::make_unique<sql_source_state>(
+        script, plan, table, s, tables, evaluator, ranges(owners),
+        key_groups));
+    return sources;
+  };
+  auto make_owners = [&](uint32_t owners) {
+    std::vector<std::unique_ptr<sql_keyed_state>> out;
+    for (const auto& range : ranges(owners))
+      out.push_back(std::make_unique<sql_keyed_state>(
+        script, plan, evaluator, range, key_groups, 2));
+    return out;
+  };
+  auto sources = make_sources(2);
+  auto owners = make_owners(2);
+  std::map<uint32_t, std::vector<sql_row>> written; // by sink table
+  auto collect = [&](std::vector<sql_sink_row> rows) {
+    for (auto& r : rows)
+      written[plan.queries[r.query].sink].push_back(std::move(r.row));
+  };
+  auto exchange = [&] {
+    for (auto& source : sources) {
+      auto batches = source->flush();
+      REQUIRE(batches.size() == owners.size());
+      for (size_t o = 0; o < owners.size(); ++o) {
+        std::string error;
+        REQUIRE_MESSAGE(owners[o]->take(batches[o], error), error);
+      }
+    }
+    for (auto& owner : owners)
+      collect(owner->emit());
+  };
+
+  for (size_t i = 0; i < events.size(); ++i) {
+    sources[static_cast<size_t>(events[i].user_id % 2)]->add(tables[table][i],
+                                                            0);
+    if (i % 1009 == 1008)
+      exchange();
+    if (i == events.size() / 2) {
+      // A checkpoint by key group, then a rescale from two owners to three.
+      exchange();
+      std::map<uint32_t, std::string> checkpoint;
+      for (const auto& owner : owners)
+        for (auto& [group, bytes] : owner->snapshot())
+          checkpoint[group] = std::move(bytes);
+      owners = make_owners(3);
+      for (const auto& [group, bytes] : checkpoint) {
+        std::string error;
+        const auto all = ranges(3);
+        const auto owner = std::find_if(all.begin(), all.end(),
+                                        [&](const key_group_range& r) {
+                                          return r.contains(group);
+                                        })
+                           - all.begin();
+        REQUIRE_MESSAGE(owners[static_cast<size_t>(owner)]->restore(
+                          group, bytes, error),
+                        error);
+      }
+      sources = make_sources(3);
+    }
+  }
+  exchange();
+  for (auto& owner : owners) {
+    collect(owner->finish());
+    CHECK(owner->late_partials() == 0);
+    CHECK(owner->rejected() == 0);
+  }
+
+  sql_batch_input input;
+  input.tables = tables;
+  const auto batch = run_batch(script, plan, input, time_zone::utc());
+  for (const auto& sink : batch.sinks) {
+    CAPTURE(script.tables[sink.table].name);
+    const auto settled
+      = settle_sink_rows(script.tables[sink.table], written[sink.table]);
+    REQUIRE(settled.size() == sink.rows.size());
+    CHECK(settled == sink.rows);
+  }
+}
+
+} // namespace
+
+TEST_SUITE("sql.exec.job_state") {
+
+TEST_CASE("jobs/taobao.sql: sources, owners, a rescale; equal to batch") {
+  check_job(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
+}
+
+TEST_CASE("the ten example queries: sources, owners, a rescale; equal to "
+          "batch") {
+  check_job(UBAFLOW_SOURCE_DIR "/jobs/examples/behaviour_metrics.sql");
+}
+
+TEST_CASE("a malformed batch or a foreign key group is refused whole") {
+  auto bound = bind_sql(read_text_file(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql"));
+  REQUIRE(bound.ok());
+  auto planned = plan_script(bound.script);
+  REQUIRE(planned.ok());
+  const sql_row_evaluator evaluator{time_zone::utc()};
+  sql_keyed_state owner{bound.script, planned.plan, evaluator, {0, 64},
+                        key_groups, 2};
+  std::string error;
+  sql_partial_batch batch;
+  batch.source = 2;
+  batch.partials.resize(planned.plan.queries.size());
+  CHECK_FALSE(owner.take(batch, error));
+  CHECK(error == "a batch from source 2 of 2");
+  batch.source = 0;
+  batch.partials.resize(3);
+  CHECK_FALSE(owner.take(batch, error));
+  batch.partials.assign(planned.plan.queries.size(), "");
+  batch.partials[0] = "\x01\x05garbage";
+  CHECK_FALSE(owner.take(batch, error));
+  CHECK(error.find("partial aggregates:") == 0);
+  CHECK_FALSE(owner.restore(100, "", error));
+  CHECK(error == "key group 100 is not this owner's");
+  CHECK(owner.watermark() == INT64_MIN); // nothing was taken
+}
+
+} // TEST_SUITE
