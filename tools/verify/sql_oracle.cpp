@@ -5,7 +5,7 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "worker/parse/json_event_parser.hpp"
-#include "worker/parse/timestamp_parser.hpp"
+#include "worker/parse/sql_row_decoder.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -24,77 +24,6 @@ bool read_file(const std::string& path, std::string& text, std::string& error) {
   buffer << in.rdbuf();
   text = buffer.str();
   return true;
-}
-
-/// One JSON field as a value of `type`; nothing if it cannot be one.
-std::optional<sql_value> field_value(const boost::json::value& v,
-                                     const data_type& type,
-                                     timestamp_parser& timestamps) {
-  switch (type.kind) {
-    case data_type_kind::tinyint:
-    case data_type_kind::smallint:
-    case data_type_kind::integer:
-    case data_type_kind::bigint: {
-      int64_t n = 0;
-      if (v.is_int64())
-        return sql_value::bigint(v.as_int64());
-      if (v.is_string() && parse_decimal_id(v.as_string(), n))
-        return sql_value::bigint(n); // the seed's ids are strings
-      return std::nullopt;
-    }
-    case data_type_kind::float_:
-    case data_type_kind::double_:
-      if (v.is_number())
-        return sql_value::double_(v.to_number<double>());
-      return std::nullopt;
-    case data_type_kind::boolean:
-      if (v.is_bool())
-        return sql_value::boolean(v.as_bool());
-      return std::nullopt;
-    case data_type_kind::char_:
-    case data_type_kind::varchar:
-      if (v.is_string())
-        return sql_value::string(std::string{v.as_string()});
-      return std::nullopt;
-    case data_type_kind::timestamp: {
-      // The engine's timestamp shapes and range checks, in the job's zone.
-      event_time local = 0;
-      const auto status
-        = v.is_string() ? timestamps.parse_text(v.as_string(), local)
-          : v.is_number() ? timestamps.parse_number(boost::json::serialize(v),
-                                                    local)
-                          : parse_status{reject_reason::invalid_timestamp, ""};
-      if (!status.ok())
-        return std::nullopt;
-      return sql_value::timestamp(local);
-    }
-    default:
-      return std::nullopt;
-  }
-}
-
-/// One record as the source table's physical columns; nothing if a column
-/// is missing or of the wrong type (the engine rejects such a record).
-std::optional<sql_row> decode(std::string_view line, const bound_table& table,
-                              timestamp_parser& timestamps) {
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(line, ec);
-  if (ec || !parsed.is_object())
-    return std::nullopt;
-  const auto& object = parsed.as_object();
-  sql_row row;
-  for (const auto& column : table.columns) {
-    if (column.computed)
-      continue;
-    const auto* field = object.if_contains(column.name);
-    if (!field)
-      return std::nullopt;
-    auto value = field_value(*field, column.type, timestamps);
-    if (!value)
-      return std::nullopt;
-    row.push_back(std::move(*value));
-  }
-  return row;
 }
 
 /// A dimension's CSV (header line, then comma-separated values) as rows.
@@ -175,7 +104,8 @@ bool compute_sql_expected(const job_config& config,
   }
   sql_batch_input batch;
   const uint32_t source = plan.sources.front().table;
-  timestamp_parser timestamps{config.timestamps};
+  sql_row_decoder decoder{script.tables[source],
+                          timestamp_parser{config.timestamps}};
   auto& rows = batch.tables[source];
   for (const auto& path : inputs) {
     std::string content;
@@ -187,8 +117,9 @@ bool compute_sql_expected(const job_config& config,
       if (line.empty())
         continue;
       ++out.records;
-      if (auto row = decode(line, script.tables[source], timestamps))
-        rows.push_back(std::move(*row));
+      sql_row row;
+      if (decoder.decode(line, row).ok())
+        rows.push_back(std::move(row));
       else
         ++out.rejected;
     }
