@@ -42,6 +42,13 @@ engine_ratio=$(echo "$engine" | json "['engine_to_parse_ratio']")
 ids_per_event=$(echo "$engine" | json "['exchange_user_ids_per_event']")
 bytes_per_event=$(echo "$engine" | json "['exchange_bytes_per_event']")
 
+step "1c the SQL path (jobs/taobao.sql through the SQL engine's plain classes) on one core"
+sql="$(taskset -c 0 "$build/ubaflow_sql_bench" "$engine_events" 2)"
+echo "$sql" >&2
+sql_rate=$(echo "$sql" | json "['sql_events_per_s']")
+sql_decode_rate=$(echo "$sql" | json "['decode_only_events_per_s']")
+sql_bytes_per_event=$(echo "$sql" | json "['exchange_bytes_per_event']")
+
 step "1b parsers: ubaflow's reader vs simdjson On-Demand vs Boost.JSON"
 parsers="$(taskset -c 0 "$build/ubaflow_parser_bench" 2000000)"
 echo "$parsers" >&2
@@ -184,6 +191,8 @@ $(uname -sr), $(g++ --version | head -1). Build: RelWithDebInfo.
 | engine, one core, all four results (in-memory simulated day, $(fmt $engine_events) events) | **$(fmt $engine_rate) events/s** | ≥ 3,000,000 |
 | parse-only loop over the same messages | $(fmt $parse_rate) events/s | |
 | engine / parse-only | **$(pct $engine_rate $parse_rate)** | ≥ 40 % |
+| SQL path: jobs/taobao.sql through the SQL engine's plain classes (sql_row_decoder, sql_source_state, sql_keyed_state; no actors yet), one core, same events | $(fmt $sql_rate) events/s; its decoder alone $(fmt $sql_decode_rate) events/s; $sql_bytes_per_event exchange bytes per event | |
+| SQL path / built-in engine | **$(pct $sql_rate $engine_rate)** | ≥ 85 % (issue 13; not met yet, see docs/sql.md) |
 | exchange volume (user ids in UV partials per event) | $ids_per_event | small |
 | exchange bytes on the wire per event (CAF binary encoding, user ids delta-varint coded) | **$bytes_per_event** | small |
 | \`ubaflow run\` from a file, simulated day ($(fmt $day_events) events), 1 core | $(fmt $run_rate_1) events/s | |

@@ -1,0 +1,155 @@
+// The SQL path's throughput on one core, without actors (issue 13): the
+// seed's JSON messages of a simulated day through jobs/taobao.sql's plain
+// classes, as a SQL job's tasks will run them: the row decoder, the source
+// state (four queries: rows, lookups, pre-aggregation, partials encoded
+// per owner), and keyed-state owners (partials decoded and merged,
+// windows fired). Compared by bench/run.sh with ubaflow_engine_bench, the
+// built-in job's same path, on the same number of events.
+//
+//   ubaflow_sql_bench [events] [owners]
+// prints one JSON object with the figures.
+
+#include "common/sql/exec/sql_keyed_state.hpp"
+#include "common/sql/exec/sql_source_state.hpp"
+#include "common/sql/sql_binder.hpp"
+#include "common/sql/sql_planner.hpp"
+#include "common/time/time_zone.hpp"
+#include "common/util/clock.hpp"
+#include "tools/datagen/message_writer.hpp"
+#include "tools/datagen/synthetic_events.hpp"
+#include "worker/parse/sql_row_decoder.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace ubaflow;
+
+namespace {
+
+std::string read_file(const char* path) {
+  std::ifstream in{path};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<sql_row> category_rows() {
+  std::vector<sql_row> rows;
+  std::istringstream lines{read_file(UBAFLOW_SOURCE_DIR "/data/category.csv")};
+  std::string line;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    const auto comma = line.find(',');
+    if (comma != std::string::npos)
+      rows.push_back({sql_value::bigint(std::stoll(line.substr(0, comma))),
+                      sql_value::string(line.substr(comma + 1))});
+  }
+  return rows;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10)
+                                   : 2'000'000;
+  const uint32_t owners = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2]))
+                                   : 2;
+  constexpr uint32_t key_groups = 128;
+  const auto zone = *time_zone::load("Asia/Shanghai");
+  timestamp_policy policy;
+  policy.zone = zone;
+
+  auto bound = bind_sql(read_file(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql"));
+  auto planned = bound.ok() ? plan_script(bound.script) : plan_result{};
+  if (!bound.ok() || !planned.ok()) {
+    std::fprintf(stderr, "jobs/taobao.sql does not plan\n");
+    return 1;
+  }
+  const auto& script = bound.script;
+  const auto& plan = planned.plan;
+  const uint32_t table = plan.sources.at(0).table;
+
+  // The day's messages, contiguous in memory as in a fetch buffer.
+  synthetic_settings s;
+  timestamp_parser{policy}.parse_text("2017-11-26 00:00:00", s.first_day);
+  s.days = 1;
+  s.events = events;
+  synthetic_events generator{s};
+  message_writer writer{zone, ts_shape::sql, false};
+  std::vector<std::string> messages;
+  messages.reserve(events);
+  user_event e;
+  std::string line;
+  while (generator.next(e)) {
+    writer.json(e, line);
+    messages.push_back(line);
+  }
+
+  std::map<uint32_t, std::vector<sql_row>> dimensions;
+  dimensions[1] = category_rows();
+  const sql_row_evaluator evaluator{zone};
+  std::vector<key_group_range> ranges;
+  for (uint32_t o = 0; o < owners; ++o)
+    ranges.push_back({o * key_groups / owners, (o + 1) * key_groups / owners});
+
+  // Decoding alone, for the share the parse takes.
+  sql_row_decoder decoder{script.tables[table], timestamp_parser{policy}};
+  sql_row row;
+  int64_t start = steady_now_ms();
+  uint64_t decoded = 0;
+  for (const auto& m : messages)
+    decoded += decoder.decode(m, row).ok() ? 1 : 0;
+  const int64_t decode_ms = std::max<int64_t>(1, steady_now_ms() - start);
+
+  // The whole path: a flush every 4096 records, as a source's batch.
+  sql_source_state source{script, plan,   table,     0,
+                          dimensions, evaluator, ranges, key_groups};
+  std::vector<std::unique_ptr<sql_keyed_state>> states;
+  for (const auto& r : ranges)
+    states.push_back(std::make_unique<sql_keyed_state>(
+      script, plan, evaluator, r, key_groups, 1));
+  uint64_t rows_out = 0;
+  uint64_t exchange_bytes = 0;
+  auto exchange = [&] {
+    auto batches = source.flush();
+    for (size_t o = 0; o < batches.size(); ++o) {
+      for (const auto& p : batches[o].partials)
+        exchange_bytes += p.size();
+      std::string error;
+      if (!states[o]->take(batches[o], error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        std::exit(1);
+      }
+      rows_out += states[o]->emit().size();
+    }
+  };
+  start = steady_now_ms();
+  uint64_t n = 0;
+  for (const auto& m : messages) {
+    if (decoder.decode(m, row).ok())
+      source.add(row, 0);
+    if (++n % 4096 == 0)
+      exchange();
+  }
+  exchange();
+  for (auto& state : states)
+    rows_out += state->finish().size();
+  const int64_t ms = std::max<int64_t>(1, steady_now_ms() - start);
+
+  std::printf("{\"events\":%llu,\"owners\":%u,\"decode_only_events_per_s\":%.0f,"
+              "\"sql_events_per_s\":%.0f,\"rows\":%llu,"
+              "\"exchange_bytes_per_event\":%.2f,\"rejected\":%llu}\n",
+              static_cast<unsigned long long>(messages.size()), owners,
+              1000.0 * static_cast<double>(decoded) / decode_ms,
+              1000.0 * static_cast<double>(messages.size()) / ms,
+              static_cast<unsigned long long>(rows_out),
+              static_cast<double>(exchange_bytes)
+                / static_cast<double>(messages.size()),
+              static_cast<unsigned long long>(source.rejected()));
+  return 0;
+}
