@@ -17,6 +17,7 @@
 #include "common/util/clock.hpp"
 #include "tools/datagen/message_writer.hpp"
 #include "tools/datagen/synthetic_events.hpp"
+#include "worker/lookup/csv_table_rows.hpp"
 #include "worker/parse/sql_row_decoder.hpp"
 
 #include <cstdio>
@@ -36,20 +37,6 @@ std::string read_file(const char* path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-std::vector<sql_row> category_rows() {
-  std::vector<sql_row> rows;
-  std::istringstream lines{read_file(UBAFLOW_SOURCE_DIR "/data/category.csv")};
-  std::string line;
-  std::getline(lines, line);
-  while (std::getline(lines, line)) {
-    const auto comma = line.find(',');
-    if (comma != std::string::npos)
-      rows.push_back({sql_value::bigint(std::stoll(line.substr(0, comma))),
-                      sql_value::string(line.substr(comma + 1))});
-  }
-  return rows;
 }
 
 } // namespace
@@ -91,7 +78,13 @@ int main(int argc, char** argv) {
   }
 
   std::map<uint32_t, std::vector<sql_row>> dimensions;
-  dimensions[1] = category_rows();
+  std::string error;
+  if (!read_csv_rows(UBAFLOW_SOURCE_DIR "/data/category.csv",
+                     {data_type_kind::bigint, data_type_kind::varchar},
+                     dimensions[1], error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  }
   const sql_row_evaluator evaluator{zone};
   std::vector<key_group_range> ranges;
   for (uint32_t o = 0; o < owners; ++o)
@@ -120,9 +113,9 @@ int main(int argc, char** argv) {
     for (size_t o = 0; o < batches.size(); ++o) {
       for (const auto& p : batches[o].partials)
         exchange_bytes += p.size();
-      std::string error;
-      if (!states[o]->take(batches[o], error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+      std::string why;
+      if (!states[o]->take(batches[o], why)) {
+        std::fprintf(stderr, "%s\n", why.c_str());
         std::exit(1);
       }
       rows_out += states[o]->emit().size();

@@ -9,11 +9,10 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_explain.hpp"
 #include "common/sql/sql_planner.hpp"
+#include "tools/cli_support.hpp"
 #include "tools/commands.hpp"
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -30,27 +29,6 @@ Errors give the line and column; exit 1 if the script cannot run.
 The dialect: docs/sql.md. The default job: jobs/taobao.sql.
 )";
 
-/// A script larger than this is refused before reading it whole.
-constexpr std::streamoff max_script_bytes = 4 << 20;
-
-bool read_script(const std::string& path, std::string& text,
-                 std::string& error) {
-  std::ifstream in{path, std::ios::binary | std::ios::ate};
-  if (!in) {
-    error = "cannot read " + path;
-    return false;
-  }
-  const auto size = static_cast<std::streamoff>(in.tellg());
-  if (size > max_script_bytes) {
-    error = path + " is larger than 4 MiB: not a SQL script?";
-    return false;
-  }
-  in.seekg(0);
-  text.assign(std::istreambuf_iterator<char>{in},
-              std::istreambuf_iterator<char>{});
-  return true;
-}
-
 } // namespace
 
 int sql_command(const std::vector<std::string>& args) {
@@ -65,7 +43,7 @@ int sql_command(const std::vector<std::string>& args) {
   const std::string& path = args[0];
   std::string text;
   std::string error;
-  if (!read_script(path, text, error)) {
+  if (!read_sql_script(path, text, error)) {
     std::fprintf(stderr, "ubaflow sql: %s\n", error.c_str());
     return 2;
   }

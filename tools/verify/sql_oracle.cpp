@@ -4,60 +4,15 @@
 #include "common/sql/exec/sql_document.hpp"
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
-#include "worker/parse/json_event_parser.hpp"
+#include "tools/cli_support.hpp"
+#include "worker/lookup/csv_table_rows.hpp"
 #include "worker/parse/sql_row_decoder.hpp"
 
 #include <fstream>
-#include <sstream>
 
 namespace ubaflow {
 
 namespace {
-
-bool read_file(const std::string& path, std::string& text, std::string& error) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in) {
-    error = "cannot read " + path;
-    return false;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  return true;
-}
-
-/// A dimension's CSV (header line, then comma-separated values) as rows.
-bool read_dimension(const std::string& path, const bound_table& table,
-                    std::vector<sql_row>& rows, std::string& error) {
-  std::string text;
-  if (!read_file(path, text, error))
-    return false;
-  std::istringstream lines{text};
-  std::string line;
-  std::getline(lines, line); // header
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line.back() == '\r')
-      line.pop_back();
-    sql_row row;
-    size_t at = 0;
-    for (const auto& column : table.columns) {
-      const auto comma = line.find(',', at);
-      const auto cell = line.substr(at, comma == std::string::npos
-                                          ? std::string::npos
-                                          : comma - at);
-      int64_t n = 0;
-      if (column.type.kind == data_type_kind::bigint
-          || column.type.kind == data_type_kind::integer)
-        row.push_back(parse_decimal_id(cell, n) ? sql_value::bigint(n)
-                                                : sql_value::null());
-      else
-        row.push_back(sql_value::string(cell));
-      at = comma == std::string::npos ? line.size() : comma + 1;
-    }
-    rows.push_back(std::move(row));
-  }
-  return true;
-}
 
 const bound_option* option(const bound_table& table, const char* key) {
   for (const auto& o : table.options)
@@ -82,7 +37,7 @@ bool compute_sql_expected(const job_config& config,
                           const std::vector<std::string>& inputs,
                           sql_expected& out, std::string& error) {
   std::string text;
-  if (!read_file(script_path, text, error))
+  if (!read_sql_script(script_path, text, error))
     return false;
   const auto bound = bind_sql(text);
   if (!bound.ok()) {
@@ -108,10 +63,11 @@ bool compute_sql_expected(const job_config& config,
                           timestamp_parser{config.timestamps}};
   auto& rows = batch.tables[source];
   for (const auto& path : inputs) {
-    std::string content;
-    if (!read_file(path, content, error))
+    std::ifstream lines{path, std::ios::binary};
+    if (!lines) {
+      error = "cannot read " + path;
       return false;
-    std::istringstream lines{content};
+    }
     std::string line;
     while (std::getline(lines, line)) {
       if (line.empty())
@@ -143,7 +99,7 @@ bool compute_sql_expected(const job_config& config,
                              "lookup.csv-path (lookup.source=csv)";
           return false;
         }
-        if (!read_dimension(path, dim, batch.tables[relation.index], error))
+        if (!read_csv_rows(path, dim, batch.tables[relation.index], error))
           return false;
       }
   const auto result = run_batch(script, plan, batch, config.zone);

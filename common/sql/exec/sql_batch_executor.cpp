@@ -3,6 +3,7 @@
 #include "common/sql/exec/sql_group_aggregator.hpp"
 #include "common/sql/exec/sql_query_rows.hpp"
 #include "common/sql/exec/sql_row_evaluator.hpp"
+#include "common/sql/exec/sql_source_state.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -41,27 +42,15 @@ std::vector<sql_row> run_query(const bound_script& script,
       rows.feed(physical, input.processing_time_ms);
   if (query.aggregated)
     out = aggregator.finish();
-  // The query's outputs in the sink's columns.
-  const auto& insert = script.inserts.at(query.insert);
-  const auto& sink = script.tables.at(query.sink);
-  for (auto& row : out) {
-    sql_row placed(sink.columns.size());
-    for (size_t i = 0; i < row.size() && i < insert.target_columns.size(); ++i)
-      placed.at(insert.target_columns[i]) = std::move(row[i]);
-    row = std::move(placed);
-  }
+  for (auto& row : out)
+    row = in_sink_columns(script, query, std::move(row));
   return out;
 }
 
-bool row_less(const sql_row& a, const sql_row& b) {
-  return std::lexicographical_compare(
-    a.begin(), a.end(), b.begin(), b.end(),
-    [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
-}
+} // namespace
 
-/// The sink's rows at the end: with a primary key, the last row written
-/// per key; without, every row.
-std::vector<sql_row> settle(const bound_table& sink, std::vector<sql_row> rows) {
+std::vector<sql_row> settle_sink_rows(const bound_table& sink,
+                                      std::vector<sql_row> rows) {
   if (!sink.primary_key.empty()) {
     std::unordered_map<sql_row, size_t, sql_row_hash> last;
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -80,8 +69,6 @@ std::vector<sql_row> settle(const bound_table& sink, std::vector<sql_row> rows) 
   return rows;
 }
 
-} // namespace
-
 sql_batch_result run_batch(const bound_script& script, const sql_plan& plan,
                            const sql_batch_input& input, const time_zone& zone) {
   sql_batch_result result;
@@ -95,7 +82,7 @@ sql_batch_result run_batch(const bound_script& script, const sql_plan& plan,
   }
   for (auto& [table, rows] : written)
     result.sinks.push_back(
-      {table, settle(script.tables.at(table), std::move(rows))});
+      {table, settle_sink_rows(script.tables.at(table), std::move(rows))});
   return result;
 }
 

@@ -48,6 +48,12 @@ struct sql_batch_result {
   std::vector<std::string> first_errors; ///< at most a few, for the log
 };
 
+/// What `sink` holds after `written` (its columns, in order of writing):
+/// with a primary key the last row per key, without one every row; sorted
+/// (row_less).
+std::vector<sql_row> settle_sink_rows(const bound_table& sink,
+                                      std::vector<sql_row> written);
+
 /// Runs every query of `plan` (planned from `script`) over `input`.
 sql_batch_result run_batch(const bound_script& script, const sql_plan& plan,
                            const sql_batch_input& input, const time_zone& zone);

@@ -166,10 +166,7 @@ sql_group_aggregator::output(std::vector<const group*> fired) {
   std::sort(fired.begin(), fired.end(), [](const group* a, const group* b) {
     if (a->partial.window != b->partial.window)
       return a->partial.window < b->partial.window;
-    return std::lexicographical_compare(
-      a->partial.keys.begin(), a->partial.keys.end(), b->partial.keys.begin(),
-      b->partial.keys.end(),
-      [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
+    return row_less(a->partial.keys, b->partial.keys);
   });
   std::vector<sql_row> rows;
   for (const auto* g : fired) {

@@ -4,6 +4,7 @@
 #include "common/sql/exec/sql_value_text.hpp"
 #include "common/util/hash.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -241,6 +242,12 @@ uint64_t stable_hash(const sql_value& value) {
                      static_cast<uint64_t>(value.decimal_unscaled()));
     default: return combine(kind, static_cast<uint64_t>(value.as_bigint()));
   }
+}
+
+bool row_less(const sql_row& a, const sql_row& b) {
+  return std::lexicographical_compare(
+    a.begin(), a.end(), b.begin(), b.end(),
+    [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
 }
 
 uint64_t stable_hash(const sql_row& row) {

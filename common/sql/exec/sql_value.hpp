@@ -126,6 +126,10 @@ struct sql_value_hash {
 /// The values of one row, by column.
 using sql_row = std::vector<sql_value>;
 
+/// Rows in order of their values, column by column (compare()): how
+/// results are sorted for output and comparison.
+bool row_less(const sql_row& a, const sql_row& b);
+
 /// Combines the values' stable hashes in order (group keys).
 uint64_t stable_hash(const sql_row& row);
 

@@ -9,6 +9,7 @@
 #include "common/sql/exec/sql_batch_executor.hpp"
 #include "common/sql/sql_bound.hpp"
 #include "tools/datagen/synthetic_events.hpp"
+#include "worker/lookup/csv_table_rows.hpp"
 #include "worker/parse/user_event.hpp"
 
 #include <doctest/doctest.h>
@@ -71,46 +72,18 @@ inline std::vector<user_event> simulated_days(uint64_t events, int64_t users,
 /// data/category.csv as rows of category_dim (sub_category_id, name).
 inline std::vector<sql_row> category_rows(const std::string& path) {
   std::vector<sql_row> rows;
-  std::istringstream lines{read_text_file(path)};
-  std::string line;
-  std::getline(lines, line); // header
-  while (std::getline(lines, line)) {
-    const auto comma = line.find(',');
-    if (comma == std::string::npos)
-      continue;
-    rows.push_back({sql_value::bigint(std::stoll(line.substr(0, comma))),
-                    sql_value::string(line.substr(comma + 1))});
-  }
+  std::string error;
+  REQUIRE_MESSAGE(read_csv_rows(path,
+                                {data_type_kind::bigint,
+                                 data_type_kind::varchar},
+                                rows, error),
+                  error);
   return rows;
 }
 
 /// Rows sorted by their values.
 inline void sort_rows(std::vector<sql_row>& rows) {
-  std::sort(rows.begin(), rows.end(), [](const sql_row& a, const sql_row& b) {
-    return std::lexicographical_compare(
-      a.begin(), a.end(), b.begin(), b.end(),
-      [](const sql_value& x, const sql_value& y) { return compare(x, y) < 0; });
-  });
-}
-
-/// What a sink holds after `written` (its columns, in order of writing):
-/// the last row per primary key (every row without one), sorted.
-inline std::vector<sql_row> settle_sink_rows(const bound_table& sink,
-                                             std::vector<sql_row> written) {
-  if (!sink.primary_key.empty()) {
-    std::map<std::vector<std::string>, sql_row> by_key;
-    for (auto& row : written) {
-      std::vector<std::string> key;
-      for (auto c : sink.primary_key)
-        key.push_back(row[c].to_text());
-      by_key[key] = std::move(row);
-    }
-    written.clear();
-    for (auto& [key, row] : by_key)
-      written.push_back(std::move(row));
-  }
-  sort_rows(written);
-  return written;
+  std::sort(rows.begin(), rows.end(), row_less);
 }
 
 /// The rows `result` leaves in the sink table named `table`.
