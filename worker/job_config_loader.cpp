@@ -133,6 +133,9 @@ std::optional<job_config> load_job_config(const settings& v,
     if (!known)
       return fail("job.results", "unknown result '" + name + "'");
   }
+  for (size_t i = 0; i < result_kind_count; ++i)
+    if (c.windows.enabled[i])
+      c.result_indices.emplace_back(to_string(static_cast<result_kind>(i)));
   c.windows.allowed_lateness_ms = v.get_duration_ms("event-time.allowed-lateness");
 
   c.source = v.get_string("source.type") == "file" ? source_type::file

@@ -109,8 +109,8 @@ make_source_task(const job_config& config, uint32_t index,
 }
 
 std::unique_ptr<result_writer> make_ndjson_writer(const job_config& config) {
-  return std::make_unique<ndjson_writer>(config.ndjson_dir,
-                                         config.es_writer.index_prefix);
+  return std::make_unique<ndjson_writer>(
+    config.ndjson_dir, config.result_indices, config.es_writer.index_prefix);
 }
 
 std::unique_ptr<result_writer> make_es_writer(const job_config& config) {

@@ -10,10 +10,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace ubaflow {
+
+struct sql_job;
 
 enum class source_type { kafka, file };
 enum class lookup_type { csv, mysql, none };
@@ -69,6 +72,13 @@ struct job_config {
   std::string log_level = "info";
   std::string log_format = "text";
   int64_t progress_interval_ms = 1'000;
+
+  /// The job written in SQL (job.sql), compiled; null for the built-in
+  /// job of window.* (common/sql/exec/sql_job.hpp).
+  std::shared_ptr<const sql_job> sql;
+  /// The indices the job writes (names without sink.es.index-prefix): its
+  /// SQL sinks', or the enabled ones of the seed's four.
+  std::vector<std::string> result_indices;
 
   /// Record format of a source slot ("json" or "csv").
   record_format format_of(const std::string& file_path) const;

@@ -16,4 +16,18 @@ const char* to_string(result_kind kind) {
   return "?";
 }
 
+std::vector<std::string> result_index_names() {
+  std::vector<std::string> names;
+  for (size_t k = 0; k < result_kind_count; ++k)
+    names.emplace_back(to_string(static_cast<result_kind>(k)));
+  return names;
+}
+
+std::optional<result_kind> result_kind_named(std::string_view index) {
+  for (size_t k = 0; k < result_kind_count; ++k)
+    if (index == to_string(static_cast<result_kind>(k)))
+      return static_cast<result_kind>(k);
+  return std::nullopt;
+}
+
 } // namespace ubaflow

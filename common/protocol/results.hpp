@@ -6,7 +6,9 @@
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ubaflow {
@@ -27,15 +29,23 @@ const char* to_string(result_kind kind);
 /// the same index and id replace each other: that is what makes replays
 /// after a failure idempotent.
 struct result_row {
-  result_kind kind = result_kind::buy_cnt_per_hour;
+  /// The index it belongs to, without the sinks' prefix: a sink table's
+  /// 'index' (SQL jobs) or the seed's name of a result (to_string(kind)).
+  std::string index;
   std::string id;       ///< deterministic document id
   std::string document; ///< the JSON object to store
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, result_row& x) {
-  return f(caf::meta::type_name("result_row"), x.kind, x.id, x.document);
+  return f(caf::meta::type_name("result_row"), x.index, x.id, x.document);
 }
+
+/// The seed's four index names, in result_kind order.
+std::vector<std::string> result_index_names();
+
+/// The result named `index`, if it is one of the seed's four.
+std::optional<result_kind> result_kind_named(std::string_view index);
 
 /// Distinct users of one key group in one window or step.
 struct group_users {

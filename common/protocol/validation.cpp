@@ -116,11 +116,26 @@ std::optional<std::string> check_status(const sink_status& s) {
   return check_samples(s.samples, max_status_samples);
 }
 
+std::optional<std::string> check_index_name(std::string_view index) {
+  // Elasticsearch's rules for index names, so that a row a sink accepts
+  // can be stored, and no name reaches a file path with a separator.
+  if (index.empty() || index.size() > max_index_name_bytes)
+    return "an index name must have 1 to "
+           + std::to_string(max_index_name_bytes) + " bytes";
+  if (index == "." || index == ".." || index.front() == '-'
+      || index.front() == '_' || index.front() == '+')
+    return "an index name may not be . or .. nor start with - _ +";
+  for (char c : index)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'
+          || c == '-' || c == '.' || c == '+'))
+      return "an index name holds only a-z 0-9 _ - . +";
+  return std::nullopt;
+}
+
 std::optional<std::string> check_rows(const std::vector<result_row>& rows) {
   for (const auto& row : rows) {
-    if (static_cast<size_t>(row.kind) >= result_kind_count)
-      return out_of("result kind", static_cast<size_t>(row.kind),
-                    result_kind_count);
+    if (auto problem = check_index_name(row.index))
+      return problem;
     if (row.id.empty() || row.id.size() > max_result_id_bytes)
       return "a result id must have 1 to "
              + std::to_string(max_result_id_bytes) + " bytes";

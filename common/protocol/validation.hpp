@@ -14,12 +14,14 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ubaflow {
 
 /// Longest document id and document a result row may carry.
 constexpr size_t max_result_id_bytes = 512;
+constexpr size_t max_index_name_bytes = 200; ///< ES allows 255, less a prefix
 constexpr size_t max_result_document_bytes = 1 << 20;
 /// Longest parent-category name in a partial.
 constexpr size_t max_category_name_bytes = 1024;
@@ -40,6 +42,9 @@ std::optional<std::string> check_batch(const partial_batch& batch,
 /// A UV report for a combiner of `owners` owners over `key_groups` groups.
 std::optional<std::string> check_report(const uv_report& report,
                                         size_t owners, uint32_t key_groups);
+
+/// A result's index name (without prefix), by Elasticsearch's rules.
+std::optional<std::string> check_index_name(std::string_view index);
 
 /// Result rows on their way to a sink or the REST API's store.
 std::optional<std::string> check_rows(const std::vector<result_row>& rows);

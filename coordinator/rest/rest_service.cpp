@@ -7,6 +7,7 @@
 #include "coordinator/rest/result_store.hpp"
 #include "coordinator/rest/route_table.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -329,16 +330,20 @@ http_reply metrics_page(const service_context& c, const route_match&) {
 }
 
 http_reply results_page(const service_context& c, const route_match& m) {
-  std::optional<result_kind> only;
+  auto view = c.st.view();
+  if (!view)
+    return error_reply(503, "the job's status is not available");
+  std::optional<std::string> only;
   if (auto index = m.query->find("index"); index != m.query->end()) {
-    only = result_kind_named(index->second);
-    if (!only)
+    const auto& known = view->results;
+    if (std::find(known.begin(), known.end(), index->second) == known.end())
       return error_reply(404, "No result index " + index->second);
+    only = index->second;
   }
   auto rows = c.st.fetch_results();
   if (!rows)
     return error_reply(503, "the results are not available");
-  return {200, "application/json", results_json(*rows, only)};
+  return {200, "application/json", results_json(*rows, view->results, only)};
 }
 
 http_reply probe(const service_context& c, bool readiness) {

@@ -8,11 +8,13 @@ namespace json = boost::json;
 
 void result_store::add(const std::vector<result_row>& rows) {
   for (const auto& row : rows) {
-    // Senders are checked before rows get here; a kind out of range must
-    // still never index past the array.
-    if (static_cast<size_t>(row.kind) >= result_kind_count)
-      continue;
-    auto& index = by_kind_[static_cast<size_t>(row.kind)];
+    auto it = by_index_.find(row.index);
+    if (it == by_index_.end()) {
+      if (by_index_.size() >= max_indices)
+        continue;
+      it = by_index_.try_emplace(row.index).first;
+    }
+    auto& index = it->second;
     index[row.id] = row.document;
     if (index.size() > max_per_index_)
       index.erase(index.begin());
@@ -21,35 +23,30 @@ void result_store::add(const std::vector<result_row>& rows) {
 
 std::vector<result_row> result_store::rows() const {
   std::vector<result_row> out;
-  for (size_t k = 0; k < result_kind_count; ++k)
-    for (const auto& [id, document] : by_kind_[k])
-      out.push_back({static_cast<result_kind>(k), id, document});
+  for (const auto& [index, documents] : by_index_)
+    for (const auto& [id, document] : documents)
+      out.push_back({index, id, document});
   return out;
 }
 
-std::optional<result_kind> result_kind_named(const std::string& name) {
-  for (size_t k = 0; k < result_kind_count; ++k)
-    if (name == to_string(static_cast<result_kind>(k)))
-      return static_cast<result_kind>(k);
-  return std::nullopt;
-}
-
 std::string results_json(const std::vector<result_row>& rows,
-                         std::optional<result_kind> only) {
+                         const std::vector<std::string>& indices,
+                         const std::optional<std::string>& only) {
   json::object out;
-  for (size_t k = 0; k < result_kind_count; ++k)
-    if (!only || static_cast<size_t>(*only) == k)
-      out[to_string(static_cast<result_kind>(k))] = json::array{};
+  for (const auto& index : indices)
+    if (!only || *only == index)
+      out[index] = json::array{};
   for (const auto& row : rows) {
-    if (only && row.kind != *only)
-      continue;
+    auto slot = out.find(row.index);
+    if (slot == out.end())
+      continue; // not the job's, or not asked for
     json::error_code ec;
     auto doc = json::parse(row.document, ec);
     if (ec || !doc.is_object())
-      continue; // rows are built by result_format; never malformed
+      continue; // rows are built by the job; never malformed
     auto& object = doc.as_object();
     object.emplace("_id", row.id);
-    out[to_string(row.kind)].as_array().push_back(std::move(object));
+    slot->value().as_array().push_back(std::move(object));
   }
   return json::serialize(out);
 }

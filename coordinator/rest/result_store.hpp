@@ -2,7 +2,6 @@
 
 #include "common/protocol/results.hpp"
 
-#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,21 +23,23 @@ public:
 
   std::vector<result_row> rows() const;
 
-  size_t size(result_kind kind) const {
-    return by_kind_[static_cast<size_t>(kind)].size();
+  size_t size(const std::string& index) const {
+    auto it = by_index_.find(index);
+    return it == by_index_.end() ? 0 : it->second.size();
   }
 
 private:
   size_t max_per_index_;
-  std::array<std::map<std::string, std::string>, result_kind_count> by_kind_;
+  /// Rows are checked on arrival (check_rows), but a member could still
+  /// name any number of indices: at most this many are kept.
+  static constexpr size_t max_indices = 256;
+  std::map<std::string, std::map<std::string, std::string>> by_index_;
 };
 
-/// {"<index>": [{"_id": ..., <document fields>}, ...], ...} sorted by id,
-/// all indices or only `only`.
+/// {"<index>": [{"_id": ..., <document fields>}, ...], ...} sorted by id:
+/// each of `indices` (the job's), or only `only`.
 std::string results_json(const std::vector<result_row>& rows,
-                         std::optional<result_kind> only = std::nullopt);
-
-/// The result kind named `name` (buy_cnt_per_hour, ...), if any.
-std::optional<result_kind> result_kind_named(const std::string& name);
+                         const std::vector<std::string>& indices,
+                         const std::optional<std::string>& only = std::nullopt);
 
 } // namespace ubaflow

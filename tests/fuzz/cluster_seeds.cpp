@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   report.progress = {{0, 64}, 600'000, false};
   write(sys, dir + "/msg-uv-report", caf::make_message(report));
   std::vector<result_row> rows{
-    {result_kind::cumulative_uv, "2017-11-26 00:10:00", R"({"uv":3})"}};
+    {"cumulative_uv", "2017-11-26 00:10:00", R"({"uv":3})"}};
   write(sys, dir + "/msg-rows", caf::make_message(rows));
   owner_checkpoint part;
   part.checkpoint = 3;

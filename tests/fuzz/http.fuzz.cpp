@@ -47,7 +47,7 @@ rest_service& service() {
       },
       [] {
         return std::optional<std::vector<result_row>>{std::vector<result_row>{
-          {result_kind::top_category, "a", R"({"category_name":"a","buy_cnt":1})"}}};
+          {"top_category", "a", R"({"category_name":"a","buy_cnt":1})"}}};
       },
       [](uint32_t, std::string& why) -> std::optional<std::string> {
         why = "not in a fuzzer";

@@ -292,8 +292,8 @@ int coordinator_attacks(caf::actor_system& system, const caf::actor& manager) {
                               stale);
   // One-way messages: counted as refused by the coordinator.
   std::vector<result_row> planted{
-    {static_cast<result_kind>(200), "x", "{}"},
-    {result_kind::top_category, "planted", R"({"category_name":"x"})"}};
+    {"../../etc/passwd", "x", "{}"},
+    {"top_category", "planted", R"({"category_name":"x"})"}};
   fire(self, manager, "planted result rows", results_atom_v, planted);
   checkpoint_stats stats;
   stats.last_path = "/etc/passwd";

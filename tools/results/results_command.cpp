@@ -177,9 +177,10 @@ int results_command(const std::vector<std::string>& args) {
       http.password = *pw;
     }
     es_http_client client{http};
-    ok = read_es_results(client, prefix, results, error);
+    ok = read_es_results(client, prefix, result_index_names(), results, error);
   } else {
-    ok = read_ndjson_results(location->target, prefix, results, error);
+    ok = read_ndjson_results(location->target, prefix, result_index_names(),
+                             results, error);
   }
   if (!ok) {
     std::fprintf(stderr, "ubaflow results: error: %s\n", error.c_str());

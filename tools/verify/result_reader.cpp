@@ -8,15 +8,15 @@
 namespace ubaflow {
 
 bool read_ndjson_results(const std::string& directory,
-                         const std::string& index_prefix, result_set& out,
-                         std::string& error) {
+                         const std::string& index_prefix,
+                         const std::vector<std::string>& indices,
+                         result_set& out, std::string& error) {
   if (!std::filesystem::is_directory(directory)) {
     error = "no result directory '" + directory + "'";
     return false;
   }
   const index_names names{index_prefix};
-  for (size_t i = 0; i < result_kind_count; ++i) {
-    const auto kind = static_cast<result_kind>(i);
+  for (const auto& kind : indices) {
     const auto path = std::filesystem::path{directory}
                       / (names.of(kind) + ".ndjson");
     std::ifstream in(path);
@@ -45,11 +45,11 @@ bool read_ndjson_results(const std::string& directory,
 }
 
 bool read_es_results(es_http_client& client, const std::string& index_prefix,
+                     const std::vector<std::string>& indices,
                      result_set& out, std::string& error) {
   const index_names names{index_prefix};
-  for (size_t i = 0; i < result_kind_count; ++i) {
-    const auto kind = static_cast<result_kind>(i);
-    const std::string& index = names.of(kind);
+  for (const auto& kind : indices) {
+    const std::string index = names.of(kind);
     client.request("POST", "/" + index + "/_refresh");
     auto res = client.request("GET", "/" + index
                                        + "/_search?size=10000");

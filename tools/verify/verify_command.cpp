@@ -11,6 +11,8 @@
 #include "worker/sink/es_bulk.hpp"
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 
 namespace ubaflow {
 
@@ -48,14 +50,14 @@ std::string render(const boost::json::value& v) {
 }
 
 /// Compares one result; prints differences; returns their number.
-size_t compare(result_kind kind,
+size_t compare(const std::string& index,
                const std::map<std::string, boost::json::object>& expected,
                const std::map<std::string, boost::json::object>& actual,
                size_t max_shown) {
   size_t diffs = 0;
   auto show = [&](const std::string& line) {
     if (diffs++ < max_shown)
-      std::printf("  %s %s\n", to_string(kind), line.c_str());
+      std::printf("  %s %s\n", index.c_str(), line.c_str());
   };
   for (const auto& [id, doc] : expected) {
     auto it = actual.find(id);
@@ -77,11 +79,15 @@ size_t compare(result_kind kind,
   return diffs;
 }
 
+/// Reads the documents of `indices` from where the job wrote them.
+using results_reader = std::function<bool(
+  const std::vector<std::string>& indices, result_set& out, std::string& error)>;
+
 /// --verify.sql: the script's results by the SQL oracle, compared with
-/// the output index by index (the four the output readers know).
+/// the output index by index, documents matched by primary key.
 int verify_sql(const job_config& config, const std::string& script,
-               const std::vector<std::string>& inputs, const result_set& actual,
-               size_t max_shown) {
+               const std::vector<std::string>& inputs,
+               const results_reader& read_results, size_t max_shown) {
   sql_expected expected;
   std::string error;
   if (!compute_sql_expected(config, script, inputs, expected, error)) {
@@ -91,30 +97,26 @@ int verify_sql(const job_config& config, const std::string& script,
   std::printf("verify: SQL oracle (%s) read %s records, %s rejected\n",
               script.c_str(), with_commas(expected.records).c_str(),
               with_commas(expected.rejected).c_str());
+  std::vector<std::string> indices;
+  for (const auto& table : expected.tables)
+    indices.push_back(table.index);
+  result_set actual;
+  if (!read_results(indices, actual, error)) {
+    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
+    return 1;
+  }
   size_t total = 0;
-  size_t compared = 0;
   for (const auto& table : expected.tables) {
-    std::optional<result_kind> kind;
-    for (size_t i = 0; i < result_kind_count; ++i)
-      if (table.index == to_string(static_cast<result_kind>(i)))
-        kind = static_cast<result_kind>(i);
-    if (!kind) {
-      std::printf("verify: %-20s %6zu expected, not read (only the four "
-                  "built-in indices are read back yet)\n",
-                  table.index.c_str(), table.documents.size());
-      continue;
-    }
-    ++compared;
-    const auto found = keyed_by_fields(table.key, actual.of(*kind));
-    const size_t diffs = compare(*kind, table.documents, found, max_shown);
+    const auto found = keyed_by_fields(table.key, actual.of(table.index));
+    const size_t diffs = compare(table.index, table.documents, found, max_shown);
     std::printf("verify: %-20s %6zu expected, %6zu found, %zu difference%s\n",
                 table.index.c_str(), table.documents.size(), found.size(),
                 diffs, diffs == 1 ? "" : "s");
     total += diffs;
   }
-  if (compared == 0) {
-    std::printf("verify: FAILED, no result of this script could be read "
-                "back: nothing was compared\n");
+  if (expected.tables.empty()) {
+    std::printf("verify: FAILED, the script writes no index: nothing was "
+                "compared\n");
     return 1;
   }
   std::printf("verify: %s\n",
@@ -168,9 +170,8 @@ int verify_command(const std::vector<std::string>& args) {
     return 2;
   }
 
-  result_set actual;
-  bool read_ok = false;
   const std::string prefix = config->es_writer.index_prefix;
+  std::optional<es_http_client> client;
   if (location->elasticsearch) {
     es_http_settings http = config->es_http;
     std::string url_error;
@@ -180,20 +181,26 @@ int verify_command(const std::vector<std::string>& args) {
       return 2;
     }
     http.endpoints = {*endpoint};
-    es_http_client client{http};
-    read_ok = read_es_results(client, prefix, actual, error);
-  } else {
-    read_ok = read_ndjson_results(location->target, prefix, actual, error);
+    client.emplace(http);
   }
-  if (!read_ok) {
-    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
-    return 1;
-  }
+  const results_reader read_results
+    = [&](const std::vector<std::string>& indices, result_set& out,
+          std::string& why) {
+        return client ? read_es_results(*client, prefix, indices, out, why)
+                      : read_ndjson_results(location->target, prefix, indices,
+                                            out, why);
+      };
 
   const auto sql_path = values->get_string("verify.sql");
   if (!sql_path.empty())
-    return verify_sql(*config, sql_path, inputs, actual,
+    return verify_sql(*config, sql_path, inputs, read_results,
                       static_cast<size_t>(values->get_int("verify.max-diffs")));
+
+  result_set actual;
+  if (!read_results(result_index_names(), actual, error)) {
+    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
+    return 1;
+  }
 
   expected_results expected;
   if (!compute_expected(*config, oracle, inputs, expected, error)) {
@@ -203,7 +210,7 @@ int verify_command(const std::vector<std::string>& args) {
 
   result_set wanted;
   for (auto& row : expected_rows(*config, expected))
-    wanted.of(row.kind)[row.id] = boost::json::parse(row.document).as_object();
+    wanted.of(row.index)[row.id] = boost::json::parse(row.document).as_object();
 
   std::printf("verify: oracle read %s records: %s rejected, late dropped "
               "%s/%s/%s (hourly/10-min/day)\n",
@@ -220,7 +227,7 @@ int verify_command(const std::vector<std::string>& args) {
     if (!config->windows.computes(kind))
       continue;
     const size_t diffs
-        = compare(kind, wanted.of(kind), actual.of(kind), max_shown);
+        = compare(to_string(kind), wanted.of(kind), actual.of(kind), max_shown);
     std::printf("verify: %-20s %6zu expected, %6zu found, %zu difference%s\n",
                 to_string(kind), wanted.of(kind).size(), actual.of(kind).size(),
                 diffs, diffs == 1 ? "" : "s");

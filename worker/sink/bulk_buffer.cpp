@@ -3,7 +3,7 @@
 namespace ubaflow {
 
 void bulk_buffer::add(result_row row) {
-  key k{row.kind, row.id};
+  key k{row.index, row.id};
   const uint64_t version = next_version_++;
   latest_version_[k] = version;
   auto [it, inserted] = pending_.try_emplace(k);
@@ -42,7 +42,7 @@ std::vector<taken_row> bulk_buffer::take(size_t max_actions, size_t max_bytes) {
 }
 
 bool bulk_buffer::restore(taken_row row) {
-  key k{row.row.kind, row.row.id};
+  key k{row.row.index, row.row.id};
   auto latest = latest_version_.find(k);
   if (latest != latest_version_.end() && latest->second > row.version)
     return false; // a newer version was added after this one was taken

@@ -44,14 +44,14 @@ public:
 
 private:
   struct key {
-    result_kind kind;
+    std::string index;
     std::string id;
     friend bool operator==(const key& a, const key& b) {
-      return a.kind == b.kind && a.id == b.id;
+      return a.index == b.index && a.id == b.id;
     }
     template <class H>
     friend H AbslHashValue(H h, const key& k) {
-      return H::combine(std::move(h), static_cast<int>(k.kind), k.id);
+      return H::combine(std::move(h), k.index, k.id);
     }
   };
   struct slot {
@@ -61,7 +61,7 @@ private:
   };
 
   static size_t row_bytes(const result_row& row) {
-    return row.id.size() + row.document.size() + 64;
+    return row.index.size() + row.id.size() + row.document.size() + 64;
   }
 
   absl::flat_hash_map<key, slot> pending_;

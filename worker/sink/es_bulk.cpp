@@ -6,11 +6,6 @@
 
 namespace ubaflow {
 
-index_names::index_names(const std::string& prefix) {
-  for (size_t i = 0; i < result_kind_count; ++i)
-    names_[i] = prefix + to_string(static_cast<result_kind>(i));
-}
-
 std::string encode_bulk(const std::vector<taken_row>& rows,
                         const index_names& names) {
   std::string body;
@@ -20,7 +15,7 @@ std::string encode_bulk(const std::vector<taken_row>& rows,
   body.reserve(size);
   for (const auto& r : rows) {
     body += "{\"index\":{\"_index\":";
-    append_json_string(body, names.of(r.row.kind));
+    append_json_string(body, names.of(r.row.index));
     body += ",\"_id\":";
     append_json_string(body, r.row.id);
     body += "}}\n";

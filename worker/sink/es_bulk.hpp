@@ -10,16 +10,19 @@
 
 namespace ubaflow {
 
-/// Index name per result: an optional prefix plus the seed's index name.
+/// A row's index name in the store: an optional prefix plus the row's
+/// index (the seed's name of a result, or a SQL sink table's 'index').
 class index_names {
 public:
-  explicit index_names(const std::string& prefix = "");
-  const std::string& of(result_kind kind) const {
-    return names_[static_cast<size_t>(kind)];
+  explicit index_names(std::string prefix = "") : prefix_(std::move(prefix)) {}
+  std::string of(std::string_view index) const {
+    return prefix_ + std::string{index};
   }
+  std::string of(result_kind kind) const { return of(to_string(kind)); }
+  const std::string& prefix() const { return prefix_; }
 
 private:
-  std::array<std::string, result_kind_count> names_;
+  std::string prefix_;
 };
 
 /// Encodes rows as an Elasticsearch `_bulk` body: one `index` action with an

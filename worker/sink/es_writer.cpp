@@ -87,11 +87,11 @@ void es_writer::reject(const taken_row& row, int status,
                        const std::string& why) {
   ++stats_.rows_rejected;
   spdlog::error("elasticsearch refused document {}/{} for good ({}): {}",
-                names_.of(row.row.kind), row.row.id, status, why);
+                names_.of(row.row.index), row.row.id, status, why);
   if (settings_.rejected_path.empty())
     return;
   std::ofstream out(settings_.rejected_path, std::ios::app);
-  std::string line = "{\"_index\":" + json_string(names_.of(row.row.kind))
+  std::string line = "{\"_index\":" + json_string(names_.of(row.row.index))
                      + ",\"_id\":" + json_string(row.row.id)
                      + ",\"status\":" + std::to_string(status)
                      + ",\"error\":" + json_string(why)

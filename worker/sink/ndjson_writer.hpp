@@ -3,9 +3,10 @@
 #include "worker/sink/es_bulk.hpp"
 #include "worker/sink/result_writer.hpp"
 
-#include <array>
 #include <cstdio>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace ubaflow {
 
@@ -17,7 +18,10 @@ namespace ubaflow {
 /// that way).
 class ndjson_writer : public result_writer {
 public:
-  ndjson_writer(std::string directory, const std::string& index_prefix = "");
+  /// The files of `indices` are created by prepare(), even while empty;
+  /// rows of other indices open theirs when they first come.
+  ndjson_writer(std::string directory, std::vector<std::string> indices,
+                const std::string& index_prefix = "");
   ~ndjson_writer() override;
 
   std::string name() const override { return "ndjson(" + directory_ + ")"; }
@@ -30,13 +34,20 @@ public:
   const writer_stats& stats() const override { return stats_; }
 
   /// Path of the file of one index.
-  std::string path_of(result_kind kind) const;
+  std::string path_of(std::string_view index) const;
+  std::string path_of(result_kind kind) const { return path_of(to_string(kind)); }
 
 private:
+  struct index_file {
+    std::FILE* file = nullptr;
+    std::string pending;
+  };
+
+  bool open(const std::string& index, index_file& f, std::string& error);
+
   std::string directory_;
   index_names names_;
-  std::array<std::FILE*, result_kind_count> files_{};
-  std::array<std::string, result_kind_count> pending_;
+  std::map<std::string, index_file, std::less<>> files_;
   size_t pending_bytes_ = 0;
   size_t pending_rows_ = 0;
   writer_stats stats_;

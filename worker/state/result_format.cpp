@@ -25,7 +25,7 @@ std::string result_formatter::instant(event_time local) const {
 result_row result_formatter::hourly(event_time start, event_time end,
                                     int64_t buys) const {
   result_row row;
-  row.kind = result_kind::buy_cnt_per_hour;
+  row.index = to_string(result_kind::buy_cnt_per_hour);
   row.id = format_iso_local(start);
   row.document = "{\"hour_of_day\":" + std::to_string(to_civil(start).hour)
                  + ",\"buy_cnt\":" + std::to_string(buys)
@@ -38,7 +38,7 @@ result_row result_formatter::hourly(event_time start, event_time end,
 result_row result_formatter::uv(event_time start, event_time end,
                                 int64_t users) const {
   result_row row;
-  row.kind = result_kind::cumulative_uv;
+  row.index = to_string(result_kind::cumulative_uv);
   row.id = format_iso_local(end);
   row.document = "{\"time_str\":\"" + format_sql_time(end)
                  + "\",\"uv\":" + std::to_string(users)
@@ -50,7 +50,7 @@ result_row result_formatter::uv(event_time start, event_time end,
 result_row result_formatter::daily(event_time day_start, event_time end,
                                    int64_t users) const {
   result_row row;
-  row.kind = result_kind::cumulative_uv_daily;
+  row.index = to_string(result_kind::cumulative_uv_daily);
   row.id = format_iso_local(end);
   row.document = "{\"date_str\":\"" + format_date(day_start)
                  + "\",\"time_str\":\"" + format_sql_time(end)
@@ -72,7 +72,7 @@ std::string result_formatter::category_id(const std::string& name) {
 result_row result_formatter::category(const std::string& name,
                                       int64_t buys) const {
   result_row row;
-  row.kind = result_kind::top_category;
+  row.index = to_string(result_kind::top_category);
   row.id = category_id(name);
   row.document = "{\"category_name\":";
   append_json_string(row.document, name);

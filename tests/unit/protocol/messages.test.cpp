@@ -71,9 +71,9 @@ TEST_SUITE("protocol") {
   }
 
   TEST_CASE_FIXTURE(system_fixture, "results, reports and status") {
-    result_row row{result_kind::top_category, "Books", "{\"buy_cnt\":3}"};
+    result_row row{"top_category", "Books", "{\"buy_cnt\":3}"};
     auto r = round_trip(row);
-    CHECK(r.kind == result_kind::top_category);
+    CHECK(r.index == "top_category");
     CHECK(r.id == "Books");
     CHECK(r.document == "{\"buy_cnt\":3}");
 

@@ -23,12 +23,18 @@ TEST_CASE("a partial batch fits its owner's inputs and key groups") {
   CHECK(check_batch(b, {64, 128}, 2));
 }
 
-TEST_CASE("result rows have a known kind and bounded sizes") {
-  CHECK_FALSE(check_rows({{result_kind::top_category, "id", "{}"}}));
-  CHECK(check_rows({{static_cast<result_kind>(4), "id", "{}"}}));
-  CHECK(check_rows({{static_cast<result_kind>(200), "id", "{}"}}));
-  CHECK(check_rows({{result_kind::top_category, "", "{}"}}));
-  CHECK(check_rows({{result_kind::top_category, std::string(600, 'i'), "{}"}}));
+TEST_CASE("result rows have a valid index name and bounded sizes") {
+  CHECK_FALSE(check_rows({{"top_category", "id", "{}"}}));
+  CHECK_FALSE(check_rows({{"pv-uv.per+hour2", "id", "{}"}}));
+  CHECK(check_rows({{"", "id", "{}"}}));
+  CHECK(check_rows({{"../etc", "id", "{}"}}));
+  CHECK(check_rows({{"a/b", "id", "{}"}}));
+  CHECK(check_rows({{"Upper", "id", "{}"}}));
+  CHECK(check_rows({{"_hidden", "id", "{}"}}));
+  CHECK(check_rows({{"..", "id", "{}"}}));
+  CHECK(check_rows({{std::string(201, 'i'), "id", "{}"}}));
+  CHECK(check_rows({{"top_category", "", "{}"}}));
+  CHECK(check_rows({{"top_category", std::string(600, 'i'), "{}"}}));
 }
 
 TEST_CASE("UV reports and checkpoint parts stay within the job's key groups") {

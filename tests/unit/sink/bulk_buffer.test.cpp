@@ -10,7 +10,7 @@ using namespace ubaflow;
 namespace {
 
 result_row row(result_kind kind, std::string id, std::string document) {
-  return {kind, std::move(id), std::move(document)};
+  return {to_string(kind), std::move(id), std::move(document)};
 }
 
 result_row uv(std::string id, int users) {
@@ -27,7 +27,7 @@ std::vector<std::string> ids(const std::vector<taken_row>& rows) {
 
 /// Bytes the buffer accounts per row.
 size_t cost(const result_row& r) {
-  return r.id.size() + r.document.size() + 64;
+  return r.index.size() + r.id.size() + r.document.size() + 64;
 }
 
 } // namespace
@@ -63,10 +63,10 @@ TEST_SUITE("bulk_buffer") {
     auto taken = b.take(100, 1 << 20);
     REQUIRE(taken.size() == 3);
     CHECK(taken[0].row.id == "a");
-    CHECK(taken[0].row.kind == result_kind::cumulative_uv);
+    CHECK(taken[0].row.index == "cumulative_uv");
     CHECK(taken[0].row.document == "{\"uv\":30}");
     CHECK(taken[1].row.id == "b");
-    CHECK(taken[2].row.kind == result_kind::cumulative_uv_daily);
+    CHECK(taken[2].row.index == "cumulative_uv_daily");
     // Versions grow with every add.
     CHECK(taken[0].version > taken[2].version);
     CHECK(taken[2].version > taken[1].version);

@@ -11,7 +11,7 @@ using namespace ubaflow;
 namespace {
 
 taken_row taken(result_kind kind, std::string id, std::string document) {
-  return {{kind, std::move(id), std::move(document)}, 1};
+  return {{to_string(kind), std::move(id), std::move(document)}, 1};
 }
 
 } // namespace

@@ -14,16 +14,16 @@ TEST_SUITE("ndjson_writer") {
   TEST_CASE("rows are written one line per row into one file per index") {
     test::temp_dir dir;
     const auto out_dir = (dir.path() / "out" / "nested").string();
-    ndjson_writer w{out_dir};
+    ndjson_writer w{out_dir, result_index_names()};
     CHECK(w.name() == "ndjson(" + out_dir + ")");
     std::string error;
     REQUIRE_MESSAGE(w.prepare(error), error);
     CHECK(std::filesystem::is_directory(out_dir));
     CHECK(w.path_of(result_kind::cumulative_uv) == out_dir + "/cumulative_uv.ndjson");
 
-    w.add({{result_kind::cumulative_uv, "2017-11-26T10:10:00", R"({"uv":3})"},
-           {result_kind::top_category, "a\"b", R"({"category_name":"a\"b","buy_cnt":1})"},
-           {result_kind::cumulative_uv, "2017-11-26T10:20:00", R"({"uv":4})"}});
+    w.add({{"cumulative_uv", "2017-11-26T10:10:00", R"({"uv":3})"},
+           {"top_category", "a\"b", R"({"category_name":"a\"b","buy_cnt":1})"},
+           {"cumulative_uv", "2017-11-26T10:20:00", R"({"uv":4})"}});
     CHECK_FALSE(w.drained());
     CHECK_FALSE(w.wants_flush());
     // Nothing reaches the files before a flush.
@@ -51,21 +51,21 @@ TEST_SUITE("ndjson_writer") {
     test::temp_dir dir;
     const auto out_dir = dir.path().string();
     {
-      ndjson_writer w{out_dir, "p-"};
+      ndjson_writer w{out_dir, result_index_names(), "p-"};
       std::string error;
       REQUIRE(w.prepare(error));
       CHECK(w.path_of(result_kind::buy_cnt_per_hour) == out_dir + "/p-buy_cnt_per_hour.ndjson");
-      w.add({{result_kind::buy_cnt_per_hour, "h1", R"({"buy_cnt":1})"}});
+      w.add({{"buy_cnt_per_hour", "h1", R"({"buy_cnt":1})"}});
       CHECK(w.flush() == flush_status::done);
-      w.add({{result_kind::buy_cnt_per_hour, "h1", R"({"buy_cnt":2})"}});
+      w.add({{"buy_cnt_per_hour", "h1", R"({"buy_cnt":2})"}});
       CHECK(w.flush() == flush_status::done);
       // Left pending on purpose: the destructor flushes.
-      w.add({{result_kind::buy_cnt_per_hour, "h2", R"({"buy_cnt":7})"}});
+      w.add({{"buy_cnt_per_hour", "h2", R"({"buy_cnt":7})"}});
     }
-    ndjson_writer again{out_dir, "p-"};
+    ndjson_writer again{out_dir, {}, "p-"}; // opens its file on the first row
     std::string error;
     REQUIRE(again.prepare(error));
-    again.add({{result_kind::buy_cnt_per_hour, "h1", R"({"buy_cnt":3})"}});
+    again.add({{"buy_cnt_per_hour", "h1", R"({"buy_cnt":3})"}});
     CHECK(again.flush() == flush_status::done);
     CHECK(test::read_file(out_dir + "/p-buy_cnt_per_hour.ndjson")
           == "{\"_index\":\"p-buy_cnt_per_hour\",\"_id\":\"h1\",\"_source\":{\"buy_cnt\":1}}\n"
@@ -76,10 +76,10 @@ TEST_SUITE("ndjson_writer") {
 
   TEST_CASE("a large backlog asks for a flush") {
     test::temp_dir dir;
-    ndjson_writer w{dir.path().string()};
+    ndjson_writer w{dir.path().string(), result_index_names()};
     std::vector<result_row> rows;
     for (int i = 0; i < 2000; ++i)
-      rows.push_back({result_kind::top_category, "c" + std::to_string(i), std::string(600, 'x')});
+      rows.push_back({"top_category", "c" + std::to_string(i), std::string(600, 'x')});
     w.add(std::move(rows));
     CHECK(w.wants_flush());
     CHECK(w.flush() == flush_status::done);
@@ -90,11 +90,11 @@ TEST_SUITE("ndjson_writer") {
   TEST_CASE("a directory that cannot be created is reported") {
     test::temp_dir dir;
     const auto blocker = dir.write("file", "not a directory");
-    ndjson_writer w{blocker + "/sub"};
+    ndjson_writer w{blocker + "/sub", result_index_names()};
     std::string error;
     CHECK_FALSE(w.prepare(error));
     CHECK(error.rfind("cannot create output directory '" + blocker + "/sub'", 0) == 0);
-    w.add({{result_kind::cumulative_uv, "x", "{}"}});
+    w.add({{"cumulative_uv", "x", "{}"}});
     CHECK(w.flush() == flush_status::failed);
     CHECK_FALSE(w.stats().healthy);
     CHECK(w.stats().request_failures == 1);

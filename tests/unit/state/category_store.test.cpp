@@ -12,7 +12,7 @@ namespace {
 std::map<std::string, std::string> by_id(const std::vector<result_row>& rows) {
   std::map<std::string, std::string> out;
   for (const auto& r : rows) {
-    CHECK(r.kind == result_kind::top_category);
+    CHECK(r.index == to_string(result_kind::top_category));
     CHECK(out.count(r.id) == 0); // one row per category per mini-batch
     out[r.id] = r.document;
   }

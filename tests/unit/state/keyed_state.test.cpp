@@ -52,7 +52,7 @@ std::map<std::string, std::string> docs(const std::vector<result_row>& rows,
                                         result_kind kind) {
   std::map<std::string, std::string> out;
   for (const auto& r : rows)
-    if (r.kind == kind)
+    if (r.index == to_string(kind))
       out[r.id] = r.document;
   return out;
 }
@@ -201,7 +201,7 @@ TEST_SUITE("keyed_state") {
       std::vector<result_row> rows;
       combiner.on_report(r, rows);
       for (const auto& row : rows)
-        if (row.kind == result_kind::cumulative_uv_daily)
+        if (row.index == to_string(result_kind::cumulative_uv_daily))
           daily_rows[row.id] = row.document;
     };
 

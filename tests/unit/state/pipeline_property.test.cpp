@@ -33,7 +33,7 @@ using namespace ubaflow;
 
 namespace {
 
-using documents = std::map<std::pair<result_kind, std::string>, std::string>;
+using documents = std::map<std::pair<std::string, std::string>, std::string>;
 
 struct scenario {
   uint64_t seed;
@@ -86,7 +86,7 @@ public:
   documents expected(const result_formatter& format) const {
     documents out;
     auto put = [&](result_row row) {
-      out[{row.kind, row.id}] = std::move(row.document);
+      out[{row.index, row.id}] = std::move(row.document);
     };
     for (const auto& [start, buys] : hourly_)
       put(format.hourly(start, start + spec_.hour_ms, buys));
@@ -146,7 +146,7 @@ public:
   const keyed_state& owner(size_t i) const { return *owners_[i]; }
   const uv_combiner& combiner() const { return combiner_; }
   const documents& sink() const { return sink_; }
-  const std::map<std::pair<result_kind, std::string>, int>& writes() const {
+  const std::map<std::pair<std::string, std::string>, int>& writes() const {
     return writes_;
   }
 
@@ -164,15 +164,15 @@ private:
 
   void store(const std::vector<result_row>& rows) {
     for (const auto& row : rows) {
-      sink_[{row.kind, row.id}] = row.document;
-      ++writes_[{row.kind, row.id}];
+      sink_[{row.index, row.id}] = row.document;
+      ++writes_[{row.index, row.id}];
     }
   }
 
   std::vector<std::unique_ptr<keyed_state>> owners_;
   uv_combiner combiner_;
   documents sink_;
-  std::map<std::pair<result_kind, std::string>, int> writes_;
+  std::map<std::pair<std::string, std::string>, int> writes_;
 };
 
 /// One source task: its partitions, watermarks and pre-aggregation.
@@ -321,7 +321,7 @@ run_result run(const scenario& sc) {
   for (size_t i = 0; i < down.owner_count(); ++i)
     r.all_finished = r.all_finished && down.owner(i).finished();
   for (const auto& [key, count] : down.writes())
-    if (key.first == result_kind::cumulative_uv_daily && count != 1)
+    if (key.first == to_string(result_kind::cumulative_uv_daily) && count != 1)
       r.daily_written_once = false;
   r.pending = down.combiner().pending_windows();
   return r;
@@ -331,7 +331,7 @@ run_result run(const scenario& sc) {
 std::map<std::string, std::string> of_kind(const documents& docs, result_kind kind) {
   std::map<std::string, std::string> out;
   for (const auto& [key, doc] : docs)
-    if (key.first == kind)
+    if (key.first == to_string(kind))
       out[key.second] = doc;
   return out;
 }

@@ -33,7 +33,7 @@ TEST_SUITE("result_format") {
   TEST_CASE("buy_cnt_per_hour documents") {
     auto f = shanghai();
     auto row = f.hourly(day0 + 10 * ms_per_hour, day0 + 11 * ms_per_hour, 5);
-    CHECK(row.kind == result_kind::buy_cnt_per_hour);
+    CHECK(row.index == to_string(result_kind::buy_cnt_per_hour));
     CHECK(row.id == "2017-11-26T10:00:00");
     CHECK(row.document
           == R"({"hour_of_day":10,"buy_cnt":5,"event_time":"2017-11-26 10:00:00",)"
@@ -48,7 +48,7 @@ TEST_SUITE("result_format") {
   TEST_CASE("cumulative_uv documents are identified by the window end") {
     auto f = shanghai();
     auto row = f.uv(day0 + 10 * ms_per_hour, day0 + 10 * ms_per_hour + 10 * ms_per_minute, 7);
-    CHECK(row.kind == result_kind::cumulative_uv);
+    CHECK(row.index == to_string(result_kind::cumulative_uv));
     CHECK(row.id == "2017-11-26T10:10:00");
     CHECK(row.document
           == R"({"time_str":"2017-11-26 10:10:00","uv":7,)"
@@ -58,7 +58,7 @@ TEST_SUITE("result_format") {
   TEST_CASE("cumulative_uv_daily documents") {
     auto f = shanghai();
     auto row = f.daily(day0, day0 + 10 * ms_per_hour + 10 * ms_per_minute, 1234567);
-    CHECK(row.kind == result_kind::cumulative_uv_daily);
+    CHECK(row.index == to_string(result_kind::cumulative_uv_daily));
     CHECK(row.id == "2017-11-26T10:10:00");
     CHECK(row.document
           == R"({"date_str":"2017-11-26","time_str":"2017-11-26 10:10:00","uv":1234567,)"
@@ -91,7 +91,7 @@ TEST_SUITE("result_format") {
   TEST_CASE("top_category documents and ids") {
     auto f = shanghai();
     auto row = f.category("女装", 3);
-    CHECK(row.kind == result_kind::top_category);
+    CHECK(row.index == to_string(result_kind::top_category));
     CHECK(row.id == "女装");
     CHECK(row.document == R"({"category_name":"女装","buy_cnt":3})");
     row = f.category("a \"quoted\" \\ name\n\t", -1);

@@ -67,7 +67,7 @@ TEST_SUITE("uv_combiner") {
     CHECK(rows.empty()); // owner b has not passed end - 1 yet
     c.on_report(report(owner_b, t10 + step_ms - 1, {}), rows);
     REQUIRE(rows.size() == 1);
-    CHECK(rows[0].kind == result_kind::cumulative_uv);
+    CHECK(rows[0].index == to_string(result_kind::cumulative_uv));
     CHECK(rows[0].id == format.uv(t10, t10 + step_ms, 7).id);
     CHECK(rows[0].document == format.uv(t10, t10 + step_ms, 7).document);
     CHECK(c.pending_windows() == 0);
@@ -93,7 +93,7 @@ TEST_SUITE("uv_combiner") {
     REQUIRE(rows.size() == 4);
     CHECK(rows[0].document == format.uv(t10, t10 + step_ms, 1).document);
     CHECK(rows[1].document == format.uv(t10 + step_ms, t10 + 2 * step_ms, 2).document);
-    CHECK(rows[2].kind == result_kind::cumulative_uv_daily);
+    CHECK(rows[2].index == to_string(result_kind::cumulative_uv_daily));
     CHECK(rows[2].document == format.daily(day0, t10 + step_ms, 1).document);
     CHECK(rows[3].document == format.daily(day0, t10 + 2 * step_ms, 2).document);
   }
@@ -257,7 +257,7 @@ TEST_SUITE("uv_combiner") {
     }
     std::map<std::string, std::string> got;
     for (const auto& r : rows)
-      got[std::string{to_string(r.kind)} + "/" + r.id] = r.document;
+      got[r.index + "/" + r.id] = r.document;
     CHECK(got.size() == 12);
     for (const auto& [start, users] : truth) {
       const auto expected = format.uv(start, start + step_ms, static_cast<int64_t>(users.size()));
