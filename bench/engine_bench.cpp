@@ -12,6 +12,8 @@
 #include "tools/datagen/message_writer.hpp"
 #include "tools/datagen/synthetic_events.hpp"
 #include "worker/lookup/csv_dimension_source.hpp"
+#include "worker/parse/json_event_parser.hpp"
+#include "worker/preagg/builtin_source_stage.hpp"
 #include "worker/source/memory_reader.hpp"
 #include "worker/source/source_task.hpp"
 #include "worker/state/keyed_state.hpp"
@@ -120,15 +122,17 @@ engine_result engine(const dataset& d, const timestamp_policy& policy,
     std::fprintf(stderr, "%s\n", error.c_str());
     std::exit(1);
   }
-  source_task_settings settings;
-  settings.windows = spec;
-  source_task task{settings,
-                   std::make_unique<memory_reader>(std::move(slots)),
-                   policy,
-                   std::make_unique<category_resolver>(
-                     std::make_unique<csv_dimension_source>(std::move(*csv)),
-                     lookup_settings{}),
-                   partial_router{key_groups, ranges}};
+  builtin_stage_settings stage;
+  stage.windows = spec;
+  source_task task{
+    source_task_settings{}, std::make_unique<memory_reader>(std::move(slots)),
+    std::make_unique<builtin_source_stage>(
+      stage, policy,
+      std::make_unique<category_resolver>(
+        std::make_unique<csv_dimension_source>(std::move(*csv)),
+        lookup_settings{}),
+      partial_router{key_groups, ranges}),
+    ranges.size()};
 
   engine_result result;
   std::vector<partial_batch> batches;

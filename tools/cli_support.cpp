@@ -65,23 +65,4 @@ void start_job_logging(const job_config& config, const settings& values) {
       spdlog::info("config: {} = {} ({})", key, value, to_string(origin));
 }
 
-bool read_sql_script(const std::string& path, std::string& text,
-                     std::string& error) {
-  // A script is text a person wrote: far below this.
-  constexpr std::streamoff max_script_bytes = 4 << 20;
-  std::ifstream in{path, std::ios::binary | std::ios::ate};
-  if (!in) {
-    error = "cannot read " + path;
-    return false;
-  }
-  if (static_cast<std::streamoff>(in.tellg()) > max_script_bytes) {
-    error = path + " is larger than 4 MiB: not a SQL script?";
-    return false;
-  }
-  in.seekg(0);
-  text.assign(std::istreambuf_iterator<char>{in},
-              std::istreambuf_iterator<char>{});
-  return true;
-}
-
 } // namespace ubaflow

@@ -30,10 +30,4 @@ std::optional<job_config> load_job_config_or_report(const settings& values);
 /// default, with where its value came from (secrets masked).
 void start_job_logging(const job_config& config, const settings& values);
 
-
-/// Reads a SQL script (docs/sql.md) whole, refusing one over 4 MiB before
-/// reading it; false with `error` otherwise.
-bool read_sql_script(const std::string& path, std::string& text,
-                     std::string& error);
-
 } // namespace ubaflow

@@ -2,6 +2,7 @@
 
 #include "common/time/civil.hpp"
 #include "worker/parse/timestamp_parser.hpp"
+#include "worker/sql_job_settings.hpp"
 #include "worker/sink/es_http_client.hpp"
 #include "worker/source/file_splits.hpp"
 #include "worker/source/kafka_config.hpp"
@@ -94,9 +95,14 @@ std::optional<std::string> check_node_paths(const job_config& c) {
   return std::nullopt;
 }
 
-std::optional<job_config> load_job_config(const settings& v,
+std::optional<job_config> load_job_config(const settings& given,
                                           std::string& error) {
   job_config c;
+  // A job written in SQL: its connector options become defaults first.
+  settings v = given;
+  c.sql = load_sql_job(v, error);
+  if (!c.sql && !error.empty())
+    return std::nullopt;
   auto fail = [&](const std::string& key, const std::string& why) {
     error = "--" + key + ": " + why;
     return std::nullopt;
@@ -136,6 +142,11 @@ std::optional<job_config> load_job_config(const settings& v,
   for (size_t i = 0; i < result_kind_count; ++i)
     if (c.windows.enabled[i])
       c.result_indices.emplace_back(to_string(static_cast<result_kind>(i)));
+  if (c.sql) {
+    // The script's queries replace the built-in results.
+    c.windows.enabled.fill(false);
+    c.result_indices = c.sql->indices;
+  }
   c.windows.allowed_lateness_ms = v.get_duration_ms("event-time.allowed-lateness");
 
   c.source = v.get_string("source.type") == "file" ? source_type::file
@@ -296,6 +307,18 @@ std::optional<job_config> load_job_config(const settings& v,
   c.log_level = v.get_string("log.level");
   c.log_format = v.get_string("log.format");
   c.progress_interval_ms = v.get_duration_ms("progress.interval");
+  if (c.sql) {
+    const bool csv = c.source == source_type::file
+                       ? std::any_of(c.files.begin(), c.files.end(),
+                                     [&](const std::string& f) {
+                                       return c.format_of(f)
+                                              == record_format::csv;
+                                     })
+                       : c.format == "csv";
+    if (csv)
+      return fail("source.format", "a job written in SQL reads JSON records "
+                                   "(its source table's 'format' = 'json')");
+  }
   return c;
 }
 

@@ -1,6 +1,12 @@
 #include "worker/task_factory.hpp"
 
+#include "common/sql/exec/sql_job.hpp"
 #include "worker/lookup/csv_dimension_source.hpp"
+#include "worker/lookup/sql_dimension_rows.hpp"
+#include "worker/preagg/builtin_source_stage.hpp"
+#include "worker/preagg/sql_source_stage.hpp"
+#include "worker/state/keyed_state.hpp"
+#include "worker/state/sql_owner_state.hpp"
 #include "worker/lookup/mysql_dimension_source.hpp"
 #include "worker/sink/es_writer.hpp"
 #include "worker/sink/ndjson_writer.hpp"
@@ -47,6 +53,45 @@ std::unique_ptr<category_resolver> make_resolver(const job_config& config,
                                              config.lookup_cache);
 }
 
+std::unique_ptr<source_stage>
+make_source_stage(const job_config& config, uint32_t index,
+                  const std::vector<key_group_range>& owners,
+                  std::string& error) {
+  if (config.sql) {
+    std::map<uint32_t, std::vector<sql_row>> dimensions;
+    if (!load_sql_dimensions(config.sql->script, config.sql->plan, config,
+                             dimensions, error))
+      return nullptr;
+    return std::make_unique<sql_source_stage>(
+      config.sql, config.zone, config.timestamps, std::move(dimensions), index,
+      owners, config.key_groups, config.max_buffered_users);
+  }
+  std::unique_ptr<category_resolver> resolver;
+  if (config.windows.computes(result_kind::top_category)) {
+    resolver = make_resolver(config, error);
+    if (!resolver && !error.empty())
+      return nullptr;
+  }
+  builtin_stage_settings settings;
+  settings.windows = config.windows;
+  settings.max_buffered_users = config.max_buffered_users;
+  settings.lookup_backoff_initial_ms = config.lookup_retry_initial_ms;
+  settings.lookup_backoff_max_ms = config.lookup_retry_max_ms;
+  return std::make_unique<builtin_source_stage>(
+    settings, config.timestamps, std::move(resolver),
+    partial_router{config.key_groups, owners});
+}
+
+std::shared_ptr<owner_logic> make_owner_logic(const job_config& config,
+                                              key_group_range range,
+                                              uint32_t inputs) {
+  if (config.sql)
+    return std::make_shared<sql_owner_state>(config.sql, config.zone, range,
+                                             config.key_groups, inputs);
+  return std::make_shared<keyed_state>(config.windows, range, inputs,
+                                       result_formatter{config.zone});
+}
+
 std::unique_ptr<source_task>
 make_source_task(const job_config& config, uint32_t index,
                  const std::vector<int32_t>& partitions,
@@ -67,12 +112,9 @@ make_source_task(const job_config& config, uint32_t index,
   auto reader = make_reader(config, partitions, error, start_offsets);
   if (!reader)
     return nullptr;
-  std::unique_ptr<category_resolver> resolver;
-  if (config.windows.computes(result_kind::top_category)) {
-    resolver = make_resolver(config, error);
-    if (!resolver && !error.empty())
-      return nullptr;
-  }
+  auto stage = make_source_stage(config, index, owners, error);
+  if (!stage)
+    return nullptr;
   std::unique_ptr<dead_letter_producer> dead_letters;
   if (!config.dead_letter_topic.empty()) {
     dead_letters = dead_letter_producer::create(config.kafka,
@@ -90,19 +132,17 @@ make_source_task(const job_config& config, uint32_t index,
                               static_cast<size_t>(p)).path)
                           : (config.format == "csv" ? record_format::csv
                                                     : record_format::json));
-  s.windows = config.windows;
   s.watermark_delay_ms = config.watermark_delay_ms;
+  if (config.sql) // the source table's WATERMARK FOR … AS ts - INTERVAL …
+    s.watermark_delay_ms = source_watermark_delay_ms(*config.sql);
   s.idle_timeout_ms = config.idle_timeout_ms;
   s.flush_interval_ms = config.flush_interval_ms;
-  s.max_buffered_users = config.max_buffered_users;
   s.read_batch = config.read_batch;
   s.max_record_bytes = config.max_record_bytes;
-  s.lookup_backoff_initial_ms = config.lookup_retry_initial_ms;
-  s.lookup_backoff_max_ms = config.lookup_retry_max_ms;
   s.topic = config.source == source_type::file ? "file" : config.kafka.topic;
-  auto task = std::make_unique<source_task>(
-    s, std::move(reader), config.timestamps, std::move(resolver),
-    partial_router{config.key_groups, owners}, std::move(dead_letters));
+  auto task = std::make_unique<source_task>(s, std::move(reader),
+                                           std::move(stage), owners.size(),
+                                           std::move(dead_letters));
   if (!restore.empty() || !unresolved.empty())
     task->restore(restore, unresolved);
   return task;

@@ -4,6 +4,7 @@
 #include "worker/job_config_loader.hpp"
 #include "worker/sink/result_writer.hpp"
 #include "worker/source/source_task.hpp"
+#include "worker/state/owner_logic.hpp"
 
 #include <memory>
 #include <string>
@@ -23,6 +24,18 @@ make_reader(const job_config& config, const std::vector<int32_t>& partitions,
 /// The lookup join, or nullptr without error for lookup.source=none.
 std::unique_ptr<category_resolver> make_resolver(const job_config& config,
                                                  std::string& error);
+
+/// What the job's source tasks parse and pre-aggregate: the built-in job's
+/// stage, or the SQL job's (config.sql).
+std::unique_ptr<source_stage>
+make_source_stage(const job_config& config, uint32_t index,
+                  const std::vector<key_group_range>& owners,
+                  std::string& error);
+
+/// The keyed state of an owner of `range`, fed by `inputs` sources.
+std::shared_ptr<owner_logic> make_owner_logic(const job_config& config,
+                                              key_group_range range,
+                                              uint32_t inputs);
 
 /// `restore` and `unresolved` come from a checkpoint (both may be empty);
 /// partitions in `from_beginning` that `restore` does not cover start at

@@ -32,6 +32,15 @@ option_set make_job_options() {
         "buy_cnt_per_hour,cumulative_uv,cumulative_uv_daily,top_category",
         "Results to compute (any of buy_cnt_per_hour, cumulative_uv, "
         "cumulative_uv_daily, top_category).");
+  o.add("job.sql", t::string, "",
+        "A job written in SQL (docs/sql.md) to run instead of job.results, "
+        "e.g. jobs/taobao.sql. Its tables' connector options are the "
+        "defaults of the kafka.*, source.*, sink.es.* and lookup.* options "
+        "they map to; the command line, environment and config file still "
+        "win.");
+  o.add("job.sql-text", t::string, "",
+        "The SQL script itself instead of a file (job.sql): what a "
+        "coordinator hands its workers.");
   // -- source ---------------------------------------------------------------
   o.add("source.type", t::choice, "kafka",
         "Where events come from: a Kafka topic, or files (bounded).",

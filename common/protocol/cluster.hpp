@@ -28,7 +28,7 @@ namespace ubaflow {
 /// every change of a message's fields; a worker and a coordinator of
 /// different versions refuse each other at join (protocol_mismatch), so a
 /// rolling upgrade never mixes them in one job.
-constexpr uint32_t cluster_protocol_version = 2;
+constexpr uint32_t cluster_protocol_version = 3;
 
 struct join_request {
   /// First, so that it decodes whatever the rest of the request holds.

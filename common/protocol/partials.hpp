@@ -119,16 +119,26 @@ struct partial_batch {
   std::vector<hourly_partial> hourly;
   std::vector<uv_partial> uv;
   std::vector<category_partial> categories;
+  /// A SQL job's partials instead of the three above: per query of its
+  /// plan, the encoded partials of the owner's key groups
+  /// (sql_partial_codec), "" for none; or empty altogether.
+  std::vector<std::string> sql;
 
   bool has_data() const {
-    return !hourly.empty() || !uv.empty() || !categories.empty();
+    if (!hourly.empty() || !uv.empty() || !categories.empty())
+      return true;
+    for (const auto& q : sql)
+      if (!q.empty())
+        return true;
+    return false;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partial_batch& x) {
   return f(caf::meta::type_name("partial_batch"), x.source, x.sequence,
-           x.watermark, x.idle, x.end_of_input, x.barrier, x.hourly, x.uv, x.categories);
+           x.watermark, x.idle, x.end_of_input, x.barrier, x.hourly, x.uv,
+           x.categories, x.sql);
 }
 
 } // namespace ubaflow

@@ -82,17 +82,20 @@ struct key_group_snapshot {
   std::vector<category_snapshot> categories;
   std::vector<uv_cell_snapshot> uv_cells;
   std::vector<uv_day_snapshot> uv_days;
+  /// A SQL job's state of the group (sql_keyed_state::snapshot); the
+  /// fields above are the built-in job's.
+  std::string sql;
 
   bool empty() const {
     return hourly.empty() && categories.empty() && uv_cells.empty()
-           && uv_days.empty();
+           && uv_days.empty() && sql.empty();
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, key_group_snapshot& x) {
   return f(caf::meta::type_name("key_group_snapshot"), x.group, x.hourly,
-           x.categories, x.uv_cells, x.uv_days);
+           x.categories, x.uv_cells, x.uv_days, x.sql);
 }
 
 /// One UV window or day-to-date step the combiner has not finalized.

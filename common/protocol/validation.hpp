@@ -35,9 +35,11 @@ constexpr size_t max_sample_text_bytes = 256;
 /// Longest free text in a status (source description, errors).
 constexpr size_t max_status_text_bytes = 64 * 1024;
 
-/// A batch for the owner of `range` fed by `inputs` sources.
+/// A batch for the owner of `range` fed by `inputs` sources, in a job of
+/// `sql_queries` SQL queries (0: the built-in job).
 std::optional<std::string> check_batch(const partial_batch& batch,
-                                       key_group_range range, size_t inputs);
+                                       key_group_range range, size_t inputs,
+                                       size_t sql_queries = 0);
 
 /// A UV report for a combiner of `owners` owners over `key_groups` groups.
 std::optional<std::string> check_report(const uv_report& report,

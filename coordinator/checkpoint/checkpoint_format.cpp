@@ -36,7 +36,7 @@ constexpr uint32_t category_id = 1, buys = 2;
 
 namespace group_tag {
 constexpr uint32_t group = 1, hourly = 2, category = 3, uv_cell = 4,
-                   uv_day = 5;
+                   uv_day = 5, sql = 6;
 } // namespace group_tag
 
 namespace hourly_tag {
@@ -121,6 +121,11 @@ void put_group(tagged_writer& out, const key_group_snapshot& g) {
       r.put_bool(day_tag::emitted_any, d.emitted_any);
       r.put_bytes(day_tag::seen, d.seen);
     });
+  // A SQL job's state: sql_keyed_state's bytes, versioned themselves. A
+  // reader that skips the tag cannot run the job either: the state layout
+  // (state_layout_of) names the SQL plan, which such a reader refuses.
+  if (!g.sql.empty())
+    out.put_bytes(group_tag::sql, g.sql);
 }
 
 void put_combiner(tagged_writer& out, const combiner_snapshot& c) {
@@ -227,6 +232,7 @@ bool read_group(tagged_reader& in, key_group_snapshot& x) {
       return read_element(in, "UV step", x.uv_cells, read_cell);
     case group_tag::uv_day:
       return read_element(in, "UV day", x.uv_days, read_day);
+    case group_tag::sql: return in.read(x.sql);
     default: return true;
   }
 }

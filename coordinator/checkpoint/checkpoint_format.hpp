@@ -19,7 +19,7 @@
 namespace ubaflow {
 
 /// The format this version writes.
-constexpr uint32_t checkpoint_format_version = 3;
+constexpr uint32_t checkpoint_format_version = 4; ///< 4: SQL state
 
 /// The marker at the start of every file of this format.
 constexpr std::string_view checkpoint_format_marker = "UBAFLOW-STATE\n";

@@ -15,6 +15,19 @@ namespace {
 
 constexpr std::string_view marker_v2 = "UBAFLOW-CHECKPOINT-2\n";
 
+/// A key group as version 2 wrote it: key_group_snapshot before it held a
+/// SQL job's state.
+struct key_group_snapshot_v2 {
+  key_group_snapshot group;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, key_group_snapshot_v2& x) {
+  auto& g = x.group;
+  return f(caf::meta::type_name("key_group_snapshot"), g.group, g.hourly,
+           g.categories, g.uv_cells, g.uv_days);
+}
+
 } // namespace
 
 std::optional<checkpoint_data>
@@ -29,16 +42,19 @@ decode_checkpoint_v2(std::string_view bytes, const std::string& origin,
   }
   const auto body = bytes.substr(marker_v2.size());
   checkpoint_data x;
+  std::vector<key_group_snapshot_v2> groups;
   caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr),
                                   body.data(), body.size()};
   if (source(x.id, x.savepoint, x.taken_ms, x.job, x.key_group_count,
-             x.partitions, x.unresolved, x.groups, x.owner_watermarks,
+             x.partitions, x.unresolved, groups, x.owner_watermarks,
              x.combiner)
       || source.remaining() != 0) {
     error = "checkpoint '" + origin + "' (format version 2) is damaged "
             "(cannot be decoded)";
     return std::nullopt;
   }
+  for (auto& g : groups)
+    x.groups.push_back(std::move(g.group));
   return x;
 }
 

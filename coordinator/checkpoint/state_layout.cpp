@@ -1,10 +1,13 @@
 #include "coordinator/checkpoint/state_layout.hpp"
 
 #include "common/config/job_config.hpp"
+#include "common/sql/exec/sql_job.hpp"
 
 namespace ubaflow {
 
 std::string state_layout_of(const job_config& config) {
+  if (config.sql)
+    return config.sql->state_layout + "; time-zone=" + config.zone.name();
   const auto& w = config.windows;
   std::string results;
   for (size_t i = 0; i < result_kind_count; ++i)

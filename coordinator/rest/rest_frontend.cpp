@@ -67,9 +67,7 @@ rest_view static_view(const settings& values, const job_config& config,
   view.source = config.source == source_type::file
                   ? std::string{"files"}
                   : "Kafka topic " + config.kafka.topic;
-  for (size_t k = 0; k < result_kind_count; ++k)
-    if (config.windows.enabled[k])
-      view.results.push_back(to_string(static_cast<result_kind>(k)));
+  view.results = config.result_indices;
   view.time_zone = config.zone.name();
   view.time_zone_offset_ms = config.zone.offset_at_instant(wall_now_ms());
   view.checkpoints_enabled = checkpoints.enabled;

@@ -1,10 +1,12 @@
 #include "tools/cluster/cluster_support.hpp"
 
 #include "common/config/job_options.hpp"
+#include "common/sql/exec/sql_job.hpp"
 #include "coordinator/checkpoint/checkpoint_builder.hpp"
 #include "coordinator/checkpoint/directory_checkpoint_store.hpp"
 #include "coordinator/checkpoint/state_layout.hpp"
 #include "worker/job_config_loader.hpp"
+#include "worker/sql_job_settings.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -121,9 +123,19 @@ void warn_if_exposed(const relay_security& security,
                what, bind_address);
 }
 
-std::vector<std::string> shareable_job_settings(const settings& values) {
+std::vector<std::string> shareable_job_settings(const settings& values,
+                                                const job_config& config) {
+  // A SQL job's script gives defaults (load_sql_job); the workers get the
+  // values it settled on, and the text rather than this node's path.
+  settings shared = values;
+  if (config.sql) {
+    (void)shared.set("job.sql", "", value_origin::default_value);
+    (void)shared.set("job.sql-text", config.sql->text);
+    std::string error;
+    (void)load_sql_job(shared, error); // compiled before: cannot fail now
+  }
   std::map<std::string, std::string> effective;
-  for (const auto& [key, value, origin] : values.effective())
+  for (const auto& [key, value, origin] : shared.effective())
     effective[key] = value; // masked only for secrets, which stay here
   std::vector<std::string> lines;
   for (const auto& spec : job_options().specs())

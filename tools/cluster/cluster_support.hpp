@@ -33,8 +33,10 @@ void warn_if_exposed(const relay_security& security,
                      const std::string& bind_address, const char* what);
 
 /// The job's settings a coordinator hands to joining workers: every
-/// non-secret job option as "key=value".
-std::vector<std::string> shareable_job_settings(const settings& values);
+/// non-secret job option as "key=value"; a job written in SQL as its text
+/// (job.sql-text), which the workers need not have as a file.
+std::vector<std::string> shareable_job_settings(const settings& values,
+                                                const job_config& config);
 
 /// Options a worker may set for itself, overriding the coordinator's value:
 /// secrets and node-local paths (files, directories).

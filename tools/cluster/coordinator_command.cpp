@@ -51,7 +51,7 @@ int coordinator_command(const std::vector<std::string>& args) {
   cluster.restart_delay_ms = values->get_duration_ms("cluster.restart-delay");
   cluster.max_task_failures
     = static_cast<uint32_t>(values->get_int("cluster.max-task-failures"));
-  cluster.job_settings = shareable_job_settings(*values);
+  cluster.job_settings = shareable_job_settings(*values, *config);
   if (cluster.heartbeat_interval_ms <= 0
       || cluster.worker_timeout_ms <= cluster.heartbeat_interval_ms)
     return configuration_error(*values,

@@ -9,6 +9,7 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_explain.hpp"
 #include "common/sql/sql_planner.hpp"
+#include "common/sql/exec/sql_job.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/commands.hpp"
 

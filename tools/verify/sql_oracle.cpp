@@ -2,26 +2,19 @@
 
 #include "common/sql/exec/sql_batch_executor.hpp"
 #include "common/sql/exec/sql_document.hpp"
+#include "common/sql/exec/sql_job.hpp"
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "tools/cli_support.hpp"
-#include "worker/lookup/csv_table_rows.hpp"
+#include "worker/lookup/sql_dimension_rows.hpp"
 #include "worker/parse/sql_row_decoder.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <fstream>
 
 namespace ubaflow {
-
-namespace {
-
-const bound_option* option(const bound_table& table, const char* key) {
-  for (const auto& o : table.options)
-    if (o.flink_key == key)
-      return &o;
-  return nullptr;
-}
-
-} // namespace
 
 std::map<std::string, boost::json::object>
 keyed_by_fields(const std::vector<std::string>& key,
@@ -80,45 +73,28 @@ bool compute_sql_expected(const job_config& config,
         ++out.rejected;
     }
   }
-  // Lookup dimensions: every table a query joins.
-  for (const auto& query : plan.queries)
-    for (const auto& stage : query.rows)
-      for (const auto& join : stage.joins) {
-        const auto& relation = stage.relations.at(join.relation);
-        if (batch.tables.count(relation.index))
-          continue;
-        const auto& dim = script.tables.at(relation.index);
-        std::string path;
-        if (dim.connector == connector_kind::filesystem) {
-          if (const auto* o = option(dim, "path"))
-            path = o->value;
-        } else if (config.lookup == lookup_type::csv) {
-          path = config.lookup_csv_path;
-        } else {
-          error = dim.name + ": the SQL oracle reads a jdbc dimension from "
-                             "lookup.csv-path (lookup.source=csv)";
-          return false;
-        }
-        if (!read_csv_rows(path, dim, batch.tables[relation.index], error))
-          return false;
-      }
+  if (!load_sql_dimensions(script, plan, config, batch.tables, error))
+    return false;
   const auto result = run_batch(script, plan, batch, config.zone);
   out.rejected += result.rows_rejected;
   for (const auto& sink : result.sinks) {
     const auto& table = script.tables.at(sink.table);
     sql_expected_table expected;
     expected.table = table.name;
-    if (const auto* index = option(table, "index"))
-      expected.index = index->value;
+    expected.index = sink_index_name(table);
     for (auto c : table.primary_key)
       expected.key.push_back(table.columns.at(c).name);
-    size_t n = 0;
     for (const auto& row : sink.rows) {
       auto document = sql_document(table, row, config.zone);
+      // Without a primary key the engine writes a document under a hash
+      // of itself (document_id): the same row is the same document.
       const auto key = expected.key.empty()
-                         ? std::to_string(n++)
+                         ? document_hash_id(boost::json::serialize(document))
                          : document_key(expected.key, document);
-      expected.documents[key] = std::move(document);
+      // Through the text the job writes and verify reads: Boost.JSON's
+      // parser may read a double back an ulp or two off, on both sides.
+      expected.documents[key]
+        = boost::json::parse(boost::json::serialize(document)).as_object();
     }
     out.tables.push_back(std::move(expected));
   }

@@ -265,8 +265,7 @@ task_manager_behavior(task_manager_self* self,
       const auto& config = *self->state.config;
       if (auto problem = check_deployment(d, config.key_groups))
         return invalid(self, *problem);
-      auto state = std::make_shared<keyed_state>(
-        config.windows, d.range, d.inputs, result_formatter{config.zone});
+      auto state = make_owner_logic(config, d.range, d.inputs);
       for (const auto& group : d.restore)
         if (!state->restore(group))
           return caf::make_error(cluster_error::incompatible_state,

@@ -2,7 +2,6 @@
 
 #include "common/util/clock.hpp"
 
-#include "common/protocol/user_id_codec.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -12,23 +11,16 @@ namespace ubaflow {
 
 source_task::source_task(source_task_settings settings,
                          std::unique_ptr<record_reader> reader,
-                         timestamp_policy policy,
-                         std::unique_ptr<category_resolver> resolver,
-                         partial_router router,
+                         std::unique_ptr<source_stage> stage, size_t owners,
                          std::unique_ptr<dead_letter_producer> dead_letters)
   : settings_(std::move(settings)),
     reader_(std::move(reader)),
-    json_(timestamp_parser{policy}),
-    csv_(timestamp_parser{policy}),
-    resolver_(std::move(resolver)),
-    router_(std::move(router)),
+    stage_(std::move(stage)),
+    owners_(owners),
     dead_letters_(std::move(dead_letters)),
     watermarks_(settings_.watermark_delay_ms, settings_.idle_timeout_ms),
-    preagg_(settings_.windows, router_.key_groups()),
-    lookup_backoff_(settings_.lookup_backoff_initial_ms,
-                    settings_.lookup_backoff_max_ms),
-    last_sent_(router_.owner_count()),
-    sequence_(router_.owner_count(), 0) {
+    last_sent_(owners),
+    sequence_(owners, 0) {
   // nop
 }
 
@@ -51,10 +43,7 @@ bool source_task::input_ended() const {
 
 void source_task::process(int64_t now_ms) {
   // event-time.max-future counts from the wall clock of this batch.
-  const int64_t wall = wall_now_ms();
-  json_.timestamps().set_wall_clock(wall);
-  csv_.timestamps().set_wall_clock(wall);
-  user_event event;
+  stage_->set_wall_clock(wall_now_ms());
   const auto& partitions = reader_->partitions();
   const auto& formats = settings_.formats;
   uint32_t last_touched = UINT32_MAX;
@@ -66,10 +55,13 @@ void source_task::process(int64_t now_ms) {
       continue;
     const bool too_large = record.truncated
                            || record.payload.size() > settings_.max_record_bytes;
-    auto status = too_large ? parse_status{reject_reason::record_too_large,
-                                           "the whole record"}
-                  : csv     ? csv_.parse(record.payload, event)
-                            : json_.parse(record.payload, event);
+    event_time ts = min_event_time;
+    auto status = too_large
+                    ? parse_status{reject_reason::record_too_large,
+                                   "the whole record"}
+                    : stage_->add(record.payload, csv,
+                                  watermarks_.partition_watermark(record.slot),
+                                  ts);
     if (!status.ok()) {
       rejects_.record(status, record.payload,
                       reader_->slot_name(record.slot) + "@"
@@ -81,8 +73,7 @@ void source_task::process(int64_t now_ms) {
                             record.offset);
       continue;
     }
-    preagg_.add(event, watermarks_.partition_watermark(record.slot));
-    watermarks_.observe(record.slot, event.ts);
+    watermarks_.observe(record.slot, ts);
     if (record.slot != last_touched) {
       watermarks_.touch(record.slot, now_ms);
       last_touched = record.slot;
@@ -98,14 +89,14 @@ bool source_task::step(int timeout_ms, int64_t now_ms) {
     return true;
   if (!reader_->read(batch_, settings_.read_batch, timeout_ms))
     return false;
-  const uint64_t before = preagg_.records();
+  const uint64_t before = stage_->accepted();
   const auto busy_from = std::chrono::steady_clock::now();
   process(now_ms);
   stats_.busy_us += static_cast<uint64_t>(
     std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - busy_from)
       .count());
-  stats_.accepted += preagg_.records() - before;
+  stats_.accepted += stage_->accepted() - before;
   for (auto slot : batch_.finished_slots)
     watermarks_.finish(slot);
   if (dead_letters_)
@@ -117,57 +108,8 @@ bool source_task::flush_due(int64_t now_ms) const {
   if (done_)
     return false;
   return now_ms - last_flush_ms_ >= settings_.flush_interval_ms
-         || preagg_.buffered_users() >= settings_.max_buffered_users
+         || stage_->buffers_full()
          || input_ended();
-}
-
-void source_task::resolve_categories(int64_t now_ms,
-                                     std::vector<category_partial>& out) {
-  auto& buys = partials_.category_buys;
-  if (!unresolved_.empty()) {
-    buys.insert(buys.end(), unresolved_.begin(), unresolved_.end());
-    unresolved_.clear();
-  }
-  if (buys.empty())
-    return;
-  if (!resolver_) {
-    // No dimension table configured: the sub-category id is the name.
-    for (const auto& [id, n] : buys)
-      out.push_back({std::to_string(id), n});
-    buys.clear();
-    return;
-  }
-  if (now_ms < lookup_retry_at_ms_) {
-    unresolved_.swap(buys);
-    buys.clear();
-    stats_.unresolved_buys = 0;
-    for (const auto& [id, n] : unresolved_)
-      stats_.unresolved_buys += static_cast<uint64_t>(n);
-    return;
-  }
-  std::string error;
-  if (resolver_->resolve(buys, now_ms, out, unresolved_, error)) {
-    if (stats_.lookup_failing)
-      spdlog::info("category lookup recovered ({})",
-                   resolver_->source().describe());
-    stats_.lookup_failing = false;
-    stats_.lookup_error.clear();
-    lookup_backoff_.reset();
-  } else {
-    ++stats_.lookup_failures;
-    const int64_t delay = lookup_backoff_.next_delay_ms();
-    lookup_retry_at_ms_ = now_ms + delay;
-    if (!stats_.lookup_failing || lookup_backoff_.attempts() % 10 == 0)
-      spdlog::warn("category lookup failed, {} category ids wait for a retry "
-                   "in {} ms: {}",
-                   unresolved_.size(), delay, error);
-    stats_.lookup_failing = true;
-    stats_.lookup_error = error;
-  }
-  buys.clear();
-  stats_.unresolved_buys = 0;
-  for (const auto& [id, n] : unresolved_)
-    stats_.unresolved_buys += static_cast<uint64_t>(n);
 }
 
 void source_task::restore(
@@ -183,8 +125,7 @@ void source_task::restore(
       if (p.partition == id)
         restored_[slot] = p;
   }
-  for (const auto& u : unresolved)
-    unresolved_.emplace_back(u.category_id, u.buys);
+  stage_->restore_pending(unresolved);
 }
 
 source_checkpoint source_task::checkpoint(uint64_t id, int64_t now_ms,
@@ -212,8 +153,7 @@ source_checkpoint source_task::checkpoint(uint64_t id, int64_t now_ms,
     p.finished = watermarks_.finished(slot);
     part.partitions.push_back(p);
   }
-  for (const auto& [category, buys] : unresolved_)
-    part.unresolved.push_back({category, buys});
+  part.unresolved = stage_->pending();
   return part;
 }
 
@@ -238,26 +178,14 @@ void source_task::flush(int64_t now_ms, std::vector<partial_batch>& out,
 
 void source_task::flush_partials(int64_t now_ms,
                                  std::vector<partial_batch>& out, bool force) {
-  out.assign(router_.owner_count(), partial_batch{});
+  out.assign(owners_, partial_batch{});
   last_flush_ms_ = now_ms;
   ++stats_.flushes;
-  preagg_.drain(partials_);
-  std::vector<category_partial> categories;
-  resolve_categories(now_ms, categories);
-  for (const auto& p : partials_.uv) {
-    stats_.users_sent += p.both.size() + p.tumbling_only.size()
-                         + p.daily_only.size();
-    stats_.user_id_bytes += encoded_user_ids_size(p.both.ids)
-                            + encoded_user_ids_size(p.tumbling_only.ids)
-                            + encoded_user_ids_size(p.daily_only.ids);
-  }
-  router_.route(partials_.hourly, partials_.uv, categories, out);
-  partials_.hourly.clear();
-  partials_.uv.clear();
+  stage_->drain(now_ms, out, stats_);
 
   source_progress progress = watermarks_.progress(now_ms);
   // The end of input is only announced once no buys wait for the lookup.
-  const bool end = progress.finished && unresolved_.empty();
+  const bool end = progress.finished && !stage_->holding_back();
   if (progress.finished && !end) {
     progress.finished = false;
     progress.watermark = max_event_time - 1;
@@ -280,8 +208,6 @@ void source_task::flush_partials(int64_t now_ms,
     batch.sequence = ++sequence_[owner];
     last_sent_[owner] = {progress.watermark, progress.idle, end};
     ++stats_.batches_sent;
-    stats_.partials_sent += batch.hourly.size() + batch.uv.size()
-                            + batch.categories.size();
   }
   if (end) {
     done_ = true;

@@ -3,15 +3,12 @@
 #include "common/config/connector_settings.hpp"
 #include "common/protocol/checkpoints.hpp"
 #include "common/protocol/partials.hpp"
-#include "common/util/backoff.hpp"
-#include "worker/exchange/partial_router.hpp"
 #include "worker/lookup/category_resolver.hpp"
 #include "worker/parse/csv_event_parser.hpp"
-#include "worker/parse/json_event_parser.hpp"
 #include "worker/parse/reject_log.hpp"
-#include "worker/preagg/pre_aggregator.hpp"
 #include "worker/source/dead_letter_producer.hpp"
 #include "worker/source/record_reader.hpp"
+#include "worker/source/source_stage.hpp"
 #include "worker/watermark/watermark_tracker.hpp"
 
 #include <memory>
@@ -27,15 +24,11 @@ struct source_task_settings {
   std::vector<int32_t> partitions;
   /// Format per slot; a missing entry means JSON.
   std::vector<record_format> formats;
-  window_spec windows;
   int64_t watermark_delay_ms = 5'000;
   int64_t idle_timeout_ms = 0;
   int64_t flush_interval_ms = 200;
-  size_t max_buffered_users = 4'000'000;
   size_t read_batch = 8192;
   size_t max_record_bytes = 1 << 20; ///< larger: rejected, never parsed
-  int64_t lookup_backoff_initial_ms = 500;
-  int64_t lookup_backoff_max_ms = 30'000;
   std::string topic; ///< for dead-letter headers and logs
 };
 
@@ -57,15 +50,16 @@ struct source_stats {
 };
 
 /// The fused chain of one source task: read → parse → watermark →
-/// pre-aggregate, then on flush lookup join → route to owners. Plain logic
-/// driven by the source actor; nothing here blocks longer than a read
-/// timeout or a lookup query.
+/// pre-aggregate, then on flush (lookup join →) route to owners; what is
+/// parsed and aggregated is the job's source_stage. Plain logic driven by
+/// the source actor; nothing here blocks longer than a read timeout or a
+/// lookup query.
 class source_task {
 public:
+  /// `owners`: the number of owners each flush sends a batch to.
   source_task(source_task_settings settings,
-              std::unique_ptr<record_reader> reader, timestamp_policy policy,
-              std::unique_ptr<category_resolver> resolver,
-              partial_router router,
+              std::unique_ptr<record_reader> reader,
+              std::unique_ptr<source_stage> stage, size_t owners,
               std::unique_ptr<dead_letter_producer> dead_letters = nullptr);
 
   /// Reads and processes one batch. Returns false on a fatal reader error
@@ -113,10 +107,10 @@ public:
   source_progress progress(int64_t now_ms) { return watermarks_.progress(now_ms); }
   const source_stats& stats() const { return stats_; }
   const reject_counts& rejects() const { return rejects_.counts(); }
-  const late_counts& late() const { return preagg_.late(); }
+  const late_counts& late() const { return stage_->late(); }
   const std::string& error() const { return reader_->last_error(); }
   record_reader& reader() { return *reader_; }
-  const category_resolver* resolver() const { return resolver_.get(); }
+  const category_resolver* resolver() const { return stage_->resolver(); }
   const dead_letter_producer* dead_letters() const {
     return dead_letters_.get();
   }
@@ -124,26 +118,17 @@ public:
 private:
   void start(int64_t now_ms);
   void process(int64_t now_ms);
-  void resolve_categories(int64_t now_ms,
-                          std::vector<category_partial>& out);
   void flush_partials(int64_t now_ms, std::vector<partial_batch>& out,
                       bool force);
 
   source_task_settings settings_;
   std::unique_ptr<record_reader> reader_;
-  json_event_parser json_;
-  csv_event_parser csv_;
-  std::unique_ptr<category_resolver> resolver_;
-  partial_router router_;
+  std::unique_ptr<source_stage> stage_;
+  size_t owners_;
   std::unique_ptr<dead_letter_producer> dead_letters_;
   watermark_tracker watermarks_;
-  pre_aggregator preagg_;
   reject_log rejects_;
   record_batch batch_;
-  local_partials partials_;
-  std::vector<std::pair<int64_t, int64_t>> unresolved_;
-  int64_t lookup_retry_at_ms_ = 0;
-  exponential_backoff lookup_backoff_;
   std::vector<source_progress> last_sent_; ///< per owner
   std::vector<uint64_t> sequence_;         ///< per owner
   std::vector<partition_checkpoint> restored_; ///< per slot

@@ -5,6 +5,7 @@
 #include "common/config/window_spec.hpp"
 #include "worker/state/category_store.hpp"
 #include "worker/state/hourly_buy_store.hpp"
+#include "worker/state/owner_logic.hpp"
 #include "worker/state/result_format.hpp"
 #include "worker/state/uv_store.hpp"
 #include "worker/watermark/watermark_tracker.hpp"
@@ -14,23 +15,11 @@
 
 namespace ubaflow {
 
-/// What one step of a keyed_state produced.
-struct state_output {
-  std::vector<result_row> rows;   ///< to the sinks
-  std::vector<uv_slice> slices;   ///< to the UV combiner
-  bool progressed = false;        ///< the owner's watermark advanced
-
-  void clear() {
-    rows.clear();
-    slices.clear();
-    progressed = false;
-  }
-};
-
-/// Keyed state of one owner (a window/aggregate subtask): all results'
-/// state for its range of key groups, the combined watermark of its inputs,
-/// and window firing. Plain logic; the state actor only feeds it messages.
-class keyed_state {
+/// Keyed state of one owner (a window/aggregate subtask) of the built-in
+/// job: all results' state for its range of key groups, the combined
+/// watermark of its inputs, and window firing. Plain logic; the state
+/// actor only feeds it messages.
+class keyed_state : public owner_logic {
 public:
   keyed_state(const window_spec& spec, key_group_range range,
               size_t input_count, result_formatter format);
@@ -44,30 +33,47 @@ public:
 
   /// The state of key group `group` (in this owner's range) of
   /// `key_group_count`, for a checkpoint taken at an aligned barrier.
-  key_group_snapshot snapshot(key_group group, uint32_t key_group_count) const;
+  key_group_snapshot snapshot(key_group group,
+                              uint32_t key_group_count) const override;
 
   /// Adds a key group's state from a checkpoint, before any batch arrives;
   /// groups outside this owner's range are refused (false), as are
   /// malformed bitmaps. Input watermarks are not part of the state: the
   /// restored sources report theirs with their first batches.
-  bool restore(const key_group_snapshot& snapshot);
+  bool restore(const key_group_snapshot& snapshot) override;
 
   /// The combined watermark the owners of this range had reached at the
   /// checkpoint: a floor for this owner's, so that what was behind it then
   /// is judged late now too, and windows it fired stay fired.
-  void restore_watermark(event_time floor) { floor_ = floor; }
+  void restore_watermark(event_time floor) override { floor_ = floor; }
 
-  event_time watermark() const {
+  // -- owner_logic
+  bool merge(const partial_batch& batch, state_output& out,
+             std::string&) override {
+    on_batch(batch, out);
+    return true;
+  }
+  void emit_updates(state_output& out) override { emit_categories(out); }
+  size_t input_count() const override { return watermarks_.input_count(); }
+  uint64_t state_bytes() const override { return uv_.state_bytes(); }
+  uint64_t open_windows() const override {
+    return hourly_.open_windows() + uv_.open_windows();
+  }
+  std::vector<uint64_t> state_bytes_by_group() const override {
+    return uv_.state_bytes_by_group(range_);
+  }
+
+  event_time watermark() const override {
     return std::max(watermarks_.current(), floor_);
   }
-  bool finished() const { return watermarks_.all_finished(); }
-  key_group_range range() const { return range_; }
+  bool finished() const override { return watermarks_.all_finished(); }
+  key_group_range range() const override { return range_; }
   const watermark_combiner& inputs() const { return watermarks_; }
 
-  uint64_t late_records() const {
+  uint64_t late_records() const override {
     return hourly_.late_buys() + uv_.late_users();
   }
-  uint64_t batches() const { return batches_; }
+  uint64_t batches() const override { return batches_; }
   const hourly_buy_store& hourly() const { return hourly_; }
   const uv_store& uv() const { return uv_; }
   const category_store& categories() const { return categories_; }

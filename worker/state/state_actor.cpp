@@ -26,7 +26,7 @@ struct stashed_batch {
 struct owner_state {
   uint32_t index = 0;
   uint32_t key_group_count = 0;
-  std::shared_ptr<keyed_state> state;
+  std::shared_ptr<owner_logic> state;
   std::vector<sink_actor> sinks;
   combiner_actor combiner;
   job_master_actor coordinator;
@@ -116,11 +116,7 @@ void complete_alignment(owner_self* self, uint64_t id) {
   part.owner = st.index;
   const auto range = st.state->range();
   part.watermark = {range, st.state->watermark()};
-  for (key_group g = range.first; g < range.last; ++g) {
-    auto snapshot = st.state->snapshot(g, st.key_group_count);
-    if (!snapshot.empty())
-      part.groups.push_back(std::move(snapshot));
-  }
+  part.groups = st.state->snapshot_groups(st.key_group_count);
   self->send(st.coordinator, std::move(part));
   if (st.combiner) {
     auto report = make_report(self);
@@ -135,12 +131,11 @@ void complete_alignment(owner_self* self, uint64_t id) {
 std::vector<metric_sample> probe_samples(owner_state& st) {
   const auto range = st.state->range();
   st.probe.publish("ubaflow_state_bytes",
-                   static_cast<double>(st.state->uv().state_bytes()));
+                   static_cast<double>(st.state->state_bytes()));
   st.probe.publish("ubaflow_open_windows",
-                   static_cast<double>(st.state->hourly().open_windows()
-                                       + st.state->uv().open_windows()));
+                   static_cast<double>(st.state->open_windows()));
   auto samples = st.probe.take();
-  const auto bytes = st.state->uv().state_bytes_by_group(range);
+  const auto bytes = st.state->state_bytes_by_group();
   for (size_t g = 0; g < bytes.size(); ++g)
     st.key_group_probe.publish("ubaflow_key_group_state_bytes",
                                static_cast<double>(bytes[g]),
@@ -169,7 +164,13 @@ owner_status make_status(owner_self* self) {
 void take(owner_self* self, const partial_batch& batch) {
   auto& st = self->state;
   const auto busy_from = std::chrono::steady_clock::now();
-  st.state->on_batch(batch, st.out);
+  std::string problem;
+  if (!st.state->merge(batch, st.out, problem)) {
+    // Partials that do not decode, or not of this owner's key groups:
+    // refused whole, nothing of the batch merged.
+    refuse_invalid(self, problem);
+    return;
+  }
   st.busy_us += static_cast<uint64_t>(
     std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - busy_from)
@@ -198,7 +199,7 @@ void replay_stash(owner_self* self) {
 
 owner_actor::behavior_type
 owner_behavior(owner_self* self, uint32_t index,
-               std::shared_ptr<keyed_state> state,
+               std::shared_ptr<owner_logic> state,
                std::vector<sink_actor> sinks, combiner_actor combiner,
                job_master_actor coordinator, int64_t category_interval_ms,
                uint32_t key_group_count,
@@ -212,7 +213,7 @@ owner_behavior(owner_self* self, uint32_t index,
      {"key_groups", std::to_string(state->range().first) + "-"
                       + std::to_string(state->range().last - 1)}}};
   setup.key_group_count = key_group_count;
-  setup.aligner = barrier_aligner{state->inputs().input_count()};
+  setup.aligner = barrier_aligner{state->input_count()};
   setup.state = std::move(state);
   setup.sinks = std::move(sinks);
   setup.combiner = std::move(combiner);
@@ -225,7 +226,8 @@ owner_behavior(owner_self* self, uint32_t index,
       if (!admit(self, sender_class::member, st.trust.get(), "a partial batch"))
         return caf::make_error(cluster_error::wrong_sender, "not a member");
       if (auto problem = check_batch(batch, st.state->range(),
-                                     st.state->inputs().input_count())) {
+                                     st.state->input_count(),
+                                     st.state->sql_queries())) {
         refuse_invalid(self, *problem);
         return caf::make_error(cluster_error::invalid_message, *problem);
       }
@@ -243,7 +245,7 @@ owner_behavior(owner_self* self, uint32_t index,
       if (!admit(self, sender_class::self, nullptr, "an emit tick"))
         return;
       auto& st = self->state;
-      st.state->emit_categories(st.out);
+      st.state->emit_updates(st.out);
       dispatch(self);
       if (!st.ended)
         self->delayed_send(self, st.category_interval, emit_atom_v);
@@ -339,7 +341,7 @@ combiner_behavior(combiner_self* self, std::shared_ptr<uv_combiner> combiner,
 } // namespace
 
 owner_actor spawn_state_actor(caf::actor_system& system, uint32_t index,
-                              std::shared_ptr<keyed_state> state,
+                              std::shared_ptr<owner_logic> state,
                               std::vector<sink_actor> sinks,
                               combiner_actor combiner,
                               job_master_actor coordinator,

@@ -2,7 +2,7 @@
 
 #include "common/protocol/job_master_interface.hpp"
 #include "common/protocol/task_interfaces.hpp"
-#include "worker/state/keyed_state.hpp"
+#include "worker/state/owner_logic.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -22,7 +22,7 @@ class trusted_nodes;
 /// groups (of `key_group_count`) to the coordinator as an owner_checkpoint
 /// and passes the barrier on to the combiner and the sinks.
 owner_actor spawn_state_actor(caf::actor_system& system, uint32_t index,
-                              std::shared_ptr<keyed_state> state,
+                              std::shared_ptr<owner_logic> state,
                               std::vector<sink_actor> sinks,
                               combiner_actor combiner,
                               job_master_actor coordinator,

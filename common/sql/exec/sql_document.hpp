@@ -8,7 +8,7 @@
 //   BIGINT and smaller   a JSON integer
 //   DOUBLE, FLOAT,       a JSON number, as Boost.JSON writes a double
 //   DECIMAL              (0.5 as 5E-1; a DECIMAL through its exact text,
-//                        read as a double)
+//                        read as a double); NaN and infinities as null
 //   BOOLEAN              true / false
 //   STRING, CHAR         a JSON string
 //   TIMESTAMP            "yyyy-MM-dd HH:mm:ss" (zone-less, as the seed's
@@ -26,6 +26,7 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ubaflow {
@@ -41,5 +42,24 @@ boost::json::object sql_document(const bound_table& sink, const sql_row& row,
 /// primary key's documents are matched by.
 std::string document_key(const std::vector<std::string>& key,
                          const boost::json::object& document);
+
+/// Ids longer than this are written as a hash (Elasticsearch allows no more).
+constexpr size_t max_sql_document_id_bytes = 512;
+/// Between the key's fields in an id, as Flink's document-id.key-delimiter.
+constexpr char document_id_delimiter = '_';
+
+/// The id a sink row's document is written under, so that a row written
+/// again (an upsert, a replay after a restore) replaces the earlier one.
+/// As Flink's Elasticsearch sink: the primary key's values joined by '_',
+/// a string as it is, a TIMESTAMP in ISO 8601 ("2017-11-26T10:00:00"),
+/// anything else as in the document. "hash-" and 16 hex digits instead
+/// when there is no key (a hash of the whole document), when the id would
+/// be longer than 512 bytes, or when a value of a key of several fields
+/// holds the delimiter.
+std::string document_id(const bound_table& sink, const sql_row& row,
+                        const boost::json::object& document);
+
+/// "hash-" and 16 hex digits of `identity`.
+std::string document_hash_id(std::string_view identity);
 
 } // namespace ubaflow

@@ -75,12 +75,31 @@ uint64_t sql_keyed_state::late_partials() const {
 }
 
 std::vector<sql_sink_row> sql_keyed_state::emit() {
-  const int64_t wm = watermark();
+  auto out = fire(watermark());
+  for (auto& row : updates())
+    out.push_back(std::move(row));
+  return out;
+}
+
+std::vector<sql_sink_row> sql_keyed_state::fire(int64_t watermark) {
   std::vector<sql_sink_row> out;
   for (uint32_t q = 0; q < queries_.size(); ++q) {
     const auto& query = plan_.queries[q];
-    auto rows = query.window ? queries_[q]->fire(wm) : queries_[q]->updates();
-    for (auto& row : rows)
+    if (!query.window)
+      continue;
+    for (auto& row : queries_[q]->fire(watermark))
+      out.push_back({q, in_sink_columns(script_, query, std::move(row))});
+  }
+  return out;
+}
+
+std::vector<sql_sink_row> sql_keyed_state::updates() {
+  std::vector<sql_sink_row> out;
+  for (uint32_t q = 0; q < queries_.size(); ++q) {
+    const auto& query = plan_.queries[q];
+    if (query.window)
+      continue;
+    for (auto& row : queries_[q]->updates())
       out.push_back({q, in_sink_columns(script_, query, std::move(row))});
   }
   return out;

@@ -32,6 +32,11 @@ public:
   /// Rows due now: windows the watermark (the minimum over the sources)
   /// has passed, and the running groups changed since the last call.
   std::vector<sql_sink_row> emit();
+  /// The windows `watermark` has passed (an owner that combines its
+  /// inputs' watermarks itself, idle inputs aside).
+  std::vector<sql_sink_row> fire(int64_t watermark);
+  /// The running groups changed since the last call (upserts).
+  std::vector<sql_sink_row> updates();
   /// The input ended: every window fires, running groups are emitted.
   std::vector<sql_sink_row> finish();
 

@@ -63,11 +63,25 @@ void sql_source_state::add(const sql_row& physical,
                            int64_t processing_time_ms) {
   for (auto& run : queries_)
     run.rows->feed(physical, processing_time_ms);
-  if (time_column_ && *time_column_ < physical.size()) {
-    const auto& t = physical[*time_column_];
-    if (!t.is_null())
-      max_time_ = std::max(max_time_, t.as_millis());
-  }
+  if (auto t = event_time_of(physical))
+    max_time_ = std::max(max_time_, *t);
+}
+
+std::optional<int64_t>
+sql_source_state::event_time_of(const sql_row& physical) const {
+  if (!time_column_ || *time_column_ >= physical.size())
+    return std::nullopt;
+  const auto& t = physical[*time_column_];
+  if (t.is_null())
+    return std::nullopt;
+  return t.as_millis();
+}
+
+size_t sql_source_state::buffered_groups() const {
+  size_t n = 0;
+  for (const auto& run : queries_)
+    n += run.aggregator->groups();
+  return n;
 }
 
 int64_t sql_source_state::watermark() const {

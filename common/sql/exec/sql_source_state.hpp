@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,13 @@ public:
 
   int64_t watermark() const;
   uint64_t rejected() const { return rejected_; }
+
+  /// The record's event time (its WATERMARK column), if it has one.
+  std::optional<int64_t> event_time_of(const sql_row& physical) const;
+  /// The delay of the table's WATERMARK (0 without one).
+  int64_t watermark_delay_ms() const { return delay_ms_; }
+  /// Groups pre-aggregated since the last flush, over all queries.
+  size_t buffered_groups() const;
 
 private:
   struct query_run {

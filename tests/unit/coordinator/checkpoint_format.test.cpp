@@ -176,13 +176,13 @@ TEST_SUITE("coordinator.checkpoint_format") {
     std::string error;
     tagged_writer later;
     later.put_record(1, [](tagged_writer& h) {
-      h.put_unsigned(1, 4); // format_version
+      h.put_unsigned(1, 5); // format_version
       h.put_unsigned(2, 3); // min_reader_version: still readable
       h.put_unsigned(5, 16);
       h.put_unsigned(6, 77);
-      h.put_bytes(42, "a header field of version 4");
+      h.put_bytes(42, "a header field of version 5");
     });
-    later.put_bytes(300, "a section of version 4");
+    later.put_bytes(300, "a section of version 5");
     later.put_record(4, [](tagged_writer& g) {
       g.put_unsigned(1, 9);
       g.put_signed(17, -4);
@@ -195,14 +195,30 @@ TEST_SUITE("coordinator.checkpoint_format") {
 
     tagged_writer needs_newer;
     needs_newer.put_record(1, [](tagged_writer& h) {
-      h.put_unsigned(1, 5);
-      h.put_unsigned(2, 5);
+      h.put_unsigned(1, 6);
+      h.put_unsigned(2, 6);
       h.put_unsigned(5, 16);
     });
     CHECK_FALSE(decode(file_of(needs_newer.bytes()), error));
-    CHECK(error == "checkpoint 'test' was written in format version 5, which "
-                   "needs a ubaflow that reads version 5; this one reads up "
-                   "to version 3");
+    CHECK(error == "checkpoint 'test' was written in format version 6, which "
+                   "needs a ubaflow that reads version 6; this one reads up "
+                   "to version 4");
+  }
+
+  TEST_CASE("a SQL job's key-group state is kept byte for byte (version 4)") {
+    auto data = golden_v3();
+    data.groups.at(0).sql = std::string{"\x01\x02\0raw", 6};
+    key_group_snapshot only_sql;
+    only_sql.group = 7;
+    only_sql.sql = std::string(70'000, 'q');
+    data.groups.push_back(only_sql);
+    std::string error;
+    auto back = decode(as_string(encode_checkpoint(data)), error);
+    REQUIRE_MESSAGE(back, error);
+    CHECK(back->groups.at(0).sql == data.groups.at(0).sql);
+    CHECK(back->groups.back().group == 7);
+    CHECK(back->groups.back().sql == only_sql.sql);
+    CHECK(back->groups.at(1).sql.empty());
   }
 
   TEST_CASE("damaged and inconsistent files are refused with a reason") {

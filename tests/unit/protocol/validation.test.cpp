@@ -23,6 +23,19 @@ TEST_CASE("a partial batch fits its owner's inputs and key groups") {
   CHECK(check_batch(b, {64, 128}, 2));
 }
 
+TEST_CASE("a batch carries the partials of its owner's kind of job") {
+  partial_batch b;
+  b.source = 0;
+  b.sql = {"", "x"};
+  CHECK(check_batch(b, {0, 128}, 1));          // SQL partials, built-in job
+  CHECK_FALSE(check_batch(b, {0, 128}, 1, 2)); // decoded later, by the owner
+  CHECK(check_batch(b, {0, 128}, 1, 3));       // another number of queries
+  b.sql.clear();
+  CHECK_FALSE(check_batch(b, {0, 128}, 1, 3)); // watermark only
+  b.hourly = {{0, 1}};
+  CHECK(check_batch(b, {0, 128}, 1, 3));       // built-in partials, SQL job
+}
+
 TEST_CASE("result rows have a valid index name and bounded sizes") {
   CHECK_FALSE(check_rows({{"top_category", "id", "{}"}}));
   CHECK_FALSE(check_rows({{"pv-uv.per+hour2", "id", "{}"}}));

@@ -66,7 +66,7 @@ TEST_CASE("secrets and node-local paths are the node's own") {
 
 TEST_CASE("shared job settings leave secrets out and cover the rest") {
   auto values = worker_settings({"--kafka.topic", "clicks"});
-  auto lines = shareable_job_settings(values);
+  auto lines = shareable_job_settings(values, job_config{});
   bool topic = false;
   for (const auto& line : lines) {
     for (const auto& spec : job_options().specs())

@@ -1,0 +1,100 @@
+#include "common/sql/exec/sql_job.hpp"
+
+#include "common/protocol/validation.hpp"
+#include "common/sql/sql_binder.hpp"
+#include "common/sql/sql_explain.hpp"
+#include "common/util/hash.hpp"
+#include "common/sql/sql_planner.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <cstdio>
+
+namespace ubaflow {
+
+bool read_sql_script(const std::string& path, std::string& text,
+                     std::string& error) {
+  std::ifstream in{path, std::ios::binary | std::ios::ate};
+  if (!in) {
+    error = "cannot read " + path;
+    return false;
+  }
+  if (static_cast<std::streamoff>(in.tellg())
+      > static_cast<std::streamoff>(max_sql_script_bytes)) {
+    error = path + " is larger than 4 MiB: not a SQL script?";
+    return false;
+  }
+  in.seekg(0);
+  text.assign(std::istreambuf_iterator<char>{in},
+              std::istreambuf_iterator<char>{});
+  return true;
+}
+
+int64_t source_watermark_delay_ms(const sql_job& job) {
+  const auto& table = job.script.tables.at(job.source_table);
+  return table.watermark ? table.watermark->delay_ms : 0;
+}
+
+std::string sink_index_name(const bound_table& sink) {
+  for (const auto& o : sink.options)
+    if (o.flink_key == "index")
+      return o.value;
+  return sink.name;
+}
+
+std::shared_ptr<const sql_job> compile_sql_job(std::string path,
+                                               std::string text,
+                                               std::string& error) {
+  auto fail = [&](const sql_error& e) {
+    error = path + ": " + e.to_string();
+    return nullptr;
+  };
+  auto bound = bind_sql(text);
+  if (!bound.ok())
+    return fail(*bound.error);
+  auto planned = plan_script(bound.script);
+  if (!planned.ok())
+    return fail(*planned.error);
+  auto job = std::make_shared<sql_job>();
+  job->path = std::move(path);
+  job->text = std::move(text);
+  job->script = std::move(bound.script);
+  job->plan = std::move(planned.plan);
+  const auto& plan = job->plan;
+  if (plan.queries.empty())
+    return fail({{1, 1}, "the script inserts into no table: nothing to run", ""});
+  if (plan.sources.size() != 1)
+    return fail({plan.queries.back().position,
+                 "this script reads " + std::to_string(plan.sources.size())
+                   + " source tables; a job reads one",
+                 "write one script per source table"});
+  job->source_table = plan.sources.front().table;
+  for (const auto& query : plan.queries) {
+    const auto& sink = job->script.tables.at(query.sink);
+    if (!query.aggregated)
+      return fail({query.position,
+                   "INSERT INTO " + sink.name
+                     + " does not aggregate; the engine runs aggregating "
+                       "queries (GROUP BY, a window or an aggregate)",
+                   "count or group the rows, e.g. COUNT(*) per TUMBLE window"});
+    auto index = sink_index_name(sink);
+    if (auto problem = check_index_name(index))
+      return fail({query.position,
+                   sink.name + ": index '" + index + "': " + *problem, ""});
+    job->query_indices.push_back(index);
+    if (std::find(job->indices.begin(), job->indices.end(), index)
+        == job->indices.end())
+      job->indices.push_back(std::move(index));
+  }
+  for (const auto& w : job->script.warnings)
+    job->warnings.push_back(w.to_string());
+  char hash[24];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(
+                  hash_bytes(explain_plan(job->script, job->plan))));
+  job->state_layout = std::string{"sql-plan="} + hash;
+  return job;
+}
+
+} // namespace ubaflow

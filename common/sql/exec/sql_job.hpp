@@ -1,0 +1,54 @@
+#pragma once
+
+// A job written in SQL, compiled for the engine (issue 13): the script's
+// text (what a coordinator ships to its workers), its bound form and its
+// plan, checked against what the streaming engine runs. Shared read-only
+// by every task of the job; each task builds its own evaluator.
+
+#include "common/sql/sql_bound.hpp"
+#include "common/sql/sql_plan.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+struct sql_job {
+  std::string path; ///< where the script was read from, for messages
+  std::string text; ///< the script as written
+  bound_script script;
+  sql_plan plan;
+  uint32_t source_table = 0; ///< bound_script::tables: the one source read
+  /// Per query (sql_plan::queries): the index its sink writes.
+  std::vector<std::string> query_indices;
+  /// Every index the job writes, once each, in the order of the INSERTs.
+  std::vector<std::string> indices;
+  std::vector<std::string> warnings; ///< accepted, but worth telling
+  /// What a checkpoint's state must have been taken under to restore into
+  /// this job: a hash of the explained plan (queries, keys, aggregates,
+  /// windows), so that comments and formatting do not matter.
+  std::string state_layout;
+};
+
+/// Reads a SQL script whole, refusing one over `max_sql_script_bytes`
+/// before reading it; false with `error` otherwise.
+constexpr size_t max_sql_script_bytes = 4 << 20;
+bool read_sql_script(const std::string& path, std::string& text,
+                     std::string& error);
+
+/// The delay of the source table's WATERMARK (0 without one).
+int64_t source_watermark_delay_ms(const sql_job& job);
+
+/// The index a sink table writes: its 'index' option, else its name.
+std::string sink_index_name(const bound_table& sink);
+
+/// Parses, binds and plans `text` (read from `path`) and checks that the
+/// engine runs it: one source table, every INSERT aggregating, index names
+/// Elasticsearch accepts. Null with `error` ("PATH: line L:C: …")
+/// otherwise.
+std::shared_ptr<const sql_job> compile_sql_job(std::string path,
+                                               std::string text,
+                                               std::string& error);
+
+} // namespace ubaflow

@@ -1,0 +1,29 @@
+#pragma once
+
+// The lookup dimensions of a job written in SQL (issue 13), read whole
+// when a task starts: the same rows for the engine's source tasks and for
+// the SQL oracle, so both join alike.
+
+#include "common/config/job_config.hpp"
+#include "common/sql/exec/sql_value.hpp"
+#include "common/sql/sql_bound.hpp"
+#include "common/sql/sql_plan.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ubaflow {
+
+/// Adds to `out` (by bound_script::tables index) the rows of every table a
+/// query of `plan` joins: a 'filesystem' table from its 'path', a 'jdbc'
+/// one from lookup.csv-path when lookup.source=csv. False with `error`
+/// when a file cannot be read, or for a jdbc table with lookup.source=mysql
+/// (not read whole yet: docs/sql.md).
+bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
+                         const job_config& config,
+                         std::map<uint32_t, std::vector<sql_row>>& out,
+                         std::string& error);
+
+} // namespace ubaflow

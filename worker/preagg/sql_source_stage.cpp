@@ -1,0 +1,59 @@
+#include "worker/preagg/sql_source_stage.hpp"
+
+#include "worker/source/source_task.hpp"
+
+namespace ubaflow {
+
+sql_source_stage::sql_source_stage(
+  std::shared_ptr<const sql_job> job, const time_zone& zone,
+  timestamp_policy policy, std::map<uint32_t, std::vector<sql_row>> dimensions,
+  uint32_t source_index, std::vector<key_group_range> owners,
+  uint32_t key_groups, size_t max_buffered_groups)
+  : job_(std::move(job)),
+    dimensions_(std::move(dimensions)),
+    evaluator_(zone),
+    decoder_(job_->script.tables.at(job_->source_table),
+             timestamp_parser{policy}),
+    state_(job_->script, job_->plan, job_->source_table, source_index,
+           dimensions_, evaluator_, std::move(owners), key_groups),
+    max_buffered_groups_(max_buffered_groups) {
+  // nop
+}
+
+void sql_source_stage::set_wall_clock(int64_t wall_ms) {
+  wall_ms_ = wall_ms;
+}
+
+parse_status sql_source_stage::add(std::string_view payload, bool csv,
+                                   event_time, event_time& ts) {
+  if (csv)
+    return {reject_reason::malformed_record,
+            "a job written in SQL reads JSON records ('format' = 'json')"};
+  auto status = decoder_.decode(payload, row_);
+  if (!status.ok())
+    return status;
+  state_.add(row_, wall_ms_);
+  ++accepted_;
+  if (auto t = state_.event_time_of(row_))
+    ts = *t;
+  return status;
+}
+
+void sql_source_stage::drain(int64_t, std::vector<partial_batch>& out,
+                             source_stats& stats) {
+  auto batches = state_.flush();
+  for (size_t o = 0; o < out.size() && o < batches.size(); ++o) {
+    auto& partials = batches[o].partials;
+    bool any = false;
+    for (const auto& p : partials) {
+      if (p.empty())
+        continue;
+      any = true;
+      ++stats.partials_sent;
+    }
+    if (any)
+      out[o].sql = std::move(partials);
+  }
+}
+
+} // namespace ubaflow

@@ -1,0 +1,56 @@
+#pragma once
+
+// The source stage of a job written in SQL (issue 13): each JSON record
+// decoded into its source table's columns (sql_row_decoder), run through
+// every query that reads the table and pre-aggregated (sql_source_state);
+// at a flush, each owner's partials, encoded per query.
+
+#include "common/sql/exec/sql_job.hpp"
+#include "common/sql/exec/sql_row_evaluator.hpp"
+#include "common/sql/exec/sql_source_state.hpp"
+#include "worker/parse/sql_row_decoder.hpp"
+#include "worker/source/source_stage.hpp"
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace ubaflow {
+
+class sql_source_stage : public source_stage {
+public:
+  /// `dimensions`: the lookup tables' rows (load_sql_dimensions).
+  sql_source_stage(std::shared_ptr<const sql_job> job, const time_zone& zone,
+                   timestamp_policy policy,
+                   std::map<uint32_t, std::vector<sql_row>> dimensions,
+                   uint32_t source_index, std::vector<key_group_range> owners,
+                   uint32_t key_groups, size_t max_buffered_groups);
+
+  void set_wall_clock(int64_t wall_ms) override;
+  parse_status add(std::string_view payload, bool csv,
+                   event_time partition_watermark, event_time& ts) override;
+  uint64_t accepted() const override { return accepted_; }
+  bool buffers_full() const override {
+    return state_.buffered_groups() >= max_buffered_groups_;
+  }
+  void drain(int64_t now_ms, std::vector<partial_batch>& out,
+             source_stats& stats) override;
+  const late_counts& late() const override { return late_; }
+
+  /// Rows whose expressions failed (division by zero, a bad cast, …).
+  uint64_t rejected_rows() const { return state_.rejected(); }
+
+private:
+  std::shared_ptr<const sql_job> job_;
+  std::map<uint32_t, std::vector<sql_row>> dimensions_;
+  sql_row_evaluator evaluator_;
+  sql_row_decoder decoder_;
+  sql_source_state state_;
+  size_t max_buffered_groups_;
+  sql_row row_;
+  int64_t wall_ms_ = 0;
+  uint64_t accepted_ = 0;
+  late_counts late_; ///< lateness is judged by the owners, per window
+};
+
+} // namespace ubaflow

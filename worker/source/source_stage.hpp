@@ -1,0 +1,63 @@
+#pragma once
+
+// What a source task does between reading a record and the exchange,
+// which depends on what the job computes: parse the record and fold it
+// into the pre-aggregation; at a flush, hand each owner its partials. The
+// built-in job's stage (worker/preagg/builtin_source_stage) or a job
+// written in SQL (worker/preagg/sql_source_stage). The source task around
+// it (source_task) reads, tracks watermarks, numbers and sends batches and
+// takes checkpoints the same way for both.
+
+#include "common/protocol/checkpoints.hpp"
+#include "common/protocol/partials.hpp"
+#include "common/protocol/reject_reason.hpp"
+#include "common/time/event_time.hpp"
+#include "common/config/window_spec.hpp"
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace ubaflow {
+
+class category_resolver;
+struct source_stats;
+
+class source_stage {
+public:
+  virtual ~source_stage() = default;
+
+  /// The wall clock of the batch being processed (event-time.max-future,
+  /// PROCTIME()).
+  virtual void set_wall_clock(int64_t wall_ms) = 0;
+
+  /// Parses `payload` (CSV or JSON) and folds it in, with the partition's
+  /// watermark before it; the record's event time in `ts` (min_event_time
+  /// for none). The reason when it is rejected.
+  virtual parse_status add(std::string_view payload, bool csv,
+                           event_time partition_watermark, event_time& ts) = 0;
+
+  /// Records folded in so far.
+  virtual uint64_t accepted() const = 0;
+
+  /// The buffers are as large as a flush should let them get.
+  virtual bool buffers_full() const = 0;
+
+  /// The partials since the last flush into `out` (one batch per owner,
+  /// sized by the caller), counted in `stats`.
+  virtual void drain(int64_t now_ms, std::vector<partial_batch>& out,
+                     source_stats& stats) = 0;
+
+  /// Data still waits for something (the lookup join): the end of input
+  /// must not be announced yet.
+  virtual bool holding_back() const { return false; }
+
+  /// What waits, for a checkpoint; and back from one.
+  virtual std::vector<pending_category_buys> pending() const { return {}; }
+  virtual void restore_pending(const std::vector<pending_category_buys>&) {}
+
+  virtual const late_counts& late() const = 0;
+  virtual const category_resolver* resolver() const { return nullptr; }
+};
+
+} // namespace ubaflow

@@ -1,0 +1,103 @@
+#include "worker/sql_job_settings.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <set>
+
+namespace ubaflow {
+
+namespace {
+
+/// `value` with each `${NAME}` replaced by the environment's NAME (the
+/// binder has checked the syntax); false with `missing` set when one is
+/// not set.
+bool expand_environment(const std::string& value, std::string& out,
+                        std::string& missing) {
+  out.clear();
+  for (size_t i = 0; i < value.size();) {
+    if (value[i] == '$' && i + 1 < value.size() && value[i + 1] == '{') {
+      const auto close = value.find('}', i + 2);
+      if (close == std::string::npos)
+        return false;
+      const std::string name = value.substr(i + 2, close - i - 2);
+      const char* found = std::getenv(name.c_str());
+      if (!found) {
+        missing = name;
+        return false;
+      }
+      out += found;
+      i = close + 1;
+      continue;
+    }
+    out += value[i++];
+  }
+  return true;
+}
+
+/// The tables whose connector options configure the job: the source,
+/// the dimensions joined, the sinks.
+std::set<uint32_t> configuring_tables(const sql_job& job) {
+  std::set<uint32_t> tables{job.source_table};
+  for (const auto& query : job.plan.queries) {
+    tables.insert(query.sink);
+    for (const auto& stage : query.rows)
+      for (const auto& join : stage.joins)
+        tables.insert(stage.relations.at(join.relation).index);
+  }
+  return tables;
+}
+
+} // namespace
+
+std::shared_ptr<const sql_job> load_sql_job(settings& values,
+                                            std::string& error) {
+  std::string path = values.get_string("job.sql");
+  std::string text = values.get_string("job.sql-text");
+  if (path.empty() && text.empty())
+    return nullptr;
+  if (text.empty() && !read_sql_script(path, text, error)) {
+    error = "--job.sql: " + error;
+    return nullptr;
+  }
+  auto job = compile_sql_job(path.empty() ? "job.sql-text" : path,
+                             std::move(text), error);
+  if (!job) {
+    error = "--job.sql: " + error;
+    return nullptr;
+  }
+  for (const auto& warning : job->warnings)
+    spdlog::warn("{}: {}", job->path, warning);
+  // What the script says is a default: an option set on the command line,
+  // in the environment or the config file wins. Among the script's tables
+  // the first to set an option wins (several sinks name the same hosts).
+  std::set<std::string> from_script;
+  for (auto table : configuring_tables(*job)) {
+    const auto& t = job->script.tables.at(table);
+    for (const auto& [key, value] : t.settings) {
+      if (!values.options().find(key)
+          || values.origin_of(key) != value_origin::default_value
+          || from_script.count(key))
+        continue;
+      std::string expanded;
+      std::string missing;
+      if (!expand_environment(value, expanded, missing)) {
+        // Not fatal: the option may not be used by this run (a MySQL
+        // password while the lookup reads a CSV file); where it is, the
+        // connection says so.
+        spdlog::warn("{}: table {}: {} refers to ${{{}}}, which is not set "
+                     "here; the option keeps its default",
+                     job->path, t.name, key, missing);
+        continue;
+      }
+      if (auto problem = values.set(key, expanded, value_origin::config_file)) {
+        error = job->path + ": table " + t.name + ": " + *problem;
+        return nullptr;
+      }
+      from_script.insert(key);
+    }
+  }
+  return job;
+}
+
+} // namespace ubaflow

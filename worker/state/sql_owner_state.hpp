@@ -1,0 +1,62 @@
+#pragma once
+
+// The owner logic of a job written in SQL (issue 13): sql_keyed_state for
+// the owner's key groups, the combined watermark of its inputs (idle and
+// finished sources aside, as the built-in job's owners), and the rows it
+// fires as documents for the sinks (sql_document, ids by primary key).
+
+#include "common/sql/exec/sql_job.hpp"
+#include "common/sql/exec/sql_keyed_state.hpp"
+#include "common/sql/exec/sql_row_evaluator.hpp"
+#include "worker/state/owner_logic.hpp"
+#include "worker/watermark/watermark_tracker.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace ubaflow {
+
+class sql_owner_state : public owner_logic {
+public:
+  sql_owner_state(std::shared_ptr<const sql_job> job, const time_zone& zone,
+                  key_group_range range, uint32_t key_groups,
+                  size_t input_count);
+
+  bool merge(const partial_batch& batch, state_output& out,
+             std::string& error) override;
+  void emit_updates(state_output& out) override;
+  key_group_snapshot snapshot(key_group group,
+                              uint32_t key_group_count) const override;
+  std::vector<key_group_snapshot>
+  snapshot_groups(uint32_t key_group_count) const override;
+  bool restore(const key_group_snapshot& snapshot) override;
+  void restore_watermark(event_time floor) override;
+
+  event_time watermark() const override;
+  bool finished() const override { return watermarks_.all_finished(); }
+  key_group_range range() const override { return range_; }
+  size_t input_count() const override { return watermarks_.input_count(); }
+  size_t sql_queries() const override { return job_->plan.queries.size(); }
+  uint64_t late_records() const override { return state_.late_partials(); }
+  uint64_t batches() const override { return batches_; }
+  uint64_t state_bytes() const override { return 0; }
+  uint64_t open_windows() const override { return 0; }
+
+  /// Rows that failed to evaluate (counted, as a source counts records).
+  uint64_t rejected() const { return state_.rejected(); }
+
+private:
+  void write(std::vector<sql_sink_row> rows, state_output& out) const;
+
+  std::shared_ptr<const sql_job> job_;
+  sql_row_evaluator evaluator_;
+  key_group_range range_;
+  sql_keyed_state state_;
+  watermark_combiner watermarks_;
+  event_time floor_ = min_event_time;
+  uint64_t batches_ = 0;
+  bool finished_emitted_ = false;
+  std::vector<sql_sink_row> restored_rows_; ///< see restore_watermark
+};
+
+} // namespace ubaflow
