@@ -77,7 +77,7 @@ class HostilePeerTest(ClusterTestCase):
             self.assertGreaterEqual(counts.get("malformed_frame", 0), 1, counts)
         self.assertGreaterEqual(coordinator.get("bad_credentials", 0), 3, coordinator)
         self.assertEqual(coordinator.get("protocol_mismatch", 0), 1, coordinator)
-        self.assertIn("speaks cluster protocol %d" % 3, cluster.coordinator.output())
+        self.assertIn("speaks cluster protocol %d" % 4, cluster.coordinator.output())
         # status, savepoint, rescale, results, heartbeat, evict, rows,
         # restore path, drain, stop, final status, tick, foreign join
         self.assertGreaterEqual(coordinator.get("wrong_sender", 0), 13, coordinator)

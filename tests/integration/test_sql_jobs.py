@@ -1,0 +1,173 @@
+"""Jobs written in SQL, run by the engine (issue 13): `ubaflow run
+--job.sql` and a coordinator with workers execute a script, and what they
+write equals the SQL batch oracle (`ubaflow verify --job.sql`) and, for
+jobs/taobao.sql, the built-in job's oracle too. A savepoint of a SQL job
+restores into a cluster of another parallelism. Scripts the engine cannot
+run are refused before anything starts, with the line and column."""
+import json
+import os
+import re
+import shutil
+import signal
+
+import harness
+from test_cluster import SECRET, Cluster, ClusterTestCase
+
+TAOBAO = os.path.join(harness.ROOT, "jobs", "taobao.sql")
+EXAMPLES = os.path.join(harness.ROOT, "jobs", "examples", "behaviour_metrics.sql")
+EXAMPLE_INDICES = ("pv_uv_per_hour", "conversion_per_category_hour",
+                   "buys_per_category_hour", "uv_last_hour", "buyers_per_day",
+                   "item_range_per_hour", "buyers_per_category",
+                   "interested_per_10min", "funnel_per_hour", "clothing_buys_per_day")
+
+
+class SqlJobTest(ClusterTestCase):
+
+    def day_of_events(self, events=60000, seed=7, day="2017-11-26", days=1):
+        data = self.path("events-%d.jsonl" % seed)
+        harness.run(["datagen", "--datagen.output", "file", "--datagen.file", data,
+                     "--datagen.events", str(events), "--datagen.days", str(days),
+                     "--datagen.start-day", day, "--datagen.seed", str(seed),
+                     "--datagen.progress", "0"])
+        return data
+
+    def assert_all_compared(self, report, indices):
+        for index in indices:
+            self.assertRegex(report, index + r"\s+[1-9][0-9]* expected,\s+[1-9][0-9]* found, "
+                                             r"0 differences")
+
+    def test_default_script_runs_and_equals_both_oracles(self):
+        data = self.day_of_events()
+        out_dir = self.path("out")
+        summary = self.run_job_to_end(
+            ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
+             "--source.file-splits", "3", "--job.parallelism", "3",
+             "--sink.ndjson.dir", out_dir, "--progress.interval", "0",
+             "--lookup.csv-path", harness.CATEGORY_CSV])
+        self.assertIn("60,000 read, 60,000 accepted", summary)
+        common = ["--verify.input", data, "--verify.partitioner", "file",
+                  "--lookup.csv-path", harness.CATEGORY_CSV,
+                  "--verify.against", "ndjson:" + out_dir]
+        # The SQL oracle of the script, matched by each sink's primary key.
+        _, report = self.verify(common + ["--job.sql", TAOBAO])
+        self.assertIn("SQL oracle", report)
+        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
+                                          "cumulative_uv_daily", "top_category"))
+        # The built-in job's oracle: the script computes the seed's results.
+        _, report = self.verify(common)
+        self.assertNotIn("SQL oracle", report)
+        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
+                                          "cumulative_uv_daily", "top_category"))
+        # Documents are the seed's, ids their primary key (as Flink's sink).
+        with open(os.path.join(out_dir, "cumulative_uv.ndjson")) as f:
+            line = json.loads(f.readline())
+        self.assertEqual(sorted(line["_source"]), ["time_str", "uv", "window_end", "window_start"])
+        self.assertEqual(line["_id"], line["_source"]["time_str"])
+        with open(os.path.join(out_dir, "buy_cnt_per_hour.ndjson")) as f:
+            line = json.loads(f.readline())
+        self.assertEqual(line["_id"], line["_source"]["event_time"].replace(" ", "T"))
+        # One changed count is found by the SQL oracle.
+        path = os.path.join(out_dir, "top_category.ndjson")
+        with open(path) as f:
+            lines = f.read().splitlines()
+        doc = json.loads(lines[-1])
+        doc["_source"]["buy_cnt"] += 1
+        lines.append(json.dumps(doc))
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        code, report = self.verify(common + ["--job.sql", TAOBAO], expect_ok=False)
+        self.assertEqual(code, 1)
+        self.assertRegex(report, r"top_category\s+\d+ expected,\s+\d+ found, 1 difference")
+
+    def test_ten_more_queries_run_in_one_job_over_kafka(self):
+        broker = self.broker(partitions=3)
+        sent = self.path("sent.jsonl")
+        self.datagen(broker.bootstrap, 40000, tee=sent,
+                     extra=["--datagen.days", "1", "--datagen.start-day", "2017-11-26"])
+        out_dir = self.path("out")
+        job = self.start_job(["--job.sql", EXAMPLES,
+                              "--kafka.bootstrap-servers", broker.bootstrap,
+                              "--job.source-parallelism", "2", "--job.parallelism", "2",
+                              "--sink.ndjson.dir", out_dir, "--progress.interval", "300ms",
+                              "--event-time.idle-timeout", "0", "--rest.port", "0"])
+        harness.wait_for(lambda: re.search(r"\] 40,000 records", job.output()), 60,
+                         "40,000 records read", watched=job)
+        # The REST API lists the script's indices and serves their rows.
+        port = re.search(r"REST API and metrics on http://[^:]+:(\d+)/", job.output()).group(1)
+        job.signal(signal.SIGUSR1)
+        self.assertEqual(job.wait(60), 0, job.output()[-4000:])
+        _, report = self.verify(["--job.sql", EXAMPLES, "--verify.input", sent,
+                                 "--verify.partitions", "3",
+                                 "--verify.against", "ndjson:" + out_dir])
+        self.assert_all_compared(report, EXAMPLE_INDICES)
+        self.assertTrue(port)
+
+    def test_sql_cluster_restores_a_savepoint_at_another_parallelism(self):
+        # The workers have no copy of the script: the coordinator hands them
+        # its text.
+        script = self.path("job.sql")
+        shutil.copy(EXAMPLES, script)
+        broker = self.broker(partitions=3)
+        part1 = self.produce(broker, 15000, "part1.jsonl", seed=61)
+        cluster = Cluster(self, broker, 2, extra=["--job.sql", script,
+                                                  "--job.parallelism", "2"])
+        os.remove(script)
+        cluster.wait_output("running on 2 task manager(s)")
+        cluster.wait_records(15000)
+        address = ["--savepoint.coordinator", "127.0.0.1:%d" % cluster.port]
+        r = harness.run(["savepoint"] + address, env={"UBAFLOW_CLUSTER_SECRET": SECRET})
+        savepoint = r.stdout.decode().strip()
+        cluster.coordinator.signal(signal.SIGTERM)
+        self.assertEqual(cluster.coordinator.wait(60), 0, cluster.coordinator.output()[-3000:])
+        for w in cluster.workers:
+            self.assertEqual(w.wait(30), 0, w.output()[-3000:])
+        kept = self.path("kept.ckpt")
+        shutil.copy(savepoint, kept)
+        shutil.rmtree(self.path("checkpoints"))
+        # The built-in job cannot take a SQL job's state.
+        other = harness.run(["coordinator", "--coordinator.port", str(harness.free_port()),
+                             "--kafka.bootstrap-servers", broker.bootstrap,
+                             "--checkpoint.dir", self.path("other-checkpoints"),
+                             "--checkpoint.restore", kept], check=False,
+                            env={"UBAFLOW_CLUSTER_SECRET": SECRET})
+        self.assertEqual(other.returncode, 2, other.stderr.decode())
+        self.assertIn("holds state of other windows or results", other.stderr.decode())
+        part2 = self.produce(broker, 10000, "part2.jsonl", seed=62, day="2017-11-28")
+        shutil.copy(EXAMPLES, script)
+        again = Cluster(self, broker, 3, extra=["--job.sql", script, "--job.parallelism", "3",
+                                                "--checkpoint.restore", kept])
+        again.wait_output("running on 3 task manager(s)")
+        self.assertIn("the job continues from savepoint", again.coordinator.output())
+        again.wait_caught_up()
+        again.drain_and_finish()
+        _, report = self.verify(["--job.sql", EXAMPLES,
+                                 "--verify.input", self.sent_file([part1, part2]),
+                                 "--verify.partitions", "3",
+                                 "--verify.against", "ndjson:" + self.path("out")])
+        self.assert_all_compared(report, EXAMPLE_INDICES)
+
+    def test_scripts_the_engine_cannot_run_are_refused_before_it_starts(self):
+        data = self.day_of_events(events=100)
+        cases = {
+            "missing.sql": (None, "cannot read"),
+            "typo.sql": ("CREATE TABLE t (a BIGINT) WITH ('connector' = 'kafka', "
+                         "'topic' = 'x', 'properties.bootstrap.servers' = 'k:9092', "
+                         "'format' = 'json');\nINSERT INTO buy_cnt SELECT COUNT(*) FROM t;\n",
+                         "line 2:13: no table buy_cnt"),
+            "plain.sql": (open(TAOBAO).read().split("CREATE VIEW")[0]
+                          + "INSERT INTO top_category SELECT behavior, user_id "
+                            "FROM user_behavior;\n",
+                          "does not aggregate"),
+        }
+        for name, (text, message) in cases.items():
+            with self.subTest(script=name):
+                path = self.path(name)
+                if text is not None:
+                    with open(path, "w") as f:
+                        f.write(text)
+                r = harness.run(["run", "--job.sql", path, "--source.type", "file",
+                                 "--source.files", data, "--rest.port", "0",
+                                 "--sink.ndjson.dir", self.path("out-" + name)], check=False)
+                self.assertEqual(r.returncode, 2, r.stderr.decode())
+                self.assertIn(message, r.stderr.decode())
+                self.assertFalse(os.path.exists(self.path("out-" + name)))
