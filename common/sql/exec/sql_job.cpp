@@ -46,8 +46,9 @@ std::string sink_index_name(const bound_table& sink) {
 std::shared_ptr<const sql_job> compile_sql_job(std::string path,
                                                std::string text,
                                                std::string& error) {
+  const std::string where = path; // `path` moves into the job below
   auto fail = [&](const sql_error& e) {
-    error = path + ": " + e.to_string();
+    error = where + ": " + e.to_string();
     return nullptr;
   };
   auto bound = bind_sql(text);

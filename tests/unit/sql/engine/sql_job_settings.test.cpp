@@ -1,0 +1,114 @@
+// A job written in SQL as configuration (worker/sql_job_settings): the
+// script from a file or as text, its connector options as defaults of the
+// job's options (what is set elsewhere wins), ${VAR} from the environment,
+// and what the engine cannot run refused with the line and column.
+
+#include "common/config/job_options.hpp"
+#include "worker/job_config_loader.hpp"
+#include "worker/sql_job_settings.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+using namespace ubaflow;
+
+namespace {
+
+settings job_settings(std::vector<std::string> args) {
+  auto resolved = resolve_settings(job_options(), args, [](const std::string&) {
+    return std::optional<std::string>{};
+  });
+  REQUIRE_MESSAGE(resolved.values, resolved.error);
+  return *resolved.values;
+}
+
+constexpr const char* script = R"(
+CREATE TABLE clicks (user_id BIGINT, behavior STRING, ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '2' SECOND
+) WITH ('connector' = 'kafka', 'topic' = 'clicks',
+        'properties.bootstrap.servers' = 'kafka-1:9092',
+        'properties.group.id' = '${UBAFLOW_TEST_GROUP}', 'format' = 'json');
+CREATE TABLE per_minute (w TIMESTAMP(3), n BIGINT, PRIMARY KEY (w) NOT ENFORCED
+) WITH ('connector' = 'elasticsearch-7', 'hosts' = 'http://es:9200',
+        'index' = 'clicks_per_minute');
+INSERT INTO per_minute
+SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts),
+  INTERVAL '1' MINUTE)) GROUP BY window_start, window_end;
+)";
+
+} // namespace
+
+TEST_SUITE("sql.engine.settings") {
+
+TEST_CASE("no script: no SQL job") {
+  auto values = job_settings({});
+  std::string error;
+  CHECK_FALSE(load_sql_job(values, error));
+  CHECK(error.empty());
+}
+
+TEST_CASE("the script's connector options are defaults; the command line wins") {
+  ::setenv("UBAFLOW_TEST_GROUP", "analytics", 1);
+  auto values = job_settings({"--job.sql-text", script, "--kafka.topic", "mine"});
+  std::string error;
+  auto job = load_sql_job(values, error);
+  REQUIRE_MESSAGE(job, error);
+  CHECK(values.get_string("kafka.topic") == "mine");
+  CHECK(values.get_string("kafka.bootstrap-servers") == "kafka-1:9092");
+  CHECK(values.get_string("kafka.group-id") == "analytics");
+  CHECK(values.origin_of("kafka.bootstrap-servers") == value_origin::config_file);
+  CHECK(job->indices == std::vector<std::string>{"clicks_per_minute"});
+  CHECK(source_watermark_delay_ms(*job) == 2000);
+  CHECK(job->state_layout.rfind("sql-plan=", 0) == 0);
+
+  // The job's configuration: the script's index, no built-in result.
+  auto config = load_job_config(job_settings({"--job.sql-text", script}), error);
+  REQUIRE_MESSAGE(config, error);
+  REQUIRE(config->sql);
+  CHECK(config->result_indices == std::vector<std::string>{"clicks_per_minute"});
+  CHECK_FALSE(config->windows.computes_uv());
+  ::unsetenv("UBAFLOW_TEST_GROUP");
+}
+
+TEST_CASE("an unset ${VAR} leaves its option at the default") {
+  ::unsetenv("UBAFLOW_TEST_GROUP");
+  auto values = job_settings({"--job.sql-text", script});
+  const auto before = job_settings({}).get_string("kafka.group-id");
+  std::string error;
+  REQUIRE(load_sql_job(values, error));
+  CHECK(values.get_string("kafka.group-id") == before);
+}
+
+TEST_CASE("what the engine cannot run is refused with its position") {
+  std::string error;
+  auto values = job_settings({"--job.sql", "/nonexistent/job.sql"});
+  CHECK_FALSE(load_sql_job(values, error));
+  CHECK(error.find("cannot read /nonexistent/job.sql") != std::string::npos);
+
+  std::string unaggregated = script;
+  unaggregated.replace(unaggregated.find("INSERT INTO"), std::string::npos,
+                       "INSERT INTO per_minute SELECT ts, user_id FROM clicks;\n");
+  values = job_settings({"--job.sql-text", unaggregated});
+  CHECK_FALSE(load_sql_job(values, error));
+  CHECK(error.find("job.sql-text: line 10:1: INSERT INTO per_minute does not aggregate")
+        != std::string::npos);
+
+  std::string bad_index = script;
+  bad_index.replace(bad_index.find("clicks_per_minute"), 17, "Clicks/Minute");
+  values = job_settings({"--job.sql-text", bad_index});
+  CHECK_FALSE(load_sql_job(values, error));
+  CHECK(error.find("index 'Clicks/Minute'") != std::string::npos);
+
+  // JSON only: a CSV source is refused by the job's configuration (the
+  // script's 'format' = 'json' is only the default of source.format).
+  CHECK_FALSE(load_job_config(job_settings({"--job.sql-text", script,
+                                            "--source.format", "csv",
+                                            "--source.type", "file",
+                                            "--source.files",
+                                            UBAFLOW_SOURCE_DIR "/data/category.csv"}),
+                              error));
+  CHECK_MESSAGE(error.find("reads JSON") != std::string::npos, error);
+}
+
+} // TEST_SUITE
