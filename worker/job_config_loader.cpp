@@ -2,6 +2,7 @@
 
 #include "common/time/civil.hpp"
 #include "worker/parse/timestamp_parser.hpp"
+#include "worker/lookup/sql_dimension_rows.hpp"
 #include "worker/sql_job_settings.hpp"
 #include "worker/sink/es_http_client.hpp"
 #include "worker/source/file_splits.hpp"
@@ -89,6 +90,17 @@ std::optional<std::string> check_node_paths(const job_config& c) {
       && c.windows.computes(result_kind::top_category))
     if (auto problem = check_readable_file(c.lookup_csv_path))
       return "lookup.csv-path: " + *problem;
+  if (c.sql) {
+    // The dimensions the script joins, read whole when a source starts.
+    std::map<uint32_t, std::string> paths;
+    std::string error;
+    if (!sql_dimension_paths(c.sql->script, c.sql->plan, c, paths, error))
+      return "job.sql: " + error;
+    for (const auto& [table, path] : paths)
+      if (auto problem = check_readable_file(path))
+        return "job.sql: table " + c.sql->script.tables.at(table).name
+               + " (lookup.csv-path or its 'path'): " + *problem;
+  }
   if (c.ndjson_output)
     if (auto problem = check_writable_directory(c.ndjson_dir))
       return "sink.ndjson.dir: " + *problem;

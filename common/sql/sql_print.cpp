@@ -257,6 +257,10 @@ std::string print_insert(const insert_statement& insert) {
 
 } // namespace
 
+std::string print_insert_statement(const insert_statement& insert) {
+  return print_insert(insert);
+}
+
 std::string quote_identifier(std::string_view name) {
   if (is_plain_word(name) && !is_reserved_word(name))
     return std::string{name};

@@ -22,6 +22,9 @@ std::string print_script(const std::vector<sql_statement>& statements);
 /// One statement, without the ';'.
 std::string print_statement(const sql_statement& statement);
 
+/// One INSERT (also one of a statement set's), without the ';'.
+std::string print_insert_statement(const insert_statement& insert);
+
 /// A query; every line after the first starts with `indent`.
 std::string print_query(const sql_query& query, const std::string& indent = {});
 

@@ -20,6 +20,10 @@ struct rest_view {
   bool computes_uv = true;
   std::string source;  ///< "Kafka topic user_behavior" or "files"
   std::vector<std::string> results; ///< result names computed
+  /// A job written in SQL: the source table's CREATE TABLE and each
+  /// query's INSERT, shown with the vertices that run them.
+  std::string source_sql;
+  std::vector<std::string> query_sql;
   int64_t refresh_interval_ms = 3000;
   std::string time_zone;
   int64_t time_zone_offset_ms = 0;

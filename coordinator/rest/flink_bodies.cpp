@@ -51,6 +51,8 @@ json::object plan_of(const rest_view& view, const std::vector<job_vertex>& vs) {
                       {"operator_strategy", ""},
                       {"description", v.description},
                       {"optimizer_properties", json::object{}}};
+    if (!v.sql.empty())
+      node["ubaflow-sql"] = v.sql;
     if (!v.inputs.empty()) {
       json::array inputs;
       for (size_t i = 0; i < v.inputs.size(); ++i)

@@ -33,8 +33,11 @@ std::vector<job_vertex> vertices_of(const rest_view& view) {
                        + std::to_string(p.partition);
     source.subtasks.push_back(io);
   }
+  source.sql = view.source_sql;
   out.push_back(std::move(source));
   job_vertex window;
+  for (const auto& q : view.query_sql)
+    window.sql += q + ";\n";
   window.name = "Window/Aggregate";
   std::string results;
   for (const auto& r : view.results)

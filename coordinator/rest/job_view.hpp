@@ -34,6 +34,7 @@ struct job_vertex {
   std::vector<subtask_io> subtasks;
   std::vector<size_t> inputs; ///< indexes of the input vertices
   std::string ship_strategy;  ///< of its inputs
+  std::string sql;            ///< the SQL it runs (a job written in SQL)
 };
 
 /// Source, Window/Aggregate, UV combiner (if any) and one sink per output.

@@ -1,6 +1,7 @@
 #include "coordinator/rest/rest_frontend.hpp"
 
 #include "common/config/secret_file.hpp"
+#include "common/sql/exec/sql_job.hpp"
 #include "common/protocol/type_ids.hpp"
 #include "common/util/clock.hpp"
 
@@ -68,6 +69,11 @@ rest_view static_view(const settings& values, const job_config& config,
                   ? std::string{"files"}
                   : "Kafka topic " + config.kafka.topic;
   view.results = config.result_indices;
+  if (config.sql) {
+    view.source_sql = config.sql->source_sql;
+    for (const auto& query : config.sql->plan.queries)
+      view.query_sql.push_back(config.sql->insert_sql.at(query.insert));
+  }
   view.time_zone = config.zone.name();
   view.time_zone_offset_ms = config.zone.offset_at_instant(wall_now_ms());
   view.checkpoints_enabled = checkpoints.enabled;

@@ -120,8 +120,13 @@ const pages = {
     if (!document.getElementById('job-graph')) {
       main.innerHTML = `<h1 id="job-title"></h1><div class="cards" id="job-cards"></div>
         <h2>Job graph</h2><div id="job-graph" class="chart"></div>
-        <h2>Vertices</h2><div id="job-vertices"></div>`;
+        <h2>Vertices</h2><div id="job-vertices"></div><div id="job-sql"></div>`;
     }
+    // A job written in SQL: what each vertex runs.
+    const withSql = job.plan.nodes.filter((n) => n['ubaflow-sql']);
+    document.getElementById('job-sql').innerHTML = withSql.length === 0 ? '' : '<h2>SQL</h2>'
+      + withSql.map((n) => `<h3>${esc(vertices.find((v) => v.id === n.id).name)}</h3>`
+        + `<pre class="sql">${esc(n['ubaflow-sql'])}</pre>`).join('');
     document.getElementById('job-title').innerHTML = `${esc(job.name)} ${badge(job.state)}`;
     document.getElementById('job-cards').innerHTML = card('Start Time', time(job['start-time']), null, true)
       + card('Duration', duration(job.duration)) + card('Job ID', esc(job.jid), null, true)

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import urllib.request
 
 import harness
 from test_cluster import SECRET, Cluster, ClusterTestCase
@@ -22,6 +23,10 @@ EXAMPLE_INDICES = ("pv_uv_per_hour", "conversion_per_category_hour",
 
 
 class SqlJobTest(ClusterTestCase):
+
+    def get_json(self, url):
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return json.loads(r.read())
 
     def day_of_events(self, events=60000, seed=7, day="2017-11-26", days=1):
         data = self.path("events-%d.jsonl" % seed)
@@ -92,15 +97,23 @@ class SqlJobTest(ClusterTestCase):
                               "--event-time.idle-timeout", "0", "--rest.port", "0"])
         harness.wait_for(lambda: re.search(r"\] 40,000 records", job.output()), 60,
                          "40,000 records read", watched=job)
-        # The REST API lists the script's indices and serves their rows.
+        # The REST API shows what each vertex runs and the script's indices.
         port = re.search(r"REST API and metrics on http://[^:]+:(\d+)/", job.output()).group(1)
+        base = "http://127.0.0.1:%s" % port
+        jid = self.get_json(base + "/jobs")["jobs"][0]["id"]
+        nodes = self.get_json(base + "/jobs/%s/plan" % jid)["plan"]["nodes"]
+        self.assertTrue(nodes[0]["ubaflow-sql"].startswith("CREATE TABLE user_behavior"))
+        self.assertEqual(nodes[1]["ubaflow-sql"].count("INSERT INTO"), 10)
+        self.assertNotIn("ubaflow-sql", nodes[-1])
+        results = self.get_json(base + "/ubaflow/results")
+        self.assertEqual(sorted(results), sorted(EXAMPLE_INDICES))
+        self.assertTrue(results["funnel_per_hour"])
         job.signal(signal.SIGUSR1)
         self.assertEqual(job.wait(60), 0, job.output()[-4000:])
         _, report = self.verify(["--job.sql", EXAMPLES, "--verify.input", sent,
                                  "--verify.partitions", "3",
                                  "--verify.against", "ndjson:" + out_dir])
         self.assert_all_compared(report, EXAMPLE_INDICES)
-        self.assertTrue(port)
 
     def test_sql_cluster_restores_a_savepoint_at_another_parallelism(self):
         # The workers have no copy of the script: the coordinator hands them
@@ -154,7 +167,7 @@ class SqlJobTest(ClusterTestCase):
                          "'topic' = 'x', 'properties.bootstrap.servers' = 'k:9092', "
                          "'format' = 'json');\nINSERT INTO buy_cnt SELECT COUNT(*) FROM t;\n",
                          "line 2:13: no table buy_cnt"),
-            "plain.sql": (open(TAOBAO).read().split("CREATE VIEW")[0]
+            "plain.sql": (harness._read(TAOBAO).split("CREATE VIEW")[0]
                           + "INSERT INTO top_category SELECT behavior, user_id "
                             "FROM user_behavior;\n",
                           "does not aggregate"),

@@ -15,9 +15,9 @@ const bound_option* option(const bound_table& table, const char* key) {
 
 } // namespace
 
-bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
+bool sql_dimension_paths(const bound_script& script, const sql_plan& plan,
                          const job_config& config,
-                         std::map<uint32_t, std::vector<sql_row>>& out,
+                         std::map<uint32_t, std::string>& out,
                          std::string& error) {
   for (const auto& query : plan.queries)
     for (const auto& stage : query.rows)
@@ -26,21 +26,32 @@ bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
         if (out.count(relation.index))
           continue;
         const auto& dim = script.tables.at(relation.index);
-        std::string path;
         if (dim.connector == connector_kind::filesystem) {
           if (const auto* o = option(dim, "path"))
-            path = o->value;
+            out[relation.index] = o->value;
         } else if (config.lookup == lookup_type::csv) {
-          path = config.lookup_csv_path;
+          out[relation.index] = config.lookup_csv_path;
         } else {
           error = dim.name + ": a jdbc dimension is read from lookup.csv-path "
                              "(lookup.source=csv); reading MySQL whole is not "
                              "supported yet";
           return false;
         }
-        if (!read_csv_rows(path, dim, out[relation.index], error))
-          return false;
       }
+  return true;
+}
+
+bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
+                         const job_config& config,
+                         std::map<uint32_t, std::vector<sql_row>>& out,
+                         std::string& error) {
+  std::map<uint32_t, std::string> paths;
+  if (!sql_dimension_paths(script, plan, config, paths, error))
+    return false;
+  for (const auto& [table, path] : paths)
+    if (!out.count(table)
+        && !read_csv_rows(path, script.tables.at(table), out[table], error))
+      return false;
   return true;
 }
 

@@ -21,6 +21,13 @@ namespace ubaflow {
 /// one from lookup.csv-path when lookup.source=csv. False with `error`
 /// when a file cannot be read, or for a jdbc table with lookup.source=mysql
 /// (not read whole yet: docs/sql.md).
+/// The file each of those tables is read from, by table; false with
+/// `error` as above.
+bool sql_dimension_paths(const bound_script& script, const sql_plan& plan,
+                         const job_config& config,
+                         std::map<uint32_t, std::string>& out,
+                         std::string& error);
+
 bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
                          const job_config& config,
                          std::map<uint32_t, std::vector<sql_row>>& out,

@@ -3,10 +3,13 @@
 #include "common/protocol/validation.hpp"
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_explain.hpp"
+#include "common/sql/sql_parser.hpp"
+#include "common/sql/sql_print.hpp"
 #include "common/util/hash.hpp"
 #include "common/sql/sql_planner.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <cstdio>
@@ -35,6 +38,19 @@ int64_t source_watermark_delay_ms(const sql_job& job) {
   const auto& table = job.script.tables.at(job.source_table);
   return table.watermark ? table.watermark->delay_ms : 0;
 }
+
+namespace {
+
+/// SQL names are case-insensitive.
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size()
+         && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+              return std::tolower(static_cast<unsigned char>(x))
+                     == std::tolower(static_cast<unsigned char>(y));
+            });
+}
+
+} // namespace
 
 std::string sink_index_name(const bound_table& sink) {
   for (const auto& o : sink.options)
@@ -95,6 +111,25 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
                 static_cast<unsigned long long>(
                   hash_bytes(explain_plan(job->script, job->plan))));
   job->state_layout = std::string{"sql-plan="} + hash;
+  // The statements as the REST API shows them (the script parsed before).
+  auto parsed = parse_script(job->text);
+  for (auto& statement : parsed.statements) {
+    if (const auto* insert = std::get_if<insert_statement>(&statement.node))
+      job->insert_sql.push_back(print_insert_statement(*insert));
+    else if (const auto* set = std::get_if<statement_set>(&statement.node))
+      for (const auto& inner : set->inserts)
+        job->insert_sql.push_back(print_insert_statement(inner));
+    else if (auto* table = std::get_if<create_table_statement>(&statement.node);
+             table && same_name(table->name.text,
+                                job->script.tables.at(job->source_table).name)) {
+      // Shown by the REST API: a password written in clear stays here.
+      for (auto& option : table->options)
+        for (const auto& bound : job->script.tables.at(job->source_table).options)
+          if (bound.secret && bound.flink_key == option.key)
+            option.value = "******";
+      job->source_sql = print_statement(statement);
+    }
+  }
   return job;
 }
 

@@ -29,6 +29,11 @@ struct sql_job {
   /// this job: a hash of the explained plan (queries, keys, aggregates,
   /// windows), so that comments and formatting do not matter.
   std::string state_layout;
+  /// The SQL each vertex of the job graph runs, printed from the script:
+  /// the source table's CREATE TABLE, and each INSERT (by bound_script::
+  /// inserts), for the REST API and the web UI.
+  std::string source_sql;
+  std::vector<std::string> insert_sql;
 };
 
 /// Reads a SQL script whole, refusing one over `max_sql_script_bytes`

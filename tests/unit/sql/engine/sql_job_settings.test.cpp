@@ -61,6 +61,10 @@ TEST_CASE("the script's connector options are defaults; the command line wins") 
   CHECK(job->indices == std::vector<std::string>{"clicks_per_minute"});
   CHECK(source_watermark_delay_ms(*job) == 2000);
   CHECK(job->state_layout.rfind("sql-plan=", 0) == 0);
+  // What the REST API shows with the job graph's vertices.
+  CHECK(job->source_sql.rfind("CREATE TABLE clicks (", 0) == 0);
+  REQUIRE(job->insert_sql.size() == 1);
+  CHECK(job->insert_sql[0].rfind("INSERT INTO per_minute\nSELECT", 0) == 0);
 
   // The job's configuration: the script's index, no built-in result.
   auto config = load_job_config(job_settings({"--job.sql-text", script}), error);
@@ -69,6 +73,18 @@ TEST_CASE("the script's connector options are defaults; the command line wins") 
   CHECK(config->result_indices == std::vector<std::string>{"clicks_per_minute"});
   CHECK_FALSE(config->windows.computes_uv());
   ::unsetenv("UBAFLOW_TEST_GROUP");
+}
+
+TEST_CASE("a password written in the script is not shown") {
+  std::string with_password = script;
+  with_password.replace(with_password.find("'format' = 'json'"), 17,
+                        "'format' = 'json', 'properties.sasl.password' = 'hunter2'");
+  std::string error;
+  auto values = job_settings({"--job.sql-text", with_password});
+  auto job = load_sql_job(values, error);
+  REQUIRE_MESSAGE(job, error);
+  CHECK(job->source_sql.find("hunter2") == std::string::npos);
+  CHECK(job->source_sql.find("'properties.sasl.password' = '******'") != std::string::npos);
 }
 
 TEST_CASE("an unset ${VAR} leaves its option at the default") {
