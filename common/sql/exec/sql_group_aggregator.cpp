@@ -32,12 +32,30 @@ size_t sql_group_aggregator::group_key_hash::operator()(const group_key& g) cons
                              + static_cast<uint64_t>(g.end));
 }
 
+size_t sql_group_aggregator::period_key_hash::operator()(const period_key& p) const {
+  return static_cast<size_t>(stable_hash(p.keys) * 31
+                             + static_cast<uint64_t>(p.start));
+}
+
 sql_group_aggregator::sql_group_aggregator(const sql_query_plan& query,
                                            const sql_row_evaluator& evaluator,
                                            reject_handler reject)
   : query_(query), evaluator_(evaluator), reject_(std::move(reject)) {
-  if (query.window)
+  if (query.window) {
     assigner_.emplace(*query.window, evaluator.zone());
+    // Slices on the zone-less clock only: steps of an LTZ column are wall
+    // clock steps, not fixed lengths of instants.
+    sliced_ = assigner_->kind() == window_kind::cumulate
+              && !assigner_->instants();
+    step_ms_ = assigner_->step_ms();
+  }
+}
+
+std::vector<sql_accumulator> sql_group_aggregator::fresh_accumulators() const {
+  std::vector<sql_accumulator> out;
+  for (const auto& aggregate : query_.aggregates)
+    out.emplace_back(aggregate);
+  return out;
 }
 
 sql_group_aggregator::group&
@@ -50,8 +68,13 @@ sql_group_aggregator::group_for(const std::optional<sql_window>& window,
   group g;
   g.partial.window = window;
   g.partial.keys = keys;
-  for (const auto& aggregate : query_.aggregates)
-    g.partial.accumulators.emplace_back(aggregate);
+  g.partial.accumulators = fresh_accumulators();
+  if (window) {
+    next_due_ = std::min(next_due_, window->max_timestamp());
+    if (sliced_)
+      periods_.try_emplace(period_key{window->start, keys},
+                           period{window->start, false, fresh_accumulators()});
+  }
   return groups_.emplace(std::move(id), std::move(g)).first->second;
 }
 
@@ -107,6 +130,10 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations) {
   }
   if (time.value.is_null())
     return; // no event time: in no window (a streaming source drops it too)
+  if (sliced_) {
+    add_to(group_for(assigner_->first_window(time.value.as_millis()), keys));
+    return;
+  }
   windows_.clear();
   assigner_->assign(time.value.as_millis(), windows_);
   for (const auto& window : windows_)
@@ -116,7 +143,16 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations) {
 void sql_group_aggregator::merge(sql_partial partial) {
   if (partial.window && partial.window->max_timestamp() <= fired_up_to_) {
     ++late_partials_;
-    return;
+    if (!sliced_ || fired_up_to_ == INT64_MAX)
+      return;
+    // A late slice: into the first step of its period still open, if any.
+    const int64_t period_end = partial.window->start + assigner_->size_ms();
+    const int64_t start = partial.window->start;
+    const int64_t open_end
+      = start + ((fired_up_to_ + 1 - start) / step_ms_ + 1) * step_ms_;
+    if (open_end > period_end)
+      return;
+    partial.window->end = open_end;
   }
   auto& g = group_for(partial.window, partial.keys);
   for (size_t a = 0; a < g.partial.accumulators.size()
@@ -132,6 +168,8 @@ std::vector<sql_partial> sql_group_aggregator::take_partials() {
   for (auto& [id, g] : groups_)
     out.push_back(std::move(g.partial));
   groups_.clear();
+  periods_.clear();
+  next_due_ = INT64_MAX;
   return out;
 }
 
@@ -188,18 +226,70 @@ sql_group_aggregator::output(std::vector<const group*> fired) {
 
 std::vector<sql_row> sql_group_aggregator::fire(int64_t watermark) {
   fired_up_to_ = std::max(fired_up_to_, watermark);
+  if (watermark < next_due_)
+    return {}; // nothing ends before the watermark: no scan
+  if (sliced_)
+    return fire_slices(watermark);
   std::vector<const group*> fired;
   for (const auto& [id, g] : groups_)
     if (g.partial.window && g.partial.window->max_timestamp() <= watermark)
       fired.push_back(&g);
   auto rows = output(fired);
+  next_due_ = INT64_MAX;
   for (auto i = groups_.begin(); i != groups_.end();)
     if (i->second.partial.window
-        && i->second.partial.window->max_timestamp() <= watermark)
+        && i->second.partial.window->max_timestamp() <= watermark) {
       i = groups_.erase(i);
-    else
+    } else {
+      if (i->second.partial.window)
+        next_due_ = std::min(next_due_, i->second.partial.window->max_timestamp());
       ++i;
+    }
   return rows;
+}
+
+std::vector<sql_row> sql_group_aggregator::fire_slices(int64_t watermark) {
+  // Each period folds its steps up to the watermark, in order, and emits
+  // the window [period start, step end) once it holds data.
+  const int64_t size = assigner_->size_ms();
+  std::vector<group> windows;
+  next_due_ = INT64_MAX;
+  for (auto p = periods_.begin(); p != periods_.end();) {
+    const auto& id = p->first;
+    auto& state = p->second;
+    const int64_t period_end = id.start + size;
+    for (int64_t end = state.folded_to + step_ms_;
+         end <= period_end && end - 1 <= watermark; end += step_ms_) {
+      auto slice = groups_.find(group_key{id.start, end, id.keys});
+      if (slice != groups_.end()) {
+        for (size_t a = 0; a < state.running.size(); ++a)
+          state.running[a].merge(slice->second.partial.accumulators[a]);
+        state.has_data = true;
+      }
+      state.folded_to = end;
+      if (state.has_data) {
+        group window;
+        window.partial.window = sql_window{id.start, end};
+        window.partial.keys = id.keys;
+        window.partial.accumulators = state.running;
+        windows.push_back(std::move(window));
+      }
+    }
+    if (state.folded_to >= period_end) {
+      // The period's last window fired: its slices go.
+      for (int64_t end = id.start + step_ms_; end <= period_end; end += step_ms_)
+        groups_.erase(group_key{id.start, end, id.keys});
+      p = periods_.erase(p);
+      continue;
+    }
+    next_due_ = std::min(next_due_, state.folded_to + step_ms_ - 1);
+    ++p;
+  }
+  std::vector<const group*> fired;
+  fired.reserve(windows.size());
+  for (const auto& w : windows)
+    fired.push_back(&w);
+  return output(fired);
 }
 
 std::vector<sql_row> sql_group_aggregator::updates() {

@@ -30,6 +30,32 @@ int64_t sql_window_assigner::period_start(int64_t time) const {
   return instants_ ? zone_.to_instant(start) : start;
 }
 
+sql_window sql_window_assigner::first_window(int64_t time) const {
+  const int64_t local = instants_ ? zone_.to_local(time) : time;
+  int64_t start = 0;
+  int64_t end = 0;
+  switch (kind_) {
+    case window_kind::tumble:
+      start = align(local, size_ms_);
+      end = start + size_ms_;
+      break;
+    case window_kind::hop: {
+      start = align(local, step_ms_);
+      while (start - step_ms_ + size_ms_ > local)
+        start -= step_ms_;
+      end = start + size_ms_;
+      break;
+    }
+    case window_kind::cumulate:
+      start = align(local, size_ms_);
+      end = align(local, step_ms_) + step_ms_;
+      break;
+  }
+  if (instants_)
+    return {zone_.to_instant(start), zone_.to_instant(end)};
+  return {start, end};
+}
+
 void sql_window_assigner::assign(int64_t time, std::vector<sql_window>& out) const {
   // Windows are computed on the wall clock (local millis) and, for an
   // LTZ column, each bound is turned back into an instant.

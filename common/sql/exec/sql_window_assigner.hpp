@@ -67,6 +67,10 @@ public:
     return out;
   }
 
+  /// The first window containing `time`, by end: for CUMULATE the slice
+  /// of `time` within its period, [period start, end of time's step).
+  sql_window first_window(int64_t time) const;
+
   /// The start of the size-aligned period containing `time` (TUMBLE: the
   /// window; CUMULATE: the day of a 1-day maximum; HOP: the latest window).
   int64_t period_start(int64_t time) const;
