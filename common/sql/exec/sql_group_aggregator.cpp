@@ -61,10 +61,13 @@ std::vector<sql_accumulator> sql_group_aggregator::fresh_accumulators() const {
 sql_group_aggregator::group&
 sql_group_aggregator::group_for(const std::optional<sql_window>& window,
                                 const sql_row& keys) {
-  group_key id{window ? window->start : 0, window ? window->end : 0, keys};
-  auto found = groups_.find(id);
+  probe_.start = window ? window->start : 0;
+  probe_.end = window ? window->end : 0;
+  probe_.keys = keys; // reuses the probe's buffer
+  auto found = groups_.find(probe_);
   if (found != groups_.end())
     return found->second;
+  group_key id = probe_;
   group g;
   g.partial.window = window;
   g.partial.keys = keys;
@@ -79,8 +82,8 @@ sql_group_aggregator::group_for(const std::optional<sql_window>& window,
 }
 
 void sql_group_aggregator::add(const std::vector<sql_row>& relations) {
-  sql_row keys;
-  keys.reserve(query_.group_keys.size());
+  auto& keys = keys_;
+  keys.clear();
   for (const auto& key : query_.group_keys) {
     auto value = evaluator_.evaluate(key, relations);
     if (!value.ok()) {
@@ -90,7 +93,8 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations) {
     keys.push_back(std::move(value.value));
   }
   // Each aggregate's argument (and FILTER), once per row.
-  std::vector<std::optional<sql_value>> arguments(query_.aggregates.size());
+  auto& arguments = arguments_;
+  arguments.assign(query_.aggregates.size(), std::nullopt);
   for (size_t a = 0; a < query_.aggregates.size(); ++a) {
     const auto& aggregate = query_.aggregates[a];
     if (aggregate.filter) {

@@ -132,6 +132,11 @@ private:
   /// No window or step fires before the watermark reaches this.
   int64_t next_due_ = INT64_MAX;
   std::vector<sql_window> windows_; ///< scratch of add()
+  /// Scratch of add() and group_for(): reused, so that a row costs no
+  /// allocation once they have grown.
+  sql_row keys_;
+  std::vector<std::optional<sql_value>> arguments_;
+  group_key probe_;
   /// The highest watermark fire() was given: windows up to it are gone.
   int64_t fired_up_to_ = INT64_MIN;
   int64_t step_ms_ = 0; ///< CUMULATE's step

@@ -15,14 +15,20 @@ sql_query_rows::sql_query_rows(
 
 void sql_query_rows::feed(const sql_row& physical,
                           int64_t processing_time_ms) {
-  if (auto row = with_computed_columns(physical, processing_time_ms))
-    run_stage(0, std::move(*row));
+  if (auto row = with_computed_columns(script_.tables.at(query_.source),
+                                       physical, processing_time_ms,
+                                       evaluator_, handlers_.reject))
+    run_stage(0, *row);
 }
 
-std::optional<sql_row>
-sql_query_rows::with_computed_columns(const sql_row& physical,
-                                      int64_t processing_time_ms) {
-  const auto& table = script_.tables.at(query_.source);
+void sql_query_rows::feed_complete(const sql_row& row) {
+  run_stage(0, row);
+}
+
+std::optional<sql_row> sql_query_rows::with_computed_columns(
+  const bound_table& table, const sql_row& physical,
+  int64_t processing_time_ms, const sql_row_evaluator& evaluator,
+  const std::function<void(const std::string&)>& reject) {
   sql_row row;
   row.reserve(table.columns.size());
   size_t next_physical = 0;
@@ -35,7 +41,7 @@ sql_query_rows::with_computed_columns(const sql_row& physical,
                                                   : sql_value::null());
     ++next_physical;
   }
-  const std::vector<sql_row> relations{row};
+  std::vector<sql_row> relations; // the physical columns, if needed
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const auto& computed = table.columns[c].computed;
     if (!computed)
@@ -45,9 +51,11 @@ sql_query_rows::with_computed_columns(const sql_row& physical,
       row[c] = sql_value::timestamp_ltz(processing_time_ms);
       continue;
     }
-    auto value = evaluator_.evaluate(*computed, relations);
+    if (relations.empty())
+      relations.push_back(row);
+    auto value = evaluator.evaluate(*computed, relations);
     if (!value.ok()) {
-      handlers_.reject(value.error);
+      reject(value.error);
       return std::nullopt;
     }
     row[c] = std::move(value.value);
@@ -77,13 +85,16 @@ sql_query_rows::index_for(size_t stage_number, size_t join_number) {
   return index;
 }
 
-void sql_query_rows::run_stage(size_t n, sql_row row) {
+void sql_query_rows::run_stage(size_t n, const sql_row& row) {
   if (n == query_.rows.size()) {
-    handlers_.output(std::move(row));
+    handlers_.output(row);
     return;
   }
-  std::vector<sql_row> relations(query_.rows[n].relations.size());
-  relations[0] = std::move(row);
+  if (relations_.size() < query_.rows.size())
+    relations_.resize(query_.rows.size());
+  auto& relations = relations_[n];
+  relations.resize(query_.rows[n].relations.size());
+  relations[0] = row; // reuses the buffer's capacity
   join(n, 0, relations);
 }
 
@@ -104,7 +115,8 @@ void sql_query_rows::join(size_t n, size_t j, std::vector<sql_row>& relations) {
     return;
   }
   const auto& lookup = stage.joins[j];
-  sql_row key;
+  auto& key = key_;
+  key.clear();
   for (const auto& key_column : lookup.keys) {
     auto value = evaluator_.evaluate(key_column.first, relations);
     if (!value.ok()) {

@@ -44,14 +44,25 @@ public:
   /// PROCTIME() columns get `processing_time_ms`.
   void feed(const sql_row& physical, int64_t processing_time_ms);
 
+  /// One row with every column of the source table, computed ones too
+  /// (with_computed_columns): what a source task hands each of its queries
+  /// after computing the row once.
+  void feed_complete(const sql_row& row);
+
+  /// `physical` with the table's computed columns after it; nothing, with
+  /// the reason given to `reject`, when one fails.
+  static std::optional<sql_row>
+  with_computed_columns(const bound_table& table, const sql_row& physical,
+                        int64_t processing_time_ms,
+                        const sql_row_evaluator& evaluator,
+                        const std::function<void(const std::string&)>& reject);
+
 private:
   using dimension_index
     = std::unordered_map<sql_row, std::vector<const sql_row*>, sql_row_hash>;
 
-  std::optional<sql_row> with_computed_columns(const sql_row& physical,
-                                               int64_t processing_time_ms);
   const dimension_index& index_for(size_t stage, size_t join);
-  void run_stage(size_t n, sql_row row);
+  void run_stage(size_t n, const sql_row& row);
   void join(size_t n, size_t j, std::vector<sql_row>& relations);
   bool passes(const std::optional<bound_expression>& where,
               const std::vector<sql_row>& relations);
@@ -62,6 +73,10 @@ private:
   const sql_row_evaluator& evaluator_;
   sql_row_handlers handlers_;
   std::map<std::pair<size_t, size_t>, dimension_index> indexes_;
+  /// Per stage, the relations of the row being run: reused, so that a row
+  /// costs no allocation once the buffers have grown.
+  std::vector<std::vector<sql_row>> relations_;
+  sql_row key_; ///< a lookup's key, reused likewise
 };
 
 /// The outputs' values over `input` (relations or an aggregated row), or

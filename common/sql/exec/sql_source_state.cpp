@@ -22,7 +22,8 @@ sql_source_state::sql_source_state(
   const std::map<uint32_t, std::vector<sql_row>>& dimensions,
   const sql_row_evaluator& evaluator, std::vector<key_group_range> owners,
   uint32_t key_groups)
-  : script_(script), plan_(plan), source_index_(source_index),
+  : script_(script), plan_(plan), evaluator_(evaluator), table_(table),
+    source_index_(source_index),
     owners_(std::move(owners)), key_groups_(key_groups) {
   auto reject = [this](const std::string&) { ++rejected_; };
   for (uint32_t q = 0; q < plan.queries.size(); ++q) {
@@ -61,8 +62,13 @@ sql_source_state::sql_source_state(
 
 void sql_source_state::add(const sql_row& physical,
                            int64_t processing_time_ms) {
-  for (auto& run : queries_)
-    run.rows->feed(physical, processing_time_ms);
+  // The computed columns once, for every query over the table.
+  auto row = sql_query_rows::with_computed_columns(
+    script_.tables.at(table_), physical, processing_time_ms, evaluator_,
+    [this](const std::string&) { ++rejected_; });
+  if (row)
+    for (auto& run : queries_)
+      run.rows->feed_complete(*row);
   if (auto t = event_time_of(physical))
     max_time_ = std::max(max_time_, *t);
 }

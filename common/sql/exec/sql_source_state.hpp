@@ -78,6 +78,8 @@ private:
 
   const bound_script& script_;
   const sql_plan& plan_;
+  const sql_row_evaluator& evaluator_;
+  uint32_t table_;
   uint32_t source_index_;
   std::vector<key_group_range> owners_;
   uint32_t key_groups_;
