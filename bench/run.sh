@@ -75,6 +75,15 @@ run_rate_1=$(rate_of "$one_core")
 run_rate_2=$(rate_of "$two_cores")
 run_rss=$(rss_of "$one_core")
 
+step "2b the same day through the SQL path: ubaflow run --job.sql jobs/taobao.sql, 1 core"
+sql_run="$(taskset -c 0 "$bin" run --job.sql "$root/jobs/taobao.sql" \
+  --source.type file --source.files "$work/day.jsonl" --source.file-splits 2 \
+  --lookup.csv-path "$root/data/category.csv" --sink.ndjson.dir "$work/out-sql" \
+  --progress.interval 0 --log.level warn 2>/dev/null)"
+echo "$sql_run" >&2
+sql_run_rate=$(rate_of "$sql_run")
+sql_run_rss=$(rss_of "$sql_run")
+
 step "3/7 Kafka path: mock broker preloaded with $kafka_events messages"
 "$bin" broker --broker.port 0 --broker.partitions 4 \
   --broker.port-file "$work/bootstrap" > "$work/broker.log" 2>&1 &
@@ -191,13 +200,15 @@ $(uname -sr), $(g++ --version | head -1). Build: RelWithDebInfo.
 | engine, one core, all four results (in-memory simulated day, $(fmt $engine_events) events) | **$(fmt $engine_rate) events/s** | ≥ 3,000,000 |
 | parse-only loop over the same messages | $(fmt $parse_rate) events/s | |
 | engine / parse-only | **$(pct $engine_rate $parse_rate)** | ≥ 40 % |
-| SQL path: jobs/taobao.sql through the SQL engine's plain classes (sql_row_decoder, sql_source_state, sql_keyed_state; no actors yet), one core, same events | $(fmt $sql_rate) events/s; its decoder alone $(fmt $sql_decode_rate) events/s; $sql_bytes_per_event exchange bytes per event | |
+| SQL path: jobs/taobao.sql through the SQL engine's plain classes (sql_row_decoder, sql_source_state, sql_keyed_state), one core, same events | $(fmt $sql_rate) events/s; its decoder alone $(fmt $sql_decode_rate) events/s; $sql_bytes_per_event exchange bytes per event | |
 | SQL path / built-in engine | **$(pct $sql_rate $engine_rate)** | ≥ 85 % (issue 13; not met yet, see docs/sql.md) |
 | exchange volume (user ids in UV partials per event) | $ids_per_event | small |
 | exchange bytes on the wire per event (CAF binary encoding, user ids delta-varint coded) | **$bytes_per_event** | small |
 | \`ubaflow run\` from a file, simulated day ($(fmt $day_events) events), 1 core | $(fmt $run_rate_1) events/s | |
 | same, 2 cores (the file read as 2 ranges: source.file-splits 2) | $(fmt $run_rate_2) events/s | |
 | peak resident memory of that run | **$run_rss MiB** | ≤ 512 MiB |
+| \`ubaflow run --job.sql jobs/taobao.sql\`, the same day, 1 core (the SQL path through the actors, same results) | $(fmt $sql_run_rate) events/s, peak $sql_run_rss MiB | |
+| SQL path / built-in, \`ubaflow run\`, 1 core | **$(pct $sql_run_rate $run_rate_1)** | ≥ 85 % (issue 13; not met yet) |
 | Kafka path: \`ubaflow run\` over a preloaded topic ($(fmt $kafka_events) messages, 4 partitions, mock broker) | $(fmt $job_kafka_rate) messages/s | |
 | bare librdkafka consumers (one per partition, like the source tasks) over the same topic | $(fmt $bare_rate) messages/s | |
 | ubaflow / bare consumer | **$(pct $job_kafka_rate $bare_rate)** | ≥ 80 % |

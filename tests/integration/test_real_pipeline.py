@@ -100,6 +100,33 @@ class RealPipelineTest(ClusterTestCase):
         self.verify_es([part1, part2], prefix)
         self.check_aggregations(prefix)
 
+    def test_sql_jobs_read_real_kafka_and_write_real_elasticsearch(self):
+        # The default job as SQL and the ten example queries, each run by
+        # the engine from its script: every index equals the script's batch
+        # oracle; jobs/taobao.sql's equal the built-in job's oracle too.
+        topic = self.topic()
+        part = self.produce(topic, 20000, "part.jsonl", seed=121)
+        scripts = (("sqlt_", os.path.join(harness.ROOT, "jobs", "taobao.sql")),
+                   ("sqlx_", os.path.join(harness.ROOT, "jobs", "examples",
+                                          "behaviour_metrics.sql")))
+        for prefix, script in scripts:
+            with self.subTest(script=os.path.basename(script)):
+                out = self.run_job_to_end(
+                    ["--job.sql", script, "--lookup.csv-path", harness.CATEGORY_CSV]
+                    + kafka_args(topic) + ["--kafka.group-id", "ubaflow-" + prefix + topic]
+                    + self.es_args(prefix)
+                    + ["--kafka.bounded", "true", "--progress.interval", "0"])
+                self.assertIn("20,000 read", out)
+                _, report = self.verify(["--job.sql", script, "--verify.input", part,
+                                         "--verify.partitions", "4",
+                                         "--lookup.csv-path", harness.CATEGORY_CSV,
+                                         "--verify.against", "es:" + es.url,
+                                         "--sink.es.index-prefix", prefix])
+                self.assertIn("SQL oracle", report)
+                self.assertNotRegex(report, r" 0 found")
+        self.verify_es([part], "sqlt_")
+        self.check_aggregations("sqlt_")
+
     def check_aggregations(self, prefix):
         """The seed's Kibana views are aggregations; on ubaflow's indices
         they must give the oracle's figures (verify proved the documents
