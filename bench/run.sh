@@ -78,7 +78,7 @@ run_rss=$(rss_of "$one_core")
 step "2b the same day through the SQL path: ubaflow run --job.sql jobs/taobao.sql, 1 core"
 sql_run="$(taskset -c 0 "$bin" run --job.sql "$root/jobs/taobao.sql" \
   --source.type file --source.files "$work/day.jsonl" --source.file-splits 2 \
-  --lookup.csv-path "$root/data/category.csv" --sink.ndjson.dir "$work/out-sql" \
+  --lookup.source csv --lookup.csv-path "$root/data/category.csv" --sink.ndjson.dir "$work/out-sql" \
   --progress.interval 0 --log.level warn 2>/dev/null)"
 echo "$sql_run" >&2
 sql_run_rate=$(rate_of "$sql_run")

@@ -74,6 +74,17 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
   std::set<std::string> from_script;
   for (auto table : configuring_tables(*job)) {
     const auto& t = job->script.tables.at(table);
+    // A jdbc dimension is read from MySQL unless said otherwise.
+    if (t.connector == connector_kind::jdbc
+        && values.origin_of("lookup.source") == value_origin::default_value
+        && !from_script.count("lookup.source")) {
+      if (auto problem = values.set("lookup.source", "mysql",
+                                    value_origin::config_file)) {
+        error = job->path + ": table " + t.name + ": " + *problem;
+        return nullptr;
+      }
+      from_script.insert("lookup.source");
+    }
     for (const auto& [key, value] : t.settings) {
       if (!values.options().find(key)
           || values.origin_of(key) != value_origin::default_value

@@ -112,13 +112,15 @@ class RealPipelineTest(ClusterTestCase):
         for prefix, script in scripts:
             with self.subTest(script=os.path.basename(script)):
                 out = self.run_job_to_end(
-                    ["--job.sql", script, "--lookup.csv-path", harness.CATEGORY_CSV]
+                    ["--job.sql", script, "--lookup.source", "csv",
+                     "--lookup.csv-path", harness.CATEGORY_CSV]
                     + kafka_args(topic) + ["--kafka.group-id", "ubaflow-" + prefix + topic]
                     + self.es_args(prefix)
                     + ["--kafka.bounded", "true", "--progress.interval", "0"])
                 self.assertIn("20,000 read", out)
                 _, report = self.verify(["--job.sql", script, "--verify.input", part,
                                          "--verify.partitions", "4",
+                                         "--lookup.source", "csv",
                                          "--lookup.csv-path", harness.CATEGORY_CSV,
                                          "--verify.against", "es:" + es.url,
                                          "--sink.es.index-prefix", prefix])

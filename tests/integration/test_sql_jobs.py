@@ -48,10 +48,10 @@ class SqlJobTest(ClusterTestCase):
             ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
              "--source.file-splits", "3", "--job.parallelism", "3",
              "--sink.ndjson.dir", out_dir, "--progress.interval", "0",
-             "--lookup.csv-path", harness.CATEGORY_CSV])
+             "--lookup.source", "csv", "--lookup.csv-path", harness.CATEGORY_CSV])
         self.assertIn("60,000 read, 60,000 accepted", summary)
         common = ["--verify.input", data, "--verify.partitioner", "file",
-                  "--lookup.csv-path", harness.CATEGORY_CSV,
+                  "--lookup.source", "csv", "--lookup.csv-path", harness.CATEGORY_CSV,
                   "--verify.against", "ndjson:" + out_dir]
         # The SQL oracle of the script, matched by each sink's primary key.
         _, report = self.verify(common + ["--job.sql", TAOBAO])
@@ -83,6 +83,34 @@ class SqlJobTest(ClusterTestCase):
         code, report = self.verify(common + ["--job.sql", TAOBAO], expect_ok=False)
         self.assertEqual(code, 1)
         self.assertRegex(report, r"top_category\s+\d+ expected,\s+\d+ found, 1 difference")
+
+    def test_a_jdbc_dimension_is_read_from_mysql(self):
+        # jobs/taobao.sql joins category_dim, a jdbc table: read from
+        # MariaDB (lookup.source=mysql is the script's default), it gives
+        # what the CSV copy of the same table gives the oracle.
+        db = self.mariadb()
+        data = self.day_of_events(events=30000, seed=11)
+        out_dir = self.path("out")
+        summary = self.run_job_to_end(
+            ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
+             "--sink.ndjson.dir", out_dir, "--progress.interval", "0",
+             "--lookup.csv-path", self.path("absent.csv")]  # not read: MySQL is
+            + db.job_args()[2:], env=db.job_env())
+        self.assertNotIn(db.password, summary)
+        _, report = self.verify(["--job.sql", TAOBAO, "--verify.input", data,
+                                 "--verify.partitioner", "file",
+                                 "--lookup.source", "csv",
+                                 "--lookup.csv-path", harness.CATEGORY_CSV,
+                                 "--verify.against", "ndjson:" + out_dir])
+        self.assert_all_compared(report, ("top_category",))
+        # Unreachable, the database is retried, then the job says why.
+        r = harness.run(["run", "--job.sql", TAOBAO, "--source.type", "file",
+                         "--source.files", data, "--rest.port", "0",
+                         "--lookup.mysql.port", str(harness.free_port()),
+                         "--lookup.retry-initial", "50ms", "--lookup.retry-max", "100ms",
+                         "--sink.ndjson.dir", self.path("out-down")], check=False)
+        self.assertEqual(r.returncode, 1, r.stderr.decode()[-2000:])
+        self.assertIn("reading the dimension failed (attempt 1 of 6)", r.stderr.decode())
 
     def test_ten_more_queries_run_in_one_job_over_kafka(self):
         broker = self.broker(partitions=3)

@@ -1,11 +1,14 @@
 #pragma once
 
 #include "common/config/connector_settings.hpp"
+#include "common/sql/exec/sql_value.hpp"
+#include "common/sql/sql_data_type.hpp"
 #include "worker/lookup/dimension_source.hpp"
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace soci {
 class session;
@@ -31,6 +34,14 @@ public:
 
   /// Opens the session now (start-up check); returns an error or nothing.
   std::optional<std::string> connect();
+
+  /// Reads the whole table: `columns` (plain identifiers) as values of
+  /// `kinds` (integer kinds as BIGINT, DOUBLE, strings), NULL as NULL, at
+  /// most `max_rows` rows; false with `error` (a larger table included).
+  /// A SQL job's lookup dimension (worker/lookup/sql_dimension_rows).
+  bool read_all(const std::vector<std::string>& columns,
+                const std::vector<data_type_kind>& kinds, size_t max_rows,
+                std::vector<sql_row>& rows, std::string& error);
 
   uint64_t reconnects() const { return reconnects_; }
 

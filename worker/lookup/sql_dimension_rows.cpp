@@ -1,10 +1,21 @@
 #include "worker/lookup/sql_dimension_rows.hpp"
 
+#include "common/util/backoff.hpp"
 #include "worker/lookup/csv_table_rows.hpp"
+#include "worker/lookup/mysql_dimension_source.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
 
 namespace ubaflow {
 
 namespace {
+
+/// A dimension is kept whole in each source task: bounded.
+constexpr size_t max_dimension_rows = 5'000'000;
+constexpr int max_dimension_attempts = 6;
 
 const bound_option* option(const bound_table& table, const char* key) {
   for (const auto& o : table.options)
@@ -31,12 +42,12 @@ bool sql_dimension_paths(const bound_script& script, const sql_plan& plan,
             out[relation.index] = o->value;
         } else if (config.lookup == lookup_type::csv) {
           out[relation.index] = config.lookup_csv_path;
-        } else {
-          error = dim.name + ": a jdbc dimension is read from lookup.csv-path "
-                             "(lookup.source=csv); reading MySQL whole is not "
-                             "supported yet";
+        } else if (config.lookup == lookup_type::none) {
+          error = dim.name + ": the script joins a jdbc dimension, but "
+                             "lookup.source is none";
           return false;
         }
+        // lookup.source=mysql: read from MySQL (load_sql_dimensions).
       }
   return true;
 }
@@ -52,6 +63,41 @@ bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
     if (!out.count(table)
         && !read_csv_rows(path, script.tables.at(table), out[table], error))
       return false;
+  // jdbc dimensions with lookup.source=mysql: the whole table, retried
+  // with back-off while the database is unreachable (a source task builds
+  // on its own thread, so waiting here holds up only that task).
+  for (const auto& query : plan.queries)
+    for (const auto& stage : query.rows)
+      for (const auto& join : stage.joins) {
+        const auto index = stage.relations.at(join.relation).index;
+        const auto& dim = script.tables.at(index);
+        if (out.count(index) || dim.connector != connector_kind::jdbc)
+          continue;
+        std::vector<std::string> columns;
+        std::vector<data_type_kind> kinds;
+        for (const auto& column : dim.columns)
+          if (!column.computed) {
+            columns.push_back(column.name);
+            kinds.push_back(column.type.kind);
+          }
+        mysql_dimension_source source{config.mysql};
+        exponential_backoff backoff{config.lookup_retry_initial_ms,
+                                    config.lookup_retry_max_ms};
+        for (int attempt = 1;; ++attempt) {
+          std::vector<sql_row> rows;
+          if (source.read_all(columns, kinds, max_dimension_rows, rows, error)) {
+            out[index] = std::move(rows);
+            break;
+          }
+          if (attempt == max_dimension_attempts)
+            return false;
+          const auto delay = backoff.next_delay_ms();
+          spdlog::warn("{}: reading the dimension failed (attempt {} of {}), "
+                       "again in {} ms: {}", dim.name, attempt,
+                       max_dimension_attempts, delay, error);
+          std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        }
+      }
   return true;
 }
 

@@ -17,12 +17,14 @@
 namespace ubaflow {
 
 /// Adds to `out` (by bound_script::tables index) the rows of every table a
-/// query of `plan` joins: a 'filesystem' table from its 'path', a 'jdbc'
-/// one from lookup.csv-path when lookup.source=csv. False with `error`
-/// when a file cannot be read, or for a jdbc table with lookup.source=mysql
-/// (not read whole yet: docs/sql.md).
-/// The file each of those tables is read from, by table; false with
-/// `error` as above.
+/// query of `plan` joins: a 'filesystem' table from its 'path'; a 'jdbc'
+/// one from lookup.csv-path with lookup.source=csv, or whole from MySQL
+/// with lookup.source=mysql (the script's 'url', 'table-name', 'username'
+/// and 'password' are those options' defaults), retried with back-off
+/// (lookup.retry-initial, lookup.retry-max) a few times. False with
+/// `error` when a file or the database cannot be read.
+/// The file each of those tables is read from, by table (jdbc tables read
+/// from MySQL have none); false with `error` for lookup.source=none.
 bool sql_dimension_paths(const bound_script& script, const sql_plan& plan,
                          const job_config& config,
                          std::map<uint32_t, std::string>& out,

@@ -75,6 +75,32 @@ TEST_CASE("the script's connector options are defaults; the command line wins") 
   ::unsetenv("UBAFLOW_TEST_GROUP");
 }
 
+TEST_CASE("a jdbc dimension makes MySQL the lookup's default source") {
+  const std::string with_dimension = R"(
+CREATE TABLE src (user_id BIGINT, ts TIMESTAMP(3), proctime AS PROCTIME(),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+) WITH ('connector' = 'kafka', 'topic' = 'src',
+        'properties.bootstrap.servers' = 'k:9092', 'format' = 'json');
+CREATE TABLE dim (id BIGINT, name STRING) WITH ('connector' = 'jdbc',
+  'url' = 'jdbc:mysql://db.internal:3307/shop', 'table-name' = 'category');
+CREATE TABLE per_name (name STRING, n BIGINT, PRIMARY KEY (name) NOT ENFORCED
+) WITH ('connector' = 'elasticsearch-7', 'hosts' = 'http://es:9200', 'index' = 'per_name');
+INSERT INTO per_name SELECT d.name, COUNT(*) FROM src AS s
+LEFT JOIN dim FOR SYSTEM_TIME AS OF s.proctime AS d ON s.user_id = d.id GROUP BY d.name;
+)";
+  std::string error;
+  auto values = job_settings({"--job.sql-text", with_dimension});
+  auto job = load_sql_job(values, error);
+  REQUIRE_MESSAGE(job, error);
+  CHECK(values.get_string("lookup.source") == "mysql");
+  CHECK(values.get_string("lookup.mysql.host") == "db.internal");
+  CHECK(values.get_int("lookup.mysql.port") == 3307);
+  CHECK(values.get_string("lookup.mysql.table") == "category");
+  values = job_settings({"--job.sql-text", with_dimension, "--lookup.source", "csv"});
+  REQUIRE(load_sql_job(values, error));
+  CHECK(values.get_string("lookup.source") == "csv");
+}
+
 TEST_CASE("a password written in the script is not shown") {
   std::string with_password = script;
   with_password.replace(with_password.find("'format' = 'json'"), 17,
