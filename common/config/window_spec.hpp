@@ -36,11 +36,15 @@ struct late_counts {
   uint64_t hourly = 0;
   uint64_t uv = 0;
   uint64_t daily = 0;
+  /// A job written in SQL: records late for a window of one of its queries
+  /// (counted once per query).
+  uint64_t sql = 0;
 
   late_counts& operator+=(const late_counts& other) {
     hourly += other.hourly;
     uv += other.uv;
     daily += other.daily;
+    sql += other.sql;
     return *this;
   }
 };

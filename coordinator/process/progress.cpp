@@ -31,6 +31,7 @@ job_totals sum_up(const job_status& status) {
     t.late_hourly += s.late_hourly;
     t.late_uv += s.late_uv;
     t.late_daily += s.late_daily;
+    t.late_sql += s.late_sql;
     for (const auto& p : s.partitions) {
       if (p.end_offset >= 0 && p.next_offset >= 0) {
         t.lag_known = true;
@@ -150,6 +151,9 @@ std::string summary(const job_status& status, double elapsed) {
   out << "\n  late         " << with_commas(t.late_hourly) << " buys (hourly), "
       << with_commas(t.late_uv) << " (10-min UV), " << with_commas(t.late_daily)
       << " (day-to-date UV) dropped";
+  if (t.late_sql > 0)
+    out << ", " << with_commas(t.late_sql)
+        << " late for a window of a SQL query (per query)";
   if (t.late_at_owners > 0)
     out << ", " << with_commas(t.late_at_owners)
         << " more behind the watermark of an idle partition";

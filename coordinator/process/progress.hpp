@@ -16,6 +16,7 @@ struct job_totals {
   uint64_t late_hourly = 0;
   uint64_t late_uv = 0;
   uint64_t late_daily = 0;
+  uint64_t late_sql = 0;
   /// Dropped by owners because the combined watermark had passed (only
   /// after an idle partition resumed behind it).
   uint64_t late_at_owners = 0;

@@ -84,6 +84,34 @@ class SqlJobTest(ClusterTestCase):
         self.assertEqual(code, 1)
         self.assertRegex(report, r"top_category\s+\d+ expected,\s+\d+ found, 1 difference")
 
+    def test_late_and_disordered_events_are_judged_as_the_oracles_judge_them(self):
+        # Out-of-order and late events over three file ranges: each source
+        # task judges lateness by its partition's watermark, as both oracles
+        # simulate it; the SQL job's output equals both.
+        data = self.path("late.jsonl")
+        harness.run(["datagen", "--datagen.output", "file", "--datagen.file", data,
+                     "--datagen.events", "80000", "--datagen.days", "2",
+                     "--datagen.start-day", "2017-11-26", "--datagen.disorder", "4s",
+                     "--datagen.late-fraction", "0.003", "--datagen.late-by", "45min",
+                     "--datagen.progress", "0"])
+        out_dir = self.path("out")
+        splits = ["--source.file-splits", "3", "--lookup.source", "csv",
+                  "--lookup.csv-path", harness.CATEGORY_CSV]
+        summary = self.run_job_to_end(
+            ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
+             "--sink.ndjson.dir", out_dir, "--progress.interval", "0"] + splits)
+        late = re.search(r"([0-9,]+) late for a window of a SQL query", summary)
+        self.assertTrue(late and late.group(1) != "0", summary[-2000:])
+        common = ["--verify.input", data, "--verify.partitioner", "file",
+                  "--verify.against", "ndjson:" + out_dir] + splits
+        _, report = self.verify(common + ["--job.sql", TAOBAO])
+        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
+                                          "cumulative_uv_daily", "top_category"))
+        _, report = self.verify(common)
+        self.assertNotRegex(report, r"late dropped 0/0/0")
+        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
+                                          "cumulative_uv_daily", "top_category"))
+
     def test_a_jdbc_dimension_is_read_from_mysql(self):
         # jobs/taobao.sql joins category_dim, a jdbc table: read from
         # MariaDB (lookup.source=mysql is the script's default), it gives

@@ -1,7 +1,7 @@
 #include "tools/verify/oracle.hpp"
 #include "worker/source/file_splits.hpp"
 
-#include "common/util/kafka_partitioner.hpp"
+#include "tools/verify/oracle_partitions.hpp"
 #include "worker/lookup/csv_dimension_source.hpp"
 #include "worker/parse/csv_event_parser.hpp"
 #include "worker/parse/json_event_parser.hpp"
@@ -58,25 +58,10 @@ bool compute_expected(const job_config& config, const oracle_settings& oracle,
   const window_spec& w = config.windows;
   json_event_parser json{timestamp_parser{config.timestamps}};
   csv_event_parser csv{timestamp_parser{config.timestamps}};
-  // Files are cut into ranges as the source cuts them (source.file-splits);
-  // each range is a partition. first_range[f] numbers file f's first one.
-  std::vector<std::vector<file_range>> ranges_of_file;
-  std::vector<int32_t> first_range;
-  int32_t range_count = 0;
-  if (oracle.partitioner == oracle_partitioner::file) {
-    for (const auto& input : inputs) {
-      std::vector<file_range> ranges;
-      if (!split_files({input}, config.file_splits, ranges, error))
-        return false;
-      first_range.push_back(range_count);
-      range_count += static_cast<int32_t>(ranges.size());
-      ranges_of_file.push_back(std::move(ranges));
-    }
-  }
-  const int32_t partitions = oracle.partitioner == oracle_partitioner::file
-                               ? range_count
-                               : std::max(1, oracle.partitions);
-  std::vector<partition_clock> clocks(static_cast<size_t>(partitions));
+  const auto partitions = oracle_partitions::make(config, oracle, inputs, error);
+  if (!partitions)
+    return false;
+  std::vector<partition_clock> clocks(static_cast<size_t>(partitions->count()));
   for (auto& c : clocks)
     c.delay = config.watermark_delay_ms;
 
@@ -115,22 +100,7 @@ bool compute_expected(const job_config& config, const oracle_settings& oracle,
         out.rejects.add(status.reason);
         continue;
       }
-      int32_t p = 0;
-      switch (oracle.partitioner) {
-        case oracle_partitioner::murmur2:
-          p = partitions > 1 ? kafka_partition_for_key(std::to_string(e.user_id),
-                                                       partitions)
-                             : 0;
-          break;
-        case oracle_partitioner::round_robin:
-          p = static_cast<int32_t>(position % static_cast<uint64_t>(partitions));
-          break;
-        case oracle_partitioner::file:
-          p = first_range[file_no]
-              + static_cast<int32_t>(
-                range_of_offset(ranges_of_file[file_no], line_offset));
-          break;
-      }
+      const int32_t p = partitions->of(file_no, line_offset, position, e.user_id);
       auto& clock = clocks[static_cast<size_t>(p)];
       const event_time wm = clock.watermark();
 

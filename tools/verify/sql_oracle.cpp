@@ -6,6 +6,7 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "tools/cli_support.hpp"
+#include "tools/verify/oracle_partitions.hpp"
 #include "worker/lookup/sql_dimension_rows.hpp"
 #include "worker/parse/sql_row_decoder.hpp"
 
@@ -26,6 +27,7 @@ keyed_by_fields(const std::vector<std::string>& key,
 }
 
 bool compute_sql_expected(const job_config& config,
+                          const oracle_settings& oracle,
                           const std::string& script_path,
                           const std::vector<std::string>& inputs,
                           sql_expected& out, std::string& error) {
@@ -55,22 +57,53 @@ bool compute_sql_expected(const job_config& config,
   sql_row_decoder decoder{script.tables[source],
                           timestamp_parser{config.timestamps}};
   auto& rows = batch.tables[source];
-  for (const auto& path : inputs) {
+  // Lateness is judged per partition, as the job's sources judge it: the
+  // partition of a record from its position, file range or key (Kafka's
+  // murmur2 of the user id, the source table's user_id column).
+  const auto partitions = oracle_partitions::make(config, oracle, inputs, error);
+  if (!partitions)
+    return false;
+  std::optional<size_t> user_column;
+  size_t physical = 0;
+  for (const auto& column : script.tables[source].columns) {
+    if (column.computed)
+      continue;
+    if (column.name == "user_id")
+      user_column = physical;
+    ++physical;
+  }
+  if (!user_column && oracle.partitioner == oracle_partitioner::murmur2
+      && partitions->count() > 1) {
+    error = "--verify.partitioner murmur2 keys records by user_id, a column "
+            "the source table does not have";
+    return false;
+  }
+  uint64_t position = 0;
+  for (size_t file_no = 0; file_no < inputs.size(); ++file_no) {
+    const auto& path = inputs[file_no];
     std::ifstream lines{path, std::ios::binary};
     if (!lines) {
       error = "cannot read " + path;
       return false;
     }
     std::string line;
+    int64_t next_offset = 0;
     while (std::getline(lines, line)) {
+      const int64_t offset = next_offset;
+      next_offset += static_cast<int64_t>(line.size()) + 1;
       if (line.empty())
         continue;
       ++out.records;
+      const uint64_t at = position++;
       sql_row row;
-      if (decoder.decode(line, row).ok())
-        rows.push_back(std::move(row));
-      else
+      if (!decoder.decode(line, row).ok()) {
         ++out.rejected;
+        continue;
+      }
+      const auto& user = user_column ? row.at(*user_column) : sql_value::null();
+      batch.partitions.push_back(partitions->of(
+        file_no, offset, at, user.is_null() ? 0 : user.as_bigint()));
+      rows.push_back(std::move(row));
     }
   }
   if (!load_sql_dimensions(script, plan, config, batch.tables, error))

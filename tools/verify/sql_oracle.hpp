@@ -9,6 +9,7 @@
 // so that they can be compared with the output whatever its document ids.
 
 #include "common/config/job_config.hpp"
+#include "tools/verify/oracle.hpp"
 
 #include <boost/json.hpp>
 
@@ -34,12 +35,14 @@ struct sql_expected {
   uint64_t rejected = 0;      ///< unreadable records and failed expressions
 };
 
-/// Runs the script at `script_path` over `inputs` (in order). Lookup
-/// dimensions: a filesystem table from its 'path'; a jdbc table from the
-/// job's lookup.csv-path (lookup.source=csv), as `ubaflow run` reads it.
+/// Runs the script at `script_path` over `inputs` (in order), a record late
+/// for the windows its partition's watermark has passed (partitions as
+/// `oracle` says the job read them). Lookup dimensions are read as the job
+/// reads them (load_sql_dimensions).
 /// False with `error` for a script that does not bind or plan, or input
 /// that cannot be read.
 bool compute_sql_expected(const job_config& config,
+                          const oracle_settings& oracle,
                           const std::string& script_path,
                           const std::vector<std::string>& inputs,
                           sql_expected& out, std::string& error);

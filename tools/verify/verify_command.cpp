@@ -97,12 +97,13 @@ using results_reader = std::function<bool(
 
 /// --verify.sql: the script's results by the SQL oracle, compared with
 /// the output index by index, documents matched by primary key.
-int verify_sql(const job_config& config, const std::string& script,
+int verify_sql(const job_config& config, const oracle_settings& oracle,
+               const std::string& script,
                const std::vector<std::string>& inputs,
                const results_reader& read_results, size_t max_shown) {
   sql_expected expected;
   std::string error;
-  if (!compute_sql_expected(config, script, inputs, expected, error)) {
+  if (!compute_sql_expected(config, oracle, script, inputs, expected, error)) {
     std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
     return 2;
   }
@@ -208,7 +209,7 @@ int verify_command(const std::vector<std::string>& args) {
   if (sql_path.empty() && config->sql)
     sql_path = values->get_string("job.sql");
   if (!sql_path.empty())
-    return verify_sql(*config, sql_path, inputs, read_results,
+    return verify_sql(*config, oracle, sql_path, inputs, read_results,
                       static_cast<size_t>(values->get_int("verify.max-diffs")));
 
   result_set actual;

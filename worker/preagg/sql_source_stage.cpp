@@ -25,14 +25,16 @@ void sql_source_stage::set_wall_clock(int64_t wall_ms) {
 }
 
 parse_status sql_source_stage::add(std::string_view payload, bool csv,
-                                   event_time, event_time& ts) {
+                                   event_time partition_watermark,
+                                   event_time& ts) {
   if (csv)
     return {reject_reason::malformed_record,
             "a job written in SQL reads JSON records ('format' = 'json')"};
   auto status = decoder_.decode(payload, row_);
   if (!status.ok())
     return status;
-  state_.add(row_, wall_ms_);
+  state_.add(row_, wall_ms_, partition_watermark);
+  late_.sql = state_.late_rows();
   ++accepted_;
   if (auto t = state_.event_time_of(row_))
     ts = *t;

@@ -50,7 +50,7 @@ private:
   sql_row row_;
   int64_t wall_ms_ = 0;
   uint64_t accepted_ = 0;
-  late_counts late_; ///< lateness is judged by the owners, per window
+  late_counts late_; ///< late records, judged per partition as they come
 };
 
 } // namespace ubaflow

@@ -132,6 +132,7 @@ source_status make_status(source_actor_type* self) {
   s.late_hourly = task.late().hourly;
   s.late_uv = task.late().uv;
   s.late_daily = task.late().daily;
+  s.late_sql = task.late().sql;
   s.batches_sent = stats.batches_sent;
   s.busy_ms = stats.busy_us / 1000;
   s.backpressured_ms = st.backpressured_ms

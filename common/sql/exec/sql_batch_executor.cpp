@@ -30,16 +30,41 @@ std::vector<sql_row> run_query(const bound_script& script,
   };
   std::vector<sql_row> out;
   sql_group_aggregator aggregator{query, evaluator, reject};
+  int64_t watermark = INT64_MIN; // the current row's partition's
   sql_query_rows rows{
     script, query, input.tables, evaluator,
-    {[&aggregator](const std::vector<sql_row>& relations) {
-       aggregator.add(relations);
+    {[&](const std::vector<sql_row>& relations) {
+       aggregator.add(relations, watermark);
      },
      [&out](sql_row row) { out.push_back(std::move(row)); }, reject}};
+  const auto& table = script.tables.at(query.source);
+  // The event-time column among the physical ones, and its delay.
+  std::optional<size_t> time_column;
+  if (table.watermark && !table.columns.at(table.watermark->column).computed) {
+    size_t physical = 0;
+    for (uint32_t c = 0; c < table.watermark->column; ++c)
+      physical += table.columns[c].computed ? 0 : 1;
+    time_column = physical;
+  }
+  std::unordered_map<int32_t, int64_t> max_time; // by partition
   if (const auto found = input.tables.find(query.source);
       found != input.tables.end())
-    for (const auto& physical : found->second)
+    for (size_t i = 0; i < found->second.size(); ++i) {
+      const auto& physical = found->second[i];
+      int64_t* partition_max = nullptr;
+      watermark = INT64_MIN;
+      if (time_column && i < input.partitions.size()) {
+        auto [it, fresh] = max_time.try_emplace(input.partitions[i], INT64_MIN);
+        partition_max = &it->second;
+        if (*partition_max != INT64_MIN)
+          watermark = *partition_max - table.watermark->delay_ms;
+      }
       rows.feed(physical, input.processing_time_ms);
+      if (partition_max && *time_column < physical.size()
+          && !physical[*time_column].is_null())
+        *partition_max = std::max(*partition_max,
+                                  physical[*time_column].as_millis());
+    }
   if (query.aggregated)
     out = aggregator.finish();
   for (auto& row : out)

@@ -10,9 +10,10 @@
 // fired once, running aggregates at their final value, upserts collapsed
 // by the sink's primary key.
 //
-// Rows are taken in the order given, and no row is late: the oracle of a
-// streaming run over the same data, read in event-time order, or the
-// reference for any order once lateness is accounted for elsewhere.
+// Rows are taken in the order given; with their partitions (Kafka's, or a
+// file's ranges) a row behind its partition's watermark is late for the
+// windows the watermark has passed, as in the streaming engine, whose
+// source tasks judge lateness per partition too.
 
 #include "common/sql/exec/sql_value.hpp"
 #include "common/sql/sql_bound.hpp"
@@ -34,6 +35,12 @@ struct sql_batch_input {
   std::map<uint32_t, std::vector<sql_row>> tables;
   /// What PROCTIME() gives (lookup joins read the dimension as it is).
   int64_t processing_time_ms = 0;
+  /// The partition each source row came from (same order as its table's
+  /// rows), to judge lateness as the streaming job does: a row is late for
+  /// a window its partition's watermark has passed (the highest event time
+  /// of the partition's earlier rows, less the table's WATERMARK delay).
+  /// Empty: no row is late.
+  std::vector<int32_t> partitions;
 };
 
 /// What one sink holds after the run.

@@ -81,7 +81,19 @@ sql_group_aggregator::group_for(const std::optional<sql_window>& window,
   return groups_.emplace(std::move(id), std::move(g)).first->second;
 }
 
-void sql_group_aggregator::add(const std::vector<sql_row>& relations) {
+std::optional<int64_t>
+sql_group_aggregator::open_step_end(const sql_window& slice,
+                                    int64_t watermark) const {
+  const int64_t start = slice.start;
+  const int64_t end
+    = start + ((watermark + 1 - start) / step_ms_ + 1) * step_ms_;
+  if (end > start + assigner_->size_ms())
+    return std::nullopt;
+  return end;
+}
+
+void sql_group_aggregator::add(const std::vector<sql_row>& relations,
+                               int64_t watermark) {
   auto& keys = keys_;
   keys.clear();
   for (const auto& key : query_.group_keys) {
@@ -135,13 +147,29 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations) {
   if (time.value.is_null())
     return; // no event time: in no window (a streaming source drops it too)
   if (sliced_) {
-    add_to(group_for(assigner_->first_window(time.value.as_millis()), keys));
+    auto slice = assigner_->first_window(time.value.as_millis());
+    if (slice.max_timestamp() <= watermark) {
+      ++late_rows_;
+      auto open = open_step_end(slice, watermark);
+      if (!open)
+        return;
+      slice.end = *open;
+    }
+    add_to(group_for(slice, keys));
     return;
   }
   windows_.clear();
   assigner_->assign(time.value.as_millis(), windows_);
-  for (const auto& window : windows_)
+  bool late = false;
+  for (const auto& window : windows_) {
+    if (window.max_timestamp() <= watermark) {
+      late = true;
+      continue;
+    }
     add_to(group_for(window, keys));
+  }
+  if (late)
+    ++late_rows_;
 }
 
 void sql_group_aggregator::merge(sql_partial partial) {
@@ -150,13 +178,10 @@ void sql_group_aggregator::merge(sql_partial partial) {
     if (!sliced_ || fired_up_to_ == INT64_MAX)
       return;
     // A late slice: into the first step of its period still open, if any.
-    const int64_t period_end = partial.window->start + assigner_->size_ms();
-    const int64_t start = partial.window->start;
-    const int64_t open_end
-      = start + ((fired_up_to_ + 1 - start) / step_ms_ + 1) * step_ms_;
-    if (open_end > period_end)
+    auto open = open_step_end(*partial.window, fired_up_to_);
+    if (!open)
       return;
-    partial.window->end = open_end;
+    partial.window->end = *open;
   }
   auto& g = group_for(partial.window, partial.keys);
   for (size_t a = 0; a < g.partial.accumulators.size()

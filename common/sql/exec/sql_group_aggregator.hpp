@@ -56,8 +56,13 @@ public:
                        const sql_row_evaluator& evaluator,
                        reject_handler reject);
 
-  /// One row of the aggregating query's relations.
-  void add(const std::vector<sql_row>& relations);
+  /// One row of the aggregating query's relations. `watermark`: its
+  /// partition's watermark before it (a source task's, or the oracle's
+  /// simulation of it). A window the watermark has passed does not take the
+  /// row (late, counted); a CUMULATE slice it has passed goes to the
+  /// period's first step still open, as merge() does.
+  void add(const std::vector<sql_row>& relations,
+           int64_t watermark = INT64_MIN);
   /// A partial from elsewhere (a source, across the exchange). A partial
   /// of a window already fired (late: its source's watermark lagged) is
   /// dropped and counted, never fired a second time with part of its data.
@@ -80,6 +85,8 @@ public:
   size_t groups() const { return groups_.size(); }
   /// Partials dropped by merge() because their window had fired.
   uint64_t late_partials() const { return late_partials_; }
+  /// Rows add() found late for at least one of their windows.
+  uint64_t late_rows() const { return late_rows_; }
 
 private:
   struct group_key {
@@ -141,6 +148,11 @@ private:
   int64_t fired_up_to_ = INT64_MIN;
   int64_t step_ms_ = 0; ///< CUMULATE's step
   uint64_t late_partials_ = 0;
+  uint64_t late_rows_ = 0;
+  /// The first step end of `slice`'s period after `watermark`, or nothing
+  /// when the period has ended (CUMULATE).
+  std::optional<int64_t> open_step_end(const sql_window& slice,
+                                       int64_t watermark) const;
 };
 
 } // namespace ubaflow

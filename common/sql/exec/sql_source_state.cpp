@@ -38,8 +38,8 @@ sql_source_state::sql_source_state(
     run.rows = std::make_unique<sql_query_rows>(
       script, query, dimensions, evaluator,
       sql_row_handlers{
-        [aggregator](const std::vector<sql_row>& relations) {
-          aggregator->add(relations);
+        [this, aggregator](const std::vector<sql_row>& relations) {
+          aggregator->add(relations, record_watermark_);
         },
         [this, q](sql_row row) {
           direct_.push_back(
@@ -61,7 +61,8 @@ sql_source_state::sql_source_state(
 }
 
 void sql_source_state::add(const sql_row& physical,
-                           int64_t processing_time_ms) {
+                           int64_t processing_time_ms, int64_t watermark) {
+  record_watermark_ = watermark;
   // The computed columns once, for every query over the table.
   auto row = sql_query_rows::with_computed_columns(
     script_.tables.at(table_), physical, processing_time_ms, evaluator_,
@@ -81,6 +82,13 @@ sql_source_state::event_time_of(const sql_row& physical) const {
   if (t.is_null())
     return std::nullopt;
   return t.as_millis();
+}
+
+uint64_t sql_source_state::late_rows() const {
+  uint64_t n = 0;
+  for (const auto& run : queries_)
+    n += run.aggregator->late_rows();
+  return n;
 }
 
 size_t sql_source_state::buffered_groups() const {

@@ -52,8 +52,10 @@ public:
                    const sql_row_evaluator& evaluator,
                    std::vector<key_group_range> owners, uint32_t key_groups);
 
-  /// One record's physical columns.
-  void add(const sql_row& physical, int64_t processing_time_ms);
+  /// One record's physical columns; `watermark`: its partition's before it
+  /// (windows it has passed do not take the record: late).
+  void add(const sql_row& physical, int64_t processing_time_ms,
+           int64_t watermark = INT64_MIN);
   /// The batches for the owners (one each, in order) since the last flush.
   std::vector<sql_partial_batch> flush();
   /// Rows of queries without aggregation, since the last call.
@@ -61,6 +63,8 @@ public:
 
   int64_t watermark() const;
   uint64_t rejected() const { return rejected_; }
+  /// Records late for at least one window of a query (per query).
+  uint64_t late_rows() const;
 
   /// The record's event time (its WATERMARK column), if it has one.
   std::optional<int64_t> event_time_of(const sql_row& physical) const;
@@ -87,6 +91,7 @@ private:
   std::optional<uint32_t> time_column_; ///< the table's WATERMARK column
   int64_t delay_ms_ = 0;
   int64_t max_time_ = INT64_MIN;
+  int64_t record_watermark_ = INT64_MIN; ///< of the record being added
   std::vector<sql_sink_row> direct_;
   uint64_t rejected_ = 0;
 };

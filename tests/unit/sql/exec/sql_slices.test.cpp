@@ -2,7 +2,8 @@
 // partial (its step's slice), an owner folds the steps as the watermark
 // passes them and emits each window [period start, step end) from the
 // running aggregate; a slice that comes after its step fired counts in
-// the windows still open, as it did before slicing.
+// the windows still open, as it did before slicing, and so does a row
+// behind its partition's watermark.
 
 #include "common/sql/exec/sql_group_aggregator.hpp"
 #include "common/sql/sql_planner.hpp"
@@ -141,6 +142,25 @@ TEST_CASE("restored slices rebuild the running union") {
   for (auto& p : source.take_partials())
     restored.merge(std::move(p));
   CHECK(ends_and_counts(restored.fire(at(10, 40) - 1)) == v{{at(10, 40), 3}});
+}
+
+TEST_CASE("a row behind its partition's watermark skips the windows it passed") {
+  cumulate_fixture f;
+  auto source = f.make();
+  auto owner = f.make();
+  source.add(visit(1, at(10, 5)));
+  // The partition's watermark is at 10:20: user 2 at 10:15 is late for
+  // the windows to 10:20 and counts from 10:30 on; user 3 at 10:01 of the
+  // previous hour's period is late for all of it.
+  source.add(visit(2, at(10, 15)), at(10, 20) - 1);
+  source.add(visit(3, at(9, 58)), at(10, 20) - 1);
+  CHECK(source.late_rows() == 2);
+  for (auto& p : source.take_partials())
+    owner.merge(std::move(p));
+  using v = std::vector<std::pair<int64_t, int64_t>>;
+  CHECK(ends_and_counts(owner.fire(at(10, 30) - 1))
+        == v{{at(10, 10), 1}, {at(10, 20), 1}, {at(10, 30), 2}});
+  CHECK(owner.late_partials() == 0);
 }
 
 } // TEST_SUITE
