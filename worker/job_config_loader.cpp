@@ -155,7 +155,21 @@ std::optional<job_config> load_job_config(const settings& given,
     if (c.windows.enabled[i])
       c.result_indices.emplace_back(to_string(static_cast<result_kind>(i)));
   if (c.sql) {
-    // The script's queries replace the built-in results.
+    // The script's queries replace the built-in results; options of the
+    // built-in job would silently not apply, so they are refused.
+    const std::pair<const char*, const char*> builtin_only[] = {
+      {"job.results", "the script's INSERTs are the results"},
+      {"event-time.allowed-lateness",
+       "a SQL job's windows fire once, at the watermark (not supported yet)"},
+      {"lookup.mysql.key-column", "the script's CREATE TABLE names the columns"},
+      {"lookup.mysql.value-column", "the script's CREATE TABLE names the columns"},
+    };
+    // By value, not origin: a worker gets every option from its coordinator.
+    for (const auto& [key, why] : builtin_only)
+      if (const auto* spec = v.options().find(key);
+          spec && v.get_string(key) != spec->default_value)
+        return fail(key, std::string{"does not apply to a job written in SQL ("}
+                           + why + ")");
     c.windows.enabled.fill(false);
     c.result_indices = c.sql->indices;
   }

@@ -142,6 +142,17 @@ TEST_CASE("what the engine cannot run is refused with its position") {
   CHECK_FALSE(load_sql_job(values, error));
   CHECK(error.find("index 'Clicks/Minute'") != std::string::npos);
 
+  // Options of the built-in job would silently not apply: refused.
+  CHECK_FALSE(load_job_config(job_settings({"--job.sql-text", script,
+                                            "--job.results", "top_category"}),
+                              error));
+  CHECK(error.find("--job.results: does not apply to a job written in SQL")
+        != std::string::npos);
+  CHECK_FALSE(load_job_config(job_settings({"--job.sql-text", script,
+                                            "--event-time.allowed-lateness", "1m"}),
+                              error));
+  CHECK(error.find("--event-time.allowed-lateness") != std::string::npos);
+
   // JSON only: a CSV source is refused by the job's configuration (the
   // script's 'format' = 'json' is only the default of source.format).
   CHECK_FALSE(load_job_config(job_settings({"--job.sql-text", script,
