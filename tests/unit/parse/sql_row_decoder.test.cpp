@@ -71,4 +71,53 @@ TEST_CASE("rejects carry the built-in parser's reasons") {
         == reject_reason::none);
 }
 
+TEST_CASE("fields are read by name, top level only, the last of a name counting") {
+  sql_row_decoder decoder{user_behavior(), timestamp_parser{timestamp_policy{}}};
+  sql_row row;
+  const char* rest = R"("category_id": 3, "ts": "2017-11-26 10:00:00")";
+  // Nested fields of the same names, escapes, duplicates, spaces after.
+  REQUIRE(decoder
+            .decode(std::string{R"({"meta": {"user_id": 9, "behavior": ["x"]},)"}
+                      + R"( "user_id": 5, "item_id": "7", "behavior": "c\u0061rt",)"
+                      + R"( "user_id": 6, )" + rest + "}  \n",
+                    row)
+            .ok());
+  CHECK(row[0] == sql_value::bigint(6));
+  CHECK(row[1] == sql_value::bigint(7));
+  CHECK(row[3] == sql_value::string("cart"));
+  // A column's field holding an object or an array is the wrong type.
+  CHECK(decoder.decode(std::string{R"({"user_id": {"id": 1}, "item_id": 2, "behavior": "pv", )"}
+                         + rest + "}",
+                       row)
+          .reason
+        == reject_reason::invalid_id);
+  CHECK(decoder.decode(std::string{R"({"user_id": 1, "item_id": 2, "behavior": ["pv"], )"}
+                         + rest + "}",
+                       row)
+          .reason
+        == reject_reason::malformed_record);
+  // Anything after the object, or a cut-off object, is not a record.
+  CHECK(decoder.decode(std::string{R"({"user_id": 1, "item_id": 2, "behavior": "pv", )"}
+                         + rest + "} {}",
+                       row)
+          .reason
+        == reject_reason::malformed_record);
+  CHECK(decoder.decode(R"({"user_id": 1, "item_id": 2)", row).reason
+        == reject_reason::malformed_record);
+  // Epoch numbers as written (seconds or milliseconds, as the built-in parser).
+  REQUIRE(decoder
+            .decode(R"({"user_id": 1, "item_id": 2, "category_id": 3, "behavior": "pv",)"
+                    R"( "ts": 1511690400})",
+                    row)
+            .ok());
+  CHECK(row[4] == sql_value::timestamp(1511690400000));
+  // The decoder is reused: a good record after bad ones.
+  CHECK(decoder.decode("{", row).reason == reject_reason::malformed_record);
+  CHECK(decoder
+          .decode(R"({"user_id": 1, "item_id": 2, "category_id": 3, "behavior": "pv",)"
+                  R"( "ts": "2017-11-26 10:00:00"})",
+                  row)
+          .ok());
+}
+
 } // TEST_SUITE
