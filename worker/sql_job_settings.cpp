@@ -94,8 +94,11 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
       std::string missing;
       if (!expand_environment(value, expanded, missing)) {
         // Not fatal: the option may not be used by this run (a MySQL
-        // password while the lookup reads a CSV file); where it is, the
-        // connection says so.
+        // password while the lookup reads a CSV file: not even worth a
+        // warning); where it is, the connection says so.
+        if (key.rfind("lookup.mysql.", 0) == 0
+            && values.get_string("lookup.source") != "mysql")
+          continue;
         spdlog::warn("{}: table {}: {} refers to ${{{}}}, which is not set "
                      "here; the option keeps its default",
                      job->path, t.name, key, missing);
