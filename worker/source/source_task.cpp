@@ -2,7 +2,6 @@
 
 #include "common/util/clock.hpp"
 
-
 #include <spdlog/spdlog.h>
 
 #include <chrono>
