@@ -34,11 +34,15 @@ parse_status sql_source_stage::add(std::string_view payload, bool csv,
   if (!status.ok())
     return status;
   state_.add(row_, wall_ms_, partition_watermark);
-  late_.sql = state_.late_rows();
   ++accepted_;
   if (auto t = state_.event_time_of(row_))
     ts = *t;
   return status;
+}
+
+const late_counts& sql_source_stage::late() const {
+  late_.sql = state_.late_rows(); // summed when asked, not per record
+  return late_;
 }
 
 void sql_source_stage::drain(int64_t, std::vector<partial_batch>& out,

@@ -35,7 +35,7 @@ public:
   }
   void drain(int64_t now_ms, std::vector<partial_batch>& out,
              source_stats& stats) override;
-  const late_counts& late() const override { return late_; }
+  const late_counts& late() const override;
 
   /// Rows whose expressions failed (division by zero, a bad cast, …).
   uint64_t rejected_rows() const { return state_.rejected(); }
@@ -50,7 +50,8 @@ private:
   sql_row row_;
   int64_t wall_ms_ = 0;
   uint64_t accepted_ = 0;
-  late_counts late_; ///< late records, judged per partition as they come
+  /// Late records, judged per partition as they come (late()).
+  mutable late_counts late_;
 };
 
 } // namespace ubaflow

@@ -23,13 +23,8 @@ sql_owner_state::sql_owner_state(std::shared_ptr<const sql_job> job,
 
 bool sql_owner_state::merge(const partial_batch& batch, state_output& out,
                             std::string& error) {
-  if (!batch.sql.empty()) {
-    sql_partial_batch partials;
-    partials.source = batch.source;
-    partials.partials = batch.sql;
-    if (!state_.take(partials, error))
-      return false;
-  }
+  if (!batch.sql.empty() && !state_.take_partials(batch.source, batch.sql, error))
+    return false;
   ++batches_;
   if (!restored_rows_.empty())
     write(std::exchange(restored_rows_, {}), out);

@@ -27,23 +27,32 @@ sql_keyed_state::sql_keyed_state(const bound_script& script,
 }
 
 bool sql_keyed_state::take(const sql_partial_batch& batch, std::string& error) {
-  if (batch.source >= input_watermarks_.size()) {
-    error = "a batch from source " + std::to_string(batch.source) + " of "
+  if (!take_partials(batch.source, batch.partials, error))
+    return false;
+  auto& wm = input_watermarks_[batch.source];
+  wm = std::max(wm, batch.watermark);
+  return true;
+}
+
+bool sql_keyed_state::take_partials(uint32_t source,
+                                    const std::vector<std::string>& partials,
+                                    std::string& error) {
+  if (source >= input_watermarks_.size()) {
+    error = "a batch from source " + std::to_string(source) + " of "
             + std::to_string(input_watermarks_.size());
     return false;
   }
-  if (batch.partials.size() != plan_.queries.size()) {
-    error = "a batch for " + std::to_string(batch.partials.size())
+  if (partials.size() != plan_.queries.size()) {
+    error = "a batch for " + std::to_string(partials.size())
             + " queries; the job has " + std::to_string(plan_.queries.size());
     return false;
   }
   // Everything is decoded and checked before anything is merged.
   std::vector<std::vector<sql_partial>> decoded(plan_.queries.size());
   for (size_t q = 0; q < plan_.queries.size(); ++q) {
-    if (batch.partials[q].empty())
+    if (partials[q].empty())
       continue;
-    if (!decode_partials(batch.partials[q], plan_.queries[q], decoded[q],
-                         error))
+    if (!decode_partials(partials[q], plan_.queries[q], decoded[q], error))
       return false;
     for (const auto& partial : decoded[q])
       if (!range_.contains(
@@ -55,8 +64,6 @@ bool sql_keyed_state::take(const sql_partial_batch& batch, std::string& error) {
   for (size_t q = 0; q < decoded.size(); ++q)
     for (auto& partial : decoded[q])
       queries_[q]->merge(std::move(partial));
-  auto& wm = input_watermarks_[batch.source];
-  wm = std::max(wm, batch.watermark);
   return true;
 }
 

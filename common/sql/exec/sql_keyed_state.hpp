@@ -29,6 +29,10 @@ public:
   /// A source's batch; false with `error` (and nothing taken) when it is
   /// malformed or from an unknown source.
   bool take(const sql_partial_batch& batch, std::string& error);
+  /// The same for the partials alone (an owner that tracks its inputs'
+  /// watermarks itself).
+  bool take_partials(uint32_t source, const std::vector<std::string>& partials,
+                     std::string& error);
   /// Rows due now: windows the watermark (the minimum over the sources)
   /// has passed, and the running groups changed since the last call.
   std::vector<sql_sink_row> emit();
