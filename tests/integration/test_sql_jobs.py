@@ -28,12 +28,12 @@ class SqlJobTest(ClusterTestCase):
         with urllib.request.urlopen(url, timeout=10) as r:
             return json.loads(r.read())
 
-    def day_of_events(self, events=60000, seed=7, day="2017-11-26", days=1):
+    def day_of_events(self, events=60000, seed=7, day="2017-11-26", days=1, extra=()):
         data = self.path("events-%d.jsonl" % seed)
         harness.run(["datagen", "--datagen.output", "file", "--datagen.file", data,
                      "--datagen.events", str(events), "--datagen.days", str(days),
                      "--datagen.start-day", day, "--datagen.seed", str(seed),
-                     "--datagen.progress", "0"])
+                     "--datagen.progress", "0"] + list(extra))
         return data
 
     def assert_all_compared(self, report, indices):
@@ -88,12 +88,9 @@ class SqlJobTest(ClusterTestCase):
         # Out-of-order and late events over three file ranges: each source
         # task judges lateness by its partition's watermark, as both oracles
         # simulate it; the SQL job's output equals both.
-        data = self.path("late.jsonl")
-        harness.run(["datagen", "--datagen.output", "file", "--datagen.file", data,
-                     "--datagen.events", "80000", "--datagen.days", "2",
-                     "--datagen.start-day", "2017-11-26", "--datagen.disorder", "4s",
-                     "--datagen.late-fraction", "0.003", "--datagen.late-by", "45min",
-                     "--datagen.progress", "0"])
+        data = self.day_of_events(80000, seed=8, days=2, extra=[
+            "--datagen.disorder", "4s", "--datagen.late-fraction", "0.003",
+            "--datagen.late-by", "45min"])
         out_dir = self.path("out")
         splits = ["--source.file-splits", "3", "--lookup.source", "csv",
                   "--lookup.csv-path", harness.CATEGORY_CSV]

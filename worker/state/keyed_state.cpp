@@ -25,11 +25,7 @@ void keyed_state::on_batch(const partial_batch& batch, state_output& out) {
   for (const auto& p : batch.categories)
     categories_.merge(p);
 
-  source_progress progress;
-  progress.watermark = batch.end_of_input ? max_event_time : batch.watermark;
-  progress.idle = batch.idle;
-  progress.finished = batch.end_of_input;
-  if (watermarks_.update(batch.source, progress))
+  if (watermarks_.update(batch.source, progress_of(batch)))
     out.progressed = true;
   fire(out);
   if (finished())

@@ -28,11 +28,7 @@ bool sql_owner_state::merge(const partial_batch& batch, state_output& out,
   ++batches_;
   if (!restored_rows_.empty())
     write(std::exchange(restored_rows_, {}), out);
-  source_progress progress;
-  progress.watermark = batch.end_of_input ? max_event_time : batch.watermark;
-  progress.idle = batch.idle;
-  progress.finished = batch.end_of_input;
-  if (watermarks_.update(batch.source, progress))
+  if (watermarks_.update(batch.source, progress_of(batch)))
     out.progressed = true;
   if (finished()) {
     if (!finished_emitted_) {

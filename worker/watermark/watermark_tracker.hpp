@@ -88,6 +88,17 @@ private:
   std::vector<slot_state> slots_;
 };
 
+/// What a batch says of its source's progress: its watermark, idleness, and
+/// the end of its input (then the maximum watermark).
+template <class Batch>
+source_progress progress_of(const Batch& batch) {
+  source_progress progress;
+  progress.watermark = batch.end_of_input ? max_event_time : batch.watermark;
+  progress.idle = batch.idle;
+  progress.finished = batch.end_of_input;
+  return progress;
+}
+
 /// Minimum of the watermarks of several inputs (sources feeding one keyed
 /// state), ignoring idle and finished inputs. Monotonic: the combined
 /// watermark never decreases, even when an idle input comes back behind.

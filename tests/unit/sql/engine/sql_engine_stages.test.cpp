@@ -28,10 +28,7 @@ namespace {
 constexpr uint32_t key_groups = 64;
 
 std::vector<key_group_range> ranges(uint32_t owners) {
-  std::vector<key_group_range> out;
-  for (uint32_t o = 0; o < owners; ++o)
-    out.push_back({o * key_groups / owners, (o + 1) * key_groups / owners});
-  return out;
+  return owner_ranges(owners, key_groups);
 }
 
 std::string json_record(const user_event& e) {

@@ -8,6 +8,7 @@
 
 #include "common/sql/exec/sql_batch_executor.hpp"
 #include "common/sql/sql_bound.hpp"
+#include "common/util/key_groups.hpp"
 #include "tools/datagen/synthetic_events.hpp"
 #include "worker/lookup/csv_table_rows.hpp"
 #include "worker/parse/user_event.hpp"
@@ -22,6 +23,15 @@
 #include <vector>
 
 namespace ubaflow::test {
+
+/// The key-group ranges of `owners` owners, as the job master assigns them.
+inline std::vector<key_group_range> owner_ranges(uint32_t owners,
+                                                 uint32_t key_groups) {
+  std::vector<key_group_range> out;
+  for (uint32_t o = 0; o < owners; ++o)
+    out.push_back(range_for_owner(o, owners, key_groups));
+  return out;
+}
 
 /// 2017-11-26 00:00, local time: the first simulated day.
 inline constexpr event_time first_day = 1511654400000;
