@@ -262,16 +262,21 @@ std::string explain_plan(const bound_script& script, const sql_plan& plan) {
       const char* unit = !q.window ? "keys"
                          : q.group_keys.empty() ? "window"
                                                 : "window and keys";
+      // What the engine does today: distinct-value routing (each owner a
+      // share of the values, a combiner adding the counts) is planned but
+      // not run yet; such a query goes by window, one owner per window.
+      const bool by_value = q.routing == sql_routing::distinct_value;
       out << "\n  exchange    partial aggregates per " << unit
-          << ", routed to key groups by " << to_string(q.routing) << "\n";
+          << ", routed to key groups by "
+          << (by_value ? "window (by distinct value with a combiner: not yet)"
+                       : to_string(q.routing))
+          << "\n";
       out << "  state       "
           << (q.state == sql_state_kind::window_aggregates
                 ? std::string{"per "} + unit + ", dropped once fired"
                 : std::string{"per keys, for the job's life, emitted as "
                               "upserts"})
           << distinct_text(q.distinct) << "; checkpointed by key group\n";
-      if (q.combiner)
-        out << "  combiner    adds the owners' distinct counts per window\n";
       out << "  output      " << outputs_text(q.aggregate_outputs, r) << "\n";
       const std::vector<bound_aggregate> none;
       const std::vector<bound_expression> no_keys;

@@ -106,10 +106,19 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
   }
   for (const auto& w : job->script.warnings)
     job->warnings.push_back(w.to_string());
+  // The explained plan without its line numbers: moving a statement down
+  // the file (a comment above it) keeps the layout.
+  std::string plan_text = explain_plan(job->script, job->plan);
+  for (size_t at = plan_text.find(" (line "); at != std::string::npos;
+       at = plan_text.find(" (line ", at)) {
+    const auto close = plan_text.find(')', at);
+    if (close == std::string::npos)
+      break;
+    plan_text.erase(at, close + 1 - at);
+  }
   char hash[24];
   std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(
-                  hash_bytes(explain_plan(job->script, job->plan))));
+                static_cast<unsigned long long>(hash_bytes(plan_text)));
   job->state_layout = std::string{"sql-plan="} + hash;
   // The statements as the REST API shows them (the script parsed before).
   auto parsed = parse_script(job->text);

@@ -61,6 +61,20 @@ TEST_CASE("the script's connector options are defaults; the command line wins") 
   CHECK(job->indices == std::vector<std::string>{"clicks_per_minute"});
   CHECK(source_watermark_delay_ms(*job) == 2000);
   CHECK(job->state_layout.rfind("sql-plan=", 0) == 0);
+  {
+    // Comments and blank lines do not change the state's layout; a query
+    // does.
+    auto moved = job_settings({"--job.sql-text", "-- a comment\n\n" + std::string{script}});
+    auto same = load_sql_job(moved, error);
+    REQUIRE_MESSAGE(same, error);
+    CHECK(same->state_layout == job->state_layout);
+    std::string other = script;
+    other.replace(other.find("COUNT(*)"), 8, "COUNT(user_id)");
+    auto changed = job_settings({"--job.sql-text", other});
+    auto different = load_sql_job(changed, error);
+    REQUIRE_MESSAGE(different, error);
+    CHECK(different->state_layout != job->state_layout);
+  }
   // What the REST API shows with the job graph's vertices.
   CHECK(job->source_sql.rfind("CREATE TABLE clicks (", 0) == 0);
   REQUIRE(job->insert_sql.size() == 1);
