@@ -2,7 +2,9 @@
 
 #include "common/time/civil.hpp"
 #include "worker/parse/timestamp_parser.hpp"
+#include "common/sql/exec/sql_document.hpp"
 #include "worker/lookup/sql_dimension_rows.hpp"
+#include "worker/sink/es_templates.hpp"
 #include "worker/sql_job_settings.hpp"
 #include "worker/sink/es_http_client.hpp"
 #include "worker/source/file_splits.hpp"
@@ -334,6 +336,26 @@ std::optional<job_config> load_job_config(const settings& given,
   c.log_format = v.get_string("log.format");
   c.progress_interval_ms = v.get_duration_ms("progress.interval");
   if (c.sql) {
+    // Each sink table's index gets a template from its columns' types; an
+    // index named as one of the seed's four keeps that result's template
+    // (time_str a date, as the seed's Kibana views expect).
+    const auto builtin = builtin_index_mappings();
+    for (const auto& index : c.sql->indices) {
+      const auto known = std::find_if(
+        builtin.begin(), builtin.end(),
+        [&](const es_index_mapping& m) { return m.index == index; });
+      if (known != builtin.end()) {
+        c.es_writer.mappings.push_back(*known);
+        continue;
+      }
+      for (const auto& query : c.sql->plan.queries) {
+        const auto& sink = c.sql->script.tables.at(query.sink);
+        if (sink_index_name(sink) == index) {
+          c.es_writer.mappings.push_back({index, es_properties(sink)});
+          break;
+        }
+      }
+    }
     const bool csv = c.source == source_type::file
                        ? std::any_of(c.files.begin(), c.files.end(),
                                      [&](const std::string& f) {

@@ -64,6 +64,13 @@ struct es_http_settings {
   size_t max_response_bytes = 64 * 1024 * 1024;
 };
 
+/// The field mappings of one index a job writes: the members of its
+/// template's "properties" object, as JSON text ("\"uv\":{\"type\":\"long\"}").
+struct es_index_mapping {
+  std::string index; ///< without the prefix
+  std::string properties;
+};
+
 struct es_writer_settings {
   size_t max_actions = 1000;            ///< Flink's sink.bulk-flush.max-actions
   size_t max_bytes = 2 * 1024 * 1024;   ///< sink.bulk-flush.max-size
@@ -77,6 +84,8 @@ struct es_writer_settings {
   /// Append documents Elasticsearch refused for good (as NDJSON with the
   /// error) to this file; empty: log and count only.
   std::string rejected_path;
+  /// The indices' templates; empty: the seed's four results'.
+  std::vector<es_index_mapping> mappings;
 };
 
 /// Where the category table lives in MySQL/MariaDB.

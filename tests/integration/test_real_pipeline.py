@@ -128,6 +128,18 @@ class RealPipelineTest(ClusterTestCase):
                 self.assertNotRegex(report, r" 0 found")
         self.verify_es([part], "sqlt_")
         self.check_aggregations("sqlt_")
+        # The example queries' indices got templates from their columns'
+        # types: window starts are dates, counts longs, names keywords, so
+        # Kibana's time axes and terms work on them too.
+        mapping = es.call("GET", "/sqlx_buys_per_category_hour/_mapping")[
+            "sqlx_buys_per_category_hour"]["mappings"]["properties"]
+        self.assertEqual(mapping["window_start"]["type"], "date")
+        self.assertEqual(mapping["buys"]["type"], "long")
+        self.assertEqual(mapping["category_name"]["type"], "keyword")
+        r = es.search("sqlx_buys_per_category_hour", {
+            "size": 0, "aggs": {"per_hour": {"date_histogram": {
+                "field": "window_start", "fixed_interval": "1h", "min_doc_count": 1}}}})
+        self.assertTrue(r["aggregations"]["per_hour"]["buckets"])
 
     def check_aggregations(self, prefix):
         """The seed's Kibana views are aggregations; on ubaflow's indices

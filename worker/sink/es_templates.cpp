@@ -37,12 +37,27 @@ std::string properties(result_kind kind) {
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>>
-index_templates(const index_names& names, int64_t refresh_interval_ms) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<es_index_mapping> builtin_index_mappings() {
+  std::vector<es_index_mapping> out;
   for (size_t i = 0; i < result_kind_count; ++i) {
     const auto kind = static_cast<result_kind>(i);
-    const std::string& index = names.of(kind);
+    out.push_back({to_string(kind), properties(kind)});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>>
+index_templates(const index_names& names, int64_t refresh_interval_ms) {
+  return index_templates(names, builtin_index_mappings(), refresh_interval_ms);
+}
+
+std::vector<std::pair<std::string, std::string>>
+index_templates(const index_names& names,
+                const std::vector<es_index_mapping>& mappings,
+                int64_t refresh_interval_ms) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& mapping : mappings) {
+    const std::string index = names.of(mapping.index);
     std::string body = "{\"index_patterns\":[";
     append_json_string(body, index);
     body += "],\"order\":10,\"version\":1,"
@@ -53,7 +68,7 @@ index_templates(const index_names& names, int64_t refresh_interval_ms) {
             "\"match_mapping_type\":\"string\","
             "\"mapping\":{\"type\":\"keyword\",\"ignore_above\":1024}}}],"
             "\"properties\":{"
-            + properties(kind) + "}}}";
+            + mapping.properties + "}}}";
     out.emplace_back("ubaflow-" + index, std::move(body));
   }
   return out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/config/connector_settings.hpp"
 #include "common/protocol/results.hpp"
 #include "worker/sink/es_bulk.hpp"
 
@@ -16,5 +17,15 @@ namespace ubaflow {
 /// Returns (template name, body) pairs.
 std::vector<std::pair<std::string, std::string>>
 index_templates(const index_names& names, int64_t refresh_interval_ms = 500);
+
+/// The same for any indices (a job written in SQL: es_properties of each
+/// sink table).
+std::vector<std::pair<std::string, std::string>>
+index_templates(const index_names& names,
+                const std::vector<es_index_mapping>& mappings,
+                int64_t refresh_interval_ms = 500);
+
+/// The seed's four results' mappings (what the first form uses).
+std::vector<es_index_mapping> builtin_index_mappings();
 
 } // namespace ubaflow

@@ -29,7 +29,10 @@ bool es_writer::prepare(std::string& error) {
     return true;
   }
   for (const auto& [name, body] :
-       index_templates(names_, settings_.refresh_interval_ms)) {
+       settings_.mappings.empty()
+         ? index_templates(names_, settings_.refresh_interval_ms)
+         : index_templates(names_, settings_.mappings,
+                           settings_.refresh_interval_ms)) {
     auto res = client_->request("PUT", "/_template/" + name, body);
     if (!res.received()) {
       error = "cannot create index templates: " + res.transport_error;
