@@ -1,5 +1,7 @@
 #include "worker/sql_job_settings.hpp"
 
+#include "common/sql/sql_planner.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -39,12 +41,10 @@ bool expand_environment(const std::string& value, std::string& out,
 /// the dimensions joined, the sinks.
 std::set<uint32_t> configuring_tables(const sql_job& job) {
   std::set<uint32_t> tables{job.source_table};
-  for (const auto& query : job.plan.queries) {
+  for (const auto& query : job.plan.queries)
     tables.insert(query.sink);
-    for (const auto& stage : query.rows)
-      for (const auto& join : stage.joins)
-        tables.insert(stage.relations.at(join.relation).index);
-  }
+  for (const auto table : joined_tables(job.plan))
+    tables.insert(table);
   return tables;
 }
 
@@ -58,6 +58,10 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
     return nullptr;
   if (text.empty() && !read_sql_script(path, text, error)) {
     error = "--job.sql: " + error;
+    return nullptr;
+  }
+  if (text.size() > max_sql_script_bytes) { // job.sql-text, as a file is
+    error = "--job.sql-text: larger than 4 MiB: not a SQL script?";
     return nullptr;
   }
   auto job = compile_sql_job(path.empty() ? "job.sql-text" : path,

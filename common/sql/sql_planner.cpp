@@ -199,4 +199,16 @@ plan_result plan_script(const bound_script& script) {
   return result;
 }
 
+std::vector<uint32_t> joined_tables(const sql_plan& plan) {
+  std::vector<uint32_t> out;
+  for (const auto& query : plan.queries)
+    for (const auto& stage : query.rows)
+      for (const auto& join : stage.joins) {
+        const auto table = stage.relations.at(join.relation).index;
+        if (std::find(out.begin(), out.end(), table) == out.end())
+          out.push_back(table);
+      }
+  return out;
+}
+
 } // namespace ubaflow

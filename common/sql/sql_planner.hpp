@@ -14,6 +14,7 @@
 #include "common/sql/sql_plan.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace ubaflow {
 
@@ -25,5 +26,9 @@ struct plan_result {
 };
 
 plan_result plan_script(const bound_script& script);
+
+/// The tables (bound_script::tables) the plan's queries look up, once
+/// each, in order of first use.
+std::vector<uint32_t> joined_tables(const sql_plan& plan);
 
 } // namespace ubaflow

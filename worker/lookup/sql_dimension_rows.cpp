@@ -2,6 +2,7 @@
 
 #include "common/util/backoff.hpp"
 #include "worker/lookup/csv_table_rows.hpp"
+#include "common/sql/sql_planner.hpp"
 #include "worker/lookup/mysql_dimension_source.hpp"
 
 #include <spdlog/spdlog.h>
@@ -30,25 +31,20 @@ bool sql_dimension_paths(const bound_script& script, const sql_plan& plan,
                          const job_config& config,
                          std::map<uint32_t, std::string>& out,
                          std::string& error) {
-  for (const auto& query : plan.queries)
-    for (const auto& stage : query.rows)
-      for (const auto& join : stage.joins) {
-        const auto& relation = stage.relations.at(join.relation);
-        if (out.count(relation.index))
-          continue;
-        const auto& dim = script.tables.at(relation.index);
-        if (dim.connector == connector_kind::filesystem) {
-          if (const auto* o = option(dim, "path"))
-            out[relation.index] = o->value;
-        } else if (config.lookup == lookup_type::csv) {
-          out[relation.index] = config.lookup_csv_path;
-        } else if (config.lookup == lookup_type::none) {
-          error = dim.name + ": the script joins a jdbc dimension, but "
-                             "lookup.source is none";
-          return false;
-        }
-        // lookup.source=mysql: read from MySQL (load_sql_dimensions).
-      }
+  for (const auto table : joined_tables(plan)) {
+    const auto& dim = script.tables.at(table);
+    if (dim.connector == connector_kind::filesystem) {
+      if (const auto* o = option(dim, "path"))
+        out[table] = o->value;
+    } else if (config.lookup == lookup_type::csv) {
+      out[table] = config.lookup_csv_path;
+    } else if (config.lookup == lookup_type::none) {
+      error = dim.name + ": the script joins a jdbc dimension, but "
+                         "lookup.source is none";
+      return false;
+    }
+    // lookup.source=mysql: read from MySQL (load_sql_dimensions).
+  }
   return true;
 }
 
@@ -66,38 +62,35 @@ bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
   // jdbc dimensions with lookup.source=mysql: the whole table, retried
   // with back-off while the database is unreachable (a source task builds
   // on its own thread, so waiting here holds up only that task).
-  for (const auto& query : plan.queries)
-    for (const auto& stage : query.rows)
-      for (const auto& join : stage.joins) {
-        const auto index = stage.relations.at(join.relation).index;
-        const auto& dim = script.tables.at(index);
-        if (out.count(index) || dim.connector != connector_kind::jdbc)
-          continue;
-        std::vector<std::string> columns;
-        std::vector<data_type_kind> kinds;
-        for (const auto& column : dim.columns)
-          if (!column.computed) {
-            columns.push_back(column.name);
-            kinds.push_back(column.type.kind);
-          }
-        mysql_dimension_source source{config.mysql};
-        exponential_backoff backoff{config.lookup_retry_initial_ms,
-                                    config.lookup_retry_max_ms};
-        for (int attempt = 1;; ++attempt) {
-          std::vector<sql_row> rows;
-          if (source.read_all(columns, kinds, max_dimension_rows, rows, error)) {
-            out[index] = std::move(rows);
-            break;
-          }
-          if (attempt == max_dimension_attempts)
-            return false;
-          const auto delay = backoff.next_delay_ms();
-          spdlog::warn("{}: reading the dimension failed (attempt {} of {}), "
-                       "again in {} ms: {}", dim.name, attempt,
-                       max_dimension_attempts, delay, error);
-          std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-        }
+  for (const auto index : joined_tables(plan)) {
+    const auto& dim = script.tables.at(index);
+    if (out.count(index) || dim.connector != connector_kind::jdbc)
+      continue;
+    std::vector<std::string> columns;
+    std::vector<data_type_kind> kinds;
+    for (const auto& column : dim.columns)
+      if (!column.computed) {
+        columns.push_back(column.name);
+        kinds.push_back(column.type.kind);
       }
+    mysql_dimension_source source{config.mysql};
+    exponential_backoff backoff{config.lookup_retry_initial_ms,
+                                config.lookup_retry_max_ms};
+    for (int attempt = 1;; ++attempt) {
+      std::vector<sql_row> rows;
+      if (source.read_all(columns, kinds, max_dimension_rows, rows, error)) {
+        out[index] = std::move(rows);
+        break;
+      }
+      if (attempt == max_dimension_attempts)
+        return false;
+      const auto delay = backoff.next_delay_ms();
+      spdlog::warn("{}: reading the dimension failed (attempt {} of {}), "
+                   "again in {} ms: {}", dim.name, attempt,
+                   max_dimension_attempts, delay, error);
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
+  }
   return true;
 }
 

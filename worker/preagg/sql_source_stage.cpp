@@ -33,10 +33,9 @@ parse_status sql_source_stage::add(std::string_view payload, bool csv,
   auto status = decoder_.decode(payload, row_);
   if (!status.ok())
     return status;
-  state_.add(row_, wall_ms_, partition_watermark);
-  ++accepted_;
-  if (auto t = state_.event_time_of(row_))
+  if (auto t = state_.add(row_, wall_ms_, partition_watermark))
     ts = *t;
+  ++accepted_;
   return status;
 }
 

@@ -13,6 +13,8 @@ constexpr const char* day_date =
 constexpr const char* iso_date =
   R"({"type":"date","format":"strict_date_optional_time||epoch_millis"})";
 constexpr const char* long_field = R"({"type":"long"})";
+constexpr const char* double_field = R"({"type":"double"})";
+constexpr const char* boolean_field = R"({"type":"boolean"})";
 constexpr const char* keyword_field = R"({"type":"keyword","ignore_above":1024})";
 
 std::string properties(result_kind kind) {
@@ -36,6 +38,39 @@ std::string properties(result_kind kind) {
 }
 
 } // namespace
+
+std::string es_properties(const bound_table& sink) {
+  std::string out;
+  for (const auto& column : sink.columns) {
+    const char* mapping = nullptr;
+    switch (column.type.kind) {
+      case data_type_kind::tinyint:
+      case data_type_kind::smallint:
+      case data_type_kind::integer:
+      case data_type_kind::bigint:
+      case data_type_kind::interval: mapping = long_field; break;
+      case data_type_kind::decimal:
+      case data_type_kind::float_:
+      case data_type_kind::double_: mapping = double_field; break;
+      case data_type_kind::boolean: mapping = boolean_field; break;
+      case data_type_kind::char_:
+      case data_type_kind::varchar: mapping = keyword_field; break;
+      // The forms sql_document writes: zone-less, ISO with offset, a day.
+      case data_type_kind::timestamp: mapping = sql_date; break;
+      case data_type_kind::timestamp_ltz: mapping = iso_date; break;
+      case data_type_kind::date: mapping = day_date; break;
+      case data_type_kind::null: break;
+    }
+    if (!mapping)
+      continue;
+    if (!out.empty())
+      out += ',';
+    append_json_string(out, column.name);
+    out += ':';
+    out += mapping;
+  }
+  return out;
+}
 
 std::vector<es_index_mapping> builtin_index_mappings() {
   std::vector<es_index_mapping> out;

@@ -2,6 +2,7 @@
 
 #include "common/config/connector_settings.hpp"
 #include "common/protocol/results.hpp"
+#include "common/sql/sql_bound.hpp"
 #include "worker/sink/es_bulk.hpp"
 
 #include <string>
@@ -24,6 +25,11 @@ std::vector<std::pair<std::string, std::string>>
 index_templates(const index_names& names,
                 const std::vector<es_index_mapping>& mappings,
                 int64_t refresh_interval_ms = 500);
+
+/// A SQL sink table's field mappings, as a template's "properties"
+/// members: dates in the forms sql_document writes them, integers as long,
+/// DOUBLE and DECIMAL as double, strings as keywords.
+std::string es_properties(const bound_table& sink);
 
 /// The seed's four results' mappings (what the first form uses).
 std::vector<es_index_mapping> builtin_index_mappings();

@@ -3,7 +3,6 @@
 #include "common/sql/exec/sql_decimal.hpp"
 #include "common/time/civil.hpp"
 #include "common/util/hash.hpp"
-#include "common/util/json_text.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -62,53 +61,6 @@ std::string document_key(const std::vector<std::string>& key,
     values.push_back(v ? *v : nullptr);
   }
   return boost::json::serialize(values);
-}
-
-std::string es_properties(const bound_table& sink) {
-  std::string out;
-  for (const auto& column : sink.columns) {
-    const char* mapping = nullptr;
-    switch (column.type.kind) {
-      case data_type_kind::tinyint:
-      case data_type_kind::smallint:
-      case data_type_kind::integer:
-      case data_type_kind::bigint:
-      case data_type_kind::interval:
-        mapping = R"({"type":"long"})";
-        break;
-      case data_type_kind::decimal:
-      case data_type_kind::float_:
-      case data_type_kind::double_:
-        mapping = R"({"type":"double"})";
-        break;
-      case data_type_kind::boolean:
-        mapping = R"({"type":"boolean"})";
-        break;
-      case data_type_kind::char_:
-      case data_type_kind::varchar:
-        mapping = R"({"type":"keyword","ignore_above":1024})";
-        break;
-      case data_type_kind::timestamp:
-        mapping = R"({"type":"date","format":"yyyy-MM-dd HH:mm:ss||strict_date_optional_time||epoch_millis"})";
-        break;
-      case data_type_kind::timestamp_ltz:
-        mapping = R"({"type":"date","format":"strict_date_optional_time||epoch_millis"})";
-        break;
-      case data_type_kind::date:
-        mapping = R"({"type":"date","format":"yyyy-MM-dd||strict_date_optional_time||epoch_millis"})";
-        break;
-      case data_type_kind::null:
-        break;
-    }
-    if (!mapping)
-      continue;
-    if (!out.empty())
-      out += ',';
-    append_json_string(out, column.name);
-    out += ':';
-    out += mapping;
-  }
-  return out;
 }
 
 std::string document_hash_id(std::string_view identity) {

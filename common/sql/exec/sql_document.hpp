@@ -59,12 +59,6 @@ constexpr char document_id_delimiter = '_';
 std::string document_id(const bound_table& sink, const sql_row& row,
                         const boost::json::object& document);
 
-/// The Elasticsearch field mappings of `sink`'s documents, as the members
-/// of a template's "properties" (es_index_mapping): dates in the forms
-/// sql_document writes them, integers as long, DOUBLE and DECIMAL as
-/// double, strings as keywords.
-std::string es_properties(const bound_table& sink);
-
 /// "hash-" and 16 hex digits of `identity`.
 std::string document_hash_id(std::string_view identity);
 

@@ -60,8 +60,9 @@ sql_source_state::sql_source_state(
   }
 }
 
-void sql_source_state::add(const sql_row& physical,
-                           int64_t processing_time_ms, int64_t watermark) {
+std::optional<int64_t> sql_source_state::add(const sql_row& physical,
+                                             int64_t processing_time_ms,
+                                             int64_t watermark) {
   record_watermark_ = watermark;
   // The computed columns once, for every query over the table.
   auto row = sql_query_rows::with_computed_columns(
@@ -70,8 +71,10 @@ void sql_source_state::add(const sql_row& physical,
   if (row)
     for (auto& run : queries_)
       run.rows->feed_complete(*row);
-  if (auto t = event_time_of(physical))
+  const auto t = event_time_of(physical);
+  if (t)
     max_time_ = std::max(max_time_, *t);
+  return t;
 }
 
 std::optional<int64_t>

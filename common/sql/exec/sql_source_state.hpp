@@ -53,9 +53,11 @@ public:
                    std::vector<key_group_range> owners, uint32_t key_groups);
 
   /// One record's physical columns; `watermark`: its partition's before it
-  /// (windows it has passed do not take the record: late).
-  void add(const sql_row& physical, int64_t processing_time_ms,
-           int64_t watermark = INT64_MIN);
+  /// (windows it has passed do not take the record: late). Its event time,
+  /// if it has one (event_time_of).
+  std::optional<int64_t> add(const sql_row& physical,
+                             int64_t processing_time_ms,
+                             int64_t watermark = INT64_MIN);
   /// The batches for the owners (one each, in order) since the last flush.
   std::vector<sql_partial_batch> flush();
   /// Rows of queries without aggregation, since the last call.

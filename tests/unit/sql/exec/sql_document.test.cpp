@@ -90,34 +90,4 @@ TEST_CASE("document ids are the primary key's values, as Flink's sink writes the
   CHECK(id({1, 2}, null_name) == "null_1");
 }
 
-TEST_CASE("a sink's Elasticsearch mappings follow its columns' types") {
-  bound_table sink;
-  auto column = [&](const char* name, data_type_kind kind) {
-    bound_column c;
-    c.name = name;
-    c.type.kind = kind;
-    sink.columns.push_back(c);
-  };
-  column("w", data_type_kind::timestamp);
-  column("w_ltz", data_type_kind::timestamp_ltz);
-  column("day", data_type_kind::date);
-  column("n", data_type_kind::bigint);
-  column("rate", data_type_kind::double_);
-  column("name", data_type_kind::varchar);
-  column("ok", data_type_kind::boolean);
-  const auto properties
-    = boost::json::parse("{" + es_properties(sink) + "}").as_object();
-  REQUIRE(properties.size() == 7);
-  CHECK(properties.at("w").at("type") == "date");
-  CHECK(properties.at("w").at("format")
-        == "yyyy-MM-dd HH:mm:ss||strict_date_optional_time||epoch_millis");
-  CHECK(properties.at("w_ltz").at("format") == "strict_date_optional_time||epoch_millis");
-  CHECK(properties.at("day").at("format")
-        == "yyyy-MM-dd||strict_date_optional_time||epoch_millis");
-  CHECK(properties.at("n").at("type") == "long");
-  CHECK(properties.at("rate").at("type") == "double");
-  CHECK(properties.at("name").at("type") == "keyword");
-  CHECK(properties.at("ok").at("type") == "boolean");
-}
-
 } // TEST_SUITE
