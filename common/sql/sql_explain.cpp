@@ -181,6 +181,9 @@ void explain_rows(std::ostringstream& out, const bound_script& script,
   for (const auto& stage : q.rows) {
     out << "  rows        " << stage.name << ": from "
         << stage.relations.front().name;
+    if (stage.before_joins)
+      out << "\n              where " << plain.text(*stage.before_joins)
+          << (stage.joins.empty() ? "" : " (before the lookups)");
     for (const auto& join : stage.joins) {
       const auto& dim = stage.relations.at(join.relation);
       out << "\n              lookup " << dim.name;

@@ -70,7 +70,11 @@ struct sql_row_stage {
   std::string name; ///< the view's name, or the sink's for the query itself
   std::vector<bound_relation> relations;
   std::vector<bound_lookup_join> joins;
-  std::optional<bound_expression> where;
+  /// Checked first, over the FROM row alone: the conjuncts the planner
+  /// moved down (sql_filter_pushdown.hpp), so a row they drop costs no
+  /// lookup.
+  std::optional<bound_expression> before_joins;
+  std::optional<bound_expression> where; ///< after the lookups
   std::vector<bound_output> outputs; ///< empty: the layer above aggregates
 };
 

@@ -1,5 +1,7 @@
 #include "common/sql/sql_planner.hpp"
 
+#include "common/sql/sql_filter_pushdown.hpp"
+
 #include <algorithm>
 
 namespace ubaflow {
@@ -145,6 +147,7 @@ sql_query_plan plan_insert(const bound_script& script, uint32_t index) {
       plan.results.push_back(row_stage(layer, *query, true));
     }
   }
+  push_filters_down(plan);
   if (!aggregating) {
     plan.updating = insert.query.updating;
     return plan;

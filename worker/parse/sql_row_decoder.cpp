@@ -18,7 +18,10 @@ struct sql_row_decoder::field {
   int64_t integer = 0;
   double real = 0;
   bool truth = false;
-  std::string text; ///< a string's value, or a number as written
+  /// A string's value, or a number as written: in the record itself when
+  /// the parser handed it over in one piece from there, else in `text`.
+  std::string_view written;
+  std::string text;
 };
 
 namespace {
@@ -41,8 +44,25 @@ struct field_handler {
   bool object = false; ///< the document is an object
   int column = -1;     ///< the column of the top-level key being read
   std::string part;    ///< a key or string in parts
+  std::string_view record; ///< the record being read
 
-  void start() {
+  /// Keeps `s` as `f`'s value: a view of the record when it lies there
+  /// (the usual case: no escapes, one piece), else a copy, since the
+  /// parser's own buffer does not outlive the call.
+  void keep(sql_row_decoder::field& f, string_view s) {
+    const char* begin = record.data();
+    if (part.empty() && s.data() >= begin
+        && s.data() + s.size() <= begin + record.size()) {
+      f.written = std::string_view{s.data(), s.size()};
+      return;
+    }
+    f.text.assign(part);
+    f.text.append(s.data(), s.size());
+    f.written = f.text;
+  }
+
+  void start(std::string_view r) {
+    record = r;
     for (auto& f : fields)
       f.held = field_kind::absent;
     depth = 0;
@@ -86,10 +106,14 @@ struct field_handler {
   bool on_key(string_view s, std::size_t, error_code&) {
     if (depth != 1)
       return true;
-    part.append(s.data(), s.size());
+    std::string_view key{s.data(), s.size()};
+    if (!part.empty()) {
+      part.append(s.data(), s.size());
+      key = part;
+    }
     column = -1;
     for (size_t i = 0; i < names->size(); ++i)
-      if ((*names)[i] == part) {
+      if ((*names)[i] == key) {
         column = static_cast<int>(i);
         break;
       }
@@ -104,8 +128,7 @@ struct field_handler {
   bool on_string(string_view s, std::size_t, error_code&) {
     if (auto* f = target()) {
       f->held = field_kind::string;
-      f->text.assign(part);
-      f->text.append(s.data(), s.size());
+      keep(*f, s);
     }
     part.clear();
     return true;
@@ -116,7 +139,7 @@ struct field_handler {
       f->held = field_kind::int64;
       f->integer = v;
       f->real = static_cast<double>(v);
-      f->text.assign(text.data(), text.size());
+      keep(*f, text);
     }
     return true;
   }
@@ -124,7 +147,7 @@ struct field_handler {
     if (auto* f = target()) {
       f->held = field_kind::uint64;
       f->real = static_cast<double>(v);
-      f->text.assign(text.data(), text.size());
+      keep(*f, text);
     }
     return true;
   }
@@ -132,7 +155,7 @@ struct field_handler {
     if (auto* f = target()) {
       f->held = field_kind::double_;
       f->real = v;
-      f->text.assign(text.data(), text.size());
+      keep(*f, text);
     }
     return true;
   }
@@ -191,7 +214,7 @@ parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
   auto& parser = parser_->parser;
   auto& handler = parser.handler();
   parser.reset();
-  handler.start();
+  handler.start(record);
   error_code ec;
   const size_t used = parser.write_some(false, record.data(), record.size(), ec);
   if (ec || !parser.done() || !handler.object)
@@ -218,7 +241,7 @@ parse_status sql_row_decoder::convert(const column& c, const field& f,
       int64_t n = 0;
       if (f.held == field_kind::int64)
         n = f.integer;
-      else if (f.held != field_kind::string || !parse_decimal_id(f.text, n))
+      else if (f.held != field_kind::string || !parse_decimal_id(f.written, n))
         return wrong(reject_reason::invalid_id, "an integer column");
       out.push_back(sql_value::bigint(n));
       return {};
@@ -238,15 +261,15 @@ parse_status sql_row_decoder::convert(const column& c, const field& f,
     case data_type_kind::varchar:
       if (f.held != field_kind::string)
         return wrong(reject_reason::malformed_record, "a STRING column");
-      out.push_back(sql_value::string(f.text));
+      out.push_back(sql_value::string(std::string{f.written}));
       return {};
     case data_type_kind::timestamp: {
       event_time local = 0;
       parse_status status{reject_reason::invalid_timestamp, "a TIMESTAMP"};
       if (f.held == field_kind::string)
-        status = timestamps_.parse_text(f.text, local);
+        status = timestamps_.parse_text(f.written, local);
       else if (is_number(f.held))
-        status = timestamps_.parse_number(f.text, local); // as written
+        status = timestamps_.parse_number(f.written, local); // as written
       if (!status.ok())
         return status;
       out.push_back(sql_value::timestamp(local));

@@ -33,7 +33,7 @@ std::vector<sql_row> run_query(const bound_script& script,
   int64_t watermark = INT64_MIN; // the current row's partition's
   sql_query_rows rows{
     script, query, input.tables, evaluator,
-    {[&](const std::vector<sql_row>& relations) {
+    {[&](const sql_relations& relations) {
        aggregator.add(relations, watermark);
      },
      [&out](sql_row row) { out.push_back(std::move(row)); }, reject}};

@@ -92,7 +92,7 @@ sql_group_aggregator::open_step_end(const sql_window& slice,
   return end;
 }
 
-void sql_group_aggregator::add(const std::vector<sql_row>& relations,
+void sql_group_aggregator::add(const sql_relations& relations,
                                int64_t watermark) {
   auto& keys = keys_;
   keys.clear();
@@ -104,9 +104,12 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations,
     }
     keys.push_back(std::move(value.value));
   }
-  // Each aggregate's argument (and FILTER), once per row.
+  // Each aggregate's argument (and FILTER), once per row: a column read in
+  // place, anything else evaluated into its slot; nullptr skips the row.
+  static const sql_value no_argument{}; // COUNT(*)
   auto& arguments = arguments_;
-  arguments.assign(query_.aggregates.size(), std::nullopt);
+  arguments.assign(query_.aggregates.size(), nullptr);
+  argument_values_.resize(query_.aggregates.size());
   for (size_t a = 0; a < query_.aggregates.size(); ++a) {
     const auto& aggregate = query_.aggregates[a];
     if (aggregate.filter) {
@@ -118,16 +121,22 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations,
       if (!keep.is_true())
         continue; // this aggregate skips the row
     }
-    sql_value argument;
-    if (aggregate.argument) {
-      auto value = evaluator_.evaluate(*aggregate.argument, relations);
-      if (!value.ok()) {
-        reject_(value.error);
-        return;
-      }
-      argument = std::move(value.value);
+    if (!aggregate.argument) {
+      arguments[a] = &no_argument;
+      continue;
     }
-    arguments[a] = std::move(argument);
+    if (const auto* column
+        = sql_row_evaluator::column_in(*aggregate.argument, relations)) {
+      arguments[a] = column;
+      continue;
+    }
+    auto value = evaluator_.evaluate(*aggregate.argument, relations);
+    if (!value.ok()) {
+      reject_(value.error);
+      return;
+    }
+    argument_values_[a] = std::move(value.value);
+    arguments[a] = &argument_values_[a];
   }
   auto add_to = [&](group& g) {
     for (size_t a = 0; a < arguments.size(); ++a)
@@ -139,15 +148,24 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations,
     add_to(group_for(std::nullopt, keys));
     return;
   }
-  auto time = evaluator_.evaluate(query_.window->time_column, relations);
-  if (!time.ok()) {
-    reject_(time.error);
-    return;
+  int64_t time_ms = 0;
+  if (const auto* column
+      = sql_row_evaluator::column_in(query_.window->time_column, relations)) {
+    if (column->is_null())
+      return; // no event time: in no window (a streaming source drops it too)
+    time_ms = column->as_millis();
+  } else {
+    auto time = evaluator_.evaluate(query_.window->time_column, relations);
+    if (!time.ok()) {
+      reject_(time.error);
+      return;
+    }
+    if (time.value.is_null())
+      return;
+    time_ms = time.value.as_millis();
   }
-  if (time.value.is_null())
-    return; // no event time: in no window (a streaming source drops it too)
   if (sliced_) {
-    auto slice = assigner_->first_window(time.value.as_millis());
+    auto slice = assigner_->first_window(time_ms);
     if (slice.max_timestamp() <= watermark) {
       ++late_rows_;
       auto open = open_step_end(slice, watermark);
@@ -159,7 +177,7 @@ void sql_group_aggregator::add(const std::vector<sql_row>& relations,
     return;
   }
   windows_.clear();
-  assigner_->assign(time.value.as_millis(), windows_);
+  assigner_->assign(time_ms, windows_);
   bool late = false;
   for (const auto& window : windows_) {
     if (window.max_timestamp() <= watermark) {

@@ -61,7 +61,7 @@ public:
   /// simulation of it). A window the watermark has passed does not take the
   /// row (late, counted); a CUMULATE slice it has passed goes to the
   /// period's first step still open, as merge() does.
-  void add(const std::vector<sql_row>& relations,
+  void add(const sql_relations& relations,
            int64_t watermark = INT64_MIN);
   /// A partial from elsewhere (a source, across the exchange). A partial
   /// of a window already fired (late: its source's watermark lagged) is
@@ -142,7 +142,8 @@ private:
   /// Scratch of add() and group_for(): reused, so that a row costs no
   /// allocation once they have grown.
   sql_row keys_;
-  std::vector<std::optional<sql_value>> arguments_;
+  std::vector<const sql_value*> arguments_;
+  std::vector<sql_value> argument_values_;
   group_key probe_;
   /// The highest watermark fire() was given: windows up to it are gone.
   int64_t fired_up_to_ = INT64_MIN;

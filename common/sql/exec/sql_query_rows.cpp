@@ -10,38 +10,44 @@ sql_query_rows::sql_query_rows(
   const sql_row_evaluator& evaluator, sql_row_handlers handlers)
   : script_(script), query_(query), dimensions_(dimensions),
     evaluator_(evaluator), handlers_(std::move(handlers)) {
-  // nop
+  for (const auto& stage : query.rows) {
+    relations_.emplace_back(stage.relations.size(), nullptr);
+    auto& nulls = null_rows_.emplace_back();
+    for (const auto& relation : stage.relations)
+      nulls.emplace_back(relation.columns.size());
+  }
 }
 
 void sql_query_rows::feed(const sql_row& physical,
                           int64_t processing_time_ms) {
-  if (auto row = with_computed_columns(script_.tables.at(query_.source),
-                                       physical, processing_time_ms,
-                                       evaluator_, handlers_.reject))
-    run_stage(0, *row);
+  sql_row row;
+  if (with_computed_columns(script_.tables.at(query_.source), physical,
+                            processing_time_ms, evaluator_, handlers_.reject,
+                            row))
+    run_stage(0, row);
 }
 
 void sql_query_rows::feed_complete(const sql_row& row) {
   run_stage(0, row);
 }
 
-std::optional<sql_row> sql_query_rows::with_computed_columns(
+bool sql_query_rows::with_computed_columns(
   const bound_table& table, const sql_row& physical,
   int64_t processing_time_ms, const sql_row_evaluator& evaluator,
-  const std::function<void(const std::string&)>& reject) {
-  sql_row row;
-  row.reserve(table.columns.size());
+  const std::function<void(const std::string&)>& reject, sql_row& row) {
+  row.resize(table.columns.size());
   size_t next_physical = 0;
-  for (const auto& column : table.columns) {
-    if (column.computed) {
-      row.emplace_back(); // filled below, once every physical column is in
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (table.columns[c].computed) {
+      row[c] = sql_value::null(); // filled below, once every physical one is in
       continue;
     }
-    row.push_back(next_physical < physical.size() ? physical[next_physical]
-                                                  : sql_value::null());
+    row[c] = next_physical < physical.size() ? physical[next_physical]
+                                             : sql_value::null();
     ++next_physical;
   }
-  std::vector<sql_row> relations; // the physical columns, if needed
+  const sql_row* columns = &row; // what computed columns read
+  const sql_relations relations{&columns, 1};
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const auto& computed = table.columns[c].computed;
     if (!computed)
@@ -51,16 +57,14 @@ std::optional<sql_row> sql_query_rows::with_computed_columns(
       row[c] = sql_value::timestamp_ltz(processing_time_ms);
       continue;
     }
-    if (relations.empty())
-      relations.push_back(row);
     auto value = evaluator.evaluate(*computed, relations);
     if (!value.ok()) {
       reject(value.error);
-      return std::nullopt;
+      return false;
     }
     row[c] = std::move(value.value);
   }
-  return row;
+  return true;
 }
 
 const sql_query_rows::dimension_index&
@@ -90,26 +94,28 @@ void sql_query_rows::run_stage(size_t n, const sql_row& row) {
     handlers_.output(row);
     return;
   }
-  if (relations_.size() < query_.rows.size())
-    relations_.resize(query_.rows.size());
   auto& relations = relations_[n];
-  relations.resize(query_.rows[n].relations.size());
-  relations[0] = row; // reuses the buffer's capacity
+  relations[0] = &row;
+  if (!passes(query_.rows[n].before_joins,
+              sql_relations{relations.data(), relations.size()}))
+    return;
   join(n, 0, relations);
 }
 
 /// Looks up dimension `j` of stage `n` (fanning out over its matches), then
 /// filters and projects.
-void sql_query_rows::join(size_t n, size_t j, std::vector<sql_row>& relations) {
+void sql_query_rows::join(size_t n, size_t j,
+                          std::vector<const sql_row*>& relations) {
   const auto& stage = query_.rows[n];
+  const sql_relations view{relations.data(), relations.size()};
   if (j == stage.joins.size()) {
-    if (!passes(stage.where, relations))
+    if (!passes(stage.where, view))
       return;
     if (stage.outputs.empty()) { // the aggregating query's own FROM side
-      handlers_.aggregate(relations);
+      handlers_.aggregate(view);
       return;
     }
-    if (auto next = project_outputs(evaluator_, stage.outputs, relations,
+    if (auto next = project_outputs(evaluator_, stage.outputs, view,
                                     handlers_.reject))
       run_stage(n + 1, std::move(*next));
     return;
@@ -118,7 +124,7 @@ void sql_query_rows::join(size_t n, size_t j, std::vector<sql_row>& relations) {
   auto& key = key_;
   key.clear();
   for (const auto& key_column : lookup.keys) {
-    auto value = evaluator_.evaluate(key_column.first, relations);
+    auto value = evaluator_.evaluate(key_column.first, view);
     if (!value.ok()) {
       handlers_.reject(value.error);
       return;
@@ -132,19 +138,18 @@ void sql_query_rows::join(size_t n, size_t j, std::vector<sql_row>& relations) {
   if (found == index.end() || null_key) {
     if (lookup.kind != join_kind::left)
       return;
-    relations[lookup.relation].assign(
-      stage.relations[lookup.relation].columns.size(), sql_value::null());
+    relations[lookup.relation] = &null_rows_[n][lookup.relation];
     join(n, j + 1, relations);
     return;
   }
   for (const auto* match : found->second) {
-    relations[lookup.relation] = *match;
+    relations[lookup.relation] = match;
     join(n, j + 1, relations);
   }
 }
 
 bool sql_query_rows::passes(const std::optional<bound_expression>& where,
-                            const std::vector<sql_row>& relations) {
+                            const sql_relations& relations) {
   if (!where)
     return true;
   auto keep = evaluator_.evaluate(*where, relations);

@@ -24,7 +24,7 @@ namespace ubaflow {
 struct sql_row_handlers {
   /// A row for the aggregation: the aggregating query's relations (FROM
   /// row, then one row per lookup join).
-  std::function<void(const std::vector<sql_row>& relations)> aggregate;
+  std::function<void(const sql_relations& relations)> aggregate;
   /// A finished row of a query without aggregation, in the query's
   /// output order.
   std::function<void(sql_row row)> output;
@@ -49,13 +49,15 @@ public:
   /// after computing the row once.
   void feed_complete(const sql_row& row);
 
-  /// `physical` with the table's computed columns after it; nothing, with
-  /// the reason given to `reject`, when one fails.
-  static std::optional<sql_row>
+  /// `physical` with the table's computed columns after it, into `row`
+  /// (its buffer reused); false, with the reason given to `reject`, when
+  /// one fails.
+  static bool
   with_computed_columns(const bound_table& table, const sql_row& physical,
                         int64_t processing_time_ms,
                         const sql_row_evaluator& evaluator,
-                        const std::function<void(const std::string&)>& reject);
+                        const std::function<void(const std::string&)>& reject,
+                        sql_row& row);
 
 private:
   using dimension_index
@@ -63,9 +65,9 @@ private:
 
   const dimension_index& index_for(size_t stage, size_t join);
   void run_stage(size_t n, const sql_row& row);
-  void join(size_t n, size_t j, std::vector<sql_row>& relations);
+  void join(size_t n, size_t j, std::vector<const sql_row*>& relations);
   bool passes(const std::optional<bound_expression>& where,
-              const std::vector<sql_row>& relations);
+              const sql_relations& relations);
 
   const bound_script& script_;
   const sql_query_plan& query_;
@@ -73,10 +75,14 @@ private:
   const sql_row_evaluator& evaluator_;
   sql_row_handlers handlers_;
   std::map<std::pair<size_t, size_t>, dimension_index> indexes_;
-  /// Per stage, the relations of the row being run: reused, so that a row
-  /// costs no allocation once the buffers have grown.
-  std::vector<std::vector<sql_row>> relations_;
-  sql_row key_; ///< a lookup's key, reused likewise
+  /// Per stage, the relations of the row being run, by pointer: the FROM
+  /// row and the dimension rows a lookup found are read in place, not
+  /// copied.
+  std::vector<std::vector<const sql_row*>> relations_;
+  /// Per stage and relation, a row of NULLs: what a LEFT lookup that found
+  /// nothing gives.
+  std::vector<std::vector<sql_row>> null_rows_;
+  sql_row key_; ///< a lookup's key, reused: no allocation per row
 };
 
 /// The outputs' values over `input` (relations or an aggregated row), or

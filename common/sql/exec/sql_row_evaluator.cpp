@@ -155,6 +155,16 @@ sql_value sql_row_evaluator::eval(const bound_expression& e,
   fail("unknown expression");
 }
 
+const sql_value& sql_row_evaluator::operand(const bound_expression& e,
+                                           const sql_evaluation_input& in,
+                                           sql_value& scratch) const {
+  if (in.relations)
+    if (const auto* column = column_in(e, *in.relations))
+      return *column;
+  scratch = eval(e, in);
+  return scratch;
+}
+
 sql_value sql_row_evaluator::eval_call(const bound_expression& e,
                                        const sql_evaluation_input& in) const {
   const auto& args = e.arguments;
@@ -167,8 +177,12 @@ sql_value sql_row_evaluator::eval_call(const bound_expression& e,
     case bound_function::less:
     case bound_function::less_equal:
     case bound_function::greater:
-    case bound_function::greater_equal:
-      return apply_comparison(e.function, eval(args.at(0), in), eval(args.at(1), in));
+    case bound_function::greater_equal: {
+      sql_value left;
+      sql_value right;
+      return apply_comparison(e.function, operand(args.at(0), in, left),
+                              operand(args.at(1), in, right));
+    }
     case bound_function::add:
     case bound_function::subtract:
     case bound_function::multiply:
@@ -184,9 +198,12 @@ sql_value sql_row_evaluator::eval_call(const bound_expression& e,
         return sql_value::null();
       return sql_value::string(a.as_string() + b.as_string());
     }
-    case bound_function::is_null: return sql_value::boolean(eval(args.at(0), in).is_null());
-    case bound_function::is_not_null:
-      return sql_value::boolean(!eval(args.at(0), in).is_null());
+    case bound_function::is_null:
+    case bound_function::is_not_null: {
+      sql_value scratch;
+      const bool null = operand(args.at(0), in, scratch).is_null();
+      return sql_value::boolean(e.function == bound_function::is_null ? null : !null);
+    }
     case bound_function::in_list:
     case bound_function::not_in_list:
     case bound_function::between:

@@ -44,10 +44,31 @@ struct sql_aggregate_row {
   const sql_window* window = nullptr;
 };
 
+/// The rows an expression below the aggregation reads: [0] the FROM
+/// relation's, then one per lookup join. A view that copies nothing: over
+/// a vector of rows, or over pointers to rows held elsewhere (a source's
+/// row and the dimension rows a lookup found, read in place).
+class sql_relations {
+public:
+  sql_relations(const std::vector<sql_row>& rows) // NOLINT: a view of them
+    : rows_(rows.data()), size_(rows.size()) {}
+  sql_relations(const sql_row* const* rows, size_t size)
+    : pointers_(rows), size_(size) {}
+
+  size_t size() const { return size_; }
+  const sql_row& operator[](size_t i) const {
+    return pointers_ ? *pointers_[i] : rows_[i];
+  }
+
+private:
+  const sql_row* rows_ = nullptr;
+  const sql_row* const* pointers_ = nullptr;
+  size_t size_ = 0;
+};
+
 /// What an expression may read; either part may be absent.
 struct sql_evaluation_input {
-  /// [0] the FROM relation's columns, [1..] each lookup join's.
-  const std::vector<sql_row>* relations = nullptr;
+  const sql_relations* relations = nullptr;
   const sql_aggregate_row* aggregated = nullptr;
 };
 
@@ -77,7 +98,7 @@ public:
 
   /// Before the aggregation: over the relations' columns.
   sql_evaluation evaluate(const bound_expression& e,
-                          const std::vector<sql_row>& relations) const {
+                          const sql_relations& relations) const {
     return evaluate(e, sql_evaluation_input{&relations, nullptr});
   }
 
@@ -87,12 +108,26 @@ public:
     return evaluate(e, sql_evaluation_input{nullptr, &aggregated});
   }
 
+  /// The value `e` reads in place when it is a column of `relations`: no
+  /// copy, no evaluation. nullptr for anything else (evaluate it).
+  static const sql_value* column_in(const bound_expression& e,
+                                    const sql_relations& relations) {
+    if (e.kind != bound_expression_kind::column || e.relation >= relations.size())
+      return nullptr;
+    const auto& row = relations[e.relation];
+    return e.column < row.size() ? &row[e.column] : nullptr;
+  }
+
   /// As evaluate(), but throws sql_evaluation_error instead of returning
   /// it: for callers evaluating many expressions of one row.
   sql_value value_of(const bound_expression& e, const sql_evaluation_input& input) const;
 
 private:
   sql_value eval(const bound_expression& e, const sql_evaluation_input& in) const;
+  /// eval(), but a column is read in place instead of copied (into
+  /// `scratch` otherwise): for operands only compared or read.
+  const sql_value& operand(const bound_expression& e, const sql_evaluation_input& in,
+                           sql_value& scratch) const;
   sql_value eval_call(const bound_expression& e, const sql_evaluation_input& in) const;
   sql_value eval_logic(const bound_expression& e, const sql_evaluation_input& in) const;
   sql_value eval_predicate(const bound_expression& e, const sql_evaluation_input& in) const;

@@ -25,7 +25,8 @@ sql_source_state::sql_source_state(
   : script_(script), plan_(plan), evaluator_(evaluator), table_(table),
     source_index_(source_index),
     owners_(std::move(owners)), key_groups_(key_groups) {
-  auto reject = [this](const std::string&) { ++rejected_; };
+  reject_ = [this](const std::string&) { ++rejected_; };
+  const auto& reject = reject_;
   for (uint32_t q = 0; q < plan.queries.size(); ++q) {
     const auto& query = plan.queries[q];
     if (query.source != table)
@@ -38,7 +39,7 @@ sql_source_state::sql_source_state(
     run.rows = std::make_unique<sql_query_rows>(
       script, query, dimensions, evaluator,
       sql_row_handlers{
-        [this, aggregator](const std::vector<sql_row>& relations) {
+        [this, aggregator](const sql_relations& relations) {
           aggregator->add(relations, record_watermark_);
         },
         [this, q](sql_row row) {
@@ -65,12 +66,11 @@ std::optional<int64_t> sql_source_state::add(const sql_row& physical,
                                              int64_t watermark) {
   record_watermark_ = watermark;
   // The computed columns once, for every query over the table.
-  auto row = sql_query_rows::with_computed_columns(
-    script_.tables.at(table_), physical, processing_time_ms, evaluator_,
-    [this](const std::string&) { ++rejected_; });
-  if (row)
+  if (sql_query_rows::with_computed_columns(
+        script_.tables.at(table_), physical, processing_time_ms, evaluator_,
+        reject_, complete_))
     for (auto& run : queries_)
-      run.rows->feed_complete(*row);
+      run.rows->feed_complete(complete_);
   const auto t = event_time_of(physical);
   if (t)
     max_time_ = std::max(max_time_, *t);

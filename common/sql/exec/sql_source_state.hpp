@@ -13,6 +13,7 @@
 #include "common/util/key_groups.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -96,6 +97,8 @@ private:
   int64_t record_watermark_ = INT64_MIN; ///< of the record being added
   std::vector<sql_sink_row> direct_;
   uint64_t rejected_ = 0;
+  std::function<void(const std::string&)> reject_; ///< counts a rejection
+  sql_row complete_; ///< the record with its computed columns, reused
 };
 
 } // namespace ubaflow

@@ -88,8 +88,10 @@ TEST_CASE("a keyless window routes by window; a distinct count by value") {
   CHECK(buys.distinct == sql_distinct_storage::none);
   REQUIRE(buys.window);
   CHECK(buys.window->size_ms == 3600000);
-  REQUIRE(buys.rows.back().where);
-  CHECK(expression_text(*buys.rows.back().where) == "behavior = 'buy'");
+  // A filter of the FROM row alone is checked first.
+  CHECK_FALSE(buys.rows.back().where);
+  REQUIRE(buys.rows.back().before_joins);
+  CHECK(expression_text(*buys.rows.back().before_joins) == "behavior = 'buy'");
 
   const auto& uv = plan.queries[1];
   CHECK(uv.routing == sql_routing::distinct_value);
@@ -149,9 +151,54 @@ TEST_CASE("a query without aggregates is a row pipeline") {
   CHECK_FALSE(plan.queries[0].aggregated);
   CHECK_FALSE(plan.queries[0].updating);
   CHECK(plan.queries[0].results.empty());
-  REQUIRE(plan.queries[0].rows[0].where);
-  CHECK(expression_text(*plan.queries[0].rows[0].where)
+  REQUIRE(plan.queries[0].rows[0].before_joins);
+  CHECK(expression_text(*plan.queries[0].rows[0].before_joins)
         == "item_id BETWEEN 100 AND 200");
+}
+
+TEST_CASE("filters move in front of the lookups and down through views") {
+  auto plan = planned(
+    "CREATE VIEW rich AS SELECT U.user_id, U.behavior, U.item_id + 1 AS "
+    "next_item, U.item_id / 2 AS half, C.parent_category_name AS k FROM ub "
+    "AS U LEFT JOIN dim FOR SYSTEM_TIME AS OF U.proctime AS C ON "
+    "U.category_id = C.sub_category_id WHERE U.user_id > 10 AND "
+    "C.parent_category_name <> 'x';\n"
+    "INSERT INTO per_key SELECT k, COUNT(*) FROM rich WHERE behavior = "
+    "'buy' AND next_item < 100 AND k LIKE 'a%' AND half > 3 AND user_id / "
+    "0 = 1 GROUP BY k;");
+  REQUIRE(plan.queries.size() == 1);
+  const auto& q = plan.queries[0];
+  REQUIRE(q.rows.size() == 2);
+  // Into the view, its columns replaced by what gives them, beside the
+  // view's own filter of U.
+  REQUIRE(q.rows[0].before_joins);
+  CHECK(expression_text(*q.rows[0].before_joins)
+        == "((behavior = 'buy') AND ((item_id + 1) < 100)) AND (user_id > 10)");
+  // A lookup's column stays after the lookup.
+  REQUIRE(q.rows[0].where);
+  CHECK(expression_text(*q.rows[0].where) == "parent_category_name <> 'x'");
+  // What reads the lookup (k), or what would divide (half), is checked
+  // before the query's own filters but goes no further down; what can fail
+  // stays where it was written.
+  REQUIRE(q.rows[1].before_joins);
+  CHECK(expression_text(*q.rows[1].before_joins)
+        == "(k LIKE 'a%') AND (half > 3)");
+  REQUIRE(q.rows[1].where);
+  CHECK(expression_text(*q.rows[1].where) == "(user_id / 0) = 1");
+
+  // The explanation says so.
+  const auto script = bound_after_prelude(
+    "CREATE VIEW rich AS SELECT U.behavior, C.parent_category_name AS k "
+    "FROM ub AS U LEFT JOIN dim FOR SYSTEM_TIME AS OF U.proctime AS C ON "
+    "U.category_id = C.sub_category_id;\n"
+    "INSERT INTO per_key SELECT k, COUNT(*) FROM rich WHERE behavior = "
+    "'buy' GROUP BY k;");
+  auto explained = plan_script(script);
+  REQUIRE(explained.ok());
+  const auto text = explain_plan(script, explained.plan);
+  CHECK_MESSAGE(text.find("where behavior = 'buy' (before the lookups)")
+                  != std::string::npos,
+                text);
 }
 
 TEST_CASE("an aggregate over an aggregating view is refused with its place") {

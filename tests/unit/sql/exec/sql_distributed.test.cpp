@@ -66,7 +66,7 @@ void check_distributed_equals_batch(const std::string& script_path) {
       auto* aggregator = s.partials.get();
       s.rows = std::make_unique<sql_query_rows>(
         script, query, tables, evaluator,
-        sql_row_handlers{[aggregator](const std::vector<sql_row>& r) {
+        sql_row_handlers{[aggregator](const sql_relations& r) {
                            aggregator->add(r);
                          },
                          [](sql_row) {}, reject});

@@ -50,7 +50,7 @@ struct fixture {
     auto source = aggregator(q);
     sql_query_rows rows{
       script, q, tables, evaluator,
-      {[&](const std::vector<sql_row>& r) { source->add(r); }, [](sql_row) {},
+      {[&](const sql_relations& r) { source->add(r); }, [](sql_row) {},
        [this](const std::string&) { ++rejected; }}};
     for (size_t i = from; i < to && i < tables[0].size(); ++i)
       rows.feed(tables[0][i], 0);
