@@ -498,6 +498,12 @@ coordinator_behavior(coordinator_actor* self,
       if (st.checkpointer)
         self->send(st.checkpointer, std::move(part));
     },
+    [self](checkpoint_atom, failed_atom, uint64_t id, std::string& why) {
+      if (from_one_of(self, self->state.owners, "an owner's declined checkpoint")
+          && self->state.checkpointer)
+        self->send(self->state.checkpointer, checkpoint_atom_v, failed_atom_v,
+                   id, why.substr(0, 1024)); // a reason, not a payload
+    },
     [self](checkpoint_atom, ack_atom, uint64_t id) {
       if (!from_one_of(self, self->state.sinks, "a sink's checkpoint ack"))
         return;

@@ -22,6 +22,7 @@ using checkpoint_coordinator_actor = caf::typed_actor<
   caf::reacts_to<owner_checkpoint>,
   caf::reacts_to<combiner_checkpoint>,
   caf::reacts_to<checkpoint_atom, ack_atom, uint64_t>, ///< a sink's ack
+  caf::reacts_to<checkpoint_atom, failed_atom, uint64_t, std::string>, ///< declined
   caf::reacts_to<done_atom>,                           ///< a source ended
   caf::reacts_to<stop_atom>,
   caf::replies_to<savepoint_atom>::with<std::string>,  ///< the path

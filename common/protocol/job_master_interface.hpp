@@ -43,6 +43,9 @@ using job_master_actor = caf::typed_actor<
   caf::reacts_to<owner_checkpoint>,          ///< for the checkpointer
   caf::reacts_to<combiner_checkpoint>,       ///< for the checkpointer
   caf::reacts_to<checkpoint_atom, ack_atom, uint64_t>, ///< a sink's ack
+  /// An owner declined checkpoint `id`: it refused a batch carrying the
+  /// barrier (why), so the checkpoint cannot hold that batch's data.
+  caf::reacts_to<checkpoint_atom, failed_atom, uint64_t, std::string>,
   caf::reacts_to<failed_atom, std::string>,  ///< a task failed
   // -- from this process (the cluster manager)
   caf::replies_to<savepoint_atom>::with<std::string>, ///< the path

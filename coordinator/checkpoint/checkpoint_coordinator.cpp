@@ -131,6 +131,12 @@ checkpointer_behavior(checkpointer* self, checkpointed_job job,
         return;
       run(self, self->state.cycle->combiner_part(std::move(part)));
     },
+    [self](checkpoint_atom, failed_atom, uint64_t id, const std::string& why) {
+      if (!admit(self, sender_class::local, nullptr, "a declined checkpoint"))
+        return;
+      spdlog::warn("checkpoint {} declined by an owner: {}", id, why);
+      run(self, self->state.cycle->barrier_refused(id, why));
+    },
     [self](checkpoint_atom, ack_atom, uint64_t id) {
       if (!admit(self, sender_class::local, nullptr, "a sink's ack"))
         return;

@@ -107,7 +107,7 @@ checkpoint_steps checkpoint_cycle::barrier_refused(uint64_t id,
                                                    const std::string& why) {
   if (!pending_ || pending_->id() != id)
     return {};
-  return fail_pending("a source did not take the barrier: " + why);
+  return fail_pending("the barrier was not taken: " + why);
 }
 
 checkpoint_steps checkpoint_cycle::timed_out(uint64_t id) {

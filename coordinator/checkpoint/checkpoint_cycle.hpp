@@ -97,7 +97,8 @@ public:
   checkpoint_steps combiner_part(combiner_checkpoint part);
   checkpoint_steps sink_ack(uint64_t id);
 
-  /// A source did not take barrier `id` (gone, failed, timed out).
+  /// A task did not take barrier `id`: a source gone, failed or timed
+  /// out, or an owner that refused a batch carrying it.
   checkpoint_steps barrier_refused(uint64_t id, const std::string& why);
   /// The timeout of checkpoint `id` has passed.
   checkpoint_steps timed_out(uint64_t id);

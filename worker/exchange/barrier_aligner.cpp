@@ -5,7 +5,7 @@
 namespace ubaflow {
 
 bool barrier_aligner::on_barrier(size_t input, uint64_t id) {
-  if (input >= seen_.size() || id == 0)
+  if (input >= seen_.size() || id == 0 || id <= done_)
     return false;
   if (aligning_ != 0 && id < aligning_)
     return false;
@@ -22,8 +22,18 @@ bool barrier_aligner::on_barrier(size_t input, uint64_t id) {
     return false;
   std::fill(seen_.begin(), seen_.end(), false);
   seen_count_ = 0;
+  done_ = aligning_;
   aligning_ = 0;
   return true;
+}
+
+void barrier_aligner::abandon(uint64_t id) {
+  if (id == 0 || id <= done_ || (aligning_ != 0 && id < aligning_))
+    return;
+  std::fill(seen_.begin(), seen_.end(), false);
+  seen_count_ = 0;
+  aligning_ = 0;
+  done_ = id;
 }
 
 } // namespace ubaflow

@@ -28,6 +28,11 @@ public:
   /// abandons the old alignment (that checkpoint was given up upstream).
   bool on_barrier(size_t input, uint64_t id);
 
+  /// Gives checkpoint `id` up here (this task declined it: a batch
+  /// carrying its barrier was refused): nothing stays blocked for it, and
+  /// its barriers still to come are ignored.
+  void abandon(uint64_t id);
+
   /// The checkpoint being aligned, 0 if none.
   uint64_t aligning() const { return aligning_; }
   size_t inputs() const { return seen_.size(); }
@@ -36,6 +41,7 @@ private:
   std::vector<bool> seen_;
   size_t seen_count_ = 0;
   uint64_t aligning_ = 0;
+  uint64_t done_ = 0; ///< the last one aligned or abandoned
 };
 
 } // namespace ubaflow

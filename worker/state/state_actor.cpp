@@ -161,6 +161,20 @@ owner_status make_status(owner_self* self) {
   return s;
 }
 
+/// A refused batch that carried a barrier: that checkpoint cannot hold the
+/// batch's data, so this owner declines it at once (the coordinator gives
+/// it up instead of waiting for its timeout) and stops aligning it (the
+/// other inputs are not held back for a barrier that will not come).
+void decline_barrier(owner_self* self, const partial_batch& batch,
+                     const std::string& why) {
+  if (batch.barrier == 0)
+    return;
+  auto& st = self->state;
+  st.aligner.abandon(batch.barrier);
+  self->send(st.coordinator, checkpoint_atom_v, failed_atom_v, batch.barrier,
+             "owner " + std::to_string(st.index) + " refused a batch: " + why);
+}
+
 void take(owner_self* self, const partial_batch& batch) {
   auto& st = self->state;
   const auto busy_from = std::chrono::steady_clock::now();
@@ -169,6 +183,7 @@ void take(owner_self* self, const partial_batch& batch) {
     // Partials that do not decode, or not of this owner's key groups:
     // refused whole, nothing of the batch merged.
     refuse_invalid(self, problem);
+    decline_barrier(self, batch, problem);
     return;
   }
   st.busy_us += static_cast<uint64_t>(
@@ -229,6 +244,9 @@ owner_behavior(owner_self* self, uint32_t index,
                                      st.state->input_count(),
                                      st.state->sql_queries())) {
         refuse_invalid(self, *problem);
+        decline_barrier(self, batch, *problem);
+        if (!st.stash.empty())
+          replay_stash(self);
         return caf::make_error(cluster_error::invalid_message, *problem);
       }
       if (st.aligner.blocked(batch.source)) {
