@@ -55,7 +55,8 @@ job_master_result host_job_master(caf::actor_system& system,
                              config.stop_timeout_ms);
   rest_api.reset(); // before the actors it asks go away
   job_master_result result;
-  result.exit_code = report_outcome(system, outcome, setup.command);
+  result.exit_code
+    = report_outcome(system, outcome, setup.command, config.sql != nullptr);
   result.finished = outcome.final_status
                     && outcome.final_status->state == "finished";
   return result;

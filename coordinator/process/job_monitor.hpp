@@ -36,8 +36,8 @@ job_outcome monitor_job(caf::scoped_actor& self,
 
 
 /// Prints the final summary (stdout) and failure (stderr) of a job;
-/// returns the process exit code.
+/// returns the process exit code. `sql_job`: the job is written in SQL.
 int report_outcome(const caf::actor_system& system, const job_outcome& outcome,
-                   const char* command);
+                   const char* command, bool sql_job);
 
 } // namespace ubaflow

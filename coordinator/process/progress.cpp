@@ -123,7 +123,7 @@ std::string progress_line(const job_totals& now, const job_totals& before,
   return out.str();
 }
 
-std::string summary(const job_status& status, double elapsed) {
+std::string summary(const job_status& status, double elapsed, bool sql_job) {
   const job_totals t = sum_up(status);
   std::ostringstream out;
   char secs[32];
@@ -148,19 +148,21 @@ std::string summary(const job_status& status, double elapsed) {
     }
     out << ")";
   }
-  out << "\n  late         " << with_commas(t.late_hourly) << " buys (hourly), "
-      << with_commas(t.late_uv) << " (10-min UV), " << with_commas(t.late_daily)
-      << " (day-to-date UV) dropped";
-  if (t.late_sql > 0)
-    out << ", " << with_commas(t.late_sql)
-        << " late for a window of a SQL query (per query)";
+  if (sql_job)
+    out << "\n  late         " << with_commas(t.late_sql)
+        << " late for a window of a query (counted per query)";
+  else
+    out << "\n  late         " << with_commas(t.late_hourly) << " buys (hourly), "
+        << with_commas(t.late_uv) << " (10-min UV), " << with_commas(t.late_daily)
+        << " (day-to-date UV) dropped";
   if (t.late_at_owners > 0)
     out << ", " << with_commas(t.late_at_owners)
         << " more behind the watermark of an idle partition";
   out << "\n";
-  out << "  lookup       " << with_commas(t.lookup_hits) << " cache hits, "
-      << with_commas(t.lookup_misses) << " misses, "
-      << with_commas(t.unknown_buys) << " buys of unknown categories\n";
+  if (!sql_job)
+    out << "  lookup       " << with_commas(t.lookup_hits) << " cache hits, "
+        << with_commas(t.lookup_misses) << " misses, "
+        << with_commas(t.unknown_buys) << " buys of unknown categories\n";
   out << "  watermark    " << watermark_text(t.watermark) << "\n";
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);

@@ -45,7 +45,10 @@ job_totals sum_up(const job_status& status);
 std::string progress_line(const job_totals& now, const job_totals& before,
                           double seconds_since_before, double elapsed);
 
-/// The end-of-job summary printed on stdout.
-std::string summary(const job_status& status, double elapsed_seconds);
+/// The end-of-job summary printed on stdout. A job written in SQL
+/// (`sql_job`) counts late rows per query and has no lookup cache: the
+/// built-in job's late and lookup counts are not shown for it.
+std::string summary(const job_status& status, double elapsed_seconds,
+                    bool sql_job = false);
 
 } // namespace ubaflow

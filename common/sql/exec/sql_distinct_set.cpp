@@ -1,5 +1,6 @@
 #include "common/sql/exec/sql_distinct_set.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ubaflow {
@@ -55,8 +56,26 @@ void sql_distinct_set::add(const sql_value& value) {
 void sql_distinct_set::add_integer(int64_t value) {
   if (kind_ != value_kind::integers)
     throw std::invalid_argument("an integer added to a set of strings");
-  const uint64_t bits = bits_of(value);
-  chunks_[static_cast<uint32_t>(bits >> 32)].add(static_cast<uint32_t>(bits));
+  pending_.push_back(bits_of(value));
+  if (pending_.size() >= max_pending)
+    flush();
+}
+
+void sql_distinct_set::flush() const {
+  if (pending_.empty())
+    return;
+  std::sort(pending_.begin(), pending_.end());
+  std::vector<uint32_t> lows;
+  lows.reserve(pending_.size());
+  for (size_t i = 0; i < pending_.size();) {
+    const auto high = static_cast<uint32_t>(pending_[i] >> 32);
+    lows.clear();
+    for (; i < pending_.size() && static_cast<uint32_t>(pending_[i] >> 32) == high; ++i)
+      if (lows.empty() || lows.back() != static_cast<uint32_t>(pending_[i]))
+        lows.push_back(static_cast<uint32_t>(pending_[i]));
+    chunks_[high].addMany(lows.size(), lows.data());
+  }
+  pending_.clear();
 }
 
 void sql_distinct_set::add_string(const std::string& value) {
@@ -68,6 +87,8 @@ void sql_distinct_set::add_string(const std::string& value) {
 void sql_distinct_set::merge(const sql_distinct_set& other) {
   if (other.kind_ != kind_)
     throw std::invalid_argument("merging distinct sets of different kinds");
+  flush();
+  other.flush();
   for (const auto& [high, bitmap] : other.chunks_)
     chunks_[high] |= bitmap;
   strings_.insert(other.strings_.begin(), other.strings_.end());
@@ -76,6 +97,7 @@ void sql_distinct_set::merge(const sql_distinct_set& other) {
 uint64_t sql_distinct_set::size() const {
   if (kind_ == value_kind::strings)
     return strings_.size();
+  flush();
   uint64_t total = 0;
   for (const auto& [high, bitmap] : chunks_)
     total += bitmap.cardinality();
@@ -87,6 +109,7 @@ bool sql_distinct_set::contains(const sql_value& value) const {
     return value.kind() == sql_value_kind::string && strings_.count(value.as_string()) > 0;
   if (value.kind() != sql_value_kind::bigint)
     return false;
+  flush();
   const uint64_t bits = bits_of(value.as_bigint());
   const auto it = chunks_.find(static_cast<uint32_t>(bits >> 32));
   return it != chunks_.end() && it->second.contains(static_cast<uint32_t>(bits));
@@ -100,6 +123,7 @@ void sql_distinct_set::serialize(sql_byte_writer& out) const {
       out.bytes(s);
     return;
   }
+  flush();
   out.varint(chunks_.size());
   for (const auto& [high, bitmap] : chunks_) {
     out.u32(high);
@@ -119,6 +143,7 @@ bool sql_distinct_set::deserialize(sql_byte_reader& in) {
 }
 
 bool sql_distinct_set::read(sql_byte_reader& in) {
+  pending_.clear();
   chunks_.clear();
   strings_.clear();
   uint8_t kind = 0;

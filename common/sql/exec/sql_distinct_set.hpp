@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace ubaflow {
 
@@ -50,9 +51,21 @@ public:
 
 private:
   bool read(sql_byte_reader& in);
+  /// Moves the pending integers into the bitmaps: sorted, one bulk add per
+  /// upper half (Roaring adds runs of sorted values far faster than one
+  /// value at a time, as the built-in job's user_bitmap::add_sorted does).
+  void flush() const;
+
+  /// Integers added but not yet in `chunks_`: at most this many, so a set
+  /// holds at most 2 KiB more than its bitmaps.
+  static constexpr size_t max_pending = 256;
 
   value_kind kind_;
-  std::map<uint32_t, Roaring> chunks_; ///< integers: upper half -> lower halves
+  /// Integers: upper half -> lower halves. Mutable, as `pending_`: every
+  /// reader (size, contains, merge, serialize) flushes first, so what the
+  /// set holds is the same either way.
+  mutable std::map<uint32_t, Roaring> chunks_;
+  mutable std::vector<uint64_t> pending_;
   std::unordered_set<std::string> strings_;
 };
 

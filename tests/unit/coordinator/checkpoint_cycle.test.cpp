@@ -204,8 +204,8 @@ TEST_CASE("a worker lost during a checkpoint: its source refuses the "
   auto answer = find<step::answer_savepoints>(steps);
   REQUIRE(answer);
   CHECK(*answer->refusal == cluster_error::checkpoint_failed);
-  CHECK(answer->reason == "savepoint failed: a source did not take the "
-                          "barrier: remote_link_unreachable");
+  CHECK(answer->reason == "savepoint failed: the barrier was not taken: "
+                          "remote_link_unreachable");
   CHECK(find<step::report>(steps)->stats.failed == 1);
   // The late parts of the failed one change nothing; the id is not reused.
   CHECK(f.cycle.source_part({5, 1, {}, {}}).empty());
