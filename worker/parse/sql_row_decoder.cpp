@@ -210,7 +210,6 @@ sql_row_decoder::sql_row_decoder(sql_row_decoder&&) noexcept = default;
 sql_row_decoder& sql_row_decoder::operator=(sql_row_decoder&&) noexcept = default;
 
 parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
-  out.clear();
   auto& parser = parser_->parser;
   auto& handler = parser.handler();
   parser.reset();
@@ -222,15 +221,15 @@ parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
   for (size_t i = used; i < record.size(); ++i)
     if (!std::isspace(static_cast<unsigned char>(record[i])))
       return wrong(reject_reason::malformed_record, "not a JSON object");
-  out.reserve(columns_.size());
+  out.resize(columns_.size()); // the values' buffers are reused
   for (size_t i = 0; i < columns_.size(); ++i)
-    if (auto status = convert(columns_[i], handler.fields[i], out); !status.ok())
+    if (auto status = convert(columns_[i], handler.fields[i], out[i]); !status.ok())
       return status;
   return {};
 }
 
 parse_status sql_row_decoder::convert(const column& c, const field& f,
-                                      sql_row& out) {
+                                      sql_value& out) {
   if (f.held == field_kind::absent || f.held == field_kind::null)
     return wrong(reject_reason::missing_field, "a column's field");
   switch (c.type.kind) {
@@ -243,25 +242,25 @@ parse_status sql_row_decoder::convert(const column& c, const field& f,
         n = f.integer;
       else if (f.held != field_kind::string || !parse_decimal_id(f.written, n))
         return wrong(reject_reason::invalid_id, "an integer column");
-      out.push_back(sql_value::bigint(n));
+      out = sql_value::bigint(n);
       return {};
     }
     case data_type_kind::float_:
     case data_type_kind::double_:
       if (!is_number(f.held))
         return wrong(reject_reason::malformed_record, "a number column");
-      out.push_back(sql_value::double_(f.real));
+      out = sql_value::double_(f.real);
       return {};
     case data_type_kind::boolean:
       if (f.held != field_kind::boolean)
         return wrong(reject_reason::malformed_record, "a BOOLEAN column");
-      out.push_back(sql_value::boolean(f.truth));
+      out = sql_value::boolean(f.truth);
       return {};
     case data_type_kind::char_:
     case data_type_kind::varchar:
       if (f.held != field_kind::string)
         return wrong(reject_reason::malformed_record, "a STRING column");
-      out.push_back(sql_value::string(std::string{f.written}));
+      out.assign_string(f.written);
       return {};
     case data_type_kind::timestamp: {
       event_time local = 0;
@@ -272,7 +271,7 @@ parse_status sql_row_decoder::convert(const column& c, const field& f,
         status = timestamps_.parse_number(f.written, local); // as written
       if (!status.ok())
         return status;
-      out.push_back(sql_value::timestamp(local));
+      out = sql_value::timestamp(local);
       return {};
     }
     default:

@@ -45,7 +45,7 @@ private:
     data_type type;
   };
   struct streaming; ///< the basic_parser and its handler
-  parse_status convert(const column& c, const field& f, sql_row& out);
+  parse_status convert(const column& c, const field& f, sql_value& out);
 
   std::vector<column> columns_; ///< the physical ones, in declared order
   timestamp_parser timestamps_;

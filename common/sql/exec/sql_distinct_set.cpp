@@ -65,8 +65,7 @@ void sql_distinct_set::flush() const {
   if (pending_.empty())
     return;
   std::sort(pending_.begin(), pending_.end());
-  std::vector<uint32_t> lows;
-  lows.reserve(pending_.size());
+  thread_local std::vector<uint32_t> lows; // scratch: no allocation per flush
   for (size_t i = 0; i < pending_.size();) {
     const auto high = static_cast<uint32_t>(pending_[i] >> 32);
     lows.clear();

@@ -61,12 +61,16 @@ std::vector<sql_accumulator> sql_group_aggregator::fresh_accumulators() const {
 sql_group_aggregator::group&
 sql_group_aggregator::group_for(const std::optional<sql_window>& window,
                                 const sql_row& keys) {
+  // Rows come in runs of one window and keys (event time moves slowly):
+  // the last group found is tried before the hash table.
+  if (last_ && last_->partial.window == window && last_->partial.keys == keys)
+    return *last_;
   probe_.start = window ? window->start : 0;
   probe_.end = window ? window->end : 0;
   probe_.keys = keys; // reuses the probe's buffer
   auto found = groups_.find(probe_);
   if (found != groups_.end())
-    return found->second;
+    return *(last_ = &found->second);
   group_key id = probe_;
   group g;
   g.partial.window = window;
@@ -78,7 +82,7 @@ sql_group_aggregator::group_for(const std::optional<sql_window>& window,
       periods_.try_emplace(period_key{window->start, keys},
                            period{window->start, false, fresh_accumulators()});
   }
-  return groups_.emplace(std::move(id), std::move(g)).first->second;
+  return *(last_ = &groups_.emplace(std::move(id), std::move(g)).first->second);
 }
 
 std::optional<int64_t>
@@ -215,6 +219,7 @@ std::vector<sql_partial> sql_group_aggregator::take_partials() {
   for (auto& [id, g] : groups_)
     out.push_back(std::move(g.partial));
   groups_.clear();
+  last_ = nullptr;
   periods_.clear();
   next_due_ = INT64_MAX;
   return out;
@@ -282,6 +287,7 @@ std::vector<sql_row> sql_group_aggregator::fire(int64_t watermark) {
     if (g.partial.window && g.partial.window->max_timestamp() <= watermark)
       fired.push_back(&g);
   auto rows = output(fired);
+  last_ = nullptr; // fired groups are erased below
   next_due_ = INT64_MAX;
   for (auto i = groups_.begin(); i != groups_.end();)
     if (i->second.partial.window
@@ -300,6 +306,7 @@ std::vector<sql_row> sql_group_aggregator::fire_slices(int64_t watermark) {
   // the window [period start, step end) once it holds data.
   const int64_t size = assigner_->size_ms();
   std::vector<group> windows;
+  last_ = nullptr; // ended periods' slices are erased below
   next_due_ = INT64_MAX;
   for (auto p = periods_.begin(); p != periods_.end();) {
     const auto& id = p->first;

@@ -55,6 +55,9 @@ public:
   sql_group_aggregator(const sql_query_plan& query,
                        const sql_row_evaluator& evaluator,
                        reject_handler reject);
+  // Not copied: it points into its own groups (last_).
+  sql_group_aggregator(const sql_group_aggregator&) = delete;
+  sql_group_aggregator& operator=(const sql_group_aggregator&) = delete;
 
   /// One row of the aggregating query's relations. `watermark`: its
   /// partition's watermark before it (a source task's, or the oracle's
@@ -145,6 +148,9 @@ private:
   std::vector<const sql_value*> arguments_;
   std::vector<sql_value> argument_values_;
   group_key probe_;
+  /// The group group_for() found last (node pointers stay valid until the
+  /// group is erased; every erase forgets it).
+  group* last_ = nullptr;
   /// The highest watermark fire() was given: windows up to it are gone.
   int64_t fired_up_to_ = INT64_MIN;
   int64_t step_ms_ = 0; ///< CUMULATE's step

@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ubaflow {
@@ -68,6 +69,15 @@ public:
   static sql_value timestamp_ltz(int64_t epoch_ms);
   static sql_value date(int64_t days);
   static sql_value interval(int64_t ms);
+
+  /// Makes this value the string `value`, in the buffer it already has: a
+  /// decoder filling one row over and over allocates nothing.
+  void assign_string(std::string_view value) {
+    kind_ = sql_value_kind::string;
+    scale_ = 0;
+    integer_ = 0;
+    text_.assign(value.data(), value.size());
+  }
 
   sql_value_kind kind() const { return kind_; }
   bool is_null() const { return kind_ == sql_value_kind::null; }
