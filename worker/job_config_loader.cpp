@@ -356,16 +356,6 @@ std::optional<job_config> load_job_config(const settings& given,
         }
       }
     }
-    const bool csv = c.source == source_type::file
-                       ? std::any_of(c.files.begin(), c.files.end(),
-                                     [&](const std::string& f) {
-                                       return c.format_of(f)
-                                              == record_format::csv;
-                                     })
-                       : c.format == "csv";
-    if (csv)
-      return fail("source.format", "a job written in SQL reads JSON records "
-                                   "(its source table's 'format' = 'json')");
   }
   return c;
 }

@@ -63,6 +63,10 @@ constexpr option_spec kafka_options[] = {
   {"json.fail-on-missing-field", "", value_kind::behaviour, "false", false, false,
    "ubaflow rejects and counts a record without a field it needs; it never fails "
    "the job on one"},
+  {"csv.field-delimiter", "format.csv-delimiter", value_kind::character},
+  {"csv.ignore-parse-errors", "", value_kind::behaviour, "true", false, false,
+   "ubaflow skips records it cannot parse and counts them (kafka.dead-letter-topic "
+   "keeps them); it never fails the job on one"},
   {"properties.sasl.password", "kafka.sasl-password", value_kind::text, "", false, true},
   {"properties.ssl.key.password", "kafka.ssl-key-password", value_kind::text, "", false,
    true},
@@ -104,7 +108,7 @@ constexpr option_spec jdbc_options[] = {
 constexpr option_spec filesystem_options[] = {
   {"path", "file.path", value_kind::text, "", true},
   {"format", "file.format", value_kind::choice, "json=json|csv=csv", true},
-  {"csv.field-delimiter", "file.csv-delimiter", value_kind::character},
+  {"csv.field-delimiter", "format.csv-delimiter", value_kind::character},
   {"json.ignore-parse-errors", "", value_kind::behaviour, "true", false, false,
    "ubaflow skips lines it cannot parse and counts them"},
   {"csv.ignore-parse-errors", "", value_kind::behaviour, "true", false, false,

@@ -6,38 +6,6 @@
 
 namespace ubaflow {
 
-bool split_csv_line(const std::string& line, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string current;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') {
-          current.push_back('"');
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        current.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(current));
-      current.clear();
-    } else if (c != '\r') {
-      current.push_back(c);
-    }
-  }
-  if (quoted)
-    return false;
-  fields.push_back(std::move(current));
-  return true;
-}
-
 std::optional<csv_dimension_source>
 csv_dimension_source::load(const std::string& path, std::string& error) {
   std::ifstream in(path);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "worker/parse/csv_fields.hpp"
+
 #include "worker/lookup/dimension_source.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -30,9 +32,5 @@ private:
   std::string path_;
   absl::flat_hash_map<int64_t, std::string> names_;
 };
-
-/// Splits one CSV line into fields (RFC 4180 quoting within the line).
-/// Returns false on an unterminated quote.
-bool split_csv_line(const std::string& line, std::vector<std::string>& fields);
 
 } // namespace ubaflow

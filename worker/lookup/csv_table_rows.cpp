@@ -1,6 +1,6 @@
 #include "worker/lookup/csv_table_rows.hpp"
 
-#include "worker/lookup/csv_dimension_source.hpp"
+#include "worker/parse/csv_fields.hpp"
 #include "worker/parse/json_event_parser.hpp"
 
 #include <fstream>
@@ -9,7 +9,8 @@ namespace ubaflow {
 
 bool read_csv_rows(const std::string& path,
                    const std::vector<data_type_kind>& kinds,
-                   std::vector<sql_row>& rows, std::string& error) {
+                   std::vector<sql_row>& rows, std::string& error,
+                   char delimiter) {
   std::ifstream in{path};
   if (!in) {
     error = "cannot read " + path;
@@ -21,7 +22,7 @@ bool read_csv_rows(const std::string& path,
     if (line.empty() || line == "\r")
       continue;
     const auto where = path + ":" + std::to_string(line_no);
-    if (!split_csv_line(line, fields) || fields.size() != kinds.size()) {
+    if (!split_csv_line(line, fields, delimiter) || fields.size() != kinds.size()) {
       error = where + ": expected " + std::to_string(kinds.size()) + " fields";
       return false;
     }
@@ -56,7 +57,11 @@ bool read_csv_rows(const std::string& path, const bound_table& table,
   for (const auto& column : table.columns)
     if (!column.computed)
       kinds.push_back(column.type.kind);
-  return read_csv_rows(path, kinds, rows, error);
+  const auto d = table.settings.find("format.csv-delimiter");
+  return read_csv_rows(path, kinds, rows, error,
+                       d != table.settings.end() && d->second.size() == 1
+                         ? d->second[0]
+                         : ',');
 }
 
 } // namespace ubaflow

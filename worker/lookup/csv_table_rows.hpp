@@ -15,13 +15,16 @@
 namespace ubaflow {
 
 /// Appends the rows of `path` to `rows`, each of `kinds.size()` fields
-/// (integer kinds as BIGINT, anything else as STRING); false with
-/// `error` (file and line) on a file that cannot be read or a bad line.
+/// split at `delimiter` (integer kinds as BIGINT, anything else as
+/// STRING); false with `error` (file and line) on a file that cannot be
+/// read or a bad line.
 bool read_csv_rows(const std::string& path,
                    const std::vector<data_type_kind>& kinds,
-                   std::vector<sql_row>& rows, std::string& error);
+                   std::vector<sql_row>& rows, std::string& error,
+                   char delimiter = ',');
 
-/// The same for the physical columns of `table`.
+/// The same for the physical columns of `table`, split at its
+/// 'csv.field-delimiter'.
 bool read_csv_rows(const std::string& path, const bound_table& table,
                    std::vector<sql_row>& rows, std::string& error);
 

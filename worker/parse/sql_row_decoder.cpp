@@ -1,10 +1,13 @@
 #include "worker/parse/sql_row_decoder.hpp"
 
+#include "worker/parse/csv_fields.hpp"
 #include "worker/parse/json_event_parser.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <string>
 
 namespace ubaflow {
@@ -189,6 +192,9 @@ bool is_number(field_kind k) {
 struct sql_row_decoder::streaming {
   std::vector<std::string> names;
   boost::json::basic_parser<field_handler> parser{boost::json::parse_options{}};
+  // CSV: the line's fields, and the unquoted copies of a quoted line.
+  std::vector<std::string_view> views;
+  std::vector<std::string> copies;
 };
 
 sql_row_decoder::sql_row_decoder(const bound_table& table,
@@ -203,6 +209,85 @@ sql_row_decoder::sql_row_decoder(const bound_table& table,
   auto& handler = parser_->parser.handler();
   handler.names = &parser_->names;
   handler.fields.resize(columns_.size());
+  if (auto d = table.settings.find("format.csv-delimiter");
+      d != table.settings.end() && d->second.size() == 1)
+    delimiter_ = d->second[0];
+}
+
+bool sql_row_decoder::split_csv(std::string_view line) {
+  if (!line.empty() && line.back() == '\r')
+    line.remove_suffix(1);
+  auto& views = parser_->views;
+  views.clear();
+  if (line.find('"') == std::string_view::npos) { // the usual case: no copy
+    size_t begin = 0;
+    for (size_t i = 0; i <= line.size(); ++i)
+      if (i == line.size() || line[i] == delimiter_) {
+        views.push_back(line.substr(begin, i - begin));
+        begin = i + 1;
+      }
+    return true;
+  }
+  auto& copies = parser_->copies;
+  if (!split_csv_line(line, copies, delimiter_))
+    return false;
+  for (const auto& field : copies)
+    views.emplace_back(field);
+  return true;
+}
+
+bool sql_row_decoder::is_csv_header(std::string_view line) {
+  if (columns_.empty() || !split_csv(line) || parser_->views.empty())
+    return false;
+  const auto first = parser_->views.front();
+  const auto& name = columns_.front().name;
+  return first.size() == name.size()
+         && std::equal(first.begin(), first.end(), name.begin(),
+                       [](char a, char b) {
+                         return std::tolower(static_cast<unsigned char>(a))
+                                == std::tolower(static_cast<unsigned char>(b));
+                       });
+}
+
+parse_status sql_row_decoder::decode_csv(std::string_view line, sql_row& out) {
+  if (!split_csv(line))
+    return wrong(reject_reason::malformed_record, "csv: an unterminated quote");
+  const auto& views = parser_->views;
+  if (views.size() != columns_.size())
+    return wrong(reject_reason::malformed_record,
+                 views.size() < columns_.size()
+                   ? "csv: fewer fields than the table has columns"
+                   : "csv: more fields than the table has columns");
+  out.resize(columns_.size());
+  field f;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const auto text = views[i];
+    const auto kind = columns_[i].type.kind;
+    f.written = text;
+    f.held = field_kind::string;
+    if (text.empty() && kind != data_type_kind::varchar
+        && kind != data_type_kind::char_) {
+      f.held = field_kind::null;
+    } else if (kind == data_type_kind::float_ || kind == data_type_kind::double_) {
+      // Not strtod: no locale, no leading blanks or hex.
+      const auto [end, problem]
+        = std::from_chars(text.data(), text.data() + text.size(), f.real);
+      if (problem != std::errc{} || end != text.data() + text.size())
+        return wrong(reject_reason::malformed_record, "a number column");
+      f.held = field_kind::double_;
+    } else if (kind == data_type_kind::boolean) {
+      f.held = field_kind::boolean;
+      if (text == "true" || text == "TRUE" || text == "True")
+        f.truth = true;
+      else if (text == "false" || text == "FALSE" || text == "False")
+        f.truth = false;
+      else
+        return wrong(reject_reason::malformed_record, "a BOOLEAN column");
+    }
+    if (auto status = convert(columns_[i], f, out[i]); !status.ok())
+      return status;
+  }
+  return {};
 }
 
 sql_row_decoder::~sql_row_decoder() = default;

@@ -13,6 +13,14 @@
 // Streaming: Boost.JSON's basic_parser calls back per token and only the
 // columns' top-level fields are kept, so no document tree is built; the
 // parser and its buffers are reused from record to record.
+//
+// CSV ('format' = 'csv', as Flink's csv format): one line, its fields the
+// physical columns in declared order, split at the table's
+// 'csv.field-delimiter' (',' by default) with RFC 4180 quoting; each field
+// read as a JSON string of that column would be (so a TIMESTAMP field may
+// also be epoch seconds or milliseconds, as the Tianchi CSV has them), a
+// DOUBLE field as a number, a BOOLEAN field as true or false. An empty
+// field is a missing value (rejected) except in a STRING column.
 
 #include "common/protocol/reject_reason.hpp"
 #include "common/sql/exec/sql_value.hpp"
@@ -35,6 +43,11 @@ public:
   /// `record` as the table's physical columns in `out`; the reason on
   /// failure (`out` then holds no meaningful row).
   parse_status decode(std::string_view record, sql_row& out);
+  /// The same for one CSV line (see above).
+  parse_status decode_csv(std::string_view line, sql_row& out);
+  /// Whether a file's first line is a header: its first field names the
+  /// first column (any case).
+  bool is_csv_header(std::string_view line);
 
   /// One column's field as the record held it (internal to the decoder).
   struct field;
@@ -47,7 +60,11 @@ private:
   struct streaming; ///< the basic_parser and its handler
   parse_status convert(const column& c, const field& f, sql_value& out);
 
+  /// The CSV line's fields, as views of the line or of `copies` (quoted).
+  bool split_csv(std::string_view line);
+
   std::vector<column> columns_; ///< the physical ones, in declared order
+  char delimiter_ = ',';
   timestamp_parser timestamps_;
   std::unique_ptr<streaming> parser_;
 };

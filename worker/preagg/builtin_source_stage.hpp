@@ -34,6 +34,9 @@ public:
                        partial_router router);
 
   void set_wall_clock(int64_t wall_ms) override;
+  bool is_csv_header(std::string_view line) override {
+    return csv_event_parser::is_header(line);
+  }
   parse_status add(std::string_view payload, bool csv,
                    event_time partition_watermark, event_time& ts) override;
   uint64_t accepted() const override { return preagg_.records(); }

@@ -27,10 +27,8 @@ void sql_source_stage::set_wall_clock(int64_t wall_ms) {
 parse_status sql_source_stage::add(std::string_view payload, bool csv,
                                    event_time partition_watermark,
                                    event_time& ts) {
-  if (csv)
-    return {reject_reason::malformed_record,
-            "a job written in SQL reads JSON records ('format' = 'json')"};
-  auto status = decoder_.decode(payload, row_);
+  auto status = csv ? decoder_.decode_csv(payload, row_)
+                    : decoder_.decode(payload, row_);
   if (!status.ok())
     return status;
   if (auto t = state_.add(row_, wall_ms_, partition_watermark))

@@ -27,6 +27,9 @@ public:
                    uint32_t key_groups, size_t max_buffered_groups);
 
   void set_wall_clock(int64_t wall_ms) override;
+  bool is_csv_header(std::string_view line) override {
+    return decoder_.is_csv_header(line);
+  }
   parse_status add(std::string_view payload, bool csv,
                    event_time partition_watermark, event_time& ts) override;
   uint64_t accepted() const override { return accepted_; }

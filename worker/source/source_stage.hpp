@@ -37,6 +37,10 @@ public:
   virtual parse_status add(std::string_view payload, bool csv,
                            event_time partition_watermark, event_time& ts) = 0;
 
+  /// Whether a CSV file's first line is its header rather than a record
+  /// (skipped, not rejected).
+  virtual bool is_csv_header(std::string_view line) = 0;
+
   /// Records folded in so far.
   virtual uint64_t accepted() const = 0;
 

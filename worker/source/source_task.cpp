@@ -50,7 +50,7 @@ void source_task::process(int64_t now_ms) {
     stats_.bytes_in += record.payload.size();
     const bool csv = record.slot < formats.size()
                      && formats[record.slot] == record_format::csv;
-    if (csv && record.offset == 1 && csv_event_parser::is_header(record.payload))
+    if (csv && record.offset == 1 && stage_->is_csv_header(record.payload))
       continue;
     const bool too_large = record.truncated
                            || record.payload.size() > settings_.max_record_bytes;

@@ -1,5 +1,8 @@
 #include "worker/lookup/csv_dimension_source.hpp"
 
+#include "common/sql/sql_binder.hpp"
+#include "worker/lookup/csv_table_rows.hpp"
+
 #include "tests/unit/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -44,6 +47,32 @@ TEST_SUITE("csv_dimension_source") {
     std::vector<std::string> fields{"stale"};
     CHECK_FALSE(split_csv_line("1,\"unterminated", fields));
     CHECK_FALSE(split_csv_line("\"", fields));
+  }
+
+  TEST_CASE("a SQL dimension's file is split at its 'csv.field-delimiter'") {
+    std::vector<std::string> fields;
+    REQUIRE(split_csv_line("1;\"a;b\";c,d", fields, ';'));
+    CHECK(fields == std::vector<std::string>{"1", "a;b", "c,d"});
+    test::temp_dir dir;
+    const auto path = dir.write("dim.csv", "id;name\n1;a,b\n2;\"c;d\"\n");
+    auto bound = bind_sql(
+      "CREATE TABLE src (id BIGINT, proctime AS PROCTIME()) WITH ("
+      "'connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = "
+      "'k:9092', 'format' = 'json');\n"
+      "CREATE TABLE dim (id BIGINT, name STRING) WITH ('connector' = "
+      "'filesystem', 'path' = '" + path + "', 'format' = 'csv', "
+      "'csv.field-delimiter' = ';');\n"
+      "CREATE TABLE s (n STRING) WITH ('connector' = 'elasticsearch-7', "
+      "'hosts' = 'http://es:9200', 'index' = 's');\n"
+      "INSERT INTO s SELECT d.name FROM src AS u JOIN dim FOR SYSTEM_TIME AS "
+      "OF u.proctime AS d ON u.id = d.id;");
+    REQUIRE_MESSAGE(bound.ok(), bound.error->to_string());
+    std::vector<sql_row> rows;
+    std::string error;
+    REQUIRE_MESSAGE(read_csv_rows(path, bound.script.tables.at(1), rows, error), error);
+    REQUIRE(rows.size() == 2); // the header is not a row
+    CHECK(rows[0] == sql_row{sql_value::bigint(1), sql_value::string("a,b")});
+    CHECK(rows[1] == sql_row{sql_value::bigint(2), sql_value::string("c;d")});
   }
 
   TEST_CASE("a file with a header, quotes, CRLF and blank lines") {

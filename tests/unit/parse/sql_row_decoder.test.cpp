@@ -120,4 +120,54 @@ TEST_CASE("fields are read by name, top level only, the last of a name counting"
           .ok());
 }
 
+TEST_CASE("CSV lines: fields in column order, quoting, a delimiter, a header") {
+  timestamp_policy policy;
+  policy.zone = *time_zone::load("Asia/Shanghai");
+  sql_row_decoder decoder{user_behavior(), timestamp_parser{policy}};
+  sql_row row;
+  // The Tianchi file's shape: epoch seconds in the TIMESTAMP column.
+  REQUIRE(decoder.decode_csv("1001,2002,3003,buy,1511661600\r", row).ok());
+  REQUIRE(row.size() == 5);
+  CHECK(row[0] == sql_value::bigint(1001));
+  CHECK(row[3] == sql_value::string("buy"));
+  CHECK(row[4] == sql_value::timestamp(1511690400000)); // 10:00 in Shanghai
+  // Quoted fields, a timestamp as text, a negative id; the row is reused.
+  REQUIRE(decoder.decode_csv("\"-7\",2,3,\"a,\"\"b\"\"\",2017-11-26 10:00:00", row).ok());
+  CHECK(row[0] == sql_value::bigint(-7));
+  CHECK(row[3] == sql_value::string("a,\"b\""));
+  CHECK(row[4] == sql_value::timestamp(1511690400000));
+  // An empty STRING is a value; an empty id is missing.
+  CHECK(decoder.decode_csv("1,2,3,,1511661600", row).ok());
+  CHECK(row[3] == sql_value::string(""));
+  auto reason = [&](std::string_view line) {
+    return decoder.decode_csv(line, row).reason;
+  };
+  CHECK(reason("1,,3,pv,1511661600") == reject_reason::missing_field);
+  CHECK(reason("1,2,3,pv") == reject_reason::malformed_record);
+  CHECK(reason("1,2,3,pv,1511661600,9") == reject_reason::malformed_record);
+  CHECK(reason("x,2,3,pv,1511661600") == reject_reason::invalid_id);
+  CHECK(reason("1,2,3,pv,yesterday") == reject_reason::invalid_timestamp);
+  CHECK(reason("1,2,3,\"pv,1511661600") == reject_reason::malformed_record);
+  CHECK(decoder.is_csv_header("USER_ID,item_id,category_id,behavior,ts"));
+  CHECK_FALSE(decoder.is_csv_header("1001,2002,3003,buy,1511661600"));
+
+  // A table's 'csv.field-delimiter'; DOUBLE and BOOLEAN columns.
+  auto bound = bind_sql(
+    "CREATE TABLE t (id BIGINT, score DOUBLE, ok BOOLEAN, name STRING) WITH "
+    "('connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' "
+    "= 'k:9092', 'format' = 'csv', 'csv.field-delimiter' = ';');\n"
+    "CREATE TABLE s (n BIGINT) WITH ('connector' = 'elasticsearch-7', "
+    "'hosts' = 'http://es:9200', 'index' = 's');\n"
+    "INSERT INTO s SELECT id FROM t;");
+  REQUIRE_MESSAGE(bound.ok(), bound.error->to_string());
+  sql_row_decoder semicolons{bound.script.tables.at(0), timestamp_parser{policy}};
+  REQUIRE(semicolons.decode_csv("5;2.5;true;a,b", row).ok());
+  CHECK(row[0] == sql_value::bigint(5));
+  CHECK(row[1] == sql_value::double_(2.5));
+  CHECK(row[2] == sql_value::boolean(true));
+  CHECK(row[3] == sql_value::string("a,b"));
+  CHECK(semicolons.decode_csv("5;x;true;a", row).reason == reject_reason::malformed_record);
+  CHECK(semicolons.decode_csv("5;1;maybe;a", row).reason == reject_reason::malformed_record);
+}
+
 } // TEST_SUITE

@@ -188,10 +188,16 @@ TEST_CASE("records the stage cannot read are rejected with a reason") {
         == reject_reason::missing_field);
   CHECK(stage.add("not json", false, min_event_time, ts).reason
         == reject_reason::malformed_record);
-  CHECK(stage.add("1,2,3,pv,1511658000", true, min_event_time, ts).reason
+  CHECK(stage.add("1,2,3,pv", true, min_event_time, ts).reason
         == reject_reason::malformed_record);
   CHECK(stage.accepted() == 0);
   CHECK_FALSE(stage.buffers_full());
+  // CSV (the Tianchi file's shape): read, its header known as one.
+  CHECK(stage.is_csv_header("user_id,item_id,category_id,behavior,ts"));
+  CHECK_FALSE(stage.is_csv_header("1,2,3,pv,1511658000"));
+  CHECK(stage.add("1,2,3,pv,1511658000", true, min_event_time, ts).ok());
+  CHECK(ts == 1511658000000);
+  CHECK(stage.accepted() == 1);
 }
 
 TEST_CASE("an owner refuses partials it cannot decode or does not hold") {
