@@ -119,6 +119,11 @@ std::vector<metric_definition> build_catalogue() {
         "Kafka brokers a source can use now.", {"source"}),
     own("ubaflow_source_backpressured_seconds_total", counter,
         "Time sources waited for owners' credit.", {"source"}),
+    own("ubaflow_late_records_total", counter,
+        "Records late for a window of a query, by query (its number in "
+        "the plan; the built-in job's results as jobs/taobao.sql's) and "
+        "sink table.",
+        {"source", "query", "sink"}),
     // -- ubaflow's own: owners (keyed state)
     own("ubaflow_state_bytes", gauge,
         "Keyed state held by an owner (UV user sets), by its key-group "

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace ubaflow {
@@ -32,6 +33,18 @@ job_totals sum_up(const job_status& status) {
     t.late_uv += s.late_uv;
     t.late_daily += s.late_daily;
     t.late_sql += s.late_sql;
+    for (const auto& sample : s.samples) {
+      if (sample.name != "ubaflow_late_records_total")
+        continue;
+      uint64_t query = 0;
+      std::string sink;
+      for (const auto& label : sample.labels)
+        if (label.name == "query")
+          query = std::strtoull(label.value.c_str(), nullptr, 10);
+        else if (label.name == "sink")
+          sink = label.value;
+      t.late_by_query[{query, sink}] += static_cast<uint64_t>(sample.value);
+    }
     for (const auto& p : s.partitions) {
       if (p.end_offset >= 0 && p.next_offset >= 0) {
         t.lag_known = true;
@@ -95,10 +108,13 @@ std::string progress_line(const job_totals& now, const job_totals& before,
       << watermark_text(now.watermark);
   if (now.lag_known)
     out << " | lag " << with_commas(now.lag);
-  out << " | rejected " << with_commas(now.rejected) << " | late "
-      << with_commas(now.late_hourly) << "/" << with_commas(now.late_uv) << "/"
-      << with_commas(now.late_daily) << " | rows written "
-      << with_commas(now.rows_written);
+  out << " | rejected " << with_commas(now.rejected) << " | late ";
+  if (now.late_sql > 0) // a SQL job's, summed over its queries
+    out << with_commas(now.late_sql);
+  else
+    out << with_commas(now.late_hourly) << "/" << with_commas(now.late_uv)
+        << "/" << with_commas(now.late_daily);
+  out << " | rows written " << with_commas(now.rows_written);
   if (now.workers > 0 || now.state == "waiting for workers")
     out << " | " << now.workers << (now.workers == 1 ? " worker" : " workers")
         << ", attempt " << now.attempt
@@ -148,9 +164,19 @@ std::string summary(const job_status& status, double elapsed, bool sql_job) {
     }
     out << ")";
   }
-  if (sql_job)
+  if (sql_job) {
     out << "\n  late         " << with_commas(t.late_sql)
-        << " late for a window of a query (counted per query)";
+        << " late for a window of a query (counted per query";
+    const char* separator = ": ";
+    for (const auto& [query, records] : t.late_by_query) {
+      if (records == 0)
+        continue;
+      out << separator << query.first << " " << query.second << " "
+          << with_commas(records);
+      separator = ", ";
+    }
+    out << ")";
+  }
   else
     out << "\n  late         " << with_commas(t.late_hourly) << " buys (hourly), "
         << with_commas(t.late_uv) << " (10-min UV), " << with_commas(t.late_daily)

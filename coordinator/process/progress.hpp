@@ -3,7 +3,9 @@
 #include "common/protocol/status.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 
 namespace ubaflow {
 
@@ -17,6 +19,9 @@ struct job_totals {
   uint64_t late_uv = 0;
   uint64_t late_daily = 0;
   uint64_t late_sql = 0;
+  /// A SQL job's late records by query: ((number, sink table), records),
+  /// in query order; from the sources' ubaflow_late_records_total.
+  std::map<std::pair<uint64_t, std::string>, uint64_t> late_by_query;
   /// Dropped by owners because the combined watermark had passed (only
   /// after an idle partition resumed behind it).
   uint64_t late_at_owners = 0;

@@ -128,8 +128,14 @@ class SqlJobTest(ClusterTestCase):
         summary = self.run_job_to_end(
             ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
              "--sink.ndjson.dir", out_dir, "--progress.interval", "0"] + splits)
-        late = re.search(r"late +([0-9,]+) late for a window of a query", summary)
+        late = re.search(r"late +([0-9,]+) late for a window of a query "
+                         r"\(counted per query: ([^)]*)\)", summary)
         self.assertTrue(late and late.group(1) != "0", summary[-2000:])
+        # By query (its number in the plan and its sink), adding up.
+        by_query = {m.group(2): int(m.group(3).replace(",", ""))
+                    for m in re.finditer(r"(\d+) ([a-z_]+) ([0-9,]+)", late.group(2))}
+        self.assertIn("cumulative_uv", by_query, late.group(2))
+        self.assertEqual(sum(by_query.values()), int(late.group(1).replace(",", "")))
         # The built-in job's own counts are not shown for a SQL job.
         self.assertNotIn("buys (hourly)", summary)
         self.assertNotIn("buys of unknown categories", summary)

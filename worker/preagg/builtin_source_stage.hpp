@@ -50,6 +50,20 @@ public:
   void restore_pending(const std::vector<pending_category_buys>& unresolved)
     override;
   const late_counts& late() const override { return preagg_.late(); }
+  /// The windowed results as the queries of jobs/taobao.sql they are the
+  /// compiled form of: 1 buy_cnt_per_hour, 2 cumulative_uv, 3
+  /// cumulative_uv_daily (top_category has no window, nothing is late).
+  std::vector<query_late> late_by_query() const override {
+    const auto& late = preagg_.late();
+    std::vector<query_late> out;
+    if (settings_.windows.computes(result_kind::buy_cnt_per_hour))
+      out.push_back({"1", "buy_cnt_per_hour", late.hourly});
+    if (settings_.windows.computes(result_kind::cumulative_uv))
+      out.push_back({"2", "cumulative_uv", late.uv});
+    if (settings_.windows.computes(result_kind::cumulative_uv_daily))
+      out.push_back({"3", "cumulative_uv_daily", late.daily});
+    return out;
+  }
   const category_resolver* resolver() const override {
     return resolver_.get();
   }

@@ -42,6 +42,16 @@ const late_counts& sql_source_stage::late() const {
   return late_;
 }
 
+std::vector<source_stage::query_late> sql_source_stage::late_by_query() const {
+  std::vector<query_late> out;
+  for (const auto& [query, records] : state_.late_rows_by_query()) {
+    const auto& plan = job_->plan.queries.at(query);
+    out.push_back({std::to_string(query + 1),
+                   job_->script.tables.at(plan.sink).name, records});
+  }
+  return out;
+}
+
 void sql_source_stage::drain(int64_t, std::vector<partial_batch>& out,
                              source_stats& stats) {
   auto batches = state_.flush();

@@ -39,6 +39,7 @@ public:
   void drain(int64_t now_ms, std::vector<partial_batch>& out,
              source_stats& stats) override;
   const late_counts& late() const override;
+  std::vector<query_late> late_by_query() const override;
 
   /// Rows whose expressions failed (division by zero, a bad cast, …).
   uint64_t rejected_rows() const { return state_.rejected(); }

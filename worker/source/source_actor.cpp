@@ -112,6 +112,16 @@ std::vector<metric_sample> probe_samples(source_state& st,
     probe.publish("ubaflow_kafka_brokers_up", health->brokers_up);
   probe.publish("ubaflow_source_backpressured_seconds_total",
                 static_cast<double>(backpressured_ms) / 1000.0);
+  // A SQL job's late records by query; at most max_late_queries of them,
+  // so that a script of many INSERTs keeps its status within the bound the
+  // job master checks (the total is in the status either way).
+  constexpr size_t max_late_queries = 64;
+  const auto late = task.late_by_query();
+  for (size_t q = 0; q < late.size() && q < max_late_queries; ++q)
+    probe.publish("ubaflow_late_records_total",
+                  static_cast<double>(late[q].records),
+                  {{"query", late[q].query},
+                   {"sink", late[q].sink.substr(0, max_sample_text_bytes)}});
   return probe.take();
 }
 

@@ -61,6 +61,15 @@ public:
   virtual void restore_pending(const std::vector<pending_category_buys>&) {}
 
   virtual const late_counts& late() const = 0;
+  /// A job written in SQL: late records per query, labelled by the query's
+  /// number in the plan (1, 2, ... as `ubaflow sql` shows it) and its
+  /// sink table. Empty for the built-in job (late() has its results).
+  struct query_late {
+    std::string query;
+    std::string sink;
+    uint64_t records = 0;
+  };
+  virtual std::vector<query_late> late_by_query() const { return {}; }
   virtual const category_resolver* resolver() const { return nullptr; }
 };
 

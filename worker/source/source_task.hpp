@@ -108,6 +108,9 @@ public:
   const source_stats& stats() const { return stats_; }
   const reject_counts& rejects() const { return rejects_.counts(); }
   const late_counts& late() const { return stage_->late(); }
+  std::vector<source_stage::query_late> late_by_query() const {
+    return stage_->late_by_query();
+  }
   const std::string& error() const { return reader_->last_error(); }
   record_reader& reader() { return *reader_; }
   const category_resolver* resolver() const { return stage_->resolver(); }

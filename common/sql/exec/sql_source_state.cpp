@@ -94,6 +94,14 @@ uint64_t sql_source_state::late_rows() const {
   return n;
 }
 
+std::vector<std::pair<uint32_t, uint64_t>>
+sql_source_state::late_rows_by_query() const {
+  std::vector<std::pair<uint32_t, uint64_t>> out;
+  for (const auto& run : queries_)
+    out.emplace_back(run.index, run.aggregator->late_rows());
+  return out;
+}
+
 size_t sql_source_state::buffered_groups() const {
   size_t n = 0;
   for (const auto& run : queries_)

@@ -68,6 +68,9 @@ public:
   uint64_t rejected() const { return rejected_; }
   /// Records late for at least one window of a query (per query).
   uint64_t late_rows() const;
+  /// The same by query: (index into sql_plan::queries, records), for each
+  /// query over this source.
+  std::vector<std::pair<uint32_t, uint64_t>> late_rows_by_query() const;
 
   /// The record's event time (its WATERMARK column), if it has one.
   std::optional<int64_t> event_time_of(const sql_row& physical) const;

@@ -48,4 +48,30 @@ TEST_SUITE("coordinator.progress") {
     CHECK(text.find("2,000 read, 1,980 accepted") != std::string::npos);
     CHECK(text.find("80 cache hits, 4 misses") != std::string::npos);
   }
+
+  TEST_CASE("a SQL job's summary counts late records by query") {
+    auto st = two_sources();
+    for (uint32_t i = 0; i < 2; ++i) {
+      auto& s = st.sources[i];
+      s.late_sql = 7;
+      const std::string source = std::to_string(i);
+      s.samples.push_back({"ubaflow_late_records_total",
+                           {{"source", source}, {"query", "2"}, {"sink", "uv"}}, 3});
+      s.samples.push_back({"ubaflow_late_records_total",
+                           {{"source", source}, {"query", "10"}, {"sink", "daily"}}, 4});
+      s.samples.push_back({"ubaflow_late_records_total",
+                           {{"source", source}, {"query", "1"}, {"sink", "hourly"}}, 0});
+    }
+    const auto text = summary(st, 2, true);
+    // In query order (10 after 2), queries without late records left out;
+    // nothing of the built-in job's late or lookup counts.
+    CHECK_MESSAGE(text.find("late         14 late for a window of a query (counted per "
+                            "query: 2 uv 6, 10 daily 8)")
+                    != std::string::npos,
+                  text);
+    CHECK(text.find("hourly") == std::string::npos);
+    CHECK(text.find("cache hits") == std::string::npos);
+    const auto line = progress_line(sum_up(st), job_totals{}, 1, 1);
+    CHECK_MESSAGE(line.find("| late 14 |") != std::string::npos, line);
+  }
 }
