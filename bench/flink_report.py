@@ -153,8 +153,10 @@ pace), on start-up (topic metadata, index templates), and at the end on the
 last bulk request, the index refresh and the offset commit. The cluster
 spreads the same waits over two processes.
 
-**Where Flink is ahead.** Not in speed or memory on this job. It runs any SQL
-(ubaflow's four results are compiled in; jobs in SQL are issue 13), ships
+**Where Flink is ahead.** Not in speed or memory on this job. It runs far more
+SQL: ubaflow runs the subset docs/sql.md lists (aggregating queries over one
+source), and its SQL path (`--job.sql`, issue 13) is not yet as fast as the
+four results compiled in (the table at the top has the ratio). Flink ships
 connectors for many systems, and its periodic watermark lets late records
 into windows that have not yet seen a watermark pass (see below) — by accident
 of timing, not by a rule a user can rely on.
