@@ -90,7 +90,8 @@ sql_distinct_storage distinct_set_of(const std::vector<bound_aggregate>& aggs) {
 /// Plans one INSERT: walks from the INSERT's query down its FROM chain
 /// (views, subqueries) to the table it reads, and splits the chain at its
 /// one aggregating query.
-sql_query_plan plan_insert(const bound_script& script, uint32_t index) {
+sql_query_plan plan_insert(const bound_script& script, uint32_t index,
+                           const plan_options& options) {
   const auto& insert = script.inserts[index];
   sql_query_plan plan;
   plan.insert = index;
@@ -147,7 +148,8 @@ sql_query_plan plan_insert(const bound_script& script, uint32_t index) {
       plan.results.push_back(row_stage(layer, *query, true));
     }
   }
-  push_filters_down(plan);
+  if (options.push_filters)
+    push_filters_down(plan);
   if (!aggregating) {
     plan.updating = insert.query.updating;
     return plan;
@@ -177,11 +179,11 @@ sql_query_plan plan_insert(const bound_script& script, uint32_t index) {
 
 } // namespace
 
-plan_result plan_script(const bound_script& script) {
+plan_result plan_script(const bound_script& script, plan_options options) {
   plan_result result;
   try {
     for (uint32_t i = 0; i < script.inserts.size(); ++i) {
-      auto query = plan_insert(script, i);
+      auto query = plan_insert(script, i, options);
       const uint32_t number = static_cast<uint32_t>(result.plan.queries.size());
       auto source = std::find_if(
         result.plan.sources.begin(), result.plan.sources.end(),

@@ -25,7 +25,16 @@ struct plan_result {
   bool ok() const { return !error.has_value(); }
 };
 
-plan_result plan_script(const bound_script& script);
+/// How the planner may rewrite the queries.
+struct plan_options {
+  /// Move filters in front of the lookups and down through views
+  /// (sql_filter_pushdown.hpp). Off: each filter where it is written, as
+  /// a savepoint's state layout is computed (what the state holds does not
+  /// depend on where filters run).
+  bool push_filters = true;
+};
+
+plan_result plan_script(const bound_script& script, plan_options options = {});
 
 /// The tables (bound_script::tables) the plan's queries look up, once
 /// each, in order of first use.

@@ -107,8 +107,12 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
   for (const auto& w : job->script.warnings)
     job->warnings.push_back(w.to_string());
   // The explained plan without its line numbers: moving a statement down
-  // the file (a comment above it) keeps the layout.
-  std::string plan_text = explain_plan(job->script, job->plan);
+  // the file (a comment above it) keeps the layout. Planned without
+  // rewrites: where the planner runs a filter does not change what the
+  // state holds, so a savepoint survives a better planner.
+  const auto unrewritten = plan_script(job->script, plan_options{false});
+  std::string plan_text = explain_plan(
+    job->script, unrewritten.ok() ? unrewritten.plan : job->plan);
   for (size_t at = plan_text.find(" (line "); at != std::string::npos;
        at = plan_text.find(" (line ", at)) {
     const auto close = plan_text.find(')', at);
