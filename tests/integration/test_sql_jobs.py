@@ -22,6 +22,10 @@ EXAMPLE_INDICES = ("pv_uv_per_hour", "conversion_per_category_hour",
                    "interested_per_10min", "funnel_per_hour", "clothing_buys_per_day")
 
 
+SEED_INDICES = ("buy_cnt_per_hour", "cumulative_uv", "cumulative_uv_daily",
+                "top_category")
+
+
 class SqlJobTest(ClusterTestCase):
 
     def get_json(self, url):
@@ -41,6 +45,16 @@ class SqlJobTest(ClusterTestCase):
         for index in indices:
             self.assertRegex(report, index + r"\s+[1-9][0-9]* expected,\s+[1-9][0-9]* found, "
                                              r"0 differences")
+
+    def assert_equals_both_oracles(self, data, out_dir, settings):
+        """The seed's four results in out_dir equal the script's SQL oracle
+        and the built-in job's oracle over data; the latter's report."""
+        common = ["--verify.input", data, "--verify.partitioner", "file",
+                  "--verify.against", "ndjson:" + out_dir] + settings
+        for oracle in (["--job.sql", TAOBAO], []):
+            _, report = self.verify(common + oracle)
+            self.assert_all_compared(report, SEED_INDICES)
+        return report
 
     def test_default_script_runs_and_equals_both_oracles(self):
         data = self.day_of_events()
@@ -106,14 +120,7 @@ class SqlJobTest(ClusterTestCase):
         # The header is read, and neither accepted nor rejected.
         self.assertIn("40,001 read, 40,000 accepted", summary)
         self.assertRegex(summary, r"rejected +0\n")
-        common = ["--verify.input", data, "--verify.partitioner", "file",
-                  "--verify.against", "ndjson:" + out_dir] + settings
-        _, report = self.verify(common + ["--job.sql", TAOBAO])
-        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
-                                          "cumulative_uv_daily", "top_category"))
-        _, report = self.verify(common)
-        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
-                                          "cumulative_uv_daily", "top_category"))
+        self.assert_equals_both_oracles(data, out_dir, settings)
 
     def test_late_and_disordered_events_are_judged_as_the_oracles_judge_them(self):
         # Out-of-order and late events over three file ranges: each source
@@ -139,15 +146,8 @@ class SqlJobTest(ClusterTestCase):
         # The built-in job's own counts are not shown for a SQL job.
         self.assertNotIn("buys (hourly)", summary)
         self.assertNotIn("buys of unknown categories", summary)
-        common = ["--verify.input", data, "--verify.partitioner", "file",
-                  "--verify.against", "ndjson:" + out_dir] + splits
-        _, report = self.verify(common + ["--job.sql", TAOBAO])
-        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
-                                          "cumulative_uv_daily", "top_category"))
-        _, report = self.verify(common)
+        report = self.assert_equals_both_oracles(data, out_dir, splits)
         self.assertNotRegex(report, r"late dropped 0/0/0")
-        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
-                                          "cumulative_uv_daily", "top_category"))
 
     def test_a_jdbc_dimension_is_read_from_mysql(self):
         # jobs/taobao.sql joins category_dim, a jdbc table: read from

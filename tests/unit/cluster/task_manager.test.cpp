@@ -8,6 +8,8 @@
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 
+#include "tests/unit/support/test_actor_system.hpp"
+
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <doctest/doctest.h>
@@ -20,13 +22,9 @@ using namespace ubaflow;
 TEST_SUITE("cluster.task_manager") {
 
 TEST_CASE("a task manager answers this process and keeps its timer to itself") {
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.policy", caf::atom("testing"));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
-  cfg.add_message_types<caf::id_block::ubaflow>();
-  register_error_category(cfg);
-  caf::actor_system sys{cfg};
-  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  test::test_actor_system system;
+  auto& sys = *system.sys;
+  auto& sched = *system.sched;
   task_manager_actor tm
     = spawn_task_manager(sys, std::make_shared<const job_config>(), 1000);
   sched.run();

@@ -8,6 +8,8 @@
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 
+#include "tests/unit/support/test_actor_system.hpp"
+
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <doctest/doctest.h>
@@ -21,19 +23,13 @@ using namespace ubaflow;
 namespace {
 
 struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
+  test::test_actor_system system;
+  std::unique_ptr<caf::actor_system>& sys = system.sys;
+  caf::scheduler::test_coordinator* sched = system.sched;
   cluster_manager_actor manager;
   caf::actor listener;
 
   fixture() {
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    cfg.add_message_types<caf::id_block::ubaflow>();
-    register_error_category(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     listener = sys->spawn([]() -> caf::behavior {
       return {[](done_atom, const job_status&) {}};
     });
@@ -205,13 +201,9 @@ TEST_CASE("the manager's timers are refused from other actors") {
 }
 
 TEST_CASE("a cluster of one: the local task manager is a member from the start") {
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.policy", caf::atom("testing"));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
-  cfg.add_message_types<caf::id_block::ubaflow>();
-  register_error_category(cfg);
-  caf::actor_system sys{cfg};
-  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  test::test_actor_system system;
+  auto& sys = *system.sys;
+  auto& sched = *system.sched;
   auto seen = std::make_shared<std::vector<std::string>>();
   auto task_manager = sys.spawn([seen]() -> caf::behavior {
     return {

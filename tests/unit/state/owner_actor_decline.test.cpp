@@ -10,6 +10,8 @@
 #include "common/protocol/errors.hpp"
 #include "common/protocol/type_ids.hpp"
 
+#include "tests/unit/support/test_actor_system.hpp"
+
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <doctest/doctest.h>
@@ -77,13 +79,9 @@ TEST_SUITE("state.owner_actor") {
 
 TEST_CASE("a refused batch with a barrier declines that checkpoint and "
           "blocks nothing") {
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.policy", caf::atom("testing"));
-  cfg.set("logger.verbosity", caf::atom("quiet"));
-  cfg.add_message_types<caf::id_block::ubaflow>();
-  register_error_category(cfg);
-  caf::actor_system sys{cfg};
-  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  test::test_actor_system system;
+  auto& sys = *system.sys;
+  auto& sched = *system.sched;
 
   auto told = std::make_shared<heard>();
   auto master = sys.spawn([told](caf::event_based_actor* self) -> caf::behavior {
