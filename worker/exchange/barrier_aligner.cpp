@@ -10,8 +10,7 @@ bool barrier_aligner::on_barrier(size_t input, uint64_t id) {
   if (aligning_ != 0 && id < aligning_)
     return false;
   if (id > aligning_) {
-    std::fill(seen_.begin(), seen_.end(), false);
-    seen_count_ = 0;
+    clear();
     aligning_ = id;
   }
   if (!seen_[input]) {
@@ -20,20 +19,22 @@ bool barrier_aligner::on_barrier(size_t input, uint64_t id) {
   }
   if (seen_count_ < seen_.size())
     return false;
-  std::fill(seen_.begin(), seen_.end(), false);
-  seen_count_ = 0;
   done_ = aligning_;
-  aligning_ = 0;
+  clear();
   return true;
 }
 
 void barrier_aligner::abandon(uint64_t id) {
   if (id == 0 || id <= done_ || (aligning_ != 0 && id < aligning_))
     return;
+  clear();
+  done_ = id;
+}
+
+void barrier_aligner::clear() {
   std::fill(seen_.begin(), seen_.end(), false);
   seen_count_ = 0;
   aligning_ = 0;
-  done_ = id;
 }
 
 } // namespace ubaflow

@@ -38,6 +38,9 @@ public:
   size_t inputs() const { return seen_.size(); }
 
 private:
+  /// No input seen, no checkpoint being aligned.
+  void clear();
+
   std::vector<bool> seen_;
   size_t seen_count_ = 0;
   uint64_t aligning_ = 0;

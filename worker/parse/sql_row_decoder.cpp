@@ -137,29 +137,28 @@ struct field_handler {
     return true;
   }
   bool on_number_part(string_view, error_code&) { return true; }
-  bool on_int64(int64_t v, string_view text, error_code&) {
-    if (auto* f = target()) {
-      f->held = field_kind::int64;
-      f->integer = v;
-      f->real = static_cast<double>(v);
+  /// A top-level number: its kind, its value as a double and its text as
+  /// written; the field, or nullptr when the number is not a column's.
+  sql_row_decoder::field* number(field_kind kind, double real, string_view text) {
+    auto* f = target();
+    if (f) {
+      f->held = kind;
+      f->real = real;
       keep(*f, text);
     }
+    return f;
+  }
+  bool on_int64(int64_t v, string_view text, error_code&) {
+    if (auto* f = number(field_kind::int64, static_cast<double>(v), text))
+      f->integer = v;
     return true;
   }
   bool on_uint64(uint64_t v, string_view text, error_code&) {
-    if (auto* f = target()) {
-      f->held = field_kind::uint64;
-      f->real = static_cast<double>(v);
-      keep(*f, text);
-    }
+    number(field_kind::uint64, static_cast<double>(v), text);
     return true;
   }
   bool on_double(double v, string_view text, error_code&) {
-    if (auto* f = target()) {
-      f->held = field_kind::double_;
-      f->real = v;
-      keep(*f, text);
-    }
+    number(field_kind::double_, v, text);
     return true;
   }
   bool on_bool(bool v, error_code&) {
