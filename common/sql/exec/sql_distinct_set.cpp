@@ -72,7 +72,9 @@ void sql_distinct_set::flush() const {
     for (; i < pending_.size() && static_cast<uint32_t>(pending_[i] >> 32) == high; ++i)
       if (lows.empty() || lows.back() != static_cast<uint32_t>(pending_[i]))
         lows.push_back(static_cast<uint32_t>(pending_[i]));
-    chunks_[high].addMany(lows.size(), lows.data());
+    Roaring batch; // built by appending: no insertion into a container
+    batch.addMany(lows.size(), lows.data());
+    chunks_[high] |= batch;
   }
   pending_.clear();
 }

@@ -41,6 +41,11 @@ sql_group_aggregator::sql_group_aggregator(const sql_query_plan& query,
                                            const sql_row_evaluator& evaluator,
                                            reject_handler reject)
   : query_(query), evaluator_(evaluator), reject_(std::move(reject)) {
+  for (const auto& aggregate : query.aggregates) {
+    auto& filter = filters_.emplace_back();
+    if (aggregate.filter)
+      filter.emplace(*aggregate.filter, evaluator);
+  }
   if (query.window) {
     assigner_.emplace(*query.window, evaluator.zone());
     // Slices on the zone-less clock only: steps of an LTZ column are wall
@@ -116,14 +121,14 @@ void sql_group_aggregator::add(const sql_relations& relations,
   argument_values_.resize(query_.aggregates.size());
   for (size_t a = 0; a < query_.aggregates.size(); ++a) {
     const auto& aggregate = query_.aggregates[a];
-    if (aggregate.filter) {
-      auto keep = evaluator_.evaluate(*aggregate.filter, relations);
-      if (!keep.ok()) {
-        reject_(keep.error);
+    if (const auto& filter = filters_[a];
+        filter && !filter->holds(relations, why_)) {
+      if (!why_.empty()) {
+        reject_(why_);
+        why_.clear();
         return;
       }
-      if (!keep.is_true())
-        continue; // this aggregate skips the row
+      continue; // this aggregate skips the row
     }
     if (!aggregate.argument) {
       arguments[a] = &no_argument;

@@ -22,6 +22,7 @@
 // before slicing; both are counted as late partials.
 
 #include "common/sql/exec/sql_accumulator.hpp"
+#include "common/sql/exec/sql_condition.hpp"
 #include "common/sql/exec/sql_row_evaluator.hpp"
 #include "common/sql/exec/sql_window_assigner.hpp"
 #include "common/sql/sql_plan.hpp"
@@ -135,6 +136,9 @@ private:
   const sql_row_evaluator& evaluator_;
   reject_handler reject_;
   std::optional<sql_window_assigner> assigner_;
+  /// Each aggregate's FILTER (WHERE ...), compiled; none without one.
+  std::vector<std::optional<sql_condition>> filters_;
+  std::string why_; ///< a filter's error, reused
   std::unordered_map<group_key, group, group_key_hash> groups_;
   /// CUMULATE: slices instead of windows (see above).
   bool sliced_ = false;

@@ -123,22 +123,28 @@ sql_value apply_negate(const sql_value& a, const data_type& result) {
   }
 }
 
-sql_value apply_comparison(bound_function op, const sql_value& a, const sql_value& b) {
+sql_truth comparison_truth(bound_function op, const sql_value& a, const sql_value& b) {
   if (a.is_null() || b.is_null())
-    return sql_value::null();
+    return sql_truth::unknown;
   const bool nan = (a.kind() == sql_value_kind::double_ && std::isnan(a.as_double()))
                    || (b.kind() == sql_value_kind::double_ && std::isnan(b.as_double()));
   if (nan)
-    return sql_value::boolean(op == bound_function::not_equal);
+    return op == bound_function::not_equal ? sql_truth::true_ : sql_truth::false_;
   const int c = compare(a, b);
+  bool holds = false;
   switch (op) {
-    case bound_function::equal: return sql_value::boolean(c == 0);
-    case bound_function::not_equal: return sql_value::boolean(c != 0);
-    case bound_function::less: return sql_value::boolean(c < 0);
-    case bound_function::less_equal: return sql_value::boolean(c <= 0);
-    case bound_function::greater: return sql_value::boolean(c > 0);
-    default: return sql_value::boolean(c >= 0);
+    case bound_function::equal: holds = c == 0; break;
+    case bound_function::not_equal: holds = c != 0; break;
+    case bound_function::less: holds = c < 0; break;
+    case bound_function::less_equal: holds = c <= 0; break;
+    case bound_function::greater: holds = c > 0; break;
+    default: holds = c >= 0; break;
   }
+  return holds ? sql_truth::true_ : sql_truth::false_;
+}
+
+sql_value apply_comparison(bound_function op, const sql_value& a, const sql_value& b) {
+  return from_truth(comparison_truth(op, a, b));
 }
 
 sql_value coerce_numeric(const sql_value& value, const data_type& type) {

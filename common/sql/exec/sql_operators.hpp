@@ -8,6 +8,7 @@
 // (1.0 / 0 is Infinity); DECIMAL results that overflow are NULL. NULL in,
 // NULL out.
 
+#include "common/sql/exec/sql_truth.hpp"
 #include "common/sql/exec/sql_value.hpp"
 #include "common/sql/sql_bound.hpp"
 
@@ -27,6 +28,8 @@ sql_value apply_negate(const sql_value& a, const data_type& result);
 /// BOOLEAN. Numbers compare across kinds by value; a DOUBLE NaN is equal
 /// to nothing and unordered (as Java's primitive comparisons).
 sql_value apply_comparison(bound_function op, const sql_value& a, const sql_value& b);
+/// The same as a truth value (NULL is unknown): for conditions.
+sql_truth comparison_truth(bound_function op, const sql_value& a, const sql_value& b);
 
 /// A value in the representation of `type` (a BIGINT where the type is
 /// DECIMAL or DOUBLE, a DECIMAL at another scale): how a CASE branch or a

@@ -11,6 +11,12 @@ sql_query_rows::sql_query_rows(
   : script_(script), query_(query), dimensions_(dimensions),
     evaluator_(evaluator), handlers_(std::move(handlers)) {
   for (const auto& stage : query.rows) {
+    auto& before = before_joins_.emplace_back();
+    if (stage.before_joins)
+      before.emplace(*stage.before_joins, evaluator);
+    auto& where = where_.emplace_back();
+    if (stage.where)
+      where.emplace(*stage.where, evaluator);
     relations_.emplace_back(stage.relations.size(), nullptr);
     auto& nulls = null_rows_.emplace_back();
     for (const auto& relation : stage.relations)
@@ -38,15 +44,23 @@ bool sql_query_rows::with_computed_columns(
   row.resize(table.columns.size());
   size_t next_physical = 0;
   for (size_t c = 0; c < table.columns.size(); ++c) {
-    if (table.columns[c].computed) {
-      row[c] = sql_value::null(); // filled below, once every physical one is in
-      continue;
-    }
+    if (table.columns[c].computed)
+      continue; // filled below, once every physical one is in
     row[c] = next_physical < physical.size() ? physical[next_physical]
                                              : sql_value::null();
     ++next_physical;
   }
-  const sql_row* columns = &row; // what computed columns read
+  return fill_computed_columns(table, processing_time_ms, evaluator, reject,
+                               row);
+}
+
+bool sql_query_rows::fill_computed_columns(
+  const bound_table& table, int64_t processing_time_ms,
+  const sql_row_evaluator& evaluator,
+  const std::function<void(const std::string&)>& reject, sql_row& row) {
+  // A computed column reads the physical ones only (the binder's rule), so
+  // those computed before it need not be cleared.
+  const sql_row* columns = &row;
   const sql_relations relations{&columns, 1};
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const auto& computed = table.columns[c].computed;
@@ -96,7 +110,7 @@ void sql_query_rows::run_stage(size_t n, const sql_row& row) {
   }
   auto& relations = relations_[n];
   relations[0] = &row;
-  if (!passes(query_.rows[n].before_joins,
+  if (!passes(before_joins_[n],
               sql_relations{relations.data(), relations.size()}))
     return;
   join(n, 0, relations);
@@ -109,7 +123,7 @@ void sql_query_rows::join(size_t n, size_t j,
   const auto& stage = query_.rows[n];
   const sql_relations view{relations.data(), relations.size()};
   if (j == stage.joins.size()) {
-    if (!passes(stage.where, view))
+    if (!passes(where_[n], view))
       return;
     if (stage.outputs.empty()) { // the aggregating query's own FROM side
       handlers_.aggregate(view);
@@ -148,14 +162,17 @@ void sql_query_rows::join(size_t n, size_t j,
   }
 }
 
-bool sql_query_rows::passes(const std::optional<bound_expression>& where,
+bool sql_query_rows::passes(const std::optional<sql_condition>& condition,
                             const sql_relations& relations) {
-  if (!where)
+  if (!condition)
     return true;
-  auto keep = evaluator_.evaluate(*where, relations);
-  if (!keep.ok())
-    handlers_.reject(keep.error);
-  return keep.is_true();
+  if (condition->holds(relations, why_))
+    return true;
+  if (!why_.empty()) {
+    handlers_.reject(why_);
+    why_.clear();
+  }
+  return false;
 }
 
 } // namespace ubaflow

@@ -6,6 +6,7 @@
 // a query without one, to the row its sink gets. Runs in the source task
 // of the streaming engine and in the batch executor alike.
 
+#include "common/sql/exec/sql_condition.hpp"
 #include "common/sql/exec/sql_row_evaluator.hpp"
 #include "common/sql/exec/sql_value.hpp"
 #include "common/sql/sql_bound.hpp"
@@ -58,6 +59,14 @@ public:
                         const sql_row_evaluator& evaluator,
                         const std::function<void(const std::string&)>& reject,
                         sql_row& row);
+  /// The computed columns of `row` (every column of `table`, the physical
+  /// ones in place), evaluated over the physical ones; false, with the
+  /// reason given to `reject`, when one fails.
+  static bool
+  fill_computed_columns(const bound_table& table, int64_t processing_time_ms,
+                        const sql_row_evaluator& evaluator,
+                        const std::function<void(const std::string&)>& reject,
+                        sql_row& row);
 
 private:
   using dimension_index
@@ -66,7 +75,7 @@ private:
   const dimension_index& index_for(size_t stage, size_t join);
   void run_stage(size_t n, const sql_row& row);
   void join(size_t n, size_t j, std::vector<const sql_row*>& relations);
-  bool passes(const std::optional<bound_expression>& where,
+  bool passes(const std::optional<sql_condition>& condition,
               const sql_relations& relations);
 
   const bound_script& script_;
@@ -75,6 +84,11 @@ private:
   const sql_row_evaluator& evaluator_;
   sql_row_handlers handlers_;
   std::map<std::pair<size_t, size_t>, dimension_index> indexes_;
+  /// Per stage, its conditions compiled: the WHERE pushed before the
+  /// lookups and the WHERE after them.
+  std::vector<std::optional<sql_condition>> before_joins_;
+  std::vector<std::optional<sql_condition>> where_;
+  std::string why_; ///< a condition's error, reused
   /// Per stage, the relations of the row being run, by pointer: the FROM
   /// row and the dimension rows a lookup found are read in place, not
   /// copied.

@@ -6,6 +6,7 @@
 #include "common/sql/exec/sql_evaluation_error.hpp"
 #include "common/sql/exec/sql_like.hpp"
 #include "common/sql/exec/sql_operators.hpp"
+#include "common/sql/exec/sql_truth.hpp"
 #include "common/sql/exec/sql_value_text.hpp"
 #include "common/time/event_time.hpp"
 
@@ -52,29 +53,6 @@ sql_value literal_value(const bound_expression& e) {
     }
   }
   return sql_value::null();
-}
-
-/// NULL, or the BOOLEAN's truth.
-enum class truth : uint8_t { false_, true_, unknown };
-
-truth truth_of(const sql_value& v) {
-  if (v.is_null())
-    return truth::unknown;
-  return v.as_boolean() ? truth::true_ : truth::false_;
-}
-
-sql_value from_truth(truth t) {
-  return t == truth::unknown ? sql_value::null() : sql_value::boolean(t == truth::true_);
-}
-
-truth negate(truth t) {
-  return t == truth::unknown ? t : (t == truth::true_ ? truth::false_ : truth::true_);
-}
-
-truth both(truth a, truth b) {
-  if (a == truth::false_ || b == truth::false_)
-    return truth::false_;
-  return a == truth::true_ && b == truth::true_ ? truth::true_ : truth::unknown;
 }
 
 const sql_value& element(const sql_row* row, uint32_t index, const char* what) {
@@ -233,19 +211,18 @@ sql_value sql_row_evaluator::eval_call(const bound_expression& e,
 sql_value sql_row_evaluator::eval_logic(const bound_expression& e,
                                         const sql_evaluation_input& in) const {
   const auto& args = e.arguments;
-  const truth left = truth_of(eval(args.at(0), in));
+  const sql_truth left = truth_of(eval(args.at(0), in));
   switch (e.function) {
     case bound_function::logical_not: return from_truth(negate(left));
     case bound_function::logical_and: {
-      if (left == truth::false_)
+      if (left == sql_truth::false_)
         return sql_value::boolean(false); // short circuit, as Flink's code
       return from_truth(both(left, truth_of(eval(args.at(1), in))));
     }
     default: { // OR: NOT (NOT a AND NOT b)
-      if (left == truth::true_)
+      if (left == sql_truth::true_)
         return sql_value::boolean(true);
-      const truth right = truth_of(eval(args.at(1), in));
-      return from_truth(negate(both(negate(left), negate(right))));
+      return from_truth(either(left, truth_of(eval(args.at(1), in))));
     }
   }
 }
@@ -258,17 +235,17 @@ sql_value sql_row_evaluator::eval_predicate(const bound_expression& e,
     case bound_function::in_list:
     case bound_function::not_in_list: {
       // TRUE on a match; otherwise NULL if anything was NULL, else FALSE.
-      truth result = operand.is_null() ? truth::unknown : truth::false_;
+      sql_truth result = operand.is_null() ? sql_truth::unknown : sql_truth::false_;
       if (!operand.is_null()) {
         for (size_t i = 1; i < args.size(); ++i) {
-          const truth t = truth_of(apply_comparison(bound_function::equal, operand,
+          const sql_truth t = truth_of(apply_comparison(bound_function::equal, operand,
                                                     eval(args[i], in)));
-          if (t == truth::true_) {
-            result = truth::true_;
+          if (t == sql_truth::true_) {
+            result = sql_truth::true_;
             break;
           }
-          if (t == truth::unknown)
-            result = truth::unknown;
+          if (t == sql_truth::unknown)
+            result = sql_truth::unknown;
         }
       }
       return from_truth(e.function == bound_function::in_list ? result : negate(result));
@@ -277,7 +254,7 @@ sql_value sql_row_evaluator::eval_predicate(const bound_expression& e,
     case bound_function::not_between: {
       const sql_value low = eval(args.at(1), in);
       const sql_value high = eval(args.at(2), in);
-      const truth t = both(
+      const sql_truth t = both(
         truth_of(apply_comparison(bound_function::greater_equal, operand, low)),
         truth_of(apply_comparison(bound_function::less_equal, operand, high)));
       return from_truth(e.function == bound_function::between ? t : negate(t));
@@ -299,7 +276,7 @@ sql_value sql_row_evaluator::eval_case(const bound_expression& e,
   const auto& args = e.arguments;
   size_t i = 0;
   for (; i + 1 < args.size(); i += 2)
-    if (truth_of(eval(args[i], in)) == truth::true_)
+    if (truth_of(eval(args[i], in)) == sql_truth::true_)
       return coerce_numeric(eval(args[i + 1], in), e.type);
   if (i < args.size())
     return coerce_numeric(eval(args[i], in), e.type);

@@ -51,6 +51,10 @@ sql_source_state::sql_source_state(
   }
   // The event-time column among the physical ones the records carry.
   const auto& t = script.tables.at(table);
+  complete_.resize(t.columns.size());
+  for (uint32_t c = 0; c < t.columns.size(); ++c)
+    if (!t.columns[c].computed)
+      physical_at_.push_back(c);
   if (t.watermark && !t.columns.at(t.watermark->column).computed) {
     uint32_t physical = 0;
     for (uint32_t c = 0; c < t.watermark->column; ++c)
@@ -65,15 +69,21 @@ std::optional<int64_t> sql_source_state::add(const sql_row& physical,
                                              int64_t processing_time_ms,
                                              int64_t watermark) {
   record_watermark_ = watermark;
-  // The computed columns once, for every query over the table.
-  if (sql_query_rows::with_computed_columns(
-        script_.tables.at(table_), physical, processing_time_ms, evaluator_,
-        reject_, complete_))
-    for (auto& run : queries_)
-      run.rows->feed_complete(complete_);
   const auto t = event_time_of(physical);
   if (t)
     max_time_ = std::max(max_time_, *t);
+  // The record's values into the complete row (its buffers reused), then
+  // the computed columns, once for every query.
+  const size_t borrowed = std::min(physical.size(), physical_at_.size());
+  for (size_t p = 0; p < borrowed; ++p)
+    complete_[physical_at_[p]] = physical[p];
+  for (size_t p = borrowed; p < physical_at_.size(); ++p)
+    complete_[physical_at_[p]] = sql_value::null();
+  if (sql_query_rows::fill_computed_columns(script_.tables.at(table_),
+                                            processing_time_ms, evaluator_,
+                                            reject_, complete_))
+    for (auto& run : queries_)
+      run.rows->feed_complete(complete_);
   return t;
 }
 
