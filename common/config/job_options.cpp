@@ -132,7 +132,8 @@ option_set make_job_options() {
         "to the owners.")
       .bounded(1, 3'600'000);
   o.add("preagg.max-buffered-users", t::integer, "4000000",
-        "Flush early once this many user ids are buffered.")
+        "Flush early once this many user ids are buffered (a SQL job: "
+        "groups plus values of distinct counts).")
       .bounded(1000, 1'000'000'000);
   o.add("exchange.max-in-flight", t::integer, "8",
         "Unacknowledged batches per source and owner before the "

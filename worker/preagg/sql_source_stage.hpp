@@ -33,8 +33,11 @@ public:
   parse_status add(std::string_view payload, bool csv,
                    event_time partition_watermark, event_time& ts) override;
   uint64_t accepted() const override { return accepted_; }
+  /// Groups and the values of distinct counts, against
+  /// preagg.max-buffered-users (the built-in job counts its users so).
   bool buffers_full() const override {
-    return state_.buffered_groups() >= max_buffered_groups_;
+    return state_.buffered_groups() + state_.buffered_values()
+           >= max_buffered_groups_;
   }
   void drain(int64_t now_ms, std::vector<partial_batch>& out,
              source_stats& stats) override;

@@ -81,6 +81,13 @@ public:
   /// Back to the state of no rows.
   void clear();
 
+  /// A source's pre-aggregation: a distinct set only collects its values
+  /// until it is read or sent (sql_distinct_set::collect_until_read).
+  void collect_until_read() {
+    if (distinct_)
+      distinct_->collect_until_read();
+  }
+
 private:
   /// How SUM and AVG add, from the argument's type.
   enum class family : uint8_t { integer, real, decimal };

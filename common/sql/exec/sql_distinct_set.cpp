@@ -1,5 +1,7 @@
 #include "common/sql/exec/sql_distinct_set.hpp"
 
+#include <boost/sort/spreadsort/integer_sort.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -57,14 +59,14 @@ void sql_distinct_set::add_integer(int64_t value) {
   if (kind_ != value_kind::integers)
     throw std::invalid_argument("an integer added to a set of strings");
   pending_.push_back(bits_of(value));
-  if (pending_.size() >= max_pending)
+  if (pending_.size() >= max_pending && !collecting_)
     flush();
 }
 
 void sql_distinct_set::flush() const {
   if (pending_.empty())
     return;
-  std::sort(pending_.begin(), pending_.end());
+  boost::sort::spreadsort::integer_sort(pending_.begin(), pending_.end());
   thread_local std::vector<uint32_t> lows; // scratch: no allocation per flush
   for (size_t i = 0; i < pending_.size();) {
     const auto high = static_cast<uint32_t>(pending_[i] >> 32);
@@ -74,7 +76,11 @@ void sql_distinct_set::flush() const {
         lows.push_back(static_cast<uint32_t>(pending_[i]));
     Roaring batch; // built by appending: no insertion into a container
     batch.addMany(lows.size(), lows.data());
-    chunks_[high] |= batch;
+    auto& chunk = chunks_[high];
+    if (chunk.isEmpty())
+      chunk = std::move(batch);
+    else
+      chunk |= batch;
   }
   pending_.clear();
 }

@@ -31,6 +31,11 @@ public:
 
   value_kind kind() const { return kind_; }
 
+  /// A source's pre-aggregation: integers are only collected, without the
+  /// bound on pending ones, and sorted once, when the set is read or sent
+  /// (a source bounds what it buffers between flushes). Kept by copies.
+  void collect_until_read() { collecting_ = true; }
+
   /// Adds a value; NULL is not a value (COUNT(DISTINCT x) skips it). A
   /// value of the other representation throws std::invalid_argument (the
   /// binder gives the column one type, so that is a caller's bug).
@@ -51,9 +56,11 @@ public:
 
 private:
   bool read(sql_byte_reader& in);
-  /// Moves the pending integers into the bitmaps: sorted, one bulk add per
-  /// upper half (Roaring adds runs of sorted values far faster than one
-  /// value at a time, as the built-in job's user_bitmap::add_sorted does).
+  /// Moves the pending integers into the bitmaps: sorted (Boost's radix
+  /// sort), a bitmap per upper half built by appending, then united with
+  /// the one held (Roaring appends sorted values far faster than it
+  /// inserts among held ones, as the built-in job's user_bitmap::add_sorted
+  /// does).
   void flush() const;
 
   /// Integers added but not yet in `chunks_`: at most this many, so a set
@@ -61,6 +68,7 @@ private:
   static constexpr size_t max_pending = 256;
 
   value_kind kind_;
+  bool collecting_ = false;
   /// Integers: upper half -> lower halves. Mutable, as `pending_`: every
   /// reader (size, contains, merge, serialize) flushes first, so what the
   /// set holds is the same either way.

@@ -56,10 +56,21 @@ sql_group_aggregator::sql_group_aggregator(const sql_query_plan& query,
   }
 }
 
+void sql_group_aggregator::pre_aggregate() {
+  collecting_ = true;
+  distinct_aggregates_ = 0;
+  for (const auto& aggregate : query_.aggregates)
+    if (aggregate.function == aggregate_function::count_distinct)
+      ++distinct_aggregates_;
+}
+
 std::vector<sql_accumulator> sql_group_aggregator::fresh_accumulators() const {
   std::vector<sql_accumulator> out;
-  for (const auto& aggregate : query_.aggregates)
+  for (const auto& aggregate : query_.aggregates) {
     out.emplace_back(aggregate);
+    if (collecting_)
+      out.back().collect_until_read();
+  }
   return out;
 }
 
@@ -152,6 +163,7 @@ void sql_group_aggregator::add(const sql_relations& relations,
       if (arguments[a])
         g.partial.accumulators[a].add(*arguments[a]);
     g.changed = true;
+    buffered_values_ += distinct_aggregates_;
   };
   if (!assigner_) {
     add_to(group_for(std::nullopt, keys));
@@ -227,6 +239,7 @@ std::vector<sql_partial> sql_group_aggregator::take_partials() {
   last_ = nullptr;
   periods_.clear();
   next_due_ = INT64_MAX;
+  buffered_values_ = 0;
   return out;
 }
 

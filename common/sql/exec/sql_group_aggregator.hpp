@@ -60,6 +60,11 @@ public:
   sql_group_aggregator(const sql_group_aggregator&) = delete;
   sql_group_aggregator& operator=(const sql_group_aggregator&) = delete;
 
+  /// This aggregator is a source's pre-aggregation: its distinct sets
+  /// collect values and sort them once, when the partials are taken. The
+  /// caller bounds what is buffered (buffered_values()).
+  void pre_aggregate();
+
   /// One row of the aggregating query's relations. `watermark`: its
   /// partition's watermark before it (a source task's, or the oracle's
   /// simulation of it). A window the watermark has passed does not take the
@@ -87,6 +92,9 @@ public:
   std::vector<sql_row> finish();
 
   size_t groups() const { return groups_.size(); }
+  /// Values added to the distinct sets of a pre-aggregation since the
+  /// partials were last taken (an upper bound: NULLs count too).
+  uint64_t buffered_values() const { return buffered_values_; }
   /// Partials dropped by merge() because their window had fired.
   uint64_t late_partials() const { return late_partials_; }
   /// Rows add() found late for at least one of their windows.
@@ -158,6 +166,9 @@ private:
   /// The highest watermark fire() was given: windows up to it are gone.
   int64_t fired_up_to_ = INT64_MIN;
   int64_t step_ms_ = 0; ///< CUMULATE's step
+  bool collecting_ = false; ///< pre_aggregate()
+  uint32_t distinct_aggregates_ = 0;
+  uint64_t buffered_values_ = 0;
   uint64_t late_partials_ = 0;
   uint64_t late_rows_ = 0;
   /// The first step end of `slice`'s period after `watermark`, or nothing

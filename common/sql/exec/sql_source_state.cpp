@@ -35,6 +35,7 @@ sql_source_state::sql_source_state(
     run.index = q;
     run.aggregator
       = std::make_unique<sql_group_aggregator>(query, evaluator, reject);
+    run.aggregator->pre_aggregate();
     auto* aggregator = run.aggregator.get();
     run.rows = std::make_unique<sql_query_rows>(
       script, query, dimensions, evaluator,
@@ -116,6 +117,13 @@ size_t sql_source_state::buffered_groups() const {
   size_t n = 0;
   for (const auto& run : queries_)
     n += run.aggregator->groups();
+  return n;
+}
+
+uint64_t sql_source_state::buffered_values() const {
+  uint64_t n = 0;
+  for (const auto& run : queries_)
+    n += run.aggregator->buffered_values();
   return n;
 }
 

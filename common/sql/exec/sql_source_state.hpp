@@ -78,6 +78,9 @@ public:
   int64_t watermark_delay_ms() const { return delay_ms_; }
   /// Groups pre-aggregated since the last flush, over all queries.
   size_t buffered_groups() const;
+  /// Values collected for distinct counts since the last flush, over all
+  /// queries (sql_group_aggregator::buffered_values).
+  uint64_t buffered_values() const;
 
 private:
   struct query_run {

@@ -154,46 +154,54 @@ TEST_CASE("COUNT(DISTINCT) is exact: integers in bitmaps, strings in a set") {
 
 TEST_CASE("integers added in bulk are seen by every reader at any moment") {
   // The set buffers integers and adds them sorted (sql_distinct_set's
-  // pending values): size, contains, merge, copies and the byte form must
-  // see them whenever they are asked, not only at a flush.
-  std::mt19937_64 random{29};
-  sql_distinct_set set{sql_distinct_set::value_kind::integers};
-  sql_distinct_set other{sql_distinct_set::value_kind::integers};
-  std::set<int64_t> in_set;
-  std::set<int64_t> in_other;
-  for (int i = 0; i < 5000; ++i) {
-    int64_t id = static_cast<int64_t>(random() % 3000) - 100; // negatives too
-    if (i % 97 == 0)
-      id = static_cast<int64_t>(random()); // other upper halves
-    auto [target, expected] = i % 3 == 0 ? std::tie(other, in_other)
-                                         : std::tie(set, in_set);
-    target.add(sql_value::bigint(id));
-    expected.insert(id);
-    if (i % 37 == 0) {
-      CHECK(set.size() == in_set.size());
-      CHECK(set.contains(sql_value::bigint(id)) == (in_set.count(id) > 0));
+  // pending values; a source's set collects them all until it is read):
+  // size, contains, merge, copies and the byte form must see them whenever
+  // they are asked, not only at a flush.
+  for (const bool collecting : {false, true}) {
+    CAPTURE(collecting);
+    std::mt19937_64 random{29};
+    sql_distinct_set set{sql_distinct_set::value_kind::integers};
+    sql_distinct_set other{sql_distinct_set::value_kind::integers};
+    if (collecting) {
+      set.collect_until_read();
+      other.collect_until_read();
     }
-    if (i % 1001 == 500) {
-      // The byte form and a copy, with values still pending.
-      std::string bytes;
-      sql_byte_writer out{bytes};
-      set.serialize(out);
-      sql_distinct_set read{sql_distinct_set::value_kind::integers};
-      sql_byte_reader in{bytes};
-      REQUIRE(read.deserialize(in));
-      CHECK(read.size() == in_set.size());
-      auto copy = make(aggregate_function::count_distinct, bigint, bigint);
-      for (int64_t v : in_set)
-        copy.add(sql_value::bigint(v));
-      const auto copied = copy; // pending values copied with it
-      CHECK(copied.result() == sql_value::bigint(static_cast<int64_t>(in_set.size())));
+    std::set<int64_t> in_set;
+    std::set<int64_t> in_other;
+    for (int i = 0; i < 5000; ++i) {
+      int64_t id = static_cast<int64_t>(random() % 3000) - 100; // negatives too
+      if (i % 97 == 0)
+        id = static_cast<int64_t>(random()); // other upper halves
+      auto [target, expected] = i % 3 == 0 ? std::tie(other, in_other)
+                                           : std::tie(set, in_set);
+      target.add(sql_value::bigint(id));
+      expected.insert(id);
+      if (i % 37 == 0) {
+        CHECK(set.size() == in_set.size());
+        CHECK(set.contains(sql_value::bigint(id)) == (in_set.count(id) > 0));
+      }
+      if (i % 1001 == 500) {
+        // The byte form and a copy, with values still pending.
+        std::string bytes;
+        sql_byte_writer out{bytes};
+        set.serialize(out);
+        sql_distinct_set read{sql_distinct_set::value_kind::integers};
+        sql_byte_reader in{bytes};
+        REQUIRE(read.deserialize(in));
+        CHECK(read.size() == in_set.size());
+        auto copy = make(aggregate_function::count_distinct, bigint, bigint);
+        for (int64_t v : in_set)
+          copy.add(sql_value::bigint(v));
+        const auto copied = copy; // pending values copied with it
+        CHECK(copied.result() == sql_value::bigint(static_cast<int64_t>(in_set.size())));
+      }
     }
+    set.merge(other);
+    in_set.insert(in_other.begin(), in_other.end());
+    CHECK(set.size() == in_set.size());
+    for (int64_t v : in_other)
+      CHECK(set.contains(sql_value::bigint(v)));
   }
-  set.merge(other);
-  in_set.insert(in_other.begin(), in_other.end());
-  CHECK(set.size() == in_set.size());
-  for (int64_t v : in_other)
-    CHECK(set.contains(sql_value::bigint(v)));
 }
 
 TEST_CASE("merging partials equals adding every row, for every function") {

@@ -72,6 +72,27 @@ TEST_CASE("a row is one slice partial, not one per window of its period") {
   }
 }
 
+TEST_CASE("a pre-aggregation counts the distinct values it buffers until they are taken") {
+  // A source bounds its buffers by them (preagg.max-buffered-users): its
+  // sets collect values unsorted until the partials leave.
+  cumulate_fixture f;
+  auto source = f.make();
+  source.pre_aggregate();
+  auto owner = f.make();
+  for (int64_t user = 0; user < 1000; ++user)
+    source.add(visit(user % 300, at(10, 5)));
+  CHECK(source.buffered_values() == 1000);
+  for (auto& partial : source.take_partials())
+    owner.merge(std::move(partial));
+  CHECK(source.buffered_values() == 0);
+  const auto fired = ends_and_counts(owner.fire(at(10, 10)));
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0].second == 300);
+  // An aggregator that is not a pre-aggregation buffers nothing it counts.
+  owner.add(visit(1, at(10, 15)));
+  CHECK(owner.buffered_values() == 0);
+}
+
 TEST_CASE("an owner emits each step's window from the running union") {
   cumulate_fixture f;
   auto source = f.make();
