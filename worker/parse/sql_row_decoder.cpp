@@ -2,12 +2,12 @@
 
 #include "worker/parse/csv_fields.hpp"
 #include "worker/parse/json_event_parser.hpp"
-
-#include <boost/json/basic_parser_impl.hpp>
+#include "worker/parse/json_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <string>
 
 namespace ubaflow {
@@ -25,157 +25,13 @@ struct sql_row_decoder::field {
   /// the parser handed it over in one piece from there, else in `text`.
   std::string_view written;
   std::string text;
+  /// The conversion of the value into the column (the last field's).
+  parse_status status;
 };
 
 namespace {
 
 using field_kind = sql_row_decoder::field::kind;
-using boost::json::error_code;
-using boost::json::string_view;
-
-/// basic_parser's handler: records the top-level fields whose names are
-/// columns; anything else, and anything nested, is only stepped over.
-struct field_handler {
-  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-
-  const std::vector<std::string>* names = nullptr;
-  std::vector<sql_row_decoder::field> fields; ///< per column
-  size_t depth = 0;
-  bool object = false; ///< the document is an object
-  int column = -1;     ///< the column of the top-level key being read
-  std::string part;    ///< a key or string in parts
-  std::string_view record; ///< the record being read
-
-  /// Keeps `s` as `f`'s value: a view of the record when it lies there
-  /// (the usual case: no escapes, one piece), else a copy, since the
-  /// parser's own buffer does not outlive the call.
-  void keep(sql_row_decoder::field& f, string_view s) {
-    const char* begin = record.data();
-    if (part.empty() && s.data() >= begin
-        && s.data() + s.size() <= begin + record.size()) {
-      f.written = std::string_view{s.data(), s.size()};
-      return;
-    }
-    f.text.assign(part);
-    f.text.append(s.data(), s.size());
-    f.written = f.text;
-  }
-
-  void start(std::string_view r) {
-    record = r;
-    for (auto& f : fields)
-      f.held = field_kind::absent;
-    depth = 0;
-    object = false;
-    column = -1;
-    part.clear();
-  }
-  /// The field a top-level value goes to, or nullptr.
-  sql_row_decoder::field* target() {
-    return depth == 1 && column >= 0 ? &fields[static_cast<size_t>(column)]
-                                     : nullptr;
-  }
-  bool begin_nested() {
-    if (auto* f = target())
-      f->held = field_kind::nested;
-    ++depth;
-    return true;
-  }
-
-  bool on_document_begin(error_code&) { return true; }
-  bool on_document_end(error_code&) { return true; }
-  bool on_object_begin(error_code&) {
-    if (depth == 0)
-      object = true;
-    return depth == 0 ? (++depth, true) : begin_nested();
-  }
-  bool on_object_end(std::size_t, error_code&) {
-    --depth;
-    return true;
-  }
-  bool on_array_begin(error_code&) { return begin_nested(); }
-  bool on_array_end(std::size_t, error_code&) {
-    --depth;
-    return true;
-  }
-  bool on_key_part(string_view s, std::size_t, error_code&) {
-    if (depth == 1)
-      part.append(s.data(), s.size());
-    return true;
-  }
-  bool on_key(string_view s, std::size_t, error_code&) {
-    if (depth != 1)
-      return true;
-    std::string_view key{s.data(), s.size()};
-    if (!part.empty()) {
-      part.append(s.data(), s.size());
-      key = part;
-    }
-    column = -1;
-    for (size_t i = 0; i < names->size(); ++i)
-      if ((*names)[i] == key) {
-        column = static_cast<int>(i);
-        break;
-      }
-    part.clear();
-    return true;
-  }
-  bool on_string_part(string_view s, std::size_t, error_code&) {
-    if (target())
-      part.append(s.data(), s.size());
-    return true;
-  }
-  bool on_string(string_view s, std::size_t, error_code&) {
-    if (auto* f = target()) {
-      f->held = field_kind::string;
-      keep(*f, s);
-    }
-    part.clear();
-    return true;
-  }
-  bool on_number_part(string_view, error_code&) { return true; }
-  /// A top-level number: its kind, its value as a double and its text as
-  /// written; the field, or nullptr when the number is not a column's.
-  sql_row_decoder::field* number(field_kind kind, double real, string_view text) {
-    auto* f = target();
-    if (f) {
-      f->held = kind;
-      f->real = real;
-      keep(*f, text);
-    }
-    return f;
-  }
-  bool on_int64(int64_t v, string_view text, error_code&) {
-    if (auto* f = number(field_kind::int64, static_cast<double>(v), text))
-      f->integer = v;
-    return true;
-  }
-  bool on_uint64(uint64_t v, string_view text, error_code&) {
-    number(field_kind::uint64, static_cast<double>(v), text);
-    return true;
-  }
-  bool on_double(double v, string_view text, error_code&) {
-    number(field_kind::double_, v, text);
-    return true;
-  }
-  bool on_bool(bool v, error_code&) {
-    if (auto* f = target()) {
-      f->held = field_kind::boolean;
-      f->truth = v;
-    }
-    return true;
-  }
-  bool on_null(error_code&) {
-    if (auto* f = target())
-      f->held = field_kind::null;
-    return true;
-  }
-  bool on_comment_part(string_view, error_code&) { return true; }
-  bool on_comment(string_view, error_code&) { return true; }
-};
 
 parse_status wrong(reject_reason reason, const char* detail) {
   return {reason, detail};
@@ -190,7 +46,10 @@ bool is_number(field_kind k) {
 
 struct sql_row_decoder::streaming {
   std::vector<std::string> names;
-  boost::json::basic_parser<field_handler> parser{boost::json::parse_options{}};
+  std::vector<field> fields; ///< per column, of the record being read
+  std::string key;           ///< a key with escapes, decoded
+  std::string skipped;       ///< strings of fields that are no column's
+  size_t next_column = 0;    ///< the column column_named() tries first
   // CSV: the line's fields, and the unquoted copies of a quoted line.
   std::vector<std::string_view> views;
   std::vector<std::string> copies;
@@ -205,9 +64,7 @@ sql_row_decoder::sql_row_decoder(const bound_table& table,
       columns_.push_back({c.name, c.type});
       parser_->names.push_back(c.name);
     }
-  auto& handler = parser_->parser.handler();
-  handler.names = &parser_->names;
-  handler.fields.resize(columns_.size());
+  parser_->fields.resize(columns_.size());
   if (auto d = table.settings.find("format.csv-delimiter");
       d != table.settings.end() && d->second.size() == 1)
     delimiter_ = d->second[0];
@@ -294,22 +151,123 @@ sql_row_decoder::sql_row_decoder(sql_row_decoder&&) noexcept = default;
 sql_row_decoder& sql_row_decoder::operator=(sql_row_decoder&&) noexcept = default;
 
 parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
-  auto& parser = parser_->parser;
-  auto& handler = parser.handler();
-  parser.reset();
-  handler.start(record);
-  error_code ec;
-  const size_t used = parser.write_some(false, record.data(), record.size(), ec);
-  if (ec || !parser.done() || !handler.object)
-    return wrong(reject_reason::malformed_record, "not a JSON object");
-  for (size_t i = used; i < record.size(); ++i)
-    if (!std::isspace(static_cast<unsigned char>(record[i])))
-      return wrong(reject_reason::malformed_record, "not a JSON object");
+  const parse_status not_an_object
+    = wrong(reject_reason::malformed_record, "not a JSON object");
+  auto& fields = parser_->fields;
+  for (auto& f : fields)
+    f.held = field_kind::absent;
   out.resize(columns_.size()); // the values' buffers are reused
-  for (size_t i = 0; i < columns_.size(); ++i)
-    if (auto status = convert(columns_[i], handler.fields[i], out[i]); !status.ok())
-      return status;
+  json_reader in{record};
+  in.skip_ws();
+  if (!in.consume('{'))
+    return not_an_object;
+  in.skip_ws();
+  if (!in.consume('}')) {
+    for (;;) {
+      in.skip_ws();
+      std::string_view key;
+      if (in.peek() != '"' || !in.read_string(key, parser_->key))
+        return not_an_object;
+      in.skip_ws();
+      if (!in.consume(':'))
+        return not_an_object;
+      in.skip_ws();
+      if (!read_field(in, column_named(key), out))
+        return not_an_object;
+      in.skip_ws();
+      if (in.consume('}'))
+        break;
+      if (!in.consume(','))
+        return not_an_object;
+    }
+  }
+  for (const char c : in.rest())
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      return not_an_object;
+  // A syntax error (above) wins; then the columns in order: missing, or
+  // their value's conversion failed.
+  for (const auto& f : fields) {
+    if (f.held == field_kind::absent || f.held == field_kind::null)
+      return wrong(reject_reason::missing_field, "a column's field");
+    if (!f.status.ok())
+      return f.status;
+  }
   return {};
+}
+
+int sql_row_decoder::column_named(std::string_view key) {
+  // The records of a topic list their fields in one order, so the column
+  // after the one found last is tried first: usually one comparison.
+  const auto& names = parser_->names;
+  const size_t n = names.size();
+  size_t i = parser_->next_column;
+  for (size_t tried = 0; tried < n; ++tried, i = i + 1 == n ? 0 : i + 1)
+    if (names[i] == key) {
+      parser_->next_column = i + 1 == n ? 0 : i + 1;
+      return static_cast<int>(i);
+    }
+  return -1;
+}
+
+bool sql_row_decoder::read_field(json_reader& in, int column, sql_row& out) {
+  if (column < 0)
+    return in.skip_value(parser_->skipped, 1);
+  const auto c = static_cast<size_t>(column);
+  auto& f = parser_->fields[c];
+  switch (in.peek()) {
+    case '"':
+      f.held = field_kind::string;
+      if (!in.read_string(f.written, f.text))
+        return false;
+      break;
+    case 'n':
+      f.held = field_kind::null;
+      return in.read_literal("null", 4);
+    case 't':
+    case 'f':
+      f.held = field_kind::boolean;
+      f.truth = in.peek() == 't';
+      if (!(f.truth ? in.read_literal("true", 4) : in.read_literal("false", 5)))
+        return false;
+      break;
+    case '{':
+    case '[':
+      f.held = field_kind::nested;
+      if (!in.skip_value(parser_->skipped, 1))
+        return false;
+      break;
+    default:
+      if (!in.read_number(f.written))
+        return false;
+      read_number(f);
+      break;
+  }
+  // Converted at once, while the value is at hand; reported only once the
+  // whole record has been read.
+  f.status = convert(columns_[c], f, out[c]);
+  return true;
+}
+
+void sql_row_decoder::read_number(field& f) {
+  const auto text = f.written;
+  const bool integral = text.find_first_of(".eE") == std::string_view::npos;
+  if (integral && parse_decimal_id(text, f.integer)) {
+    f.held = field_kind::int64;
+    f.real = static_cast<double>(f.integer);
+    return;
+  }
+  // A fraction, an exponent or an integer beyond BIGINT: a DOUBLE value
+  // (correctly rounded; beyond its range, infinity or zero).
+  f.held = integral ? field_kind::uint64 : field_kind::double_;
+  const auto [end, problem]
+    = std::from_chars(text.data(), text.data() + text.size(), f.real);
+  if (problem == std::errc::result_out_of_range) {
+    const auto exponent = text.find_first_of("eE");
+    const bool tiny = exponent != std::string_view::npos
+                      && exponent + 1 < text.size() && text[exponent + 1] == '-';
+    const double magnitude = tiny ? 0.0 : HUGE_VAL;
+    f.real = text.front() == '-' ? -magnitude : magnitude;
+  }
 }
 
 parse_status sql_row_decoder::convert(const column& c, const field& f,

@@ -10,9 +10,12 @@
 // rejected with its reason, as the built-in parser rejects it; with two
 // fields of one name the last counts.
 //
-// Streaming: Boost.JSON's basic_parser calls back per token and only the
-// columns' top-level fields are kept, so no document tree is built; the
-// parser and its buffers are reused from record to record.
+// Streaming: the record is read in one pass with json_reader, the strict
+// reader the built-in parser uses (RFC 8259, UTF-8 checked, nesting at most
+// 64 deep); only the columns' top-level fields are kept, as views of the
+// record where they hold no escapes, so no document tree is built and the
+// buffers are reused from record to record. Numbers keep their text; a
+// DOUBLE column gets it correctly rounded.
 //
 // CSV ('format' = 'csv', as Flink's csv format): one line, its fields the
 // physical columns in declared order, split at the table's
@@ -32,6 +35,8 @@
 #include <vector>
 
 namespace ubaflow {
+
+class json_reader;
 
 class sql_row_decoder {
 public:
@@ -57,8 +62,15 @@ private:
     std::string name;
     data_type type;
   };
-  struct streaming; ///< the basic_parser and its handler
+  struct streaming; ///< the fields of the record being read, buffers
   parse_status convert(const column& c, const field& f, sql_value& out);
+  /// The column a top-level key names, or -1.
+  int column_named(std::string_view key);
+  /// One member's value into its column's field and converted into `out`
+  /// (-1: validated, skipped); false on a syntax error.
+  bool read_field(json_reader& in, int column, sql_row& out);
+  /// A number's kind and value from its text (f.written).
+  static void read_number(field& f);
 
   /// The CSV line's fields, as views of the line or of `copies` (quoted).
   bool split_csv(std::string_view line);

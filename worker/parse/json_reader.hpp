@@ -1,0 +1,123 @@
+#pragma once
+
+// A strict single-pass cursor over one JSON text (RFC 8259): what both
+// record parsers use, json_event_parser (the seed's five fields) and
+// sql_row_decoder (a SQL table's columns by name). Strings are checked for
+// valid UTF-8 and handed over as views of the input unless they hold
+// escapes (then decoded into a caller's buffer); numbers are checked
+// against the grammar and handed over as written; any other value can be
+// validated and skipped, nested at most max_depth deep. Nothing is
+// allocated except a decoded string's buffer.
+//
+// Every method returns false on a syntax error; the cursor is then
+// somewhere inside the input and the text is malformed.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace ubaflow {
+
+/// Bytes that end the fast scan of a string: the closing quote, a
+/// backslash, control characters and every non-ASCII byte (a table: one
+/// load per byte).
+struct json_string_stop_table {
+  bool stop[256];
+  constexpr json_string_stop_table() : stop() {
+    for (int c = 0; c < 256; ++c)
+      stop[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
+  }
+};
+inline constexpr json_string_stop_table json_string_stops{};
+
+class json_reader {
+public:
+  /// Containers nested deeper than this are refused (the outer object is
+  /// level 1).
+  static constexpr int max_depth = 64;
+
+  explicit json_reader(std::string_view text)
+    : p_(text.data()), end_(text.data() + text.size()) {}
+
+  void skip_ws() {
+    while (p_ < end_ && is_ws(*p_))
+      ++p_;
+  }
+  bool at_end() const { return p_ >= end_; }
+  /// What follows, '\0' at the end.
+  char peek() const { return p_ < end_ ? *p_ : '\0'; }
+  /// The input not read yet.
+  std::string_view rest() const {
+    return {p_, static_cast<size_t>(end_ - p_)};
+  }
+  bool consume(char c) {
+    if (p_ < end_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+
+  /// Reads a string (its opening quote is at the cursor) and gives its
+  /// content: a view of the input when it has no escapes, else the
+  /// decoded text in `scratch`.
+  bool read_string(std::string_view& content, std::string& scratch) {
+    ++p_; // opening quote
+    const char* begin = p_;
+    while (p_ < end_) {
+      while (p_ < end_ && !stops(*p_))
+        ++p_;
+      if (p_ >= end_)
+        break;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        content = std::string_view(begin, static_cast<size_t>(p_ - begin));
+        ++p_;
+        return true;
+      }
+      if (c == '\\')
+        return read_escaped_string(begin, content, scratch);
+      if (c < 0x20 || !skip_utf8_sequence())
+        return false;
+    }
+    return false;
+  }
+
+  /// Reads a number and gives its text, checked against the grammar.
+  bool read_number(std::string_view& text);
+
+  /// `word` (true, false, null) at the cursor.
+  bool read_literal(const char* word, size_t length) {
+    if (static_cast<size_t>(end_ - p_) < length
+        || std::memcmp(p_, word, length) != 0)
+      return false;
+    p_ += length;
+    return true;
+  }
+
+  /// Validates and skips any value. `depth`: the nesting level of the
+  /// container holding it; a container value opens level depth + 1.
+  bool skip_value(std::string& scratch, int depth);
+
+  static bool is_ws(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  }
+  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+private:
+  static bool stops(char c) {
+    return json_string_stops.stop[static_cast<unsigned char>(c)];
+  }
+  /// Steps over one valid UTF-8 sequence (its lead byte >= 0x80).
+  bool skip_utf8_sequence();
+  bool read_escaped_string(const char* begin, std::string_view& content,
+                           std::string& scratch);
+  bool read_hex4(uint32_t& out);
+
+  const char* p_;
+  const char* end_;
+};
+
+} // namespace ubaflow
