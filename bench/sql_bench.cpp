@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
     ranges.push_back({o * key_groups / owners, (o + 1) * key_groups / owners});
 
   // Decoding alone, for the share the parse takes.
-  sql_row_decoder decoder{script.tables[table], timestamp_parser{policy}};
+  sql_row_decoder decoder{script.tables[table], timestamp_parser{policy},
+                          sql_row_layout::table};
   sql_row row;
   int64_t start = steady_now_ms();
   uint64_t decoded = 0;
@@ -130,7 +131,7 @@ int main(int argc, char** argv) {
   uint64_t n = 0;
   for (const auto& m : messages) {
     if (decoder.decode(m, row).ok())
-      source.add(row, 0);
+      source.add_table_row(row, 0);
     if (++n % 4096 == 0)
       exchange();
   }

@@ -56,15 +56,21 @@ struct sql_row_decoder::streaming {
 };
 
 sql_row_decoder::sql_row_decoder(const bound_table& table,
-                                 timestamp_parser timestamps)
+                                 timestamp_parser timestamps,
+                                 sql_row_layout layout)
   : timestamps_(std::move(timestamps)),
     parser_(std::make_unique<streaming>()) {
-  for (const auto& c : table.columns)
-    if (!c.computed) {
-      columns_.push_back({c.name, c.type});
+  for (uint32_t index = 0; index < table.columns.size(); ++index)
+    if (const auto& c = table.columns[index]; !c.computed) {
+      const auto position = layout == sql_row_layout::table
+                              ? index
+                              : static_cast<uint32_t>(columns_.size());
+      columns_.push_back({c.name, c.type, position});
       parser_->names.push_back(c.name);
     }
   parser_->fields.resize(columns_.size());
+  row_size_ = layout == sql_row_layout::table ? table.columns.size()
+                                              : columns_.size();
   if (auto d = table.settings.find("format.csv-delimiter");
       d != table.settings.end() && d->second.size() == 1)
     delimiter_ = d->second[0];
@@ -114,7 +120,7 @@ parse_status sql_row_decoder::decode_csv(std::string_view line, sql_row& out) {
                  views.size() < columns_.size()
                    ? "csv: fewer fields than the table has columns"
                    : "csv: more fields than the table has columns");
-  out.resize(columns_.size());
+  out.resize(row_size_);
   field f;
   for (size_t i = 0; i < columns_.size(); ++i) {
     const auto text = views[i];
@@ -140,7 +146,8 @@ parse_status sql_row_decoder::decode_csv(std::string_view line, sql_row& out) {
       else
         return wrong(reject_reason::malformed_record, "a BOOLEAN column");
     }
-    if (auto status = convert(columns_[i], f, out[i]); !status.ok())
+    if (auto status = convert(columns_[i], f, out[columns_[i].position]);
+        !status.ok())
       return status;
   }
   return {};
@@ -156,7 +163,7 @@ parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
   auto& fields = parser_->fields;
   for (auto& f : fields)
     f.held = field_kind::absent;
-  out.resize(columns_.size()); // the values' buffers are reused
+  out.resize(row_size_); // the values' buffers are reused
   json_reader in{record};
   in.skip_ws();
   if (!in.consume('{'))
@@ -244,7 +251,7 @@ bool sql_row_decoder::read_field(json_reader& in, int column, sql_row& out) {
   }
   // Converted at once, while the value is at hand; reported only once the
   // whole record has been read.
-  f.status = convert(columns_[c], f, out[c]);
+  f.status = convert(columns_[c], f, out[columns_[c].position]);
   return true;
 }
 
@@ -284,7 +291,7 @@ parse_status sql_row_decoder::convert(const column& c, const field& f,
         n = f.integer;
       else if (f.held != field_kind::string || !parse_decimal_id(f.written, n))
         return wrong(reject_reason::invalid_id, "an integer column");
-      out = sql_value::bigint(n);
+      out.assign_integer(sql_value_kind::bigint, n);
       return {};
     }
     case data_type_kind::float_:
@@ -313,7 +320,7 @@ parse_status sql_row_decoder::convert(const column& c, const field& f,
         status = timestamps_.parse_number(f.written, local); // as written
       if (!status.ok())
         return status;
-      out = sql_value::timestamp(local);
+      out.assign_integer(sql_value_kind::timestamp, local);
       return {};
     }
     default:

@@ -38,15 +38,25 @@ namespace ubaflow {
 
 class json_reader;
 
+/// Where a decoded row puts the columns.
+enum class sql_row_layout : uint8_t {
+  physical, ///< the physical columns only, in declared order
+  /// every column of the table at its index, the computed ones left for
+  /// the caller (a source task fills them in place: no copy per record)
+  table,
+};
+
 class sql_row_decoder {
 public:
-  sql_row_decoder(const bound_table& table, timestamp_parser timestamps);
+  sql_row_decoder(const bound_table& table, timestamp_parser timestamps,
+                  sql_row_layout layout = sql_row_layout::physical);
   ~sql_row_decoder();
   sql_row_decoder(sql_row_decoder&&) noexcept;
   sql_row_decoder& operator=(sql_row_decoder&&) noexcept;
 
-  /// `record` as the table's physical columns in `out`; the reason on
-  /// failure (`out` then holds no meaningful row).
+  /// `record` as the table's physical columns in `out` (placed as the
+  /// layout says); the reason on failure (`out` then holds no meaningful
+  /// row).
   parse_status decode(std::string_view record, sql_row& out);
   /// The same for one CSV line (see above).
   parse_status decode_csv(std::string_view line, sql_row& out);
@@ -61,6 +71,7 @@ private:
   struct column {
     std::string name;
     data_type type;
+    uint32_t position = 0; ///< in the decoded row
   };
   struct streaming; ///< the fields of the record being read, buffers
   parse_status convert(const column& c, const field& f, sql_value& out);
@@ -76,6 +87,7 @@ private:
   bool split_csv(std::string_view line);
 
   std::vector<column> columns_; ///< the physical ones, in declared order
+  size_t row_size_ = 0;         ///< of a decoded row
   char delimiter_ = ',';
   timestamp_parser timestamps_;
   std::unique_ptr<streaming> parser_;

@@ -13,7 +13,7 @@ sql_source_stage::sql_source_stage(
     dimensions_(std::move(dimensions)),
     evaluator_(zone),
     decoder_(job_->script.tables.at(job_->source_table),
-             timestamp_parser{policy}),
+             timestamp_parser{policy}, sql_row_layout::table),
     state_(job_->script, job_->plan, job_->source_table, source_index,
            dimensions_, evaluator_, std::move(owners), key_groups),
     max_buffered_groups_(max_buffered_groups) {
@@ -31,7 +31,7 @@ parse_status sql_source_stage::add(std::string_view payload, bool csv,
                     : decoder_.decode(payload, row_);
   if (!status.ok())
     return status;
-  if (auto t = state_.add(row_, wall_ms_, partition_watermark))
+  if (auto t = state_.add_table_row(row_, wall_ms_, partition_watermark))
     ts = *t;
   ++accepted_;
   return status;

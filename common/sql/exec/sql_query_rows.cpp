@@ -68,7 +68,7 @@ bool sql_query_rows::fill_computed_columns(
       continue;
     if (computed->kind == bound_expression_kind::call
         && computed->function == bound_function::proctime) {
-      row[c] = sql_value::timestamp_ltz(processing_time_ms);
+      row[c].assign_integer(sql_value_kind::timestamp_ltz, processing_time_ms);
       continue;
     }
     auto value = evaluator.evaluate(*computed, relations);

@@ -61,7 +61,8 @@ sql_source_state::sql_source_state(
     for (uint32_t c = 0; c < t.watermark->column; ++c)
       if (!t.columns[c].computed)
         ++physical;
-    time_column_ = physical;
+    physical_time_column_ = physical;
+    time_column_ = t.watermark->column;
     delay_ms_ = t.watermark->delay_ms;
   }
 }
@@ -69,30 +70,40 @@ sql_source_state::sql_source_state(
 std::optional<int64_t> sql_source_state::add(const sql_row& physical,
                                              int64_t processing_time_ms,
                                              int64_t watermark) {
-  record_watermark_ = watermark;
-  const auto t = event_time_of(physical);
-  if (t)
-    max_time_ = std::max(max_time_, *t);
-  // The record's values into the complete row (its buffers reused), then
-  // the computed columns, once for every query.
-  const size_t borrowed = std::min(physical.size(), physical_at_.size());
-  for (size_t p = 0; p < borrowed; ++p)
+  // The record's values into the complete row (its buffers reused).
+  const size_t given = std::min(physical.size(), physical_at_.size());
+  for (size_t p = 0; p < given; ++p)
     complete_[physical_at_[p]] = physical[p];
-  for (size_t p = borrowed; p < physical_at_.size(); ++p)
+  for (size_t p = given; p < physical_at_.size(); ++p)
     complete_[physical_at_[p]] = sql_value::null();
+  return add_table_row(complete_, processing_time_ms, watermark);
+}
+
+std::optional<int64_t> sql_source_state::add_table_row(sql_row& row,
+                                                       int64_t processing_time_ms,
+                                                       int64_t watermark) {
+  record_watermark_ = watermark;
+  if (row.size() != complete_.size())
+    row.resize(complete_.size()); // a caller's bug; rows are the table's
+  std::optional<int64_t> t;
+  if (time_column_ && !row[*time_column_].is_null()) {
+    t = row[*time_column_].as_millis();
+    max_time_ = std::max(max_time_, *t);
+  }
+  // The computed columns once, for every query.
   if (sql_query_rows::fill_computed_columns(script_.tables.at(table_),
                                             processing_time_ms, evaluator_,
-                                            reject_, complete_))
+                                            reject_, row))
     for (auto& run : queries_)
-      run.rows->feed_complete(complete_);
+      run.rows->feed_complete(row);
   return t;
 }
 
 std::optional<int64_t>
 sql_source_state::event_time_of(const sql_row& physical) const {
-  if (!time_column_ || *time_column_ >= physical.size())
+  if (!physical_time_column_ || *physical_time_column_ >= physical.size())
     return std::nullopt;
-  const auto& t = physical[*time_column_];
+  const auto& t = physical[*physical_time_column_];
   if (t.is_null())
     return std::nullopt;
   return t.as_millis();

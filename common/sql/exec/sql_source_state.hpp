@@ -59,6 +59,11 @@ public:
   std::optional<int64_t> add(const sql_row& physical,
                              int64_t processing_time_ms,
                              int64_t watermark = INT64_MIN);
+  /// The same for a record decoded into every column of the table
+  /// (sql_row_layout::table): its computed columns are filled in place, so
+  /// nothing is copied.
+  std::optional<int64_t> add_table_row(sql_row& row, int64_t processing_time_ms,
+                                       int64_t watermark = INT64_MIN);
   /// The batches for the owners (one each, in order) since the last flush.
   std::vector<sql_partial_batch> flush();
   /// Rows of queries without aggregation, since the last call.
@@ -97,7 +102,10 @@ private:
   std::vector<key_group_range> owners_;
   uint32_t key_groups_;
   std::vector<query_run> queries_;
-  std::optional<uint32_t> time_column_; ///< the table's WATERMARK column
+  /// The table's WATERMARK column, among all columns and among the
+  /// physical ones the records carry.
+  std::optional<uint32_t> time_column_;
+  std::optional<uint32_t> physical_time_column_;
   int64_t delay_ms_ = 0;
   int64_t max_time_ = INT64_MIN;
   int64_t record_watermark_ = INT64_MIN; ///< of the record being added

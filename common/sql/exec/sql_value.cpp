@@ -26,27 +26,6 @@ const char* to_string(sql_value_kind kind) {
   return "?";
 }
 
-sql_value sql_value::boolean(bool value) {
-  sql_value v;
-  v.kind_ = sql_value_kind::boolean;
-  v.integer_ = value ? 1 : 0;
-  return v;
-}
-
-sql_value sql_value::bigint(int64_t value) {
-  sql_value v;
-  v.kind_ = sql_value_kind::bigint;
-  v.integer_ = value;
-  return v;
-}
-
-sql_value sql_value::double_(double value) {
-  sql_value v;
-  v.kind_ = sql_value_kind::double_;
-  v.real_ = value;
-  return v;
-}
-
 sql_value sql_value::decimal(int64_t unscaled, uint32_t scale) {
   sql_value v;
   v.kind_ = sql_value_kind::decimal;
@@ -59,34 +38,6 @@ sql_value sql_value::string(std::string value) {
   sql_value v;
   v.kind_ = sql_value_kind::string;
   v.text_ = std::move(value);
-  return v;
-}
-
-sql_value sql_value::timestamp(int64_t local_ms) {
-  sql_value v;
-  v.kind_ = sql_value_kind::timestamp;
-  v.integer_ = local_ms;
-  return v;
-}
-
-sql_value sql_value::timestamp_ltz(int64_t epoch_ms) {
-  sql_value v;
-  v.kind_ = sql_value_kind::timestamp_ltz;
-  v.integer_ = epoch_ms;
-  return v;
-}
-
-sql_value sql_value::date(int64_t days) {
-  sql_value v;
-  v.kind_ = sql_value_kind::date;
-  v.integer_ = days;
-  return v;
-}
-
-sql_value sql_value::interval(int64_t ms) {
-  sql_value v;
-  v.kind_ = sql_value_kind::interval;
-  v.integer_ = ms;
   return v;
 }
 

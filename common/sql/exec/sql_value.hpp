@@ -56,19 +56,46 @@ public:
   /// NULL.
   sql_value() = default;
 
+  // The values of one number each are built inline: the engine makes
+  // them per row.
   static sql_value null() { return {}; }
-  static sql_value boolean(bool value);
-  static sql_value bigint(int64_t value);
-  static sql_value double_(double value);
+  static sql_value boolean(bool value) {
+    return of(sql_value_kind::boolean, value ? 1 : 0);
+  }
+  static sql_value bigint(int64_t value) {
+    return of(sql_value_kind::bigint, value);
+  }
+  static sql_value double_(double value) {
+    sql_value v;
+    v.kind_ = sql_value_kind::double_;
+    v.real_ = value;
+    return v;
+  }
   /// `unscaled` * 10^-scale; scale at most 38.
   static sql_value decimal(int64_t unscaled, uint32_t scale);
   static sql_value string(std::string value);
   /// Zone-less wall-clock milliseconds (TIMESTAMP).
-  static sql_value timestamp(int64_t local_ms);
+  static sql_value timestamp(int64_t local_ms) {
+    return of(sql_value_kind::timestamp, local_ms);
+  }
   /// Milliseconds since the epoch (TIMESTAMP_LTZ).
-  static sql_value timestamp_ltz(int64_t epoch_ms);
-  static sql_value date(int64_t days);
-  static sql_value interval(int64_t ms);
+  static sql_value timestamp_ltz(int64_t epoch_ms) {
+    return of(sql_value_kind::timestamp_ltz, epoch_ms);
+  }
+  static sql_value date(int64_t days) { return of(sql_value_kind::date, days); }
+  static sql_value interval(int64_t ms) {
+    return of(sql_value_kind::interval, ms);
+  }
+
+  /// Makes this value one of the kinds whose payload is one integer
+  /// (BOOLEAN as 0 or 1, BIGINT, TIMESTAMP, TIMESTAMP_LTZ, DATE,
+  /// INTERVAL), in place: no temporary value per row.
+  void assign_integer(sql_value_kind kind, int64_t payload) {
+    kind_ = kind;
+    scale_ = 0;
+    integer_ = payload;
+    text_.clear(); // a former string's buffer stays for reuse
+  }
 
   /// Makes this value the string `value`, in the buffer it already has: a
   /// decoder filling one row over and over allocates nothing.
@@ -101,6 +128,13 @@ public:
   std::string to_text() const;
 
 private:
+  static sql_value of(sql_value_kind kind, int64_t payload) {
+    sql_value v;
+    v.kind_ = kind;
+    v.integer_ = payload;
+    return v;
+  }
+
   sql_value_kind kind_ = sql_value_kind::null;
   uint8_t scale_ = 0;
   union {

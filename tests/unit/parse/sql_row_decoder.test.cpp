@@ -46,6 +46,31 @@ TEST_CASE("a seed message becomes the table's physical columns") {
   CHECK(row[4] == sql_value::timestamp(1511690400000)); // local wall clock
 }
 
+TEST_CASE("in the table's layout, the columns go to their places and computed ones stay") {
+  // A source task decodes into every column of the table and fills the
+  // computed ones (proctime, the last) in place.
+  timestamp_policy policy;
+  policy.zone = *time_zone::load("Asia/Shanghai");
+  const auto table = user_behavior();
+  sql_row_decoder decoder{table, timestamp_parser{policy}, sql_row_layout::table};
+  sql_row row;
+  const char* record = R"({"ts": 1511690400000, "behavior": "pv", "category_id": 3,)"
+                       R"( "item_id": 2, "user_id": 1})"; // another order
+  REQUIRE(decoder.decode(record, row).ok());
+  REQUIRE(row.size() == table.columns.size());
+  CHECK(row[0] == sql_value::bigint(1));
+  CHECK(row[1] == sql_value::bigint(2));
+  CHECK(row[2] == sql_value::bigint(3));
+  CHECK(row[3] == sql_value::string("pv"));
+  CHECK(row[5].is_null()); // proctime: the caller's
+  row[5] = sql_value::timestamp_ltz(7);
+  REQUIRE(decoder.decode_csv("4,5,6,buy,1511690400", row).ok());
+  CHECK(row[0] == sql_value::bigint(4));
+  CHECK(row[3] == sql_value::string("buy"));
+  CHECK(row[4] == sql_value::timestamp(1511690400000 + 8 * 3600 * 1000));
+  CHECK(row[5] == sql_value::timestamp_ltz(7)); // left as it was
+}
+
 TEST_CASE("rejects carry the built-in parser's reasons") {
   sql_row_decoder decoder{user_behavior(), timestamp_parser{timestamp_policy{}}};
   sql_row row;
