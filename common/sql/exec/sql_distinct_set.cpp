@@ -1,5 +1,7 @@
 #include "common/sql/exec/sql_distinct_set.hpp"
 
+#include "common/util/radix_sort.hpp"
+
 #include <boost/sort/spreadsort/integer_sort.hpp>
 
 #include <algorithm>
@@ -59,6 +61,7 @@ void sql_distinct_set::add_integer(int64_t value) {
   if (kind_ != value_kind::integers)
     throw std::invalid_argument("an integer added to a set of strings");
   pending_.push_back(bits_of(value));
+  pending_highs_ |= bits_of(value) >> 32;
   if (pending_.size() >= max_pending && !collecting_)
     flush();
 }
@@ -66,23 +69,40 @@ void sql_distinct_set::add_integer(int64_t value) {
 void sql_distinct_set::flush() const {
   if (pending_.empty())
     return;
+  // Scratch: no allocation per flush.
+  thread_local std::vector<uint32_t> lows;
+  thread_local std::vector<uint32_t> radix_scratch;
+  if (pending_highs_ == 0) {
+    // Every value fits 32 bits (ids usually do): sorted as such, by radix.
+    lows.assign(pending_.begin(), pending_.end());
+    radix_sort(lows, radix_scratch);
+    lows.erase(std::unique(lows.begin(), lows.end()), lows.end());
+    add_sorted(0, lows);
+    pending_.clear();
+    return;
+  }
   boost::sort::spreadsort::integer_sort(pending_.begin(), pending_.end());
-  thread_local std::vector<uint32_t> lows; // scratch: no allocation per flush
   for (size_t i = 0; i < pending_.size();) {
     const auto high = static_cast<uint32_t>(pending_[i] >> 32);
     lows.clear();
     for (; i < pending_.size() && static_cast<uint32_t>(pending_[i] >> 32) == high; ++i)
       if (lows.empty() || lows.back() != static_cast<uint32_t>(pending_[i]))
         lows.push_back(static_cast<uint32_t>(pending_[i]));
-    Roaring batch; // built by appending: no insertion into a container
-    batch.addMany(lows.size(), lows.data());
-    auto& chunk = chunks_[high];
-    if (chunk.isEmpty())
-      chunk = std::move(batch);
-    else
-      chunk |= batch;
+    add_sorted(high, lows);
   }
+  pending_highs_ = 0;
   pending_.clear();
+}
+
+void sql_distinct_set::add_sorted(uint32_t high,
+                                  const std::vector<uint32_t>& lows) const {
+  Roaring batch; // built by appending: no insertion into a container
+  batch.addMany(lows.size(), lows.data());
+  auto& chunk = chunks_[high];
+  if (chunk.isEmpty())
+    chunk = std::move(batch);
+  else
+    chunk |= batch;
 }
 
 void sql_distinct_set::add_string(const std::string& value) {

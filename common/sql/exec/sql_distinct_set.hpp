@@ -56,12 +56,15 @@ public:
 
 private:
   bool read(sql_byte_reader& in);
-  /// Moves the pending integers into the bitmaps: sorted (Boost's radix
-  /// sort), a bitmap per upper half built by appending, then united with
+  /// Moves the pending integers into the bitmaps: sorted (by radix_sort
+  /// when all fit 32 bits, else Boost's spreadsort), a bitmap per upper
+  /// half built by appending, then united with
   /// the one held (Roaring appends sorted values far faster than it
   /// inserts among held ones, as the built-in job's user_bitmap::add_sorted
   /// does).
   void flush() const;
+  /// Sorted, unique lower halves into the bitmap of `high`.
+  void add_sorted(uint32_t high, const std::vector<uint32_t>& lows) const;
 
   /// Integers added but not yet in `chunks_`: at most this many, so a set
   /// holds at most 2 KiB more than its bitmaps.
@@ -74,6 +77,7 @@ private:
   /// set holds is the same either way.
   mutable std::map<uint32_t, Roaring> chunks_;
   mutable std::vector<uint64_t> pending_;
+  mutable uint64_t pending_highs_ = 0; ///< the pending values' upper halves, OR-ed
   std::unordered_set<std::string> strings_;
 };
 
