@@ -197,6 +197,14 @@ void sql_group_aggregator::add(const sql_relations& relations,
     add_to(group_for(slice, keys));
     return;
   }
+  if (assigner_->kind() == window_kind::tumble) { // one window: no list
+    const auto window = assigner_->first_window(time_ms);
+    if (window.max_timestamp() <= watermark)
+      ++late_rows_;
+    else
+      add_to(group_for(window, keys));
+    return;
+  }
   windows_.clear();
   assigner_->assign(time_ms, windows_);
   bool late = false;

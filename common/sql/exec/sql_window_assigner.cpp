@@ -26,7 +26,9 @@ int64_t sql_window_assigner::align(int64_t time, int64_t size) const {
 
 int64_t sql_window_assigner::period_start(int64_t time) const {
   const int64_t local = instants_ ? zone_.to_local(time) : time;
-  const int64_t start = align(local, kind_ == window_kind::hop ? step_ms_ : size_ms_);
+  const int64_t start = kind_ == window_kind::hop
+                          ? align(local, step_ms_, by_step_)
+                          : align(local, size_ms_, by_size_);
   return instants_ ? zone_.to_instant(start) : start;
 }
 
@@ -36,19 +38,19 @@ sql_window sql_window_assigner::first_window(int64_t time) const {
   int64_t end = 0;
   switch (kind_) {
     case window_kind::tumble:
-      start = align(local, size_ms_);
+      start = align(local, size_ms_, by_size_);
       end = start + size_ms_;
       break;
     case window_kind::hop: {
-      start = align(local, step_ms_);
+      start = align(local, step_ms_, by_step_);
       while (start - step_ms_ + size_ms_ > local)
         start -= step_ms_;
       end = start + size_ms_;
       break;
     }
     case window_kind::cumulate:
-      start = align(local, size_ms_);
-      end = align(local, step_ms_) + step_ms_;
+      start = align(local, size_ms_, by_size_);
+      end = align(local, step_ms_, by_step_) + step_ms_;
       break;
   }
   if (instants_)
@@ -68,7 +70,7 @@ void sql_window_assigner::assign(int64_t time, std::vector<sql_window>& out) con
   };
   switch (kind_) {
     case window_kind::tumble: {
-      const int64_t start = align(local, size_ms_);
+      const int64_t start = align(local, size_ms_, by_size_);
       emit(start, start + size_ms_);
       return;
     }
@@ -76,7 +78,7 @@ void sql_window_assigner::assign(int64_t time, std::vector<sql_window>& out) con
       // The latest window starts at the slide-aligned time at or before
       // the event; earlier ones every slide back while they still reach
       // past it (start + size > time).
-      const int64_t last = align(local, step_ms_);
+      const int64_t last = align(local, step_ms_, by_step_);
       int64_t first = last;
       while (first - step_ms_ + size_ms_ > local)
         first -= step_ms_;
@@ -87,8 +89,8 @@ void sql_window_assigner::assign(int64_t time, std::vector<sql_window>& out) con
     case window_kind::cumulate: {
       // [period, period + step * k) for every k whose end is after the
       // event, up to the period's full size.
-      const int64_t period = align(local, size_ms_);
-      const int64_t first_end = align(local, step_ms_) + step_ms_;
+      const int64_t period = align(local, size_ms_, by_size_);
+      const int64_t first_end = align(local, step_ms_, by_step_) + step_ms_;
       for (int64_t end = first_end; end <= period + size_ms_; end += step_ms_)
         emit(period, end);
       return;

@@ -76,13 +76,30 @@ public:
   int64_t period_start(int64_t time) const;
 
 private:
+  /// The last aligned bucket computed for one size: rows come in event
+  /// time order, mostly, so most find theirs here without a division.
+  struct aligned_bucket {
+    int64_t start = 0;
+    int64_t end = 0; ///< empty until the first row
+  };
   int64_t align(int64_t time, int64_t size) const;
+  /// align(), remembered in `bucket` (for sizes size_ms_ or step_ms_).
+  int64_t align(int64_t time, int64_t size, aligned_bucket& bucket) const {
+    if (time >= bucket.start && time < bucket.end)
+      return bucket.start;
+    bucket.start = align(time, size);
+    bucket.end = bucket.start + size;
+    return bucket.start;
+  }
 
   window_kind kind_;
   int64_t size_ms_;
   int64_t step_ms_;
   bool instants_;
   time_zone zone_;
+  // Caches of const lookups (an assigner is not shared between threads).
+  mutable aligned_bucket by_size_;
+  mutable aligned_bucket by_step_;
 };
 
 } // namespace ubaflow
