@@ -87,6 +87,8 @@ public:
     if (distinct_)
       distinct_->collect_until_read();
   }
+  /// COUNT(DISTINCT)'s set; nullptr for the other functions.
+  sql_distinct_set* distinct_set() { return distinct_.get(); }
 
 private:
   /// How SUM and AVG add, from the argument's type.

@@ -105,6 +105,47 @@ void sql_distinct_set::add_sorted(uint32_t high,
     chunk |= batch;
 }
 
+void sql_distinct_set::settle_alike(const std::vector<sql_distinct_set*>& sets) {
+  // Sets with pending values only, by a fingerprint of them; within one
+  // fingerprint every set is compared value by value with the first.
+  std::vector<std::pair<uint64_t, sql_distinct_set*>> keyed;
+  for (auto* set : sets) {
+    if (!set->only_pending()) {
+      set->flush();
+      continue;
+    }
+    uint64_t h = set->pending_.size();
+    for (const uint64_t v : set->pending_)
+      h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+    keyed.emplace_back(h, set);
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < keyed.size();) {
+    size_t j = i + 1;
+    while (j < keyed.size() && keyed[j].first == keyed[i].first)
+      ++j;
+    // [i, j): one fingerprint. Each set not yet settled leads a round.
+    for (size_t lead = i; lead < j; ++lead) {
+      auto* first = keyed[lead].second;
+      if (!first->only_pending())
+        continue; // settled as another's copy
+      std::vector<sql_distinct_set*> copies;
+      for (size_t k = lead + 1; k < j; ++k)
+        if (keyed[k].second->only_pending()
+            && keyed[k].second->pending_ == first->pending_)
+          copies.push_back(keyed[k].second);
+      first->flush();
+      for (auto* copy : copies) {
+        copy->chunks_ = first->chunks_;
+        copy->pending_.clear();
+        copy->pending_highs_ = 0;
+      }
+    }
+    i = j;
+  }
+}
+
 void sql_distinct_set::add_string(const std::string& value) {
   if (kind_ != value_kind::strings)
     throw std::invalid_argument("a string added to a set of integers");

@@ -49,12 +49,24 @@ public:
   uint64_t size() const;
   bool contains(const sql_value& value) const;
 
+  /// Flushes the pending integers of `sets`, sorting each sequence once:
+  /// a set that collected exactly the values another did, in the same
+  /// order and with nothing else held (two queries of a source counting
+  /// the same column over the same rows and time slices, e.g. distinct
+  /// users per 10 minutes and per day so far), takes a copy of the first
+  /// one's bitmaps instead of sorting them again.
+  static void settle_alike(const std::vector<sql_distinct_set*>& sets);
+
   void serialize(sql_byte_writer& out) const;
   /// Replaces the contents with what serialize() wrote; false (and an
   /// empty set) on malformed input.
   bool deserialize(sql_byte_reader& in);
 
 private:
+  /// Nothing but pending integers: what settle_alike() may share.
+  bool only_pending() const {
+    return kind_ == value_kind::integers && chunks_.empty() && !pending_.empty();
+  }
   bool read(sql_byte_reader& in);
   /// Moves the pending integers into the bitmaps: sorted (by radix_sort
   /// when all fit 32 bits, else Boost's spreadsort), a bitmap per upper

@@ -149,10 +149,22 @@ std::vector<sql_partial_batch> sql_source_state::flush() {
     batch.watermark = watermark();
     batch.partials.resize(plan_.queries.size());
   }
+  std::vector<std::vector<sql_partial>> taken;
+  std::vector<sql_distinct_set*> distinct_sets;
   for (auto& run : queries_) {
-    const auto& query = plan_.queries[run.index];
+    taken.push_back(run.aggregator->take_partials());
+    for (auto& partial : taken.back())
+      for (auto& accumulator : partial.accumulators)
+        if (auto* set = accumulator.distinct_set())
+          distinct_sets.push_back(set);
+  }
+  // Queries counting the same values sort them once.
+  sql_distinct_set::settle_alike(distinct_sets);
+  for (size_t r = 0; r < queries_.size(); ++r) {
+    const auto index = queries_[r].index;
+    const auto& query = plan_.queries[index];
     std::vector<std::vector<sql_partial>> per_owner(owners_.size());
-    for (auto& partial : run.aggregator->take_partials()) {
+    for (auto& partial : taken[r]) {
       const auto group = key_group_of(partial, query.routing, key_groups_);
       for (size_t o = 0; o < owners_.size(); ++o)
         if (owners_[o].contains(group)) {
@@ -162,7 +174,7 @@ std::vector<sql_partial_batch> sql_source_state::flush() {
     }
     for (size_t o = 0; o < owners_.size(); ++o)
       if (!per_owner[o].empty())
-        encode_partials(per_owner[o], batches[o].partials[run.index]);
+        encode_partials(per_owner[o], batches[o].partials[index]);
   }
   return batches;
 }

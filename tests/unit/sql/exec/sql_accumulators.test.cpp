@@ -204,6 +204,52 @@ TEST_CASE("integers added in bulk are seen by every reader at any moment") {
   }
 }
 
+TEST_CASE("sets that collected the same values are sorted once and stay exact") {
+  // settle_alike: a source's flush, where two queries may have counted the
+  // same users over the same rows.
+  std::mt19937_64 random{31};
+  std::vector<int64_t> values;
+  for (int i = 0; i < 3000; ++i)
+    values.push_back(static_cast<int64_t>(random() % 5000));
+  auto collecting = [] {
+    sql_distinct_set set{sql_distinct_set::value_kind::integers};
+    set.collect_until_read();
+    return set;
+  };
+  auto a = collecting(), b = collecting(), c = collecting(), d = collecting(),
+       e = collecting();
+  for (const auto v : values) {
+    a.add_integer(v);
+    b.add_integer(v); // the same sequence: shares a's sort
+    e.add_integer(v);
+  }
+  for (auto it = values.rbegin(); it != values.rend(); ++it)
+    c.add_integer(*it); // the same values, another order: sorted itself
+  for (size_t i = 0; i + 1 < values.size(); ++i)
+    d.add_integer(values[i]);
+  d.add_integer(999'999); // the last value another: sorted itself
+  e.add_integer(1'000'000); // held besides: sorted itself
+  sql_distinct_set::settle_alike({&a, &b, &c, &d, &e});
+  const std::set<int64_t> expected(values.begin(), values.end());
+  std::set<int64_t> all_but_last(values.begin(), values.end() - 1);
+  all_but_last.insert(999'999);
+  CHECK(a.size() == expected.size());
+  CHECK(b.size() == expected.size());
+  CHECK(c.size() == expected.size());
+  CHECK(d.size() == all_but_last.size());
+  CHECK(e.size() == expected.size() + 1);
+  for (const auto v : expected) {
+    CHECK(b.contains(sql_value::bigint(v)));
+    CHECK(c.contains(sql_value::bigint(v)));
+  }
+  CHECK(d.contains(sql_value::bigint(999'999)));
+  CHECK(d.contains(sql_value::bigint(values.back())) == (all_but_last.count(values.back()) > 0));
+  // The copies are sets of their own: adding to one leaves the other.
+  b.add_integer(2'000'000);
+  CHECK(b.size() == expected.size() + 1);
+  CHECK(a.size() == expected.size());
+}
+
 TEST_CASE("merging partials equals adding every row, for every function") {
   std::mt19937_64 random{7};
   std::vector<sql_value> ints, strings, decimals, reals;
