@@ -41,6 +41,8 @@ sql_group_aggregator::sql_group_aggregator(const sql_query_plan& query,
                                            const sql_row_evaluator& evaluator,
                                            reject_handler reject)
   : query_(query), evaluator_(evaluator), reject_(std::move(reject)) {
+  arguments_.resize(query.aggregates.size());
+  argument_values_.resize(query.aggregates.size());
   for (const auto& aggregate : query.aggregates) {
     auto& filter = filters_.emplace_back();
     if (aggregate.filter)
@@ -127,11 +129,10 @@ void sql_group_aggregator::add(const sql_relations& relations,
   // Each aggregate's argument (and FILTER), once per row: a column read in
   // place, anything else evaluated into its slot; nullptr skips the row.
   static const sql_value no_argument{}; // COUNT(*)
-  auto& arguments = arguments_;
-  arguments.assign(query_.aggregates.size(), nullptr);
-  argument_values_.resize(query_.aggregates.size());
+  auto& arguments = arguments_; // sized by the constructor
   for (size_t a = 0; a < query_.aggregates.size(); ++a) {
     const auto& aggregate = query_.aggregates[a];
+    arguments[a] = nullptr;
     if (const auto& filter = filters_[a];
         filter && !filter->holds(relations, why_)) {
       if (!why_.empty()) {

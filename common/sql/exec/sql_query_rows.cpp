@@ -22,6 +22,8 @@ sql_query_rows::sql_query_rows(
     for (const auto& relation : stage.relations)
       nulls.emplace_back(relation.columns.size());
   }
+  direct_aggregate_ = query.rows.size() == 1 && query.rows[0].joins.empty()
+                      && query.rows[0].outputs.empty();
 }
 
 void sql_query_rows::feed(const sql_row& physical,
@@ -34,7 +36,17 @@ void sql_query_rows::feed(const sql_row& physical,
 }
 
 void sql_query_rows::feed_complete(const sql_row& row) {
-  run_stage(0, row);
+  if (!direct_aggregate_) {
+    run_stage(0, row);
+    return;
+  }
+  // One stage without lookups straight into the aggregation (most
+  // queries of this domain): its conditions, then the row.
+  auto& relations = relations_[0];
+  relations[0] = &row;
+  const sql_relations view{relations.data(), relations.size()};
+  if (passes(before_joins_[0], view) && passes(where_[0], view))
+    handlers_.aggregate(view);
 }
 
 bool sql_query_rows::with_computed_columns(

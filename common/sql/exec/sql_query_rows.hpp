@@ -89,6 +89,9 @@ private:
   std::vector<std::optional<sql_condition>> before_joins_;
   std::vector<std::optional<sql_condition>> where_;
   std::string why_; ///< a condition's error, reused
+  /// One stage without lookups that feeds the aggregation: feed_complete()
+  /// checks its conditions and hands the row over directly.
+  bool direct_aggregate_ = false;
   /// Per stage, the relations of the row being run, by pointer: the FROM
   /// row and the dimension rows a lookup found are read in place, not
   /// copied.
