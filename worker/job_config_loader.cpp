@@ -161,8 +161,6 @@ std::optional<job_config> load_job_config(const settings& given,
     // built-in job would silently not apply, so they are refused.
     const std::pair<const char*, const char*> builtin_only[] = {
       {"job.results", "the script's INSERTs are the results"},
-      {"event-time.allowed-lateness",
-       "a SQL job's windows fire once, at the watermark (not supported yet)"},
       {"lookup.mysql.key-column", "the script's CREATE TABLE names the columns"},
       {"lookup.mysql.value-column", "the script's CREATE TABLE names the columns"},
     };

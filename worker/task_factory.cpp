@@ -62,9 +62,11 @@ make_source_stage(const job_config& config, uint32_t index,
     if (!load_sql_dimensions(config.sql->script, config.sql->plan, config,
                              dimensions, error))
       return nullptr;
-    return std::make_unique<sql_source_stage>(
+    auto stage = std::make_unique<sql_source_stage>(
       config.sql, config.zone, config.timestamps, std::move(dimensions), index,
       owners, config.key_groups, config.max_buffered_users);
+    stage->set_allowed_lateness(config.windows.allowed_lateness_ms);
+    return stage;
   }
   std::unique_ptr<category_resolver> resolver;
   if (config.windows.computes(result_kind::top_category)) {
@@ -85,9 +87,12 @@ make_source_stage(const job_config& config, uint32_t index,
 std::shared_ptr<owner_logic> make_owner_logic(const job_config& config,
                                               key_group_range range,
                                               uint32_t inputs) {
-  if (config.sql)
-    return std::make_shared<sql_owner_state>(config.sql, config.zone, range,
-                                             config.key_groups, inputs);
+  if (config.sql) {
+    auto owner = std::make_shared<sql_owner_state>(
+      config.sql, config.zone, range, config.key_groups, inputs);
+    owner->set_allowed_lateness(config.windows.allowed_lateness_ms);
+    return owner;
+  }
   return std::make_shared<keyed_state>(config.windows, range, inputs,
                                        result_formatter{config.zone});
 }

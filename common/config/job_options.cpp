@@ -111,7 +111,8 @@ option_set make_job_options() {
         "the watermark (0: never).");
   o.add("event-time.allowed-lateness", t::duration, "0",
         "Late records within this time after a window's end still update "
-        "buy_cnt_per_hour and cumulative_uv (rows are re-emitted).");
+        "buy_cnt_per_hour and cumulative_uv, or a SQL job's TUMBLE and HOP "
+        "windows (rows are re-emitted).");
   o.add("event-time.valid-from", t::string, "",
         "Earliest plausible event time ('yyyy-MM-dd HH:mm:ss' in the "
         "job's zone); earlier records are rejected as "

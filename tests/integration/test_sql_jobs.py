@@ -149,6 +149,32 @@ class SqlJobTest(ClusterTestCase):
         report = self.assert_equals_both_oracles(data, out_dir, splits)
         self.assertNotRegex(report, r"late dropped 0/0/0")
 
+    def test_allowed_lateness_updates_the_windows_of_a_script(self):
+        # Events 45 minutes late, an hour of allowed lateness: the 10-minute
+        # and hourly windows take them and are written again; the day's
+        # CUMULATE steps fire once, as the built-in job's daily UV. The
+        # output equals both oracles, which allow the same lateness.
+        data = self.day_of_events(80000, seed=8, days=2, extra=[
+            "--datagen.disorder", "4s", "--datagen.late-fraction", "0.003",
+            "--datagen.late-by", "45min"])
+        out_dir = self.path("out")
+        settings = ["--source.file-splits", "3", "--lookup.source", "csv",
+                    "--lookup.csv-path", harness.CATEGORY_CSV,
+                    "--event-time.allowed-lateness", "1h"]
+        summary = self.run_job_to_end(
+            ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
+             "--sink.ndjson.dir", out_dir, "--progress.interval", "0"] + settings)
+        late = re.search(r"late +([0-9,]+) late for a window of a query "
+                         r"\(counted per query: ([^)]*)\)", summary)
+        self.assertTrue(late and late.group(1) != "0", summary[-2000:])
+        by_query = {m.group(2): int(m.group(3).replace(",", ""))
+                    for m in re.finditer(r"(\d+) ([a-z_]+) ([0-9,]+)", late.group(2))}
+        # Only the daily steps still drop late events.
+        self.assertEqual(by_query.get("buy_cnt_per_hour", 0), 0, late.group(2))
+        self.assertEqual(by_query.get("cumulative_uv", 0), 0, late.group(2))
+        self.assertGreater(by_query.get("cumulative_uv_daily", 0), 0, late.group(2))
+        self.assert_equals_both_oracles(data, out_dir, settings)
+
     def test_a_jdbc_dimension_is_read_from_mysql(self):
         # jobs/taobao.sql joins category_dim, a jdbc table: read from
         # MariaDB (lookup.source=mysql is the script's default), it gives

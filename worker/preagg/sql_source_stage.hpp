@@ -27,6 +27,8 @@ public:
                    uint32_t key_groups, size_t max_buffered_groups);
 
   void set_wall_clock(int64_t wall_ms) override;
+  /// event-time.allowed-lateness for the job's windows.
+  void set_allowed_lateness(int64_t ms) { state_.set_allowed_lateness(ms); }
   bool is_csv_header(std::string_view line) override {
     return decoder_.is_csv_header(line);
   }

@@ -22,6 +22,9 @@ public:
                   key_group_range range, uint32_t key_groups,
                   size_t input_count);
 
+  /// event-time.allowed-lateness for the job's windows.
+  void set_allowed_lateness(int64_t ms) { state_.set_allowed_lateness(ms); }
+
   bool merge(const partial_batch& batch, state_output& out,
              std::string& error) override;
   void emit_updates(state_output& out) override;

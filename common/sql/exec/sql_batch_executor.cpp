@@ -30,6 +30,7 @@ std::vector<sql_row> run_query(const bound_script& script,
   };
   std::vector<sql_row> out;
   sql_group_aggregator aggregator{query, evaluator, reject};
+  aggregator.set_allowed_lateness(input.allowed_lateness_ms);
   int64_t watermark = INT64_MIN; // the current row's partition's
   sql_query_rows rows{
     script, query, input.tables, evaluator,

@@ -41,6 +41,9 @@ struct sql_batch_input {
   /// of the partition's earlier rows, less the table's WATERMARK delay).
   /// Empty: no row is late.
   std::vector<int32_t> partitions;
+  /// event-time.allowed-lateness: rows that far behind a window's end
+  /// (by their partition's watermark) still count for it.
+  int64_t allowed_lateness_ms = 0;
 };
 
 /// What one sink holds after the run.

@@ -200,28 +200,47 @@ void sql_group_aggregator::add(const sql_relations& relations,
   }
   if (assigner_->kind() == window_kind::tumble) { // one window: no list
     const auto window = assigner_->first_window(time_ms);
-    if (window.max_timestamp() <= watermark)
+    if (beyond_lateness(window, watermark)) {
       ++late_rows_;
-    else
+    } else {
       add_to(group_for(window, keys));
+      keep_due(window);
+    }
     return;
   }
   windows_.clear();
   assigner_->assign(time_ms, windows_);
   bool late = false;
   for (const auto& window : windows_) {
-    if (window.max_timestamp() <= watermark) {
+    if (beyond_lateness(window, watermark)) {
       late = true;
       continue;
     }
     add_to(group_for(window, keys));
+    keep_due(window);
   }
   if (late)
     ++late_rows_;
 }
 
+void sql_group_aggregator::set_allowed_lateness(int64_t ms) {
+  lateness_ms_ = sliced_ ? 0 : std::max<int64_t>(0, ms);
+}
+
+bool sql_group_aggregator::beyond_lateness(const sql_window& window,
+                                           int64_t watermark) const {
+  return window.max_timestamp() + lateness_ms_ <= watermark;
+}
+
+void sql_group_aggregator::keep_due(const sql_window& window) {
+  // A window kept after it fired (allowed lateness) and changed again is
+  // due again at once: its row is emitted anew at the next fire().
+  if (lateness_ms_ > 0)
+    next_due_ = std::min(next_due_, window.max_timestamp());
+}
+
 void sql_group_aggregator::merge(sql_partial partial) {
-  if (partial.window && partial.window->max_timestamp() <= fired_up_to_) {
+  if (partial.window && beyond_lateness(*partial.window, fired_up_to_)) {
     ++late_partials_;
     if (!sliced_ || fired_up_to_ == INT64_MAX)
       return;
@@ -237,6 +256,8 @@ void sql_group_aggregator::merge(sql_partial partial) {
        ++a)
     g.partial.accumulators[a].merge(partial.accumulators[a]);
   g.changed = true;
+  if (partial.window)
+    keep_due(*partial.window);
 }
 
 std::vector<sql_partial> sql_group_aggregator::take_partials() {
@@ -309,22 +330,31 @@ std::vector<sql_row> sql_group_aggregator::fire(int64_t watermark) {
     return {}; // nothing ends before the watermark: no scan
   if (sliced_)
     return fire_slices(watermark);
-  std::vector<const group*> fired;
-  for (const auto& [id, g] : groups_)
-    if (g.partial.window && g.partial.window->max_timestamp() <= watermark)
+  // Windows the watermark has passed fire if they changed since they last
+  // did (every window, the first time); each is kept until its allowed
+  // lateness has passed too, for late rows to update it.
+  std::vector<group*> fired;
+  for (auto& [id, g] : groups_)
+    if (g.changed && g.partial.window
+        && g.partial.window->max_timestamp() <= watermark)
       fired.push_back(&g);
-  auto rows = output(fired);
-  last_ = nullptr; // fired groups are erased below
+  auto rows = output({fired.begin(), fired.end()});
+  for (auto* g : fired)
+    g->changed = false;
+  last_ = nullptr; // groups are erased below
   next_due_ = INT64_MAX;
-  for (auto i = groups_.begin(); i != groups_.end();)
-    if (i->second.partial.window
-        && i->second.partial.window->max_timestamp() <= watermark) {
+  for (auto i = groups_.begin(); i != groups_.end();) {
+    const auto& window = i->second.partial.window;
+    if (window && beyond_lateness(*window, watermark)) {
       i = groups_.erase(i);
-    } else {
-      if (i->second.partial.window)
-        next_due_ = std::min(next_due_, i->second.partial.window->max_timestamp());
-      ++i;
+      continue;
     }
+    if (window)
+      next_due_ = std::min(next_due_, i->second.changed
+                                        ? window->max_timestamp()
+                                        : window->max_timestamp() + lateness_ms_);
+    ++i;
+  }
   return rows;
 }
 

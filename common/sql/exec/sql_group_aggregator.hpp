@@ -65,6 +65,13 @@ public:
   /// caller bounds what is buffered (buffered_values()).
   void pre_aggregate();
 
+  /// Rows and partials up to `ms` behind a window's end still count
+  /// (event-time.allowed-lateness): the window is kept that long after it
+  /// fired and emitted again (an upsert of its row) whenever they change
+  /// it. TUMBLE and HOP windows only: a CUMULATE step fires once, as the
+  /// built-in job's daily UV does. 0 by default.
+  void set_allowed_lateness(int64_t ms);
+
   /// One row of the aggregating query's relations. `watermark`: its
   /// partition's watermark before it (a source task's, or the oracle's
   /// simulation of it). A window the watermark has passed does not take the
@@ -175,6 +182,12 @@ private:
   /// when the period has ended (CUMULATE).
   std::optional<int64_t> open_step_end(const sql_window& slice,
                                        int64_t watermark) const;
+  /// Whether the watermark has passed the window's end and its allowed
+  /// lateness: it takes nothing more.
+  bool beyond_lateness(const sql_window& window, int64_t watermark) const;
+  /// A window changed: due at its end, again if it had fired.
+  void keep_due(const sql_window& window);
+  int64_t lateness_ms_ = 0;
 };
 
 } // namespace ubaflow

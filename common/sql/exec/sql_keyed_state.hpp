@@ -26,6 +26,13 @@ public:
                   const sql_row_evaluator& evaluator, key_group_range range,
                   uint32_t key_groups, uint32_t inputs);
 
+  /// event-time.allowed-lateness for every windowed query
+  /// (sql_group_aggregator::set_allowed_lateness).
+  void set_allowed_lateness(int64_t ms) {
+    for (auto& query : queries_)
+      query->set_allowed_lateness(ms);
+  }
+
   /// A source's batch; false with `error` (and nothing taken) when it is
   /// malformed or from an unknown source.
   bool take(const sql_partial_batch& batch, std::string& error);

@@ -64,6 +64,13 @@ public:
   /// nothing is copied.
   std::optional<int64_t> add_table_row(sql_row& row, int64_t processing_time_ms,
                                        int64_t watermark = INT64_MIN);
+  /// event-time.allowed-lateness: rows up to this far behind a window's
+  /// end still count for it (sql_group_aggregator::set_allowed_lateness).
+  void set_allowed_lateness(int64_t ms) {
+    for (auto& run : queries_)
+      run.aggregator->set_allowed_lateness(ms);
+  }
+
   /// The batches for the owners (one each, in order) since the last flush.
   std::vector<sql_partial_batch> flush();
   /// Rows of queries without aggregation, since the last call.
