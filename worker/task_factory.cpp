@@ -66,6 +66,13 @@ make_source_stage(const job_config& config, uint32_t index,
       config.sql, config.zone, config.timestamps, std::move(dimensions), index,
       owners, config.key_groups, config.max_buffered_users);
     stage->set_allowed_lateness(config.windows.allowed_lateness_ms);
+    // Read again every lookup.cache-ttl, as Flink's lookup cache expires
+    // rows: changes to the dimension are seen within it.
+    stage->refresh_dimensions(
+      [job = config.sql, config](sql_dimension_tables& rows, std::string& why) {
+        return load_sql_dimensions(job->script, job->plan, config, rows, why, 1);
+      },
+      config.lookup_cache.cache_ttl_ms, config.lookup_retry_initial_ms);
     return stage;
   }
   std::unique_ptr<category_resolver> resolver;

@@ -51,7 +51,7 @@ bool sql_dimension_paths(const bound_script& script, const sql_plan& plan,
 bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
                          const job_config& config,
                          std::map<uint32_t, std::vector<sql_row>>& out,
-                         std::string& error) {
+                         std::string& error, int attempts) {
   std::map<uint32_t, std::string> paths;
   if (!sql_dimension_paths(script, plan, config, paths, error))
     return false;
@@ -82,12 +82,12 @@ bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
         out[index] = std::move(rows);
         break;
       }
-      if (attempt == max_dimension_attempts)
+      if (attempt >= attempts)
         return false;
       const auto delay = backoff.next_delay_ms();
       spdlog::warn("{}: reading the dimension failed (attempt {} of {}), "
-                   "again in {} ms: {}", dim.name, attempt,
-                   max_dimension_attempts, delay, error);
+                   "again in {} ms: {}", dim.name, attempt, attempts, delay,
+                   error);
       std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     }
   }

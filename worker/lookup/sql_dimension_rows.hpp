@@ -30,9 +30,10 @@ bool sql_dimension_paths(const bound_script& script, const sql_plan& plan,
                          std::map<uint32_t, std::string>& out,
                          std::string& error);
 
+/// `attempts`: how often MySQL is tried (with back-off between).
 bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
                          const job_config& config,
                          std::map<uint32_t, std::vector<sql_row>>& out,
-                         std::string& error);
+                         std::string& error, int attempts = 6);
 
 } // namespace ubaflow

@@ -2,6 +2,8 @@
 
 #include "worker/source/source_task.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace ubaflow {
 
 sql_source_stage::sql_source_stage(
@@ -52,9 +54,35 @@ std::vector<source_stage::query_late> sql_source_stage::late_by_query() const {
   return out;
 }
 
-void sql_source_stage::drain(int64_t, std::vector<partial_batch>& out,
+void sql_source_stage::refresh_dimensions(sql_dimension_refresher::reader read,
+                                          int64_t period_ms, int64_t retry_ms) {
+  refresher_ = std::make_unique<sql_dimension_refresher>(std::move(read),
+                                                         period_ms, retry_ms);
+}
+
+void sql_source_stage::drain(int64_t now_ms, std::vector<partial_batch>& out,
                              source_stats& stats) {
   auto batches = state_.flush();
+  if (refresher_)
+    if (auto read = refresher_->poll(now_ms)) {
+      if (read->ok()) {
+        for (auto& [table, rows] : read->rows)
+          if (auto held = dimensions_.find(table); held != dimensions_.end())
+            held->second = std::move(rows);
+        state_.dimensions_changed();
+        if (stats.lookup_failing)
+          spdlog::info("the dimensions were read again after {} failures",
+                       stats.lookup_failures);
+        stats.lookup_failing = false;
+        stats.lookup_error.clear();
+      } else {
+        ++stats.lookup_failures;
+        stats.lookup_failing = true;
+        stats.lookup_error = read->error;
+        spdlog::warn("reading the dimensions again failed (the rows read "
+                     "before stay in use): {}", read->error);
+      }
+    }
   for (size_t o = 0; o < out.size() && o < batches.size(); ++o) {
     auto& partials = batches[o].partials;
     bool any = false;

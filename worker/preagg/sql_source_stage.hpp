@@ -8,6 +8,7 @@
 #include "common/sql/exec/sql_job.hpp"
 #include "common/sql/exec/sql_row_evaluator.hpp"
 #include "common/sql/exec/sql_source_state.hpp"
+#include "worker/lookup/sql_dimension_refresher.hpp"
 #include "worker/parse/sql_row_decoder.hpp"
 #include "worker/source/source_stage.hpp"
 
@@ -29,6 +30,16 @@ public:
   void set_wall_clock(int64_t wall_ms) override;
   /// event-time.allowed-lateness for the job's windows.
   void set_allowed_lateness(int64_t ms) { state_.set_allowed_lateness(ms); }
+  /// Reads the dimensions again every `period_ms` (lookup.cache-ttl), a
+  /// failed read again after `retry_ms`, in the background; the rows are
+  /// swapped in at a flush (sql_dimension_refresher). A failure is counted
+  /// as a lookup failure and shown as the task's lookup error.
+  void refresh_dimensions(sql_dimension_refresher::reader read,
+                          int64_t period_ms, int64_t retry_ms);
+  /// A read of the dimensions is under way (or done, not yet swapped in).
+  bool reading_dimensions() const {
+    return refresher_ && refresher_->reading();
+  }
   bool is_csv_header(std::string_view line) override {
     return decoder_.is_csv_header(line);
   }
@@ -61,6 +72,7 @@ private:
   uint64_t accepted_ = 0;
   /// Late records, judged per partition as they come (late()).
   mutable late_counts late_;
+  std::unique_ptr<sql_dimension_refresher> refresher_;
 };
 
 } // namespace ubaflow

@@ -50,6 +50,10 @@ public:
   /// after computing the row once.
   void feed_complete(const sql_row& row);
 
+  /// The dimension rows were replaced (read again): the lookup indexes
+  /// built over them are dropped and rebuilt at the next lookup.
+  void forget_dimension_indexes() { indexes_.clear(); }
+
   /// `physical` with the table's computed columns after it, into `row`
   /// (its buffer reused); false, with the reason given to `reject`, when
   /// one fails.

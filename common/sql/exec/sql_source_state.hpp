@@ -71,6 +71,13 @@ public:
       run.aggregator->set_allowed_lateness(ms);
   }
 
+  /// The dimensions' rows (the map given at construction) were replaced:
+  /// lookups use the new ones from the next record on.
+  void dimensions_changed() {
+    for (auto& run : queries_)
+      run.rows->forget_dimension_indexes();
+  }
+
   /// The batches for the owners (one each, in order) since the last flush.
   std::vector<sql_partial_batch> flush();
   /// Rows of queries without aggregation, since the last call.

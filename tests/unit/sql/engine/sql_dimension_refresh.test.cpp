@@ -1,0 +1,180 @@
+// A SQL job's dimensions read again every lookup.cache-ttl
+// (worker/lookup/sql_dimension_refresher): in the background, at most one
+// read at a time, a failed read retried sooner and the rows in use kept;
+// the source stage swaps new rows in at a flush, so the next lookups see a
+// changed dimension row, as a Flink lookup join does once its cache entry
+// expired.
+
+#include "common/sql/exec/sql_job.hpp"
+#include "tests/unit/sql/exec/batch_test_support.hpp"
+#include "worker/lookup/sql_dimension_refresher.hpp"
+#include "worker/preagg/sql_source_stage.hpp"
+#include "worker/source/source_task.hpp"
+#include "worker/state/sql_owner_state.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+using namespace ubaflow;
+using namespace ubaflow::test;
+
+namespace {
+
+/// Polls until a read finishes (bounded: two seconds).
+std::optional<sql_dimension_refresher::result>
+finished(sql_dimension_refresher& refresher, int64_t now_ms) {
+  for (int i = 0; i < 2000; ++i) {
+    if (auto r = refresher.poll(now_ms))
+      return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<const sql_job> compile(const std::string& path) {
+  std::string error;
+  auto job = compile_sql_job(path, read_text_file(path), error);
+  REQUIRE_MESSAGE(job, error);
+  return job;
+}
+
+sql_dimension_tables categories(const std::string& name) {
+  return {{1, {sql_row{sql_value::bigint(2), sql_value::string(name)}}}};
+}
+
+} // namespace
+
+TEST_SUITE("sql.engine.dimension_refresh") {
+
+TEST_CASE("a read is due a period after the first poll, a failed one again after the retry") {
+  std::atomic<int> reads{0};
+  std::atomic<bool> fail{false};
+  sql_dimension_refresher refresher{
+    [&](sql_dimension_tables& rows, std::string& error) {
+      ++reads;
+      if (fail) {
+        error = "MySQL is down";
+        return false;
+      }
+      rows = categories("Music");
+      return true;
+    },
+    1000, 100};
+  CHECK_FALSE(refresher.poll(0)); // the first call starts the clock
+  CHECK_FALSE(refresher.poll(999));
+  CHECK(reads == 0);
+  CHECK_FALSE(refresher.reading());
+  CHECK_FALSE(refresher.poll(1000)); // starts the read
+  auto read = finished(refresher, 1000);
+  REQUIRE(read);
+  CHECK(read->ok());
+  CHECK(read->rows == categories("Music"));
+  CHECK(reads == 1);
+  // Next due a period later; a failure is retried after 100 ms.
+  fail = true;
+  CHECK_FALSE(refresher.poll(1999));
+  CHECK_FALSE(refresher.poll(2000));
+  read = finished(refresher, 2000);
+  REQUIRE(read);
+  CHECK(read->error == "MySQL is down");
+  CHECK(read->rows.empty());
+  CHECK_FALSE(refresher.poll(2099));
+  CHECK_FALSE(refresher.poll(2100));
+  REQUIRE(finished(refresher, 2100));
+  CHECK(reads == 3);
+}
+
+TEST_CASE("a reader that throws is a failed read; a period of 0 never reads") {
+  sql_dimension_refresher throwing{
+    [](sql_dimension_tables&, std::string&) -> bool {
+      throw std::runtime_error("connection reset");
+    },
+    10, 10};
+  throwing.poll(0);
+  throwing.poll(10);
+  auto read = finished(throwing, 10);
+  REQUIRE(read);
+  CHECK(read->error == "connection reset");
+  int reads = 0;
+  sql_dimension_refresher never{[&](sql_dimension_tables&, std::string&) {
+                                  ++reads;
+                                  return true;
+                                },
+                                0, 0};
+  for (int64_t t = 0; t < 100'000; t += 1000)
+    CHECK_FALSE(never.poll(t));
+  CHECK(reads == 0);
+}
+
+TEST_CASE("the source stage swaps read rows in: the next lookups see the change") {
+  const auto job = compile(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
+  constexpr uint32_t key_groups = 64;
+  sql_source_stage stage{job, time_zone::utc(), timestamp_policy{},
+                         categories("Books"), 0, {{0, key_groups}}, key_groups,
+                         1 << 20};
+  std::atomic<bool> fail{false};
+  stage.refresh_dimensions(
+    [&](sql_dimension_tables& rows, std::string& error) {
+      if (fail) {
+        error = "MySQL is down";
+        return false;
+      }
+      rows = categories("Music");
+      return true;
+    },
+    1000, 100);
+  sql_owner_state owner{job, time_zone::utc(), {0, key_groups}, key_groups, 1};
+  std::map<std::string, std::string> top_category; // id -> document
+  source_stats stats;
+  auto buy_and_flush = [&](int64_t now_ms, bool poll_until_read) {
+    event_time ts = min_event_time;
+    REQUIRE(stage.add("{\"user_id\":1,\"item_id\":1,\"category_id\":2,"
+                      "\"behavior\":\"buy\",\"ts\":\"2017-11-26 01:00:00\"}",
+                      false, min_event_time, ts)
+              .ok());
+    const auto failures = stats.lookup_failures;
+    for (int i = 0; i < 2000; ++i) {
+      std::vector<partial_batch> batches(1);
+      stage.drain(now_ms, batches, stats);
+      state_output out;
+      std::string error;
+      REQUIRE_MESSAGE(owner.merge(batches[0], out, error), error);
+      owner.emit_updates(out);
+      for (const auto& row : out.rows)
+        if (row.index == "top_category")
+          top_category[row.id] = row.document;
+      if (!poll_until_read || !stage.reading_dimensions()
+          || stats.lookup_failures != failures)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  buy_and_flush(0, false);
+  REQUIRE(top_category.count("Books"));
+  buy_and_flush(1000, true); // the read starts, and finishes
+  buy_and_flush(1001, false);
+  CHECK(top_category.count("Music"));
+  CHECK(stats.lookup_failures == 0);
+  CHECK_FALSE(stats.lookup_failing);
+  // A failed read: counted, shown, and the rows in use stay.
+  fail = true;
+  buy_and_flush(2001, true);
+  CHECK(stats.lookup_failures == 1);
+  CHECK(stats.lookup_failing);
+  CHECK(stats.lookup_error == "MySQL is down");
+  top_category.clear();
+  buy_and_flush(2002, false);
+  CHECK(top_category.count("Music"));
+  // Back: the failure clears.
+  fail = false;
+  buy_and_flush(2101, true);
+  buy_and_flush(2102, false);
+  CHECK_FALSE(stats.lookup_failing);
+  CHECK(stats.lookup_error.empty());
+}
+
+}
