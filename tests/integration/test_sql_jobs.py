@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import time
 import urllib.request
 
 import harness
@@ -202,6 +203,54 @@ class SqlJobTest(ClusterTestCase):
                          "--sink.ndjson.dir", self.path("out-down")], check=False)
         self.assertEqual(r.returncode, 1, r.stderr.decode()[-2000:])
         self.assertIn("reading the dimension failed (attempt 1 of 6)", r.stderr.decode())
+
+    def test_a_changed_mysql_dimension_row_is_seen_within_the_cache_ttl(self):
+        # A running job over Kafka reads category_dim from MariaDB again every
+        # lookup.cache-ttl: buys of sub-category 2950 count for "Women's
+        # Clothing" until the row is renamed, then for the new name.
+        db = self.mariadb()
+        broker = self.broker(partitions=1)
+        out_dir = self.path("out")
+        job = self.start_job(
+            ["--job.sql", TAOBAO, "--kafka.bootstrap-servers", broker.bootstrap,
+             "--sink.ndjson.dir", out_dir, "--progress.interval", "200ms",
+             "--lookup.cache-ttl", "1s", "--lookup.csv-path", self.path("absent.csv"),
+             "--event-time.idle-timeout", "0", "--rest.port", "0"]
+            + db.job_args()[2:], env=db.job_env())
+        top = os.path.join(out_dir, "top_category.ndjson")
+
+        def buys(n, first_user):
+            lines = self.path("buys-%d.jsonl" % first_user)
+            with open(lines, "w") as f:
+                for u in range(first_user, first_user + n):
+                    f.write(json.dumps({"user_id": u, "item_id": 1, "category_id": 2950,
+                                        "behavior": "buy",
+                                        "ts": "2017-11-26 10:00:00"}) + "\n")
+            harness.subprocess.run(["kcat", "-P", "-b", broker.bootstrap, "-t",
+                                    "user_behavior", "-l", lines], check=True, timeout=60)
+
+        def written():
+            if not os.path.exists(top):
+                return ""
+            with open(top) as f:
+                return f.read()
+
+        buys(3, 1)
+        harness.wait_for(lambda: "Women's Clothing" in written(), 60,
+                         "the first buys counted for the dimension's name", watched=job)
+        db.sql("UPDATE flink.category SET parent_category_name = 'Renamed Clothing' "
+               "WHERE sub_category_id = 2950;")
+        # Within the TTL (and a read), later buys count for the new name:
+        # one more buy every half second, for at most 20 seconds.
+        for attempt in range(40):
+            if "Renamed Clothing" in written():
+                break
+            buys(1, 100 + attempt)
+            time.sleep(0.5)
+        self.assertIn("Renamed Clothing", written(), job.output()[-3000:])
+        job.signal(signal.SIGUSR1)
+        self.assertEqual(job.wait(60), 0, job.output()[-4000:])
+        self.assertNotIn(db.password, job.output())
 
     def test_ten_more_queries_run_in_one_job_over_kafka(self):
         broker = self.broker(partitions=3)
