@@ -123,27 +123,33 @@ class SqlJobTest(ClusterTestCase):
         self.assertRegex(summary, r"rejected +0\n")
         self.assert_equals_both_oracles(data, out_dir, settings)
 
-    def test_late_and_disordered_events_are_judged_as_the_oracles_judge_them(self):
-        # Out-of-order and late events over three file ranges: each source
-        # task judges lateness by its partition's watermark, as both oracles
-        # simulate it; the SQL job's output equals both.
+    def run_late_days(self, settings):
+        """jobs/taobao.sql over two days of out-of-order events, some 45
+        minutes late, read as three file ranges: (data, out_dir, summary,
+        the late count, the late counts by sink)."""
         data = self.day_of_events(80000, seed=8, days=2, extra=[
             "--datagen.disorder", "4s", "--datagen.late-fraction", "0.003",
             "--datagen.late-by", "45min"])
         out_dir = self.path("out")
-        splits = ["--source.file-splits", "3", "--lookup.source", "csv",
-                  "--lookup.csv-path", harness.CATEGORY_CSV]
         summary = self.run_job_to_end(
             ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
-             "--sink.ndjson.dir", out_dir, "--progress.interval", "0"] + splits)
+             "--sink.ndjson.dir", out_dir, "--progress.interval", "0"] + settings)
         late = re.search(r"late +([0-9,]+) late for a window of a query "
                          r"\(counted per query: ([^)]*)\)", summary)
         self.assertTrue(late and late.group(1) != "0", summary[-2000:])
-        # By query (its number in the plan and its sink), adding up.
+        # By query (its number in the plan and its sink).
         by_query = {m.group(2): int(m.group(3).replace(",", ""))
                     for m in re.finditer(r"(\d+) ([a-z_]+) ([0-9,]+)", late.group(2))}
-        self.assertIn("cumulative_uv", by_query, late.group(2))
-        self.assertEqual(sum(by_query.values()), int(late.group(1).replace(",", "")))
+        return data, out_dir, summary, int(late.group(1).replace(",", "")), by_query
+
+    def test_late_and_disordered_events_are_judged_as_the_oracles_judge_them(self):
+        # Each source task judges lateness by its partition's watermark, as
+        # both oracles simulate it; the SQL job's output equals both.
+        splits = ["--source.file-splits", "3", "--lookup.source", "csv",
+                  "--lookup.csv-path", harness.CATEGORY_CSV]
+        data, out_dir, summary, late, by_query = self.run_late_days(splits)
+        self.assertIn("cumulative_uv", by_query)
+        self.assertEqual(sum(by_query.values()), late)
         # The built-in job's own counts are not shown for a SQL job.
         self.assertNotIn("buys (hourly)", summary)
         self.assertNotIn("buys of unknown categories", summary)
@@ -151,29 +157,18 @@ class SqlJobTest(ClusterTestCase):
         self.assertNotRegex(report, r"late dropped 0/0/0")
 
     def test_allowed_lateness_updates_the_windows_of_a_script(self):
-        # Events 45 minutes late, an hour of allowed lateness: the 10-minute
-        # and hourly windows take them and are written again; the day's
-        # CUMULATE steps fire once, as the built-in job's daily UV. The
-        # output equals both oracles, which allow the same lateness.
-        data = self.day_of_events(80000, seed=8, days=2, extra=[
-            "--datagen.disorder", "4s", "--datagen.late-fraction", "0.003",
-            "--datagen.late-by", "45min"])
-        out_dir = self.path("out")
+        # An hour of allowed lateness: the 10-minute and hourly windows take
+        # the late events and are written again; the day's CUMULATE steps
+        # fire once, as the built-in job's daily UV. The output equals both
+        # oracles, which allow the same lateness.
         settings = ["--source.file-splits", "3", "--lookup.source", "csv",
                     "--lookup.csv-path", harness.CATEGORY_CSV,
                     "--event-time.allowed-lateness", "1h"]
-        summary = self.run_job_to_end(
-            ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
-             "--sink.ndjson.dir", out_dir, "--progress.interval", "0"] + settings)
-        late = re.search(r"late +([0-9,]+) late for a window of a query "
-                         r"\(counted per query: ([^)]*)\)", summary)
-        self.assertTrue(late and late.group(1) != "0", summary[-2000:])
-        by_query = {m.group(2): int(m.group(3).replace(",", ""))
-                    for m in re.finditer(r"(\d+) ([a-z_]+) ([0-9,]+)", late.group(2))}
+        data, out_dir, _, _, by_query = self.run_late_days(settings)
         # Only the daily steps still drop late events.
-        self.assertEqual(by_query.get("buy_cnt_per_hour", 0), 0, late.group(2))
-        self.assertEqual(by_query.get("cumulative_uv", 0), 0, late.group(2))
-        self.assertGreater(by_query.get("cumulative_uv_daily", 0), 0, late.group(2))
+        self.assertEqual(by_query.get("buy_cnt_per_hour", 0), 0, by_query)
+        self.assertEqual(by_query.get("cumulative_uv", 0), 0, by_query)
+        self.assertGreater(by_query.get("cumulative_uv_daily", 0), 0, by_query)
         self.assert_equals_both_oracles(data, out_dir, settings)
 
     def test_a_jdbc_dimension_is_read_from_mysql(self):

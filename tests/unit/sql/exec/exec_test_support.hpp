@@ -59,6 +59,22 @@ inline std::vector<sql_row> default_row() {
                 sql_value::timestamp(at_local(2017, 11, 26, 10, 15, 30, 250)));
 }
 
+/// A page view of `user` at `ts` (local millis), as a row of ub.
+inline std::vector<sql_row> visit(int64_t user, int64_t ts) {
+  return ub_row(sql_value::bigint(user), sql_value::string("pv"),
+                sql_value::timestamp(ts));
+}
+
+/// (window end, the aggregate) of fired rows of a query whose outputs are
+/// window start, window end and one BIGINT aggregate.
+inline std::vector<std::pair<int64_t, int64_t>>
+ends_and_counts(const std::vector<sql_row>& rows) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (const auto& row : rows)
+    out.emplace_back(row.at(1).as_millis(), row.at(2).as_bigint());
+  return out;
+}
+
 /// The expression evaluated over `row` in `zone` (default Asia/Shanghai).
 inline sql_evaluation evaluate_sql(const std::string& expression,
                                    const std::vector<sql_row>& row = default_row(),

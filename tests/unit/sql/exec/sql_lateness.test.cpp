@@ -50,19 +50,6 @@ struct fixture {
 
 int64_t at(int hour, int minute) { return at_local(2017, 11, 26, hour, minute); }
 
-std::vector<sql_row> visit(int64_t user, int64_t ts) {
-  return ub_row(sql_value::bigint(user), sql_value::string("pv"),
-                sql_value::timestamp(ts));
-}
-
-/// (window end, distinct users) of fired rows.
-std::vector<std::pair<int64_t, int64_t>> fired(const std::vector<sql_row>& rows) {
-  std::vector<std::pair<int64_t, int64_t>> out;
-  for (const auto& row : rows)
-    out.emplace_back(row.at(1).as_millis(), row.at(2).as_bigint());
-  return out;
-}
-
 /// A source's partials for rows of users at `ts`, behind `watermark`.
 std::vector<sql_partial> partials(const std::unique_ptr<sql_group_aggregator>& source,
                                   std::vector<int64_t> users, int64_t ts,
@@ -85,7 +72,7 @@ TEST_CASE("a window fires at the watermark, again for late rows within the laten
   for (auto& p : partials(source, {1, 2}, at(10, 5)))
     owner->merge(std::move(p));
   using rows = std::vector<std::pair<int64_t, int64_t>>;
-  CHECK(fired(owner->fire(at(10, 10) - 1)) == rows{{at(10, 10), 2}});
+  CHECK(ends_and_counts(owner->fire(at(10, 10) - 1)) == rows{{at(10, 10), 2}});
   CHECK(owner->fire(at(10, 20)).empty()); // nothing changed: not again
   // A row 20 minutes behind its window's end: taken by the source (its
   // partition's watermark is within the lateness) and by the owner->
@@ -93,7 +80,7 @@ TEST_CASE("a window fires at the watermark, again for late rows within the laten
     owner->merge(std::move(p));
   CHECK(source->late_rows() == 0);
   CHECK(owner->late_partials() == 0);
-  CHECK(fired(owner->fire(at(10, 30))) == rows{{at(10, 10), 3}});
+  CHECK(ends_and_counts(owner->fire(at(10, 30))) == rows{{at(10, 10), 3}});
   // Beyond the lateness: the source drops the row, the owner the partial.
   CHECK(partials(source, {4}, at(10, 7), at(10, 41)).empty());
   CHECK(source->late_rows() == 1);
@@ -113,7 +100,7 @@ TEST_CASE("without lateness a window fires once and late partials are dropped") 
   auto owner = f.make(0);
   for (auto& p : partials(source, {1, 2}, at(10, 5)))
     owner->merge(std::move(p));
-  CHECK(fired(owner->fire(at(10, 10))).size() == 1);
+  CHECK(ends_and_counts(owner->fire(at(10, 10))).size() == 1);
   CHECK(owner->groups() == 0);
   CHECK(partials(source, {3}, at(10, 6), at(10, 10)).empty());
   CHECK(source->late_rows() == 1);
@@ -125,14 +112,14 @@ TEST_CASE("a CUMULATE step fires once, lateness or not") {
   auto source = f.make(30 * minute);
   for (auto& p : partials(source, {1}, at(10, 5)))
     owner->merge(std::move(p));
-  CHECK(fired(owner->fire(at(10, 10))).size() == 1);
+  CHECK(ends_and_counts(owner->fire(at(10, 10))).size() == 1);
   // A late slice of the first step goes into the first step still open,
   // as without lateness: the fired step is not emitted again.
   for (auto& p : partials(f.make(0), {2}, at(10, 6)))
     owner->merge(std::move(p));
   CHECK(owner->late_partials() == 1);
   using rows = std::vector<std::pair<int64_t, int64_t>>;
-  CHECK(fired(owner->fire(at(10, 20))) == rows{{at(10, 20), 2}});
+  CHECK(ends_and_counts(owner->fire(at(10, 20))) == rows{{at(10, 20), 2}});
 }
 
 }

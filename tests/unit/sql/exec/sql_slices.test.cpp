@@ -40,19 +40,6 @@ struct cumulate_fixture {
 
 int64_t at(int hour, int minute) { return at_local(2017, 11, 26, hour, minute); }
 
-std::vector<sql_row> visit(int64_t user, int64_t ts) {
-  return ub_row(sql_value::bigint(user), sql_value::string("pv"),
-                sql_value::timestamp(ts));
-}
-
-/// (window end, distinct users) of fired rows.
-std::vector<std::pair<int64_t, int64_t>> ends_and_counts(const std::vector<sql_row>& rows) {
-  std::vector<std::pair<int64_t, int64_t>> out;
-  for (const auto& row : rows)
-    out.emplace_back(row.at(1).as_millis(), row.at(2).as_bigint());
-  return out;
-}
-
 } // namespace
 
 TEST_SUITE("sql.exec.slices") {
