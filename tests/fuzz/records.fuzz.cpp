@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -84,6 +85,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The same record as a CSV line (a SQL job's 'format' = 'csv').
   (void)sql.is_csv_header(input);
   if (sql.decode_csv(input, row).ok() && row.size() != 7)
+    std::abort();
+  // As a source task decodes: into every column of the table (proctime
+  // last, left alone), the same values as the physical layout.
+  sql_row_decoder table_layout{seed_table(), timestamp_parser{policy(flags)},
+                               sql_row_layout::table};
+  sql_row physical;
+  sql_row complete;
+  const bool json_ok = sql.decode(input, physical).ok();
+  if (table_layout.decode(input, complete).ok() != json_ok)
+    std::abort();
+  if (json_ok && (complete.size() != 8
+                  || !std::equal(physical.begin(), physical.end(), complete.begin())))
     std::abort();
   return 0;
 }
