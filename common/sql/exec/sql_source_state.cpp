@@ -57,11 +57,9 @@ sql_source_state::sql_source_state(
     if (!t.columns[c].computed)
       physical_at_.push_back(c);
   if (t.watermark && !t.columns.at(t.watermark->column).computed) {
-    uint32_t physical = 0;
-    for (uint32_t c = 0; c < t.watermark->column; ++c)
-      if (!t.columns[c].computed)
-        ++physical;
-    physical_time_column_ = physical;
+    const auto at = std::find(physical_at_.begin(), physical_at_.end(),
+                              t.watermark->column);
+    physical_time_column_ = static_cast<uint32_t>(at - physical_at_.begin());
     time_column_ = t.watermark->column;
     delay_ms_ = t.watermark->delay_ms;
   }
