@@ -1,6 +1,7 @@
 #include "worker/parse/sql_row_decoder.hpp"
 
 #include "worker/parse/csv_fields.hpp"
+#include "worker/parse/field_name_matcher.hpp"
 #include "worker/parse/json_event_parser.hpp"
 #include "worker/parse/json_reader.hpp"
 
@@ -45,11 +46,11 @@ bool is_number(field_kind k) {
 } // namespace
 
 struct sql_row_decoder::streaming {
-  std::vector<std::string> names;
+  explicit streaming(const std::vector<std::string>& names) : keys(names) {}
+  field_name_matcher keys; ///< the physical columns' names
   std::vector<field> fields; ///< per column, of the record being read
   std::string key;           ///< a key with escapes, decoded
   std::string skipped;       ///< strings of fields that are no column's
-  size_t next_column = 0;    ///< the column column_named() tries first
   // CSV: the line's fields, and the unquoted copies of a quoted line.
   std::vector<std::string_view> views;
   std::vector<std::string> copies;
@@ -58,16 +59,17 @@ struct sql_row_decoder::streaming {
 sql_row_decoder::sql_row_decoder(const bound_table& table,
                                  timestamp_parser timestamps,
                                  sql_row_layout layout)
-  : timestamps_(std::move(timestamps)),
-    parser_(std::make_unique<streaming>()) {
+  : timestamps_(std::move(timestamps)) {
+  std::vector<std::string> names;
   for (uint32_t index = 0; index < table.columns.size(); ++index)
     if (const auto& c = table.columns[index]; !c.computed) {
       const auto position = layout == sql_row_layout::table
                               ? index
                               : static_cast<uint32_t>(columns_.size());
       columns_.push_back({c.name, c.type, position});
-      parser_->names.push_back(c.name);
+      names.push_back(c.name);
     }
+  parser_ = std::make_unique<streaming>(names);
   parser_->fields.resize(columns_.size());
   row_size_ = layout == sql_row_layout::table ? table.columns.size()
                                               : columns_.size();
@@ -179,7 +181,7 @@ parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
       if (!in.consume(':'))
         return not_an_object;
       in.skip_ws();
-      if (!read_field(in, column_named(key), out))
+      if (!read_field(in, parser_->keys.find(key), out))
         return not_an_object;
       in.skip_ws();
       if (in.consume('}'))
@@ -200,20 +202,6 @@ parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
       return f.status;
   }
   return {};
-}
-
-int sql_row_decoder::column_named(std::string_view key) {
-  // The records of a topic list their fields in one order, so the column
-  // after the one found last is tried first: usually one comparison.
-  const auto& names = parser_->names;
-  const size_t n = names.size();
-  size_t i = parser_->next_column;
-  for (size_t tried = 0; tried < n; ++tried, i = i + 1 == n ? 0 : i + 1)
-    if (names[i] == key) {
-      parser_->next_column = i + 1 == n ? 0 : i + 1;
-      return static_cast<int>(i);
-    }
-  return -1;
 }
 
 bool sql_row_decoder::read_field(json_reader& in, int column, sql_row& out) {

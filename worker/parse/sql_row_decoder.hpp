@@ -75,8 +75,6 @@ private:
   };
   struct streaming; ///< the fields of the record being read, buffers
   parse_status convert(const column& c, const field& f, sql_value& out);
-  /// The column a top-level key names, or -1.
-  int column_named(std::string_view key);
   /// One member's value into its column's field and converted into `out`
   /// (-1: validated, skipped); false on a syntax error.
   bool read_field(json_reader& in, int column, sql_row& out);
