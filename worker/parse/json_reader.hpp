@@ -67,8 +67,7 @@ public:
     ++p_; // opening quote
     const char* begin = p_;
     while (p_ < end_) {
-      while (p_ < end_ && !stops(*p_))
-        ++p_;
+      skip_plain();
       if (p_ >= end_)
         break;
       const auto c = static_cast<unsigned char>(*p_);
@@ -109,6 +108,33 @@ public:
 private:
   static bool stops(char c) {
     return json_string_stops.stop[static_cast<unsigned char>(c)];
+  }
+  /// Moves the cursor to the next byte that stops a string's fast scan
+  /// (or the end): eight bytes per step while eight are left, each word
+  /// tested at once for a quote, a backslash, a control byte or a high
+  /// bit. A test may also flag bytes above a flagged one (a borrow runs
+  /// upwards), never below it, so the lowest flag is exact.
+  void skip_plain() {
+    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+                  "the lowest flag is the first byte on little-endian only");
+    constexpr uint64_t ones = 0x0101010101010101ULL;
+    constexpr uint64_t highs = 0x8080808080808080ULL;
+    auto zero_bytes = [](uint64_t x) { return (x - ones) & ~x & highs; };
+    while (end_ - p_ >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p_, sizeof w);
+      const uint64_t flags = zero_bytes(w ^ (ones * '"'))
+                             | zero_bytes(w ^ (ones * '\\'))
+                             | ((w - ones * 0x20) & ~w & highs) // < 0x20
+                             | (w & highs);                     // >= 0x80
+      if (flags != 0) {
+        p_ += __builtin_ctzll(flags) / 8; // little-endian: lowest byte first
+        return;
+      }
+      p_ += 8;
+    }
+    while (p_ < end_ && !stops(*p_))
+      ++p_;
   }
   /// Steps over one valid UTF-8 sequence (its lead byte >= 0x80).
   bool skip_utf8_sequence();

@@ -2,6 +2,8 @@
 
 #include "common/sql/exec/sql_operators.hpp"
 
+#include <cstring>
+
 namespace ubaflow {
 
 namespace {
@@ -95,7 +97,11 @@ sql_condition::node sql_condition::compile(const bound_expression& e) const {
   } else {
     return n;
   }
-  n.kind = node_kind::compare;
+  n.kind = value.kind() == sql_value_kind::string
+               && (e.function == bound_function::equal
+                   || e.function == bound_function::not_equal)
+             ? node_kind::string_equality
+             : node_kind::compare;
   n.literals.push_back(std::move(value));
   return n;
 }
@@ -157,6 +163,16 @@ sql_truth sql_condition::truth(const node& n, const sql_relations& relations,
   if (!column) // the row lacks the column: the evaluator says so
     return evaluated(*n.expression, relations, why);
   switch (n.kind) {
+    case node_kind::string_equality: {
+      if (column->kind() != sql_value_kind::string) // NULL, or another type
+        return comparison_truth(n.function, *column, n.literals[0]);
+      const auto a = column->as_string();
+      const auto b = n.literals[0].as_string();
+      const bool same = a.size() == b.size()
+                        && std::memcmp(a.data(), b.data(), a.size()) == 0;
+      return same == (n.function == bound_function::equal) ? sql_truth::true_
+                                                          : sql_truth::false_;
+    }
     case node_kind::compare:
       return n.literal_first
                ? comparison_truth(n.function, n.literals[0], *column)

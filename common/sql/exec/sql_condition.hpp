@@ -41,6 +41,9 @@ private:
     any,       ///< OR
     negation,  ///< NOT children[0]
     compare,   ///< column op literals[0] (or literals[0] op column)
+    /// column = or <> a string literal: bytes and length compared inline
+    /// (a string column's values differ mostly in length: no memcmp)
+    string_equality,
     null_test, ///< column IS [NOT] NULL
     in_list,   ///< column [NOT] IN (literals)
     evaluated, ///< anything else: the evaluator's

@@ -77,12 +77,8 @@ std::vector<sql_accumulator> sql_group_aggregator::fresh_accumulators() const {
 }
 
 sql_group_aggregator::group&
-sql_group_aggregator::group_for(const std::optional<sql_window>& window,
-                                const sql_row& keys) {
-  // Rows come in runs of one window and keys (event time moves slowly):
-  // the last group found is tried before the hash table.
-  if (last_ && last_->partial.window == window && last_->partial.keys == keys)
-    return *last_;
+sql_group_aggregator::find_group(const sql_window* window,
+                                 const sql_row& keys) {
   probe_.start = window ? window->start : 0;
   probe_.end = window ? window->end : 0;
   probe_.keys = keys; // reuses the probe's buffer
@@ -91,7 +87,8 @@ sql_group_aggregator::group_for(const std::optional<sql_window>& window,
     return *(last_ = &found->second);
   group_key id = probe_;
   group g;
-  g.partial.window = window;
+  if (window)
+    g.partial.window = *window;
   g.partial.keys = keys;
   g.partial.accumulators = fresh_accumulators();
   if (window) {
@@ -167,7 +164,7 @@ void sql_group_aggregator::add(const sql_relations& relations,
     buffered_values_ += distinct_aggregates_;
   };
   if (!assigner_) {
-    add_to(group_for(std::nullopt, keys));
+    add_to(group_for(nullptr, keys));
     return;
   }
   int64_t time_ms = 0;
@@ -195,7 +192,7 @@ void sql_group_aggregator::add(const sql_relations& relations,
         return;
       slice.end = *open;
     }
-    add_to(group_for(slice, keys));
+    add_to(group_for(&slice, keys));
     return;
   }
   if (assigner_->kind() == window_kind::tumble) { // one window: no list
@@ -203,7 +200,7 @@ void sql_group_aggregator::add(const sql_relations& relations,
     if (beyond_lateness(window, watermark)) {
       ++late_rows_;
     } else {
-      add_to(group_for(window, keys));
+      add_to(group_for(&window, keys));
       keep_due(window);
     }
     return;
@@ -216,7 +213,7 @@ void sql_group_aggregator::add(const sql_relations& relations,
       late = true;
       continue;
     }
-    add_to(group_for(window, keys));
+    add_to(group_for(&window, keys));
     keep_due(window);
   }
   if (late)
@@ -250,7 +247,7 @@ void sql_group_aggregator::merge(sql_partial partial) {
       return;
     partial.window->end = *open;
   }
-  auto& g = group_for(partial.window, partial.keys);
+  auto& g = group_for(partial.window ? &*partial.window : nullptr, partial.keys);
   for (size_t a = 0; a < g.partial.accumulators.size()
                      && a < partial.accumulators.size();
        ++a)

@@ -140,8 +140,21 @@ private:
     std::vector<sql_accumulator> running;
   };
 
-  group& group_for(const std::optional<sql_window>& window,
-                   const sql_row& keys);
+  /// The group of a window (none: a running aggregate) and keys. Rows
+  /// come in runs of one window and keys (event time moves slowly), so the
+  /// last group found is tried first, inline: the window is compared in
+  /// the caller's registers, not reloaded from a temporary it was just
+  /// stored to (a wide load of two fresh stores stalls).
+  group& group_for(const sql_window* window, const sql_row& keys) {
+    if (last_ && (window ? last_->partial.window
+                             && last_->partial.window->start == window->start
+                             && last_->partial.window->end == window->end
+                         : !last_->partial.window)
+        && last_->partial.keys == keys)
+      return *last_;
+    return find_group(window, keys);
+  }
+  group& find_group(const sql_window* window, const sql_row& keys);
   std::vector<sql_row> output(std::vector<const group*> fired);
   std::vector<sql_row> fire_slices(int64_t watermark);
   std::vector<sql_accumulator> fresh_accumulators() const;

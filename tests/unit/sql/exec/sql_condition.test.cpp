@@ -67,6 +67,14 @@ TEST_CASE("the shapes that filter most rows are compiled and agree with the eval
   CHECK(check_same_as_evaluator("behavior = 'buy'") == 1);
   CHECK(check_same_as_evaluator("'buy' = behavior") == 1);
   CHECK(check_same_as_evaluator("behavior <> 'buy'") == 1);
+  // String equality is compared inline: same length other bytes, another
+  // length, the empty string, case.
+  CHECK(check_same_as_evaluator("behavior = 'bux'") == 1);
+  CHECK(check_same_as_evaluator("behavior = 'buyer'") == 1);
+  CHECK(check_same_as_evaluator("behavior = ''") == 1);
+  CHECK(check_same_as_evaluator("'' <> behavior") == 1);
+  CHECK(check_same_as_evaluator("behavior <> 'Buy'") == 1);
+  CHECK(check_same_as_evaluator("behavior < 'buy'") == 1);
   CHECK(check_same_as_evaluator("user_id > 10") == 1);
   CHECK(check_same_as_evaluator("10 <= user_id") == 1);
   CHECK(check_same_as_evaluator("user_id < 10.5") == 1);
