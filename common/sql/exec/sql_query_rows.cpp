@@ -18,6 +18,7 @@ sql_query_rows::sql_query_rows(
     if (stage.where)
       where.emplace(*stage.where, evaluator);
     relations_.emplace_back(stage.relations.size(), nullptr);
+    indexes_.emplace_back(stage.joins.size());
     auto& nulls = null_rows_.emplace_back();
     for (const auto& relation : stage.relations)
       nulls.emplace_back(relation.columns.size());
@@ -93,26 +94,22 @@ bool sql_query_rows::fill_computed_columns(
   return true;
 }
 
-const sql_query_rows::dimension_index&
+const sql_dimension_index&
 sql_query_rows::index_for(size_t stage_number, size_t join_number) {
-  const auto id = std::make_pair(stage_number, join_number);
-  if (auto found = indexes_.find(id); found != indexes_.end())
-    return found->second;
-  auto& index = indexes_[id];
+  auto& index = indexes_[stage_number][join_number];
+  if (index)
+    return *index;
   const auto& stage = query_.rows[stage_number];
   const auto& lookup = stage.joins[join_number];
   const auto& dim = stage.relations.at(lookup.relation);
+  static const std::vector<sql_row> no_rows;
   const auto rows = dimensions_.find(dim.index);
-  if (rows == dimensions_.end())
-    return index;
-  for (const auto& row : rows->second) {
-    sql_row key;
-    for (const auto& key_column : lookup.keys)
-      key.push_back(key_column.second < row.size() ? row[key_column.second]
-                                                   : sql_value::null());
-    index[key].push_back(&row);
-  }
-  return index;
+  std::vector<uint32_t> key_columns;
+  for (const auto& key_column : lookup.keys)
+    key_columns.push_back(static_cast<uint32_t>(key_column.second));
+  index.emplace(rows == dimensions_.end() ? no_rows : rows->second,
+                key_columns);
+  return *index;
 }
 
 void sql_query_rows::run_stage(size_t n, const sql_row& row) {
@@ -157,18 +154,18 @@ void sql_query_rows::join(size_t n, size_t j,
     }
     key.push_back(std::move(value.value));
   }
-  const auto& index = index_for(n, j);
-  const auto found = index.find(key);
   const bool null_key = std::any_of(key.begin(), key.end(),
                                     [](const sql_value& v) { return v.is_null(); });
-  if (found == index.end() || null_key) {
+  const auto found = null_key ? sql_dimension_index::matches{}
+                              : index_for(n, j).find(key);
+  if (found.empty()) {
     if (lookup.kind != join_kind::left)
       return;
     relations[lookup.relation] = &null_rows_[n][lookup.relation];
     join(n, j + 1, relations);
     return;
   }
-  for (const auto* match : found->second) {
+  for (const auto* match : found) {
     relations[lookup.relation] = match;
     join(n, j + 1, relations);
   }

@@ -7,6 +7,7 @@
 // of the streaming engine and in the batch executor alike.
 
 #include "common/sql/exec/sql_condition.hpp"
+#include "common/sql/exec/sql_dimension_index.hpp"
 #include "common/sql/exec/sql_row_evaluator.hpp"
 #include "common/sql/exec/sql_value.hpp"
 #include "common/sql/sql_bound.hpp"
@@ -52,7 +53,11 @@ public:
 
   /// The dimension rows were replaced (read again): the lookup indexes
   /// built over them are dropped and rebuilt at the next lookup.
-  void forget_dimension_indexes() { indexes_.clear(); }
+  void forget_dimension_indexes() {
+    for (auto& stage : indexes_)
+      for (auto& index : stage)
+        index.reset();
+  }
 
   /// `physical` with the table's computed columns after it, into `row`
   /// (its buffer reused); false, with the reason given to `reject`, when
@@ -73,10 +78,7 @@ public:
                         sql_row& row);
 
 private:
-  using dimension_index
-    = std::unordered_map<sql_row, std::vector<const sql_row*>, sql_row_hash>;
-
-  const dimension_index& index_for(size_t stage, size_t join);
+  const sql_dimension_index& index_for(size_t stage, size_t join);
   void run_stage(size_t n, const sql_row& row);
   void join(size_t n, size_t j, std::vector<const sql_row*>& relations);
   bool passes(const std::optional<sql_condition>& condition,
@@ -87,7 +89,8 @@ private:
   const std::map<uint32_t, std::vector<sql_row>>& dimensions_;
   const sql_row_evaluator& evaluator_;
   sql_row_handlers handlers_;
-  std::map<std::pair<size_t, size_t>, dimension_index> indexes_;
+  /// Per stage and lookup, its dimension's index, built when first probed.
+  std::vector<std::vector<std::optional<sql_dimension_index>>> indexes_;
   /// Per stage, its conditions compiled: the WHERE pushed before the
   /// lookups and the WHERE after them.
   std::vector<std::optional<sql_condition>> before_joins_;
