@@ -166,8 +166,8 @@ sql_truth sql_condition::truth(const node& n, const sql_relations& relations,
     case node_kind::string_equality: {
       if (column->kind() != sql_value_kind::string) // NULL, or another type
         return comparison_truth(n.function, *column, n.literals[0]);
-      const auto a = column->as_string();
-      const auto b = n.literals[0].as_string();
+      const std::string_view a = column->as_string();
+      const std::string_view b = n.literals[0].as_string();
       const bool same = a.size() == b.size()
                         && std::memcmp(a.data(), b.data(), a.size()) == 0;
       return same == (n.function == bound_function::equal) ? sql_truth::true_
