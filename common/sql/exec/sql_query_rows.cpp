@@ -71,26 +71,42 @@ bool sql_query_rows::fill_computed_columns(
   const bound_table& table, int64_t processing_time_ms,
   const sql_row_evaluator& evaluator,
   const std::function<void(const std::string&)>& reject, sql_row& row) {
+  for (size_t c = 0; c < table.columns.size(); ++c)
+    if (table.columns[c].computed
+        && !fill_computed_column(table, c, processing_time_ms, evaluator,
+                                 reject, row))
+      return false;
+  return true;
+}
+
+std::vector<uint32_t> sql_query_rows::computed_columns(const bound_table& table) {
+  std::vector<uint32_t> out;
+  for (size_t c = 0; c < table.columns.size(); ++c)
+    if (table.columns[c].computed)
+      out.push_back(static_cast<uint32_t>(c));
+  return out;
+}
+
+bool sql_query_rows::fill_computed_column(
+  const bound_table& table, size_t c, int64_t processing_time_ms,
+  const sql_row_evaluator& evaluator,
+  const std::function<void(const std::string&)>& reject, sql_row& row) {
   // A computed column reads the physical ones only (the binder's rule), so
   // those computed before it need not be cleared.
+  const auto& computed = *table.columns[c].computed;
+  if (computed.kind == bound_expression_kind::call
+      && computed.function == bound_function::proctime) {
+    row[c].assign_integer(sql_value_kind::timestamp_ltz, processing_time_ms);
+    return true;
+  }
   const sql_row* columns = &row;
   const sql_relations relations{&columns, 1};
-  for (size_t c = 0; c < table.columns.size(); ++c) {
-    const auto& computed = table.columns[c].computed;
-    if (!computed)
-      continue;
-    if (computed->kind == bound_expression_kind::call
-        && computed->function == bound_function::proctime) {
-      row[c].assign_integer(sql_value_kind::timestamp_ltz, processing_time_ms);
-      continue;
-    }
-    auto value = evaluator.evaluate(*computed, relations);
-    if (!value.ok()) {
-      reject(value.error);
-      return false;
-    }
-    row[c] = std::move(value.value);
+  auto value = evaluator.evaluate(computed, relations);
+  if (!value.ok()) {
+    reject(value.error);
+    return false;
   }
+  row[c] = std::move(value.value);
   return true;
 }
 

@@ -76,6 +76,16 @@ public:
                         const sql_row_evaluator& evaluator,
                         const std::function<void(const std::string&)>& reject,
                         sql_row& row);
+  /// The indexes of `table`'s computed columns (a source task fills only
+  /// these per row, with fill_computed_column).
+  static std::vector<uint32_t> computed_columns(const bound_table& table);
+  /// Computed column `c` of `row`, as fill_computed_columns fills it.
+  static bool
+  fill_computed_column(const bound_table& table, size_t c,
+                       int64_t processing_time_ms,
+                       const sql_row_evaluator& evaluator,
+                       const std::function<void(const std::string&)>& reject,
+                       sql_row& row);
 
 private:
   const sql_dimension_index& index_for(size_t stage, size_t join);

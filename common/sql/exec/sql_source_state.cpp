@@ -53,6 +53,7 @@ sql_source_state::sql_source_state(
   // The event-time column among the physical ones the records carry.
   const auto& t = script.tables.at(table);
   complete_.resize(t.columns.size());
+  computed_ = sql_query_rows::computed_columns(t);
   for (uint32_t c = 0; c < t.columns.size(); ++c)
     if (!t.columns[c].computed)
       physical_at_.push_back(c);
@@ -89,11 +90,13 @@ std::optional<int64_t> sql_source_state::add_table_row(sql_row& row,
     max_time_ = std::max(max_time_, *t);
   }
   // The computed columns once, for every query.
-  if (sql_query_rows::fill_computed_columns(script_.tables.at(table_),
-                                            processing_time_ms, evaluator_,
-                                            reject_, row))
-    for (auto& run : queries_)
-      run.rows->feed_complete(row);
+  const auto& table = script_.tables[table_];
+  for (const auto c : computed_)
+    if (!sql_query_rows::fill_computed_column(table, c, processing_time_ms,
+                                              evaluator_, reject_, row))
+      return t;
+  for (auto& run : queries_)
+    run.rows->feed_complete(row);
   return t;
 }
 

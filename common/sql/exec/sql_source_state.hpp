@@ -127,6 +127,7 @@ private:
   uint64_t rejected_ = 0;
   std::function<void(const std::string&)> reject_; ///< counts a rejection
   sql_row complete_; ///< the record with its computed columns, reused
+  std::vector<uint32_t> computed_; ///< the table's computed columns
   std::vector<uint32_t> physical_at_; ///< each physical column's place in it
 };
 
