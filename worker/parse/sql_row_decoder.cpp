@@ -210,11 +210,39 @@ bool sql_row_decoder::read_field(json_reader& in, int column, sql_row& out) {
   const auto c = static_cast<size_t>(column);
   auto& f = parser_->fields[c];
   switch (in.peek()) {
-    case '"':
+    case '"': {
       f.held = field_kind::string;
       if (!in.read_string(f.written, f.text))
         return false;
+      // The usual cases converted here, without the general switch: an id
+      // held as a string, a timestamp's text, a string.
+      auto& value = out[columns_[c].position];
+      switch (columns_[c].type.kind) {
+        case data_type_kind::bigint: {
+          int64_t n = 0;
+          if (parse_decimal_id(f.written, n)) {
+            value.assign_integer(sql_value_kind::bigint, n);
+            f.status = {};
+            return true;
+          }
+          break;
+        }
+        case data_type_kind::timestamp: {
+          event_time local = 0;
+          f.status = timestamps_.parse_text(f.written, local);
+          if (f.status.ok())
+            value.assign_integer(sql_value_kind::timestamp, local);
+          return true;
+        }
+        case data_type_kind::varchar:
+          value.assign_string(f.written);
+          f.status = {};
+          return true;
+        default:
+          break;
+      }
       break;
+    }
     case 'n':
       f.held = field_kind::null;
       return in.read_literal("null", 4);

@@ -29,7 +29,16 @@ bool is_column(const bound_expression& e) {
 sql_condition::sql_condition(const bound_expression& condition,
                              const sql_row_evaluator& evaluator)
   : evaluator_(evaluator), root_(compile(condition)) {
-  // nop
+  cache_columns(root_);
+}
+
+void sql_condition::cache_columns(node& n) {
+  if (n.column) {
+    n.relation = n.column->relation;
+    n.column_index = n.column->column;
+  }
+  for (auto& child : n.children)
+    cache_columns(child);
 }
 
 bool sql_condition::literal(const bound_expression& e, sql_value& out) const {
@@ -159,7 +168,14 @@ sql_truth sql_condition::truth(const node& n, const sql_relations& relations,
     case node_kind::evaluated: return evaluated(*n.expression, relations, why);
     default: break;
   }
-  const sql_value* column = sql_row_evaluator::column_in(*n.column, relations);
+  // The column read in place, where the node keeps it (the bound
+  // expression is not read per row).
+  const sql_value* column = nullptr;
+  if (n.relation < relations.size()) {
+    const auto& row = relations[n.relation];
+    if (n.column_index < row.size())
+      column = &row[n.column_index];
+  }
   if (!column) // the row lacks the column: the evaluator says so
     return evaluated(*n.expression, relations, why);
   switch (n.kind) {

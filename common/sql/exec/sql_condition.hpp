@@ -55,12 +55,17 @@ private:
     /// a compiled node reads, so the error is the evaluator's.
     const bound_expression* expression = nullptr;
     const bound_expression* column = nullptr;
+    /// The column's relation and index, copied from `column` (none: the
+    /// relation past any row's).
+    uint32_t relation = UINT32_MAX;
+    uint32_t column_index = 0;
     bool literal_first = false; ///< compare: `literal op column`
     std::vector<sql_value> literals;
     std::vector<node> children;
   };
 
   node compile(const bound_expression& e) const;
+  static void cache_columns(node& n);
   bool literal(const bound_expression& e, sql_value& out) const;
   sql_truth truth(const node& n, const sql_relations& relations,
                   std::string& why) const;

@@ -95,7 +95,8 @@ public:
     kind_ = kind;
     scale_ = 0;
     integer_ = payload;
-    text_.clear(); // a former string's buffer stays for reuse
+    if (!text_.empty()) // (a read of the size, not of the buffer)
+      text_.clear();    // a former string's buffer stays for reuse
   }
 
   /// Makes this value the string `value`, in the buffer it already has: a
