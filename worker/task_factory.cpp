@@ -13,6 +13,8 @@
 #include "worker/source/file_reader.hpp"
 #include "worker/source/kafka_reader.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace ubaflow {
@@ -58,10 +60,25 @@ make_source_stage(const job_config& config, uint32_t index,
                   const std::vector<key_group_range>& owners,
                   std::string& error) {
   if (config.sql) {
+    // Files must be readable (a configuration error otherwise); a database
+    // is tried once here, and if it is down the task waits for it.
     std::map<uint32_t, std::vector<sql_row>> dimensions;
+    std::string unread;
     if (!load_sql_dimensions(config.sql->script, config.sql->plan, config,
-                             dimensions, error))
-      return nullptr;
+                             dimensions, unread, 1)) {
+      std::map<uint32_t, std::string> files;
+      if (!sql_dimension_paths(config.sql->script, config.sql->plan, config,
+                               files, error))
+        return nullptr;
+      for (const auto& [table, path] : files)
+        if (!dimensions.count(table)) {
+          error = unread;
+          return nullptr;
+        }
+      spdlog::warn("source task {}: reading the dimensions failed; no record "
+                   "is read until they are (retried in the background): {}",
+                   index, unread);
+    }
     auto stage = std::make_unique<sql_source_stage>(
       config.sql, config.zone, config.timestamps, std::move(dimensions), index,
       owners, config.key_groups, config.max_buffered_users);
@@ -72,7 +89,10 @@ make_source_stage(const job_config& config, uint32_t index,
       [job = config.sql, config](sql_dimension_tables& rows, std::string& why) {
         return load_sql_dimensions(job->script, job->plan, config, rows, why, 1);
       },
-      config.lookup_cache.cache_ttl_ms, config.lookup_retry_initial_ms);
+      config.lookup_cache.cache_ttl_ms, config.lookup_retry_initial_ms,
+      config.lookup_retry_max_ms);
+    if (!unread.empty())
+      stage->await_dimensions(unread);
     return stage;
   }
   std::unique_ptr<category_resolver> resolver;

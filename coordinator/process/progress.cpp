@@ -136,6 +136,8 @@ std::string progress_line(const job_totals& now, const job_totals& before,
   if (now.unresolved_buys > 0)
     out << " | LOOKUP RETRYING (" << with_commas(now.unresolved_buys)
         << " buys waiting)";
+  else if (!now.lookup_error.empty()) // e.g. a SQL job's dimensions
+    out << " | LOOKUP RETRYING (" << now.lookup_error << ")";
   return out.str();
 }
 

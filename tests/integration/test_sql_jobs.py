@@ -190,14 +190,8 @@ class SqlJobTest(ClusterTestCase):
                                  "--lookup.csv-path", harness.CATEGORY_CSV,
                                  "--verify.against", "ndjson:" + out_dir])
         self.assert_all_compared(report, ("top_category",))
-        # Unreachable, the database is retried, then the job says why.
-        r = harness.run(["run", "--job.sql", TAOBAO, "--source.type", "file",
-                         "--source.files", data, "--rest.port", "0",
-                         "--lookup.mysql.port", str(harness.free_port()),
-                         "--lookup.retry-initial", "50ms", "--lookup.retry-max", "100ms",
-                         "--sink.ndjson.dir", self.path("out-down")], check=False)
-        self.assertEqual(r.returncode, 1, r.stderr.decode()[-2000:])
-        self.assertIn("reading the dimension failed (attempt 1 of 6)", r.stderr.decode())
+        # Unreachable, the database is waited for: see
+        # test_mysql_down_at_start_is_waited_for.
 
     def test_a_changed_mysql_dimension_row_is_seen_within_the_cache_ttl(self):
         # A running job over Kafka reads category_dim from MariaDB again every
@@ -245,6 +239,38 @@ class SqlJobTest(ClusterTestCase):
         self.assertIn("Renamed Clothing", written(), job.output()[-3000:])
         job.signal(signal.SIGUSR1)
         self.assertEqual(job.wait(60), 0, job.output()[-4000:])
+        self.assertNotIn(db.password, job.output())
+
+    def test_mysql_down_at_start_is_waited_for(self):
+        # The dimension cannot be read when the task starts: the job waits,
+        # reading no record and showing why, instead of failing; once
+        # MariaDB is up it reads the dimension and every record, exactly.
+        db = self.mariadb()
+        db.stop()
+        broker = self.broker(partitions=1)
+        sent = self.path("sent.jsonl")
+        self.datagen(broker.bootstrap, 5000, tee=sent,
+                     extra=["--datagen.days", "1", "--datagen.start-day", "2017-11-26"])
+        out_dir = self.path("out")
+        job = self.start_job(
+            ["--job.sql", TAOBAO, "--kafka.bootstrap-servers", broker.bootstrap,
+             "--kafka.bounded", "true", "--sink.ndjson.dir", out_dir,
+             "--lookup.retry-initial", "100ms", "--lookup.retry-max", "300ms",
+             "--progress.interval", "300ms", "--rest.port", "0"]
+            + db.job_args()[2:], env=db.job_env())
+        harness.wait_for(lambda: "LOOKUP RETRYING (waiting for the dimensions" in job.output(),
+                         30, "the job to show it waits for the dimension", watched=job)
+        time.sleep(1)
+        self.assertTrue(job.running(), "the job gave up instead of waiting for MySQL")
+        self.assertIn("] 0 records", job.output())  # nothing read meanwhile
+        db.start()
+        self.assertEqual(job.wait(60), 0, job.output()[-4000:])
+        self.assertIn("the dimensions were read after", job.output())
+        _, report = self.verify(["--job.sql", TAOBAO, "--verify.input", sent,
+                                 "--lookup.source", "csv",
+                                 "--lookup.csv-path", harness.CATEGORY_CSV,
+                                 "--verify.against", "ndjson:" + out_dir])
+        self.assert_all_compared(report, SEED_INDICES)
         self.assertNotIn(db.password, job.output())
 
     def test_ten_more_queries_run_in_one_job_over_kafka(self):

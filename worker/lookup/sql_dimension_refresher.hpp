@@ -9,6 +9,7 @@
 // stops waits for at most one.
 
 #include "common/sql/exec/sql_value.hpp"
+#include "common/util/backoff.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -35,8 +36,11 @@ public:
     bool ok() const { return error.empty(); }
   };
 
-  /// `period_ms` <= 0: never read again.
-  sql_dimension_refresher(reader read, int64_t period_ms, int64_t retry_ms);
+  /// `period_ms` <= 0: never read again. A failed read is tried again
+  /// after `retry_ms`, growing up to `retry_max_ms` while reads keep
+  /// failing (lookup.retry-initial, lookup.retry-max).
+  sql_dimension_refresher(reader read, int64_t period_ms, int64_t retry_ms,
+                          int64_t retry_max_ms = 0);
   ~sql_dimension_refresher();
   sql_dimension_refresher(const sql_dimension_refresher&) = delete;
   sql_dimension_refresher& operator=(const sql_dimension_refresher&) = delete;
@@ -47,10 +51,24 @@ public:
 
   bool reading() const { return running_.valid(); }
 
+  /// Makes a read due at once, and every retry after it until one
+  /// succeeds, whatever the period: the first read of a dimension that
+  /// could not be read when the task started (MySQL down).
+  void read_now() {
+    needed_ = true;
+    next_due_ms_ = INT64_MIN;
+  }
+  /// Whether the rows have never been read (read_now() until a success).
+  bool needed() const { return needed_; }
+  /// Failed reads in a row.
+  uint32_t failures() const { return backoff_.attempts(); }
+
 private:
   reader read_;
   int64_t period_ms_;
   int64_t retry_ms_;
+  exponential_backoff backoff_;
+  bool needed_ = false;
   std::optional<int64_t> next_due_ms_;
   std::future<result> running_;
 };

@@ -55,34 +55,73 @@ std::vector<source_stage::query_late> sql_source_stage::late_by_query() const {
 }
 
 void sql_source_stage::refresh_dimensions(sql_dimension_refresher::reader read,
-                                          int64_t period_ms, int64_t retry_ms) {
-  refresher_ = std::make_unique<sql_dimension_refresher>(std::move(read),
-                                                         period_ms, retry_ms);
+                                          int64_t period_ms, int64_t retry_ms,
+                                          int64_t retry_max_ms) {
+  refresher_ = std::make_unique<sql_dimension_refresher>(
+    std::move(read), period_ms, retry_ms, retry_max_ms);
+}
+
+void sql_source_stage::await_dimensions(const std::string& why) {
+  waiting_ = true;
+  waiting_for_ = why;
+  if (refresher_)
+    refresher_->read_now();
+}
+
+bool sql_source_stage::ready(int64_t now_ms, source_stats& stats) {
+  if (waiting_) {
+    if (!stats.lookup_failing) { // shown from the first poll on
+      stats.lookup_failing = true;
+      stats.lookup_error = "waiting for the dimensions: " + waiting_for_;
+    }
+    take_dimensions(now_ms, stats);
+  }
+  return !waiting_;
+}
+
+void sql_source_stage::take_dimensions(int64_t now_ms, source_stats& stats) {
+  if (!refresher_)
+    return;
+  auto read = refresher_->poll(now_ms);
+  if (!read)
+    return;
+  if (read->ok()) {
+    for (auto& [table, rows] : read->rows)
+      dimensions_[table] = std::move(rows);
+    state_.dimensions_changed();
+    if (waiting_)
+      spdlog::info("the dimensions were read after {} failed attempt(s): "
+                   "the source reads its records", stats.lookup_failures + 1);
+    else if (stats.lookup_failing)
+      spdlog::info("the dimensions were read again after {} failures",
+                   stats.lookup_failures);
+    waiting_ = false;
+    stats.lookup_failing = false;
+    stats.lookup_error.clear();
+    return;
+  }
+  ++stats.lookup_failures;
+  stats.lookup_failing = true;
+  if (waiting_) {
+    waiting_for_ = read->error;
+    stats.lookup_error = "waiting for the dimensions: " + read->error;
+    // Every attempt at first, then every tenth: an outage of hours does
+    // not flood the log.
+    if (refresher_->failures() <= 5 || refresher_->failures() % 10 == 0)
+      spdlog::warn("reading the dimensions failed ({} attempts so far); no "
+                   "record is read until they are: {}",
+                   stats.lookup_failures + 1, read->error);
+    return;
+  }
+  stats.lookup_error = read->error;
+  spdlog::warn("reading the dimensions again failed (the rows read "
+               "before stay in use): {}", read->error);
 }
 
 void sql_source_stage::drain(int64_t now_ms, std::vector<partial_batch>& out,
                              source_stats& stats) {
   auto batches = state_.flush();
-  if (refresher_)
-    if (auto read = refresher_->poll(now_ms)) {
-      if (read->ok()) {
-        for (auto& [table, rows] : read->rows)
-          if (auto held = dimensions_.find(table); held != dimensions_.end())
-            held->second = std::move(rows);
-        state_.dimensions_changed();
-        if (stats.lookup_failing)
-          spdlog::info("the dimensions were read again after {} failures",
-                       stats.lookup_failures);
-        stats.lookup_failing = false;
-        stats.lookup_error.clear();
-      } else {
-        ++stats.lookup_failures;
-        stats.lookup_failing = true;
-        stats.lookup_error = read->error;
-        spdlog::warn("reading the dimensions again failed (the rows read "
-                     "before stay in use): {}", read->error);
-      }
-    }
+  take_dimensions(now_ms, stats);
   for (size_t o = 0; o < out.size() && o < batches.size(); ++o) {
     auto& partials = batches[o].partials;
     bool any = false;

@@ -35,7 +35,15 @@ public:
   /// swapped in at a flush (sql_dimension_refresher). A failure is counted
   /// as a lookup failure and shown as the task's lookup error.
   void refresh_dimensions(sql_dimension_refresher::reader read,
-                          int64_t period_ms, int64_t retry_ms);
+                          int64_t period_ms, int64_t retry_ms,
+                          int64_t retry_max_ms = 0);
+  /// The dimensions read from a database could not be read when the task
+  /// started (`why`): no record is read until they are, read again in the
+  /// background (refresh_dimensions' reader) after lookup.retry-initial,
+  /// growing to lookup.retry-max, for as long as it takes. The job keeps
+  /// running and shows the wait, as the built-in job holds buys back.
+  void await_dimensions(const std::string& why);
+  bool ready(int64_t now_ms, source_stats& stats) override;
   /// A read of the dimensions is under way (or done, not yet swapped in).
   bool reading_dimensions() const {
     return refresher_ && refresher_->reading();
@@ -61,6 +69,10 @@ public:
   uint64_t rejected_rows() const { return state_.rejected(); }
 
 private:
+  /// A finished read of the dimensions, if any: swapped in, or counted
+  /// as a lookup failure.
+  void take_dimensions(int64_t now_ms, source_stats& stats);
+
   std::shared_ptr<const sql_job> job_;
   std::map<uint32_t, std::vector<sql_row>> dimensions_;
   sql_row_evaluator evaluator_;
@@ -73,6 +85,8 @@ private:
   /// Late records, judged per partition as they come (late()).
   mutable late_counts late_;
   std::unique_ptr<sql_dimension_refresher> refresher_;
+  bool waiting_ = false; ///< for the first read of the dimensions
+  std::string waiting_for_; ///< why the first read failed, last
 };
 
 } // namespace ubaflow

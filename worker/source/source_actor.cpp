@@ -236,8 +236,9 @@ source_behavior(source_actor_type* self, source_task_factory make_task,
       if (saturated(st)) {
         st.paused = true;
         st.paused_since_ms = now;
-      } else if (ended_before) {
-        // Input over, final flush waiting for the lookup: poll gently.
+      } else if (ended_before || task.waiting()) {
+        // Input over, final flush waiting for the lookup; or the stage
+        // waiting for its dimensions before it reads: poll gently.
         self->delayed_send(self, std::chrono::milliseconds(100), poll_atom_v);
       } else {
         self->send(self, poll_atom_v);

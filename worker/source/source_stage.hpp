@@ -52,6 +52,14 @@ public:
   virtual void drain(int64_t now_ms, std::vector<partial_batch>& out,
                      source_stats& stats) = 0;
 
+  /// Whether records may be read now: false while the stage waits for
+  /// what it needs to process any (a SQL job's dimensions, from a database
+  /// that was down when the task started). The task reads nothing
+  /// meanwhile, so nothing is held and nothing is lost; the wait is shown
+  /// in `stats` (lookup_failing, lookup_error).
+  virtual bool ready(int64_t /*now_ms*/, source_stats& /*stats*/) {
+    return true;
+  }
   /// Data still waits for something (the lookup join): the end of input
   /// must not be announced yet.
   virtual bool holding_back() const { return false; }

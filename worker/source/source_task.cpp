@@ -86,6 +86,9 @@ bool source_task::step(int timeout_ms, int64_t now_ms) {
     start(now_ms);
   if (input_ended())
     return true;
+  waiting_ = !stage_->ready(now_ms, stats_);
+  if (waiting_)
+    return true; // nothing read: the caller polls again a little later
   if (!reader_->read(batch_, settings_.read_batch, timeout_ms))
     return false;
   const uint64_t before = stage_->accepted();

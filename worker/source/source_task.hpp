@@ -79,6 +79,9 @@ public:
   /// Every slot has ended and everything was flushed, including the final
   /// end-of-input batches.
   bool done() const { return done_; }
+  /// The last step read nothing because the stage was not ready (it waits
+  /// for its dimensions): poll again after a pause, not at once.
+  bool waiting() const { return waiting_; }
 
   /// The input has ended (every slot finished); final flush pending.
   bool input_ended() const;
@@ -137,6 +140,7 @@ private:
   std::vector<partition_checkpoint> restored_; ///< per slot
   int64_t last_flush_ms_ = 0;
   bool done_ = false;
+  bool waiting_ = false;
   bool started_ = false;
   source_stats stats_;
 };

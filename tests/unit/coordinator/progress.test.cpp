@@ -49,6 +49,19 @@ TEST_SUITE("coordinator.progress") {
     CHECK(text.find("80 cache hits, 4 misses") != std::string::npos);
   }
 
+  TEST_CASE("a lookup failing without buys held back (a SQL job's dimensions) shows its error") {
+    auto st = two_sources();
+    for (auto& s : st.sources)
+      s.samples.clear();
+    st.sources[1].lookup_error = "waiting for the dimensions: MySQL is down";
+    const auto line = progress_line(sum_up(st), job_totals{}, 1, 1);
+    CHECK(line.find("LOOKUP RETRYING (waiting for the dimensions: MySQL is down)")
+          != std::string::npos);
+    st.sources[1].lookup_error.clear();
+    CHECK(progress_line(sum_up(st), job_totals{}, 1, 1).find("LOOKUP")
+          == std::string::npos);
+  }
+
   TEST_CASE("a SQL job's summary counts late records by query") {
     auto st = two_sources();
     for (uint32_t i = 0; i < 2; ++i) {

@@ -177,4 +177,106 @@ TEST_CASE("the source stage swaps read rows in: the next lookups see the change"
   CHECK(stats.lookup_error.empty());
 }
 
+TEST_CASE("read_now: the first read is due at once and retried until it succeeds, even with no period") {
+  std::atomic<int> reads{0};
+  std::atomic<bool> fail{true};
+  sql_dimension_refresher refresher{
+    [&](sql_dimension_tables& rows, std::string& error) {
+      ++reads;
+      if (fail) {
+        error = "MySQL is down";
+        return false;
+      }
+      rows = categories("Music");
+      return true;
+    },
+    0, 10, 40};
+  CHECK_FALSE(refresher.needed());
+  refresher.read_now();
+  CHECK(refresher.needed());
+  int64_t now = 0;
+  for (int failed = 1; failed <= 4; ++failed) {
+    // Each retry after a growing delay: 5-10, 10-20, 20-40, 20-40 ms.
+    CHECK_FALSE(refresher.poll(now)); // starts it
+    auto read = finished(refresher, now);
+    REQUIRE(read);
+    CHECK(read->error == "MySQL is down");
+    CHECK(refresher.failures() == static_cast<uint32_t>(failed));
+    CHECK(refresher.needed());
+    CHECK_FALSE(refresher.poll(now + 4)); // not due yet
+    CHECK_FALSE(refresher.reading());
+    now += 40;
+  }
+  fail = false;
+  CHECK_FALSE(refresher.poll(now));
+  auto read = finished(refresher, now);
+  REQUIRE(read);
+  CHECK(read->ok());
+  CHECK_FALSE(refresher.needed());
+  CHECK(refresher.failures() == 0);
+  const int done = reads;
+  for (int64_t t = now; t < now + 100'000; t += 1000)
+    CHECK_FALSE(refresher.poll(t)); // no period: never again
+  CHECK(reads == done);
+}
+
+TEST_CASE("a stage whose dimensions could not be read waits, reading no record, until they are") {
+  const auto job = compile(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
+  constexpr uint32_t key_groups = 64;
+  sql_source_stage stage{job, time_zone::utc(), timestamp_policy{}, {}, 0,
+                         {{0, key_groups}}, key_groups, 1 << 20};
+  std::atomic<bool> fail{true};
+  stage.refresh_dimensions(
+    [&](sql_dimension_tables& rows, std::string& error) {
+      if (fail) {
+        error = "MySQL is down";
+        return false;
+      }
+      rows = categories("Music");
+      return true;
+    },
+    600'000, 10, 20);
+  source_stats stats;
+  CHECK(stage.ready(0, stats)); // nothing to wait for yet
+  stage.await_dimensions("Can't connect");
+  CHECK_FALSE(stage.ready(0, stats));
+  CHECK(stats.lookup_failing);
+  CHECK(stats.lookup_error == "waiting for the dimensions: Can't connect");
+  // Failed reads in the background: counted, shown, still waiting.
+  int64_t now = 0;
+  for (int i = 0; i < 2000 && stats.lookup_failures < 2; ++i, now += 5) {
+    CHECK_FALSE(stage.ready(now, stats));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(stats.lookup_failures == 2);
+  CHECK(stats.lookup_error == "waiting for the dimensions: MySQL is down");
+  fail = false;
+  bool ready = false;
+  for (int i = 0; i < 2000 && !ready; ++i, now += 5) {
+    ready = stage.ready(now, stats);
+    if (!ready)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(ready);
+  CHECK_FALSE(stats.lookup_failing);
+  CHECK(stats.lookup_error.empty());
+  // The rows read are the ones the lookups see.
+  event_time ts = min_event_time;
+  REQUIRE(stage.add("{\"user_id\":1,\"item_id\":1,\"category_id\":2,"
+                    "\"behavior\":\"buy\",\"ts\":\"2017-11-26 01:00:00\"}",
+                    false, min_event_time, ts)
+            .ok());
+  std::vector<partial_batch> batches(1);
+  stage.drain(now, batches, stats);
+  sql_owner_state owner{job, time_zone::utc(), {0, key_groups}, key_groups, 1};
+  state_output out;
+  std::string error;
+  REQUIRE_MESSAGE(owner.merge(batches[0], out, error), error);
+  owner.emit_updates(out);
+  bool music = false;
+  for (const auto& row : out.rows)
+    music = music || (row.index == "top_category" && row.id == "Music");
+  CHECK(music);
+}
+
 }
