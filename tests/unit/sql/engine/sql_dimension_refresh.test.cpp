@@ -46,6 +46,22 @@ sql_dimension_tables categories(const std::string& name) {
   return {{1, {sql_row{sql_value::bigint(2), sql_value::string(name)}}}};
 }
 
+/// A reader of "Music" rows that fails with "MySQL is down" while `fail`
+/// is set, counting its reads in `reads` if given.
+sql_dimension_refresher::reader music_unless(std::atomic<bool>& fail,
+                                             std::atomic<int>* reads = nullptr) {
+  return [&fail, reads](sql_dimension_tables& rows, std::string& error) {
+    if (reads)
+      ++*reads;
+    if (fail) {
+      error = "MySQL is down";
+      return false;
+    }
+    rows = categories("Music");
+    return true;
+  };
+}
+
 } // namespace
 
 TEST_SUITE("sql.engine.dimension_refresh") {
@@ -54,15 +70,7 @@ TEST_CASE("a read is due a period after the first poll, a failed one again after
   std::atomic<int> reads{0};
   std::atomic<bool> fail{false};
   sql_dimension_refresher refresher{
-    [&](sql_dimension_tables& rows, std::string& error) {
-      ++reads;
-      if (fail) {
-        error = "MySQL is down";
-        return false;
-      }
-      rows = categories("Music");
-      return true;
-    },
+    music_unless(fail, &reads),
     1000, 100};
   CHECK_FALSE(refresher.poll(0)); // the first call starts the clock
   CHECK_FALSE(refresher.poll(999));
@@ -118,14 +126,7 @@ TEST_CASE("the source stage swaps read rows in: the next lookups see the change"
                          1 << 20};
   std::atomic<bool> fail{false};
   stage.refresh_dimensions(
-    [&](sql_dimension_tables& rows, std::string& error) {
-      if (fail) {
-        error = "MySQL is down";
-        return false;
-      }
-      rows = categories("Music");
-      return true;
-    },
+    music_unless(fail),
     1000, 100);
   sql_owner_state owner{job, time_zone::utc(), {0, key_groups}, key_groups, 1};
   std::map<std::string, std::string> top_category; // id -> document
@@ -181,15 +182,7 @@ TEST_CASE("read_now: the first read is due at once and retried until it succeeds
   std::atomic<int> reads{0};
   std::atomic<bool> fail{true};
   sql_dimension_refresher refresher{
-    [&](sql_dimension_tables& rows, std::string& error) {
-      ++reads;
-      if (fail) {
-        error = "MySQL is down";
-        return false;
-      }
-      rows = categories("Music");
-      return true;
-    },
+    music_unless(fail, &reads),
     0, 10, 40};
   CHECK_FALSE(refresher.needed());
   refresher.read_now();
@@ -227,14 +220,7 @@ TEST_CASE("a stage whose dimensions could not be read waits, reading no record, 
                          {{0, key_groups}}, key_groups, 1 << 20};
   std::atomic<bool> fail{true};
   stage.refresh_dimensions(
-    [&](sql_dimension_tables& rows, std::string& error) {
-      if (fail) {
-        error = "MySQL is down";
-        return false;
-      }
-      rows = categories("Music");
-      return true;
-    },
+    music_unless(fail),
     600'000, 10, 20);
   source_stats stats;
   CHECK(stage.ready(0, stats)); // nothing to wait for yet
