@@ -190,8 +190,20 @@ class SqlJobTest(ClusterTestCase):
                                  "--lookup.csv-path", harness.CATEGORY_CSV,
                                  "--verify.against", "ndjson:" + out_dir])
         self.assert_all_compared(report, ("top_category",))
-        # Unreachable, the database is waited for: see
-        # test_mysql_down_at_start_is_waited_for.
+        # Unreachable, the database is waited for (see
+        # test_mysql_down_at_start_is_waited_for); a dimension file that
+        # cannot be read is a configuration error: the job says why and
+        # exits, it does not wait.
+        bad = self.path("bad-category.csv")
+        with open(bad, "w") as f:
+            f.write("sub_category_id,parent_category_name\n2950,Clothing\nnot-a-number,Books\n")
+        r = harness.run(["run", "--job.sql", TAOBAO, "--source.type", "file",
+                         "--source.files", data, "--rest.port", "0",
+                         "--lookup.source", "csv", "--lookup.csv-path", bad,
+                         "--sink.ndjson.dir", self.path("out-bad")], check=False, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr.decode()[-2000:])
+        self.assertIn("bad-category.csv", r.stderr.decode())
+        self.assertNotIn("LOOKUP RETRYING", r.stdout.decode() + r.stderr.decode())
 
     def test_a_changed_mysql_dimension_row_is_seen_within_the_cache_ttl(self):
         # A running job over Kafka reads category_dim from MariaDB again every

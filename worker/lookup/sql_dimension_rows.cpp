@@ -55,10 +55,17 @@ bool load_sql_dimensions(const bound_script& script, const sql_plan& plan,
   std::map<uint32_t, std::string> paths;
   if (!sql_dimension_paths(script, plan, config, paths, error))
     return false;
-  for (const auto& [table, path] : paths)
-    if (!out.count(table)
-        && !read_csv_rows(path, script.tables.at(table), out[table], error))
+  for (const auto& [table, path] : paths) {
+    if (out.count(table))
+      continue;
+    // Into the map only once read whole: a caller tells a file it could
+    // not read (fatal) from a database that is down (waited for) by the
+    // tables present.
+    std::vector<sql_row> rows;
+    if (!read_csv_rows(path, script.tables.at(table), rows, error))
       return false;
+    out[table] = std::move(rows);
+  }
   // jdbc dimensions with lookup.source=mysql: the whole table, retried
   // with back-off while the database is unreachable (a source task builds
   // on its own thread, so waiting here holds up only that task).

@@ -87,8 +87,14 @@ bool source_task::step(int timeout_ms, int64_t now_ms) {
   if (input_ended())
     return true;
   waiting_ = !stage_->ready(now_ms, stats_);
-  if (waiting_)
-    return true; // nothing read: the caller polls again a little later
+  if (waiting_) {
+    // Nothing read: the caller polls again a little later. The partitions
+    // are not idle meanwhile (their records wait, unread): other sources'
+    // watermarks must not pass them, or their records would come late.
+    for (size_t slot = 0; slot < watermarks_.slot_count(); ++slot)
+      watermarks_.touch(slot, now_ms);
+    return true;
+  }
   if (!reader_->read(batch_, settings_.read_batch, timeout_ms))
     return false;
   const uint64_t before = stage_->accepted();

@@ -9,6 +9,7 @@
 #include "tests/unit/sql/exec/batch_test_support.hpp"
 #include "worker/lookup/sql_dimension_refresher.hpp"
 #include "worker/preagg/sql_source_stage.hpp"
+#include "worker/source/memory_reader.hpp"
 #include "worker/source/source_task.hpp"
 #include "worker/state/sql_owner_state.hpp"
 
@@ -263,6 +264,45 @@ TEST_CASE("a stage whose dimensions could not be read waits, reading no record, 
   for (const auto& row : out.rows)
     music = music || (row.index == "top_category" && row.id == "Music");
   CHECK(music);
+}
+
+TEST_CASE("a source task waiting for its dimensions reads nothing, and its partitions are not idle") {
+  const auto job = compile(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
+  constexpr uint32_t key_groups = 64;
+  auto stage = std::make_unique<sql_source_stage>(
+    job, time_zone::utc(), timestamp_policy{}, sql_dimension_tables{}, 0,
+    std::vector<key_group_range>{{0, key_groups}}, key_groups, 1 << 20);
+  std::atomic<bool> fail{true};
+  stage->refresh_dimensions(music_unless(fail), 600'000, 10, 20);
+  stage->await_dimensions("Can't connect");
+  const std::string record = "{\"user_id\":1,\"item_id\":1,\"category_id\":2,"
+                             "\"behavior\":\"buy\",\"ts\":\"2017-11-26 01:00:00\"}";
+  source_task_settings settings;
+  settings.partitions = {0};
+  settings.idle_timeout_ms = 1000;
+  source_task task{settings,
+                   std::make_unique<memory_reader>(
+                     std::vector<std::vector<std::string_view>>{{record}}),
+                   std::move(stage), 1};
+  // Long past the idle timeout, still waiting: nothing read, not idle.
+  for (int64_t now = 0; now <= 5000; now += 500) {
+    REQUIRE(task.step(0, now));
+    CHECK(task.waiting());
+  }
+  CHECK(task.stats().records_in == 0);
+  std::vector<partial_batch> out;
+  task.flush(5000, out, true);
+  REQUIRE(out.size() == 1);
+  CHECK_FALSE(out[0].idle);
+  CHECK_FALSE(out[0].end_of_input);
+  // The dimension comes: the record is read.
+  fail = false;
+  for (int i = 0; i < 2000 && task.waiting(); ++i) {
+    REQUIRE(task.step(0, 5000 + i));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK_FALSE(task.waiting());
+  CHECK(task.stats().records_in == 1);
 }
 
 }
