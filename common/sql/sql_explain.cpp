@@ -249,6 +249,11 @@ std::string explain_plan(const bound_script& script, const sql_plan& plan) {
     explain_rows(out, script, q);
     const renderer r{q.aggregates, q.group_keys};
     if (!q.aggregated) {
+      out << "  exchange    rows, routed to key groups by "
+          << (sink.primary_key.empty()
+                ? std::string{"their id (partition-offset-query of their record)"}
+                : "the sink's primary key")
+          << "; the owner writes them at once\n";
       out << "  state       none: every row goes to the sink\n";
     } else {
       if (q.window)

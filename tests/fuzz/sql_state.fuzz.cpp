@@ -4,7 +4,8 @@
 // (sql_partial_codec, sql_keyed_state) and must refuse what is malformed,
 // never crash, hang or allocate beyond what the bytes justify.
 //
-// Each input drives jobs/taobao.sql and the ten example queries: its
+// Each input drives jobs/taobao.sql, the ten example queries and the row
+// streams (queries without aggregation, whose rows cross as rows): its
 // first bytes become rows for a source state, whose flushed partials are
 // then altered by the rest of the input (so that the decoder meets bytes
 // close to valid ones), and the rest is also tried as raw partials and
@@ -54,6 +55,7 @@ const std::vector<job>& jobs() {
     std::vector<job> out;
     out.push_back(load(UBAFLOW_ROOT_DIR "/jobs/taobao.sql"));
     out.push_back(load(UBAFLOW_ROOT_DIR "/jobs/examples/behaviour_metrics.sql"));
+    out.push_back(load(UBAFLOW_ROOT_DIR "/jobs/examples/row_streams.sql"));
     return out;
   }();
   return all;
@@ -71,6 +73,7 @@ void drive(const job& j, std::string_view input) {
   for (int n = 0; n < 32 && at + 6 <= input.size(); ++n, at += 6) {
     auto b = [&](size_t i) { return static_cast<uint8_t>(input[at + i]); };
     const int64_t ts = 1511654400000 + int64_t{b(4) * 256 + b(5)} * 60'000;
+    source.set_record_origin(b(0) & 3, static_cast<int64_t>(n));
     source.add({sql_value::bigint(b(0) * 7), sql_value::bigint(b(1)),
                 sql_value::bigint(b(2)), sql_value::string(behaviours[b(3) & 3]),
                 sql_value::timestamp(ts)},
@@ -94,8 +97,12 @@ void drive(const job& j, std::string_view input) {
     sql_keyed_state owner{j.script, j.plan, evaluator, {0, key_groups},
                           key_groups, 1};
     std::string error;
-    if (!owner.take(*batch, error))
+    if (!owner.take(*batch, error)) {
+      if (batch == &valid)
+        std::abort(); // a source's own batch must be taken
       continue;
+    }
+    (void)owner.take_direct_rows();
     // Whatever was taken checkpoints, restores and fires.
     sql_keyed_state restored{j.script, j.plan, evaluator, {0, key_groups},
                              key_groups, 1};

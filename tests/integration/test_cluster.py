@@ -120,6 +120,23 @@ class ClusterTestCase(harness.IntegrationTest):
         thread.start()
         return thread
 
+    def kill_a_worker_while_events_arrive(self, cluster, broker, events, seed):
+        """Events (part2.jsonl) keep arriving while the second worker is
+        killed (kill -9) after a few checkpoints, until the job runs on the
+        survivors; the victim and how long the redeployment took."""
+        producer = self.produce_in_background(broker, events, "part2.jsonl", seed=seed,
+                                              day="2017-11-28", rate=8000)
+        harness.wait_for(lambda: cluster.checkpoints_completed() >= 3, 30,
+                         "checkpoints while events arrive", watched=cluster.coordinator)
+        victim = cluster.workers[1]
+        victim.proc.send_signal(signal.SIGKILL)
+        victim.proc.wait()
+        killed_at = time.time()
+        cluster.wait_output("running on 2 task manager(s)", 20, "redeployment on the survivors")
+        recovery = time.time() - killed_at
+        producer.join()
+        return victim, recovery
+
     def produce(self, broker, events, name, seed, day="2017-11-27", rate=None):
         path = self.path(name)
         extra = ["--datagen.days", "1", "--datagen.start-day", day, "--datagen.seed", str(seed)]
@@ -190,18 +207,8 @@ class ClusterTest(ClusterTestCase):
         cluster.wait_output("completed in", 30, "a first checkpoint")
         # Events keep arriving while the worker dies: the restored attempt
         # must read exactly what the checkpoint had not covered.
-        producer = self.produce_in_background(broker, 20000, "part2.jsonl", seed=22,
-                                              day="2017-11-28", rate=8000)
-        harness.wait_for(lambda: cluster.checkpoints_completed() >= 3, 30,
-                         "checkpoints while events arrive", watched=cluster.coordinator)
-        victim = cluster.workers[1]
-        victim.proc.send_signal(signal.SIGKILL)
-        victim.proc.wait()
-        killed_at = time.time()
-        cluster.wait_output("running on 2 task manager(s)", 20, "redeployment on the survivors")
-        recovery = time.time() - killed_at
+        victim, recovery = self.kill_a_worker_while_events_arrive(cluster, broker, 20000, 22)
         self.assertLess(recovery, 5.0, "recovery took %.1f s" % recovery)
-        producer.join()
         cluster.wait_caught_up()
         cluster.workers.remove(victim)
         out = cluster.drain_and_finish()

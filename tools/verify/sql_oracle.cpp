@@ -17,12 +17,28 @@
 
 namespace ubaflow {
 
+namespace {
+
+/// A document of a sink without a primary key, keyed by what it holds:
+/// its hash and how many alike came before it. Two sides keyed so compare
+/// as multisets, whatever ids the job gave them.
+std::string content_key(const boost::json::object& document,
+                        std::map<std::string, size_t>& seen) {
+  auto hash = document_hash_id(boost::json::serialize(document));
+  const size_t n = seen[hash]++;
+  return hash + "#" + std::to_string(n);
+}
+
+} // namespace
+
 std::map<std::string, boost::json::object>
 keyed_by_fields(const std::vector<std::string>& key,
                 const std::map<std::string, boost::json::object>& documents) {
   std::map<std::string, boost::json::object> out;
+  std::map<std::string, size_t> seen;
   for (const auto& [id, document] : documents)
-    out[key.empty() ? id : document_key(key, document)] = document;
+    out[key.empty() ? content_key(document, seen) : document_key(key, document)]
+      = document;
   return out;
 }
 
@@ -121,17 +137,18 @@ bool compute_sql_expected(const job_config& config,
     expected.index = sink_index_name(table);
     for (auto c : table.primary_key)
       expected.key.push_back(table.columns.at(c).name);
+    std::map<std::string, size_t> seen;
     for (const auto& row : sink.rows) {
-      auto document = sql_document(table, row, config.zone);
-      // Without a primary key the engine writes a document under a hash
-      // of itself (document_id): the same row is the same document.
-      const auto key = expected.key.empty()
-                         ? document_hash_id(boost::json::serialize(document))
-                         : document_key(expected.key, document);
       // Through the text the job writes and verify reads: Boost.JSON's
       // parser may read a double back an ulp or two off, on both sides.
-      expected.documents[key]
-        = boost::json::parse(boost::json::serialize(document)).as_object();
+      auto document = boost::json::parse(boost::json::serialize(
+                                           sql_document(table, row, config.zone)))
+                        .as_object();
+      // Without a primary key, rows are compared as a multiset (the job
+      // gives them ids of where they were read).
+      const auto key = expected.key.empty() ? content_key(document, seen)
+                                            : document_key(expected.key, document);
+      expected.documents[key] = std::move(document);
     }
     out.tables.push_back(std::move(expected));
   }

@@ -48,7 +48,9 @@ bool compute_sql_expected(const job_config& config,
                           sql_expected& out, std::string& error);
 
 /// `documents` (by document id) keyed instead by the values of `key`'s
-/// fields, as compute_sql_expected keys its own.
+/// fields, as compute_sql_expected keys its own; with no key (a sink
+/// without a primary key) by their content, so that both compare as
+/// multisets.
 std::map<std::string, boost::json::object>
 keyed_by_fields(const std::vector<std::string>& key,
                 const std::map<std::string, boost::json::object>& documents);

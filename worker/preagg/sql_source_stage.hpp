@@ -48,6 +48,12 @@ public:
   bool reading_dimensions() const {
     return refresher_ && refresher_->reading();
   }
+  bool wants_record_origin() const override {
+    return state_.has_direct_queries();
+  }
+  void set_record_origin(int32_t partition, int64_t offset) override {
+    state_.set_record_origin(partition, offset);
+  }
   bool is_csv_header(std::string_view line) override {
     return decoder_.is_csv_header(line);
   }

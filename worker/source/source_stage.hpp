@@ -37,6 +37,12 @@ public:
   virtual parse_status add(std::string_view payload, bool csv,
                            event_time partition_watermark, event_time& ts) = 0;
 
+  /// Whether the stage needs to know where each record was read
+  /// (set_record_origin before add): a SQL job with a query without
+  /// aggregation, whose rows take their ids from it.
+  virtual bool wants_record_origin() const { return false; }
+  /// The next record's partition (the job's id) and offset.
+  virtual void set_record_origin(int32_t /*partition*/, int64_t /*offset*/) {}
   /// Whether a CSV file's first line is its header rather than a record
   /// (skipped, not rejected).
   virtual bool is_csv_header(std::string_view line) = 0;

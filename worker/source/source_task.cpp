@@ -46,6 +46,7 @@ void source_task::process(int64_t now_ms) {
   const auto& partitions = reader_->partitions();
   const auto& formats = settings_.formats;
   uint32_t last_touched = UINT32_MAX;
+  const bool origins = stage_->wants_record_origin();
   for (const auto& record : batch_.records) {
     stats_.bytes_in += record.payload.size();
     const bool csv = record.slot < formats.size()
@@ -55,6 +56,11 @@ void source_task::process(int64_t now_ms) {
     const bool too_large = record.truncated
                            || record.payload.size() > settings_.max_record_bytes;
     event_time ts = min_event_time;
+    if (origins) // the job's partition id, as a checkpoint names it
+      stage_->set_record_origin(record.slot < settings_.partitions.size()
+                                  ? settings_.partitions[record.slot]
+                                  : partitions[record.slot],
+                                record.offset);
     auto status = too_large
                     ? parse_status{reject_reason::record_too_large,
                                    "the whole record"}

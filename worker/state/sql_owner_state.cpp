@@ -26,6 +26,7 @@ bool sql_owner_state::merge(const partial_batch& batch, state_output& out,
   if (!batch.sql.empty() && !state_.take_partials(batch.source, batch.sql, error))
     return false;
   ++batches_;
+  write(state_.take_direct_rows(), out); // final rows: written at once
   if (!restored_rows_.empty())
     write(std::exchange(restored_rows_, {}), out);
   if (watermarks_.update(batch.source, progress_of(batch)))
@@ -98,7 +99,7 @@ void sql_owner_state::write(std::vector<sql_sink_row> rows,
     auto document = sql_document(sink, r.row, evaluator_.zone());
     result_row row;
     row.index = job_->query_indices.at(r.query);
-    row.id = document_id(sink, r.row, document);
+    row.id = r.id.empty() ? document_id(sink, r.row, document) : r.id;
     row.document = boost::json::serialize(document);
     out.rows.push_back(std::move(row));
   }

@@ -89,12 +89,6 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
   job->source_table = plan.sources.front().table;
   for (const auto& query : plan.queries) {
     const auto& sink = job->script.tables.at(query.sink);
-    if (!query.aggregated)
-      return fail({query.position,
-                   "INSERT INTO " + sink.name
-                     + " does not aggregate; the engine runs aggregating "
-                       "queries (GROUP BY, a window or an aggregate)",
-                   "count or group the rows, e.g. COUNT(*) per TUMBLE window"});
     auto index = sink_index_name(sink);
     if (auto problem = check_index_name(index))
       return fail({query.position,

@@ -4,6 +4,7 @@
 #include "common/sql/exec/sql_partial_codec.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ubaflow {
 
@@ -49,9 +50,24 @@ bool sql_keyed_state::take_partials(uint32_t source,
   }
   // Everything is decoded and checked before anything is merged.
   std::vector<std::vector<sql_partial>> decoded(plan_.queries.size());
+  std::vector<sql_sink_row> rows;
   for (size_t q = 0; q < plan_.queries.size(); ++q) {
     if (partials[q].empty())
       continue;
+    const auto& query = plan_.queries[q];
+    if (!query.aggregated) { // rows, from the source to the sink
+      const auto& sink = script_.tables.at(query.sink);
+      const size_t before = rows.size();
+      if (!decode_sink_rows(partials[q], static_cast<uint32_t>(q),
+                            sink.columns.size(), rows, error))
+        return false;
+      for (size_t r = before; r < rows.size(); ++r)
+        if (!range_.contains(key_group_of(rows[r], sink, key_groups_))) {
+          error = "a row of a key group this owner does not hold";
+          return false;
+        }
+      continue;
+    }
     if (!decode_partials(partials[q], plan_.queries[q], decoded[q], error))
       return false;
     for (const auto& partial : decoded[q])
@@ -64,7 +80,13 @@ bool sql_keyed_state::take_partials(uint32_t source,
   for (size_t q = 0; q < decoded.size(); ++q)
     for (auto& partial : decoded[q])
       queries_[q]->merge(std::move(partial));
+  for (auto& row : rows)
+    direct_.push_back(std::move(row));
   return true;
+}
+
+std::vector<sql_sink_row> sql_keyed_state::take_direct_rows() {
+  return std::exchange(direct_, {});
 }
 
 int64_t sql_keyed_state::watermark() const {
@@ -95,7 +117,7 @@ std::vector<sql_sink_row> sql_keyed_state::fire(int64_t watermark) {
     if (!query.window)
       continue;
     for (auto& row : queries_[q]->fire(watermark))
-      out.push_back({q, in_sink_columns(script_, query, std::move(row))});
+      out.push_back({q, in_sink_columns(script_, query, std::move(row)), {}});
   }
   return out;
 }
@@ -107,7 +129,7 @@ std::vector<sql_sink_row> sql_keyed_state::updates() {
     if (query.window)
       continue;
     for (auto& row : queries_[q]->updates())
-      out.push_back({q, in_sink_columns(script_, query, std::move(row))});
+      out.push_back({q, in_sink_columns(script_, query, std::move(row)), {}});
   }
   return out;
 }
@@ -117,7 +139,7 @@ std::vector<sql_sink_row> sql_keyed_state::finish() {
   for (uint32_t q = 0; q < queries_.size(); ++q)
     for (auto& row : queries_[q]->finish())
       out.push_back(
-        {q, in_sink_columns(script_, plan_.queries[q], std::move(row))});
+        {q, in_sink_columns(script_, plan_.queries[q], std::move(row)), {}});
   return out;
 }
 

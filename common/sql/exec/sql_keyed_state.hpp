@@ -40,6 +40,10 @@ public:
   /// watermarks itself).
   bool take_partials(uint32_t source, const std::vector<std::string>& partials,
                      std::string& error);
+  /// Rows of queries without aggregation taken since the last call, in
+  /// the order they came: written at once (they are final), so none is
+  /// left when a checkpoint's snapshot is taken.
+  std::vector<sql_sink_row> take_direct_rows();
   /// Rows due now: windows the watermark (the minimum over the sources)
   /// has passed, and the running groups changed since the last call.
   std::vector<sql_sink_row> emit();
@@ -69,6 +73,7 @@ private:
   std::vector<int64_t> input_watermarks_;
   std::vector<std::unique_ptr<sql_group_aggregator>> queries_;
   uint64_t rejected_ = 0;
+  std::vector<sql_sink_row> direct_;
 };
 
 } // namespace ubaflow

@@ -33,6 +33,7 @@ sql_source_state::sql_source_state(
       continue;
     query_run run;
     run.index = q;
+    has_direct_queries_ = has_direct_queries_ || !query.aggregated;
     run.aggregator
       = std::make_unique<sql_group_aggregator>(query, evaluator, reject);
     run.aggregator->pre_aggregate();
@@ -44,8 +45,13 @@ sql_source_state::sql_source_state(
           aggregator->add(relations, record_watermark_);
         },
         [this, q](sql_row row) {
-          direct_.push_back(
-            {q, in_sink_columns(script_, plan_.queries[q], std::move(row))});
+          const auto& query = plan_.queries[q];
+          sql_sink_row out{q, in_sink_columns(script_, query, std::move(row)),
+                           {}};
+          const uint32_t n = origin_rows_++;
+          if (script_.tables.at(query.sink).primary_key.empty())
+            out.id = direct_row_id(origin_partition_, origin_offset_, q, n);
+          direct_.push_back(std::move(out));
         },
         reject});
     queries_.push_back(std::move(run));
@@ -177,11 +183,28 @@ std::vector<sql_partial_batch> sql_source_state::flush() {
       if (!per_owner[o].empty())
         encode_partials(per_owner[o], batches[o].partials[index]);
   }
+  // Rows of queries without aggregation, each to the owner of its key
+  // group, in the order they were made.
+  if (!direct_.empty()) {
+    std::vector<std::vector<std::vector<const sql_sink_row*>>> routed(
+      plan_.queries.size(),
+      std::vector<std::vector<const sql_sink_row*>>(owners_.size()));
+    for (const auto& row : direct_) {
+      const auto& sink = script_.tables.at(plan_.queries.at(row.query).sink);
+      const auto group = key_group_of(row, sink, key_groups_);
+      for (size_t o = 0; o < owners_.size(); ++o)
+        if (owners_[o].contains(group)) {
+          routed[row.query][o].push_back(&row);
+          break;
+        }
+    }
+    for (size_t q = 0; q < routed.size(); ++q)
+      for (size_t o = 0; o < owners_.size(); ++o)
+        if (!routed[q][o].empty())
+          encode_sink_rows(routed[q][o], batches[o].partials[q]);
+    direct_.clear();
+  }
   return batches;
-}
-
-std::vector<sql_sink_row> sql_source_state::take_direct_rows() {
-  return std::exchange(direct_, {});
 }
 
 } // namespace ubaflow

@@ -10,6 +10,7 @@
 
 #include "common/sql/exec/sql_group_aggregator.hpp"
 #include "common/sql/exec/sql_query_rows.hpp"
+#include "common/sql/exec/sql_sink_rows.hpp"
 #include "common/util/key_groups.hpp"
 
 #include <cstdint>
@@ -30,12 +31,6 @@ struct sql_partial_batch {
   /// By query (sql_plan::queries): its encoded partials for the owner's
   /// key groups; empty when the query has none or reads another table.
   std::vector<std::string> partials;
-};
-
-/// A finished row for a sink: the query and the row in the sink's columns.
-struct sql_sink_row {
-  uint32_t query = 0;
-  sql_row row;
 };
 
 /// `row`, in the order of `query`'s outputs, placed in its sink's columns.
@@ -78,10 +73,21 @@ public:
       run.rows->forget_dimension_indexes();
   }
 
-  /// The batches for the owners (one each, in order) since the last flush.
+  /// Where the next record was read (its partition and offset): the ids
+  /// of the rows queries without aggregation make of it (direct_row_id).
+  void set_record_origin(int32_t partition, int64_t offset) {
+    origin_partition_ = partition;
+    origin_offset_ = offset;
+    origin_rows_ = 0;
+  }
+  /// Whether a query over the table has no aggregation (its rows need
+  /// set_record_origin).
+  bool has_direct_queries() const { return has_direct_queries_; }
+
+  /// The batches for the owners (one each, in order) since the last flush:
+  /// per query, its partials of that owner's key groups, or the rows of a
+  /// query without aggregation routed there (sql_sink_rows).
   std::vector<sql_partial_batch> flush();
-  /// Rows of queries without aggregation, since the last call.
-  std::vector<sql_sink_row> take_direct_rows();
 
   int64_t watermark() const;
   uint64_t rejected() const { return rejected_; }
@@ -123,7 +129,11 @@ private:
   int64_t delay_ms_ = 0;
   int64_t max_time_ = INT64_MIN;
   int64_t record_watermark_ = INT64_MIN; ///< of the record being added
-  std::vector<sql_sink_row> direct_;
+  std::vector<sql_sink_row> direct_; ///< rows of queries without aggregation
+  bool has_direct_queries_ = false;
+  int32_t origin_partition_ = 0;
+  int64_t origin_offset_ = 0;
+  uint32_t origin_rows_ = 0; ///< rows made of the record so far
   uint64_t rejected_ = 0;
   std::function<void(const std::string&)> reject_; ///< counts a rejection
   sql_row complete_; ///< the record with its computed columns, reused

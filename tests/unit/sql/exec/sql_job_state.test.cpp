@@ -10,6 +10,7 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "tests/unit/sql/exec/batch_test_support.hpp"
+#include "tests/unit/sql/exec/exec_test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -74,8 +75,10 @@ void check_job(const std::string& script_path) {
         REQUIRE_MESSAGE(owners[o]->take(batches[o], error), error);
       }
     }
-    for (auto& owner : owners)
+    for (auto& owner : owners) {
+      collect(owner->take_direct_rows());
       collect(owner->emit());
+    }
   };
 
   // The record in every column of the table, as a source task's decoder
@@ -92,6 +95,8 @@ void check_job(const std::string& script_path) {
     // One source is given physical rows, the other rows in the table's
     // layout: both ways in must give the same results.
     const auto s = static_cast<size_t>(events[i].user_id % 2);
+    sources[s]->set_record_origin(static_cast<int32_t>(s),
+                                  static_cast<int64_t>(i));
     if (s == 0) {
       sources[s]->add(tables[table][i], 0);
     } else {
@@ -153,6 +158,74 @@ TEST_CASE("jobs/taobao.sql: sources, owners, a rescale; equal to batch") {
 TEST_CASE("the ten example queries: sources, owners, a rescale; equal to "
           "batch") {
   check_job(UBAFLOW_SOURCE_DIR "/jobs/examples/behaviour_metrics.sql");
+}
+
+TEST_CASE("queries without aggregation (a lookup, an upsert) beside an "
+          "aggregate: their rows through the owners, a rescale; equal to batch") {
+  check_job(UBAFLOW_SOURCE_DIR "/jobs/examples/row_streams.sql");
+}
+
+TEST_CASE("rows of a query without aggregation: ids of where they were read, "
+          "routed by key, malformed or foreign rows refused whole") {
+  auto bound = bind_sql(read_text_file(UBAFLOW_SOURCE_DIR "/jobs/examples/row_streams.sql"));
+  REQUIRE(bound.ok());
+  auto planned = plan_script(bound.script);
+  REQUIRE(planned.ok());
+  const auto& plan = planned.plan;
+  const sql_row_evaluator evaluator{time_zone::utc()};
+  const uint32_t table = plan.sources[0].table;
+  const std::map<uint32_t, std::vector<sql_row>> no_dimensions;
+  sql_source_state source{bound.script, plan, table, 0, no_dimensions,
+                          evaluator, ranges(1), key_groups};
+  CHECK(source.has_direct_queries());
+  auto buy = [&](int64_t user) {
+    sql_row row{sql_value::bigint(user), sql_value::bigint(7),
+                sql_value::bigint(2), sql_value::string("buy"),
+                sql_value::timestamp(at_local(2017, 11, 26, 10))};
+    return row;
+  };
+  source.set_record_origin(3, 41);
+  source.add(buy(1), 0);
+  source.set_record_origin(3, 42);
+  source.add(buy(2), 0);
+  auto batches = source.flush();
+  REQUIRE(batches.size() == 1);
+  sql_keyed_state owner{bound.script, plan, evaluator, ranges(1)[0], key_groups, 1};
+  std::string error;
+  REQUIRE_MESSAGE(owner.take(batches[0], error), error);
+  const auto rows = owner.take_direct_rows();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].id == "3-41-1");
+  CHECK(rows[1].id == "3-42-1");
+  CHECK(rows[0].row[0] == sql_value::bigint(1));
+  CHECK(rows[0].row[2] == sql_value::string("unknown")); // no dimension rows
+  CHECK(owner.take_direct_rows().empty());
+  // An owner of other key groups refuses them; a truncated or widened
+  // encoding is refused; nothing is taken from a refused batch.
+  std::vector<uint32_t> groups;
+  for (const auto& r : rows)
+    groups.push_back(key_group_of(r, bound.script.tables.at(plan.queries[0].sink),
+                                  key_groups));
+  const uint32_t foreign = (groups[0] + 1) % key_groups == groups[1]
+                             ? (groups[0] + 2) % key_groups
+                             : (groups[0] + 1) % key_groups;
+  sql_keyed_state other{bound.script, plan, evaluator, {foreign, foreign + 1},
+                        key_groups, 1};
+  CHECK_FALSE(other.take(batches[0], error));
+  CHECK(error.find("does not hold") != std::string::npos);
+  auto bad = batches[0];
+  const size_t q = [&] {
+    for (size_t i = 0; i < bad.partials.size(); ++i)
+      if (!bad.partials[i].empty() && !plan.queries[i].aggregated)
+        return i;
+    return size_t{0};
+  }();
+  bad.partials[q].pop_back();
+  CHECK_FALSE(owner.take(bad, error));
+  bad = batches[0];
+  bad.partials[q] += "x";
+  CHECK_FALSE(owner.take(bad, error));
+  CHECK(owner.take_direct_rows().empty());
 }
 
 TEST_CASE("a malformed batch or a foreign key group is refused whole") {
