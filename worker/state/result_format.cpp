@@ -39,7 +39,10 @@ result_row result_formatter::uv(event_time start, event_time end,
                                 int64_t users) const {
   result_row row;
   row.index = to_string(result_kind::cumulative_uv);
-  row.id = format_iso_local(end);
+  // The seed's primary key, time_str, is the id (as Flink's sink, and the
+  // SQL path's: jobs/taobao.sql writes the same documents under the same
+  // ids).
+  row.id = format_sql_time(end);
   row.document = "{\"time_str\":\"" + format_sql_time(end)
                  + "\",\"uv\":" + std::to_string(users)
                  + ",\"window_start\":\"" + instant(start)
@@ -51,7 +54,7 @@ result_row result_formatter::daily(event_time day_start, event_time end,
                                    int64_t users) const {
   result_row row;
   row.index = to_string(result_kind::cumulative_uv_daily);
-  row.id = format_iso_local(end);
+  row.id = format_sql_time(end); // time_str, the primary key (see uv())
   row.document = "{\"date_str\":\"" + format_date(day_start)
                  + "\",\"time_str\":\"" + format_sql_time(end)
                  + "\",\"uv\":" + std::to_string(users)

@@ -211,10 +211,10 @@ TEST_SUITE("keyed_state") {
     deliver(b, batch(0, t10 + 2 * step_ms - 1));
     deliver(a, idle_batch(1, t10 - 1));
     deliver(b, idle_batch(1, t10 - 1));
-    REQUIRE(daily_rows.count("2017-11-26T10:10:00") == 1);
-    REQUIRE(daily_rows.count("2017-11-26T10:20:00") == 1);
-    const auto at_1010 = daily_rows["2017-11-26T10:10:00"];
-    const auto at_1020 = daily_rows["2017-11-26T10:20:00"];
+    REQUIRE(daily_rows.count("2017-11-26 10:10:00") == 1);
+    REQUIRE(daily_rows.count("2017-11-26 10:20:00") == 1);
+    const auto at_1010 = daily_rows["2017-11-26 10:10:00"];
+    const auto at_1020 = daily_rows["2017-11-26 10:20:00"];
     CHECK(at_1010 == format.daily(day0, t10 + step_ms, 3).document);
     CHECK(at_1020 == format.daily(day0, t10 + 2 * step_ms, 3).document);
 
@@ -229,9 +229,9 @@ TEST_SUITE("keyed_state") {
     deliver(a, batch(1, t10 + 3 * step_ms - 1));
     deliver(b, batch(1, t10 + 3 * step_ms - 1));
 
-    CHECK(daily_rows["2017-11-26T10:10:00"] == at_1010);
-    CHECK(daily_rows["2017-11-26T10:20:00"] == at_1020);
-    CHECK(daily_rows["2017-11-26T10:30:00"]
+    CHECK(daily_rows["2017-11-26 10:10:00"] == at_1010);
+    CHECK(daily_rows["2017-11-26 10:20:00"] == at_1020);
+    CHECK(daily_rows["2017-11-26 10:30:00"]
           == format.daily(day0, t10 + 3 * step_ms, 4).document);
   }
 }

@@ -45,11 +45,11 @@ TEST_SUITE("result_format") {
              R"("window_start":"2017-11-26T23:00:00+08:00","window_end":"2017-11-27T00:00:00+08:00"})");
   }
 
-  TEST_CASE("cumulative_uv documents are identified by the window end") {
+  TEST_CASE("cumulative_uv documents are identified by time_str, their primary key (the window end)") {
     auto f = shanghai();
     auto row = f.uv(day0 + 10 * ms_per_hour, day0 + 10 * ms_per_hour + 10 * ms_per_minute, 7);
     CHECK(row.index == to_string(result_kind::cumulative_uv));
-    CHECK(row.id == "2017-11-26T10:10:00");
+    CHECK(row.id == "2017-11-26 10:10:00");
     CHECK(row.document
           == R"({"time_str":"2017-11-26 10:10:00","uv":7,)"
              R"("window_start":"2017-11-26T10:00:00+08:00","window_end":"2017-11-26T10:10:00+08:00"})");
@@ -59,13 +59,13 @@ TEST_SUITE("result_format") {
     auto f = shanghai();
     auto row = f.daily(day0, day0 + 10 * ms_per_hour + 10 * ms_per_minute, 1234567);
     CHECK(row.index == to_string(result_kind::cumulative_uv_daily));
-    CHECK(row.id == "2017-11-26T10:10:00");
+    CHECK(row.id == "2017-11-26 10:10:00");
     CHECK(row.document
           == R"({"date_str":"2017-11-26","time_str":"2017-11-26 10:10:00","uv":1234567,)"
              R"("window_start":"2017-11-26T00:00:00+08:00","window_end":"2017-11-26T10:10:00+08:00"})");
     // The last step of a day ends at midnight of the next.
     row = f.daily(day0, day0 + ms_per_day, 9);
-    CHECK(row.id == "2017-11-27T00:00:00");
+    CHECK(row.id == "2017-11-27 00:00:00");
     CHECK(row.document
           == R"({"date_str":"2017-11-26","time_str":"2017-11-27 00:00:00","uv":9,)"
              R"("window_start":"2017-11-26T00:00:00+08:00","window_end":"2017-11-27T00:00:00+08:00"})");
