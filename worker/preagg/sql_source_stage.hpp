@@ -60,10 +60,12 @@ public:
   parse_status add(std::string_view payload, bool csv,
                    event_time partition_watermark, event_time& ts) override;
   uint64_t accepted() const override { return accepted_; }
-  /// Groups and the values of distinct counts, against
-  /// preagg.max-buffered-users (the built-in job counts its users so).
+  /// Groups, the values of distinct counts and the rows of queries
+  /// without aggregation, against preagg.max-buffered-users (the built-in
+  /// job counts its users so): a flush is due when they reach it.
   bool buffers_full() const override {
     return state_.buffered_groups() + state_.buffered_values()
+             + state_.buffered_rows()
            >= max_buffered_groups_;
   }
   void drain(int64_t now_ms, std::vector<partial_batch>& out,

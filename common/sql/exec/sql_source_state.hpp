@@ -80,6 +80,8 @@ public:
     origin_offset_ = offset;
     origin_rows_ = 0;
   }
+  /// Rows of queries without aggregation waiting for the next flush.
+  size_t buffered_rows() const { return direct_.size(); }
   /// Whether a query over the table has no aggregation (its rows need
   /// set_record_origin).
   bool has_direct_queries() const { return has_direct_queries_; }

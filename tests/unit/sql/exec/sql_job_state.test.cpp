@@ -188,7 +188,9 @@ TEST_CASE("rows of a query without aggregation: ids of where they were read, "
   source.add(buy(1), 0);
   source.set_record_origin(3, 42);
   source.add(buy(2), 0);
+  CHECK(source.buffered_rows() == 2); // counted against the flush bound
   auto batches = source.flush();
+  CHECK(source.buffered_rows() == 0);
   REQUIRE(batches.size() == 1);
   sql_keyed_state owner{bound.script, plan, evaluator, ranges(1)[0], key_groups, 1};
   std::string error;
