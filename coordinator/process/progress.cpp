@@ -127,18 +127,27 @@ std::string progress_line(const job_totals& now, const job_totals& before,
         << " ms)";
   if (c.restored_id > 0)
     out << " | restored from " << c.restored_id;
-  if (now.checkpoints.failed > 0)
-    out << " | " << now.checkpoints.failed << " CHECKPOINT(S) FAILED";
-  if (now.kafka_down)
-    out << " | KAFKA UNREACHABLE";
-  if (!now.sinks_healthy)
-    out << " | SINK RETRYING (" << now.sink_error << ")";
-  if (now.unresolved_buys > 0)
-    out << " | LOOKUP RETRYING (" << with_commas(now.unresolved_buys)
-        << " buys waiting)";
-  else if (!now.lookup_error.empty()) // e.g. a SQL job's dimensions
-    out << " | LOOKUP RETRYING (" << now.lookup_error << ")";
+  for (const auto& problem : job_problems(now))
+    out << " | " << problem.text;
   return out.str();
+}
+
+std::vector<job_problem> job_problems(const job_totals& now) {
+  std::vector<job_problem> out;
+  if (now.checkpoints.failed > 0)
+    out.push_back({"checkpoints", std::to_string(now.checkpoints.failed)
+                                    + " CHECKPOINT(S) FAILED"});
+  if (now.kafka_down)
+    out.push_back({"kafka", "KAFKA UNREACHABLE"});
+  if (!now.sinks_healthy)
+    out.push_back({"sink", "SINK RETRYING (" + now.sink_error + ")"});
+  if (now.unresolved_buys > 0)
+    out.push_back({"lookup", "LOOKUP RETRYING ("
+                               + with_commas(now.unresolved_buys)
+                               + " buys waiting)"});
+  else if (!now.lookup_error.empty()) // e.g. a SQL job's dimensions
+    out.push_back({"lookup", "LOOKUP RETRYING (" + now.lookup_error + ")"});
+  return out;
 }
 
 std::string summary(const job_status& status, double elapsed, bool sql_job) {

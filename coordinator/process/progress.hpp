@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace ubaflow {
 
@@ -44,6 +45,17 @@ struct job_totals {
 };
 
 job_totals sum_up(const job_status& status);
+
+/// Something the job is waiting out or retrying: a failed checkpoint, Kafka
+/// unreachable, a sink retrying, a lookup retrying. `kind` names the part
+/// (checkpoints, kafka, sink, lookup); `text` is what the progress line
+/// and the web UI show.
+struct job_problem {
+  std::string kind;
+  std::string text;
+};
+/// The problems in `now`, in the order the progress line shows them.
+std::vector<job_problem> job_problems(const job_totals& now);
 
 /// One progress line: rate, watermark, lag, rejects, late, rows written and
 /// any trouble (Kafka down, sink retrying, lookup failing).

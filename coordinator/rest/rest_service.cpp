@@ -2,6 +2,7 @@
 
 #include "common/cluster/join_proof.hpp"
 #include "common/util/clock.hpp"
+#include "coordinator/process/progress.hpp"
 #include "coordinator/rest/prometheus_export.hpp"
 #include "coordinator/rest/request_target.hpp"
 #include "coordinator/rest/result_store.hpp"
@@ -346,6 +347,21 @@ http_reply results_page(const service_context& c, const route_match& m) {
   return {200, "application/json", results_json(*rows, view->results, only)};
 }
 
+/// What the job is waiting out or retrying now (Kafka unreachable, a sink
+/// or a lookup retrying, failed checkpoints), as the progress line says
+/// it: the web UI shows it above every page.
+http_reply health_page(const service_context& c, const route_match&) {
+  auto view = c.st.view();
+  if (!view)
+    return error_reply(503, "the job's status is not available");
+  json::array problems;
+  for (const auto& p : job_problems(sum_up(view->status)))
+    problems.push_back(json::object{{"kind", p.kind}, {"text", p.text}});
+  json::object body{{"state", view->status.state},
+                    {"problems", std::move(problems)}};
+  return {200, "application/json", json::serialize(body)};
+}
+
 http_reply probe(const service_context& c, bool readiness) {
   auto view = c.st.view();
   return health_reply(readiness,
@@ -393,7 +409,8 @@ const service_routes& guarded_routes() {
              });
     }
     t.add("GET", "/metrics", metrics_page)
-      .add("GET", "/ubaflow/results", results_page);
+      .add("GET", "/ubaflow/results", results_page)
+      .add("GET", "/ubaflow/health", health_page);
     return t;
   }();
   return table;

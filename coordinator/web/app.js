@@ -300,10 +300,22 @@ async function refresh() {
     const jobs = await api('/jobs');
     ui.jid = jobs.jobs.length ? jobs.jobs[0].id : null;
     await pages[page](main);
+    await showProblems();
     document.getElementById('status').textContent = 'Updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     document.getElementById('status').innerHTML = `<span class="error">${esc(e.message)}</span>`;
   }
+}
+
+// What the job is waiting out or retrying (Kafka, a sink, a lookup, failed
+// checkpoints), above every page, as the progress line says it.
+async function showProblems() {
+  const box = document.getElementById('problems');
+  let health = null;
+  try { health = await api('/ubaflow/health'); } catch (e) { /* not offered: none shown */ }
+  const problems = health && Array.isArray(health.problems) ? health.problems : [];
+  box.hidden = problems.length === 0;
+  box.innerHTML = problems.map((p) => `<div class="problem">${esc(p.text)}</div>`).join('');
 }
 
 async function start() {

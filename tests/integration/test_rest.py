@@ -234,7 +234,8 @@ class RestTest(RestClient, harness.IntegrationTest):
                      "/jobs/{jobid}/rescaling", "/jobs/{jobid}/rescaling/{triggerid}",
                      "/taskmanagers", "/taskmanagers/{taskmanagerid}",
                      "/taskmanagers/{taskmanagerid}/metrics", "/jobmanager/config",
-                     "/jobmanager/metrics", "/ubaflow/results", "/metrics", "/"):
+                     "/jobmanager/metrics", "/ubaflow/results", "/ubaflow/health",
+                     "/metrics", "/"):
             self.assertIn(path, documented_paths)
 
         # Unknown ids: 404 with Flink's errors body.
@@ -318,6 +319,10 @@ class RestTest(RestClient, harness.IntegrationTest):
             return out
         harness.wait_for(lambda: self.get("/ubaflow/results") == written(), 15,
                          "REST results equal to the written documents")
+        # A healthy job: its state and no problem.
+        health = self.get("/ubaflow/health")
+        self.assertEqual(health["problems"], [], health)
+        self.assertTrue(health["state"])
         self.assertTrue(self.get("/ubaflow/results")["top_category"])
         only = self.get("/ubaflow/results?index=top_category")
         self.assertEqual(list(only), ["top_category"])

@@ -276,6 +276,11 @@ class SqlJobTest(ClusterTestCase):
         time.sleep(1)
         self.assertTrue(job.running(), "the job gave up instead of waiting for MySQL")
         self.assertIn("] 0 records", job.output())  # nothing read meanwhile
+        # The REST API (and the web UI above every page) says why.
+        port = re.search(r"REST API and metrics on http://[^:]+:(\d+)/", job.output()).group(1)
+        health = self.get_json("http://127.0.0.1:%s/ubaflow/health" % port)
+        self.assertEqual([p["kind"] for p in health["problems"]], ["lookup"], health)
+        self.assertIn("waiting for the dimensions", health["problems"][0]["text"])
         db.start()
         self.assertEqual(job.wait(60), 0, job.output()[-4000:])
         self.assertIn("the dimensions were read after", job.output())

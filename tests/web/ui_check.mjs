@@ -2,6 +2,8 @@
 // through every page of a running coordinator's web UI: waits for live
 // numbers and drawn charts, fails on any console error, and writes a
 // screenshot per page.   node ui_check.mjs <base-url> <screenshot-dir>
+// With a third argument, only checks that the overview shows that problem
+// above the page (the /ubaflow/health banner) and screenshots it.
 import {createRequire} from 'node:module';
 import {mkdirSync} from 'node:fs';
 import {dirname, join} from 'node:path';
@@ -10,7 +12,7 @@ import {fileURLToPath} from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '../../coordinator/web/package.json'));
 const {chromium} = require('playwright-core');
-const [base, shots] = process.argv.slice(2);
+const [base, shots, expectedProblem] = process.argv.slice(2);
 mkdirSync(shots, {recursive: true});
 
 const browser = await chromium.launch({
@@ -76,10 +78,16 @@ const checks = {
   jobmanager: async () => { await text('job.key-groups'); },
 };
 
+const problemShown = async () => page.waitForFunction(
+  (n) => { const b = document.getElementById('problems');
+           return b && !b.hidden && b.textContent.includes(n); },
+  expectedProblem, {timeout: 20000});
+const selected = expectedProblem ? {problems: problemShown} : checks;
+
 let failed = false;
-for (const [name, check] of Object.entries(checks)) {
+for (const [name, check] of Object.entries(selected)) {
   try {
-    await page.goto(`${base}/#/${name}`);
+    await page.goto(`${base}/#/${expectedProblem ? 'overview' : name}`);
     await check();
     console.log(`ok   ${name}`);
   } catch (e) {

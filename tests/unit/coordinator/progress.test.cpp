@@ -62,6 +62,25 @@ TEST_SUITE("coordinator.progress") {
           == std::string::npos);
   }
 
+  TEST_CASE("the problems, by kind, as the progress line and /ubaflow/health show them") {
+    auto t = sum_up(two_sources());
+    t.checkpoints.failed = 2;
+    t.sinks_healthy = false;
+    t.sink_error = "es: 503";
+    const auto problems = job_problems(t);
+    REQUIRE(problems.size() == 4);
+    CHECK(problems[0].kind == "checkpoints");
+    CHECK(problems[0].text == "2 CHECKPOINT(S) FAILED");
+    CHECK(problems[1].kind == "kafka");
+    CHECK(problems[2].kind == "sink");
+    CHECK(problems[2].text == "SINK RETRYING (es: 503)");
+    CHECK(problems[3].kind == "lookup");
+    const auto line = progress_line(t, job_totals{}, 1, 1);
+    for (const auto& p : problems)
+      CHECK(line.find(" | " + p.text) != std::string::npos);
+    CHECK(job_problems(job_totals{}).empty());
+  }
+
   TEST_CASE("a SQL job's summary counts late records by query") {
     auto st = two_sources();
     for (uint32_t i = 0; i < 2; ++i) {
