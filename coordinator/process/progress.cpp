@@ -127,16 +127,22 @@ std::string progress_line(const job_totals& now, const job_totals& before,
         << " ms)";
   if (c.restored_id > 0)
     out << " | restored from " << c.restored_id;
+  // Failed checkpoints as a running count (a line is read in a log);
+  // /ubaflow/health says only whether the last one failed.
+  if (now.checkpoints.failed > 0)
+    out << " | " << now.checkpoints.failed << " CHECKPOINT(S) FAILED";
   for (const auto& problem : job_problems(now))
-    out << " | " << problem.text;
+    if (problem.kind != "checkpoints")
+      out << " | " << problem.text;
   return out.str();
 }
 
 std::vector<job_problem> job_problems(const job_totals& now) {
   std::vector<job_problem> out;
-  if (now.checkpoints.failed > 0)
-    out.push_back({"checkpoints", std::to_string(now.checkpoints.failed)
-                                    + " CHECKPOINT(S) FAILED"});
+  const auto& history = now.checkpoints.history;
+  if (!history.empty() && !history.back().completed)
+    out.push_back({"checkpoints", "CHECKPOINT " + std::to_string(history.back().id)
+                                    + " FAILED (" + history.back().failure + ")"});
   if (now.kafka_down)
     out.push_back({"kafka", "KAFKA UNREACHABLE"});
   if (!now.sinks_healthy)

@@ -46,10 +46,11 @@ struct job_totals {
 
 job_totals sum_up(const job_status& status);
 
-/// Something the job is waiting out or retrying: a failed checkpoint, Kafka
-/// unreachable, a sink retrying, a lookup retrying. `kind` names the part
-/// (checkpoints, kafka, sink, lookup); `text` is what the progress line
-/// and the web UI show.
+/// Something the job is waiting out or retrying now: the last checkpoint
+/// failed, Kafka unreachable, a sink retrying, a lookup retrying. `kind`
+/// names the part (checkpoints, kafka, sink, lookup); `text` is what the
+/// web UI shows, and the progress line too (which counts failed
+/// checkpoints instead).
 struct job_problem {
   std::string kind;
   std::string text;

@@ -311,8 +311,15 @@ async function refresh() {
 // checkpoints), above every page, as the progress line says it.
 async function showProblems() {
   const box = document.getElementById('problems');
+  // Never asks for the token itself (the pages do): without it, none shown.
   let health = null;
-  try { health = await api('/ubaflow/health'); } catch (e) { /* not offered: none shown */ }
+  try {
+    const headers = {};
+    const token = sessionStorage.getItem('ubaflow.token');
+    if (token) headers.Authorization = 'Bearer ' + token;
+    const response = await fetch('/ubaflow/health', {cache: 'no-store', headers});
+    if (response.ok) health = await response.json();
+  } catch (e) { /* not offered: none shown */ }
   const problems = health && Array.isArray(health.problems) ? health.problems : [];
   box.hidden = problems.length === 0;
   box.innerHTML = problems.map((p) => `<div class="problem">${esc(p.text)}</div>`).join('');

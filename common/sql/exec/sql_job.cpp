@@ -89,6 +89,19 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
   job->source_table = plan.sources.front().table;
   for (const auto& query : plan.queries) {
     const auto& sink = job->script.tables.at(query.sink);
+    // Upserts of a query without aggregation keep their order per key
+    // through one owner; rows of another query into the same keyed sink
+    // would meet them in no defined order.
+    if (!query.aggregated && !sink.primary_key.empty())
+      for (const auto& other : plan.queries)
+        if (&other != &query && other.sink == query.sink)
+          return fail({query.position,
+                       "INSERT INTO " + sink.name
+                         + " has no aggregation and another INSERT writes the "
+                           "same keyed table: the order of their upserts "
+                           "would not be defined",
+                       "write the table from one query, or give it no "
+                       "PRIMARY KEY (rows are then appended)"});
     auto index = sink_index_name(sink);
     if (auto problem = check_index_name(index))
       return fail({query.position,

@@ -59,7 +59,8 @@ bool sql_keyed_state::take_partials(uint32_t source,
       const auto& sink = script_.tables.at(query.sink);
       const size_t before = rows.size();
       if (!decode_sink_rows(partials[q], static_cast<uint32_t>(q),
-                            sink.columns.size(), rows, error))
+                            sink.columns.size(), !sink.primary_key.empty(),
+                            rows, error))
         return false;
       for (size_t r = before; r < rows.size(); ++r)
         if (!range_.contains(key_group_of(rows[r], sink, key_groups_))) {

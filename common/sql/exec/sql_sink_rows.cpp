@@ -3,6 +3,8 @@
 #include "common/sql/exec/sql_byte_codec.hpp"
 #include "common/util/hash.hpp"
 
+#include <algorithm>
+
 namespace ubaflow {
 
 namespace {
@@ -51,7 +53,8 @@ void encode_sink_rows(const std::vector<const sql_sink_row*>& rows,
 }
 
 bool decode_sink_rows(std::string_view bytes, uint32_t query, size_t columns,
-                      std::vector<sql_sink_row>& out, std::string& error) {
+                      bool keyed, std::vector<sql_sink_row>& out,
+                      std::string& error) {
   sql_byte_reader in{bytes};
   uint8_t version = 0;
   if (!in.u8(version) || version != sink_rows_version) {
@@ -60,20 +63,20 @@ bool decode_sink_rows(std::string_view bytes, uint32_t query, size_t columns,
     return false;
   }
   uint64_t count = 0;
-  // A row is at least its id's length and its width: two bytes.
-  if (!in.count(count, 2)) {
+  // A row is at least its id's length, its width and a byte per value.
+  if (!in.count(count, 2 + columns)) {
     error = "rows of a query without aggregation: a count beyond the input";
     return false;
   }
   std::vector<sql_sink_row> rows;
-  rows.reserve(count);
+  rows.reserve(std::min<uint64_t>(count, 1024)); // grows with what decodes
   for (uint64_t i = 0; i < count; ++i) {
     sql_sink_row r;
     r.query = query;
     std::string_view id;
     uint64_t width = 0;
-    if (!in.bytes(id) || id.size() > max_row_id_bytes || !in.varint(width)
-        || width != columns) {
+    if (!in.bytes(id) || id.size() > max_row_id_bytes
+        || id.empty() != keyed || !in.varint(width) || width != columns) {
       error = "rows of a query without aggregation: a malformed row (its "
               "id, or not the sink's " + std::to_string(columns) + " columns)";
       return false;

@@ -48,10 +48,13 @@ uint32_t key_group_of(const sql_sink_row& row, const bound_table& sink,
 void encode_sink_rows(const std::vector<const sql_sink_row*>& rows,
                       std::string& out);
 
-/// Decodes rows of query `query` for a sink of `columns` columns; false
-/// with `error` on anything malformed (a count beyond the input, a row of
-/// another width, an id over 512 bytes), `out` then unchanged.
+/// Decodes rows of query `query` for a sink of `columns` columns, `keyed`
+/// (it has a primary key: rows carry no id) or not (each carries one);
+/// false with `error` on anything malformed (a count beyond the input, a
+/// row of another width, an id over 512 bytes, an id where there must be
+/// none or none where there must be one), `out` then unchanged.
 bool decode_sink_rows(std::string_view bytes, uint32_t query, size_t columns,
-                      std::vector<sql_sink_row>& out, std::string& error);
+                      bool keyed, std::vector<sql_sink_row>& out,
+                      std::string& error);
 
 } // namespace ubaflow

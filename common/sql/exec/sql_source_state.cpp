@@ -34,6 +34,7 @@ sql_source_state::sql_source_state(
     query_run run;
     run.index = q;
     has_direct_queries_ = has_direct_queries_ || !query.aggregated;
+    origin_rows_.resize(plan.queries.size(), 0);
     run.aggregator
       = std::make_unique<sql_group_aggregator>(query, evaluator, reject);
     run.aggregator->pre_aggregate();
@@ -45,11 +46,11 @@ sql_source_state::sql_source_state(
           aggregator->add(relations, record_watermark_);
         },
         [this, q](sql_row row) {
-          const auto& query = plan_.queries[q];
-          sql_sink_row out{q, in_sink_columns(script_, query, std::move(row)),
+          const auto& target = plan_.queries[q];
+          sql_sink_row out{q, in_sink_columns(script_, target, std::move(row)),
                            {}};
-          const uint32_t n = origin_rows_++;
-          if (script_.tables.at(query.sink).primary_key.empty())
+          const uint32_t n = origin_rows_[q]++;
+          if (script_.tables.at(target.sink).primary_key.empty())
             out.id = direct_row_id(origin_partition_, origin_offset_, q, n);
           direct_.push_back(std::move(out));
         },

@@ -13,6 +13,7 @@
 #include "common/sql/exec/sql_sink_rows.hpp"
 #include "common/util/key_groups.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -78,7 +79,7 @@ public:
   void set_record_origin(int32_t partition, int64_t offset) {
     origin_partition_ = partition;
     origin_offset_ = offset;
-    origin_rows_ = 0;
+    std::fill(origin_rows_.begin(), origin_rows_.end(), 0);
   }
   /// Rows of queries without aggregation waiting for the next flush.
   size_t buffered_rows() const { return direct_.size(); }
@@ -135,7 +136,8 @@ private:
   bool has_direct_queries_ = false;
   int32_t origin_partition_ = 0;
   int64_t origin_offset_ = 0;
-  uint32_t origin_rows_ = 0; ///< rows made of the record so far
+  /// Per query, the rows made of the record so far (an id's `-n`).
+  std::vector<uint32_t> origin_rows_;
   uint64_t rejected_ = 0;
   std::function<void(const std::string&)> reject_; ///< counts a rejection
   sql_row complete_; ///< the record with its computed columns, reused

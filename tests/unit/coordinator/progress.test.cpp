@@ -65,19 +65,30 @@ TEST_SUITE("coordinator.progress") {
   TEST_CASE("the problems, by kind, as the progress line and /ubaflow/health show them") {
     auto t = sum_up(two_sources());
     t.checkpoints.failed = 2;
+    checkpoint_record failed;
+    failed.id = 7;
+    failed.failure = "timed out";
+    t.checkpoints.history = {failed};
     t.sinks_healthy = false;
     t.sink_error = "es: 503";
     const auto problems = job_problems(t);
     REQUIRE(problems.size() == 4);
     CHECK(problems[0].kind == "checkpoints");
-    CHECK(problems[0].text == "2 CHECKPOINT(S) FAILED");
+    CHECK(problems[0].text == "CHECKPOINT 7 FAILED (timed out)");
     CHECK(problems[1].kind == "kafka");
     CHECK(problems[2].kind == "sink");
     CHECK(problems[2].text == "SINK RETRYING (es: 503)");
     CHECK(problems[3].kind == "lookup");
     const auto line = progress_line(t, job_totals{}, 1, 1);
-    for (const auto& p : problems)
-      CHECK(line.find(" | " + p.text) != std::string::npos);
+    CHECK(line.find(" | 2 CHECKPOINT(S) FAILED") != std::string::npos);
+    for (size_t i = 1; i < problems.size(); ++i)
+      CHECK(line.find(" | " + problems[i].text) != std::string::npos);
+    // A checkpoint completed since: the failure is no problem now.
+    checkpoint_record done;
+    done.id = 8;
+    done.completed = true;
+    t.checkpoints.history.push_back(done);
+    CHECK(job_problems(t)[0].kind == "kafka");
     CHECK(job_problems(job_totals{}).empty());
   }
 

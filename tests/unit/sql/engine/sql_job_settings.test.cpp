@@ -159,6 +159,16 @@ TEST_CASE("what the engine cannot run is refused with its position") {
                        "INSERT INTO per_minute SELECT ts, user_id FROM clicks;\n");
   values = job_settings({"--job.sql-text", unaggregated});
   CHECK_MESSAGE(load_sql_job(values, error), error);
+  // Beside another query into the same keyed table, the order of their
+  // upserts would not be defined: refused.
+  std::string beside = std::string{script}
+                       + "INSERT INTO per_minute SELECT ts, user_id FROM clicks;\n";
+  values = job_settings({"--job.sql-text", beside});
+  CHECK_FALSE(load_sql_job(values, error));
+  CHECK_MESSAGE(error.find("INSERT INTO per_minute has no aggregation and another "
+                           "INSERT writes the same keyed table")
+                  != std::string::npos,
+                error);
 
   std::string bad_index = script;
   bad_index.replace(bad_index.find("clicks_per_minute"), 17, "Clicks/Minute");
