@@ -337,6 +337,13 @@ class SqlJobTest(ClusterTestCase):
         cluster.wait_output("completed in", 30, "a first checkpoint")
         victim, _ = self.kill_a_worker_while_events_arrive(cluster, broker, 15000, 72)
         cluster.wait_caught_up()
+        # The REST API keeps the latest results, not the row streams.
+        base = "http://127.0.0.1:%s" % cluster.rest_port()
+        harness.wait_for(lambda: self.get_json(base + "/ubaflow/results")["carts_per_hour"],
+                         20, "the hourly carts in the REST results")
+        results = self.get_json(base + "/ubaflow/results")
+        self.assertEqual(results["buys"], [])
+        self.assertTrue(results["last_cart_per_user"] == [])
         cluster.workers.remove(victim)
         out = cluster.drain_and_finish()
         self.assertIsNotNone(re.search(r"attempt 2 restores checkpoint (\d+)", out), out[-4000:])

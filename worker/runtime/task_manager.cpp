@@ -1,5 +1,6 @@
 #include "worker/runtime/task_manager.hpp"
 
+#include "common/sql/exec/sql_job.hpp"
 #include "common/transport/cluster_transport.hpp"
 
 #include "common/cluster/trusted_nodes.hpp"
@@ -228,14 +229,17 @@ task_manager_behavior(task_manager_self* self,
         sinks.push_back(caf::actor_cast<caf::actor>(std::move(sink)));
         host(self, sinks.back());
       };
-      // The first output also mirrors rows to the coordinator (REST API).
+      // The first output also mirrors rows to the coordinator (REST API),
+      // but not a SQL job's row streams.
+      const auto unmirrored = config.sql ? row_stream_indices(*config.sql)
+                                         : std::set<std::string>{};
       if (config.ndjson_output)
         add(spawn_sink_actor(sys, make_ndjson_writer(config), d.producers,
-                             1000, master, sinks.empty(), st.trust));
+                             1000, master, sinks.empty(), st.trust, unmirrored));
       if (config.es_output)
         add(spawn_sink_actor(sys, make_es_writer(config), d.producers,
                              config.es_flush_interval_ms, master,
-                             sinks.empty(), st.trust));
+                             sinks.empty(), st.trust, unmirrored));
       return sinks;
     },
     [self, from_master, refused](const combiner_deployment& d)

@@ -25,6 +25,7 @@ struct sink_state {
   std::chrono::milliseconds interval{1000};
   job_master_actor coordinator;
   bool mirror = false;
+  std::set<std::string> unmirrored; ///< indices not mirrored
   bool retry_pending = false;
   bool stopping = false;
   bool reported = false;
@@ -129,10 +130,12 @@ sink_actor::behavior_type
 sink_behavior(sink_self* self, std::shared_ptr<result_writer> writer,
               size_t producers, int64_t flush_interval_ms,
               job_master_actor coordinator, bool mirror,
-              std::shared_ptr<const trusted_nodes> trust) {
+              std::shared_ptr<const trusted_nodes> trust,
+              std::set<std::string> unmirrored) {
   auto& setup = self->state;
   setup.trust = std::move(trust);
   setup.mirror = mirror;
+  setup.unmirrored = std::move(unmirrored);
   setup.writer = std::move(writer);
   setup.probe = metric_probe{{{"sink", setup.writer->name()}}};
   setup.producers = producers;
@@ -153,8 +156,16 @@ sink_behavior(sink_self* self, std::shared_ptr<result_writer> writer,
         refuse_invalid(self, *problem);
         return;
       }
-      if (st.mirror)
+      if (st.mirror && st.unmirrored.empty()) {
         self->send(st.coordinator, results_atom_v, rows);
+      } else if (st.mirror) {
+        std::vector<result_row> mirrored;
+        for (const auto& row : rows)
+          if (!st.unmirrored.count(row.index))
+            mirrored.push_back(row);
+        if (!mirrored.empty())
+          self->send(st.coordinator, results_atom_v, std::move(mirrored));
+      }
       st.writer->add(std::move(rows));
       if (st.writer->wants_flush())
         flush_now(self);
@@ -216,11 +227,12 @@ sink_actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
                             job_master_actor coordinator, bool mirror,
-                            std::shared_ptr<const trusted_nodes> trust) {
+                            std::shared_ptr<const trusted_nodes> trust,
+                            std::set<std::string> unmirrored) {
   return system.spawn<caf::detached>(sink_behavior, std::move(writer),
                                      producers, flush_interval_ms,
                                      std::move(coordinator), mirror,
-                                     std::move(trust));
+                                     std::move(trust), std::move(unmirrored));
 }
 
 } // namespace ubaflow

@@ -7,6 +7,8 @@
 #include <caf/fwd.hpp>
 
 #include <memory>
+#include <set>
+#include <string>
 
 namespace ubaflow {
 class trusted_nodes;
@@ -26,11 +28,14 @@ namespace ubaflow {
 /// before a checkpoint are durable when it completes. With `mirror`, it
 /// also sends every row it receives to the coordinator as (results_atom,
 /// rows), for the REST API's latest results (one sink does, whatever the
-/// number of outputs).
+/// number of outputs), except the rows of `unmirrored` indices (a SQL
+/// job's row streams: rows as they come, not latest results, and as many
+/// as the input has).
 sink_actor spawn_sink_actor(caf::actor_system& system,
                             std::shared_ptr<result_writer> writer,
                             size_t producers, int64_t flush_interval_ms,
                             job_master_actor coordinator, bool mirror = false,
-                            std::shared_ptr<const trusted_nodes> trust = {});
+                            std::shared_ptr<const trusted_nodes> trust = {},
+                            std::set<std::string> unmirrored = {});
 
 } // namespace ubaflow

@@ -144,13 +144,24 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
                                 job->script.tables.at(job->source_table).name)) {
       // Shown by the REST API: a password written in clear stays here.
       for (auto& option : table->options)
-        for (const auto& bound : job->script.tables.at(job->source_table).options)
-          if (bound.secret && bound.flink_key == option.key)
+        for (const auto& declared : job->script.tables.at(job->source_table).options)
+          if (declared.secret && declared.flink_key == option.key)
             option.value = "******";
       job->source_sql = print_statement(statement);
     }
   }
   return job;
+}
+
+std::set<std::string> row_stream_indices(const sql_job& job) {
+  std::set<std::string> rows;
+  std::set<std::string> results;
+  for (size_t q = 0; q < job.plan.queries.size(); ++q)
+    (job.plan.queries[q].aggregated ? results : rows)
+      .insert(job.query_indices.at(q));
+  for (const auto& index : results)
+    rows.erase(index);
+  return rows;
 }
 
 } // namespace ubaflow

@@ -9,6 +9,7 @@
 #include "common/sql/sql_plan.hpp"
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ struct sql_job {
   std::string source_sql;
   std::vector<std::string> insert_sql;
 };
+
+/// The indices only queries without aggregation write: row streams (rows
+/// as they come, as many as the input has), not latest results.
+std::set<std::string> row_stream_indices(const sql_job& job);
 
 /// Reads a SQL script whole, refusing one over `max_sql_script_bytes`
 /// before reading it; false with `error` otherwise.

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <set>
 
 using namespace ubaflow;
 
@@ -159,6 +160,9 @@ TEST_CASE("what the engine cannot run is refused with its position") {
                        "INSERT INTO per_minute SELECT ts, user_id FROM clicks;\n");
   values = job_settings({"--job.sql-text", unaggregated});
   CHECK_MESSAGE(load_sql_job(values, error), error);
+  // Its index is a row stream: not kept as the latest results.
+  CHECK(row_stream_indices(*load_sql_job(values, error))
+        == std::set<std::string>{"clicks_per_minute"});
   // Beside another query into the same keyed table, the order of their
   // upserts would not be defined: refused.
   std::string beside = std::string{script}
