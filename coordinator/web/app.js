@@ -29,12 +29,14 @@ function askToken() {
   return tokenAsked;
 }
 
-async function api(path, retried) {
+// `quiet`: a 401 is not a reason to ask for the token (the caller can do
+// without the answer).
+async function api(path, retried, quiet) {
   const headers = {};
   const token = sessionStorage.getItem('ubaflow.token');
   if (token) headers.Authorization = 'Bearer ' + token;
   const response = await fetch(path, {cache: 'no-store', headers});
-  if (response.status === 401 && !retried) {
+  if (response.status === 401 && !retried && !quiet) {
     sessionStorage.removeItem('ubaflow.token');
     tokenAsked = null;
     if (await askToken())
@@ -313,13 +315,7 @@ async function showProblems() {
   const box = document.getElementById('problems');
   // Never asks for the token itself (the pages do): without it, none shown.
   let health = null;
-  try {
-    const headers = {};
-    const token = sessionStorage.getItem('ubaflow.token');
-    if (token) headers.Authorization = 'Bearer ' + token;
-    const response = await fetch('/ubaflow/health', {cache: 'no-store', headers});
-    if (response.ok) health = await response.json();
-  } catch (e) { /* not offered: none shown */ }
+  try { health = await api('/ubaflow/health', false, true); } catch (e) { /* none shown */ }
   const problems = health && Array.isArray(health.problems) ? health.problems : [];
   box.hidden = problems.length === 0;
   box.innerHTML = problems.map((p) => `<div class="problem">${esc(p.text)}</div>`).join('');
