@@ -160,7 +160,6 @@ std::optional<job_config> load_job_config(const settings& given,
     // The script's queries replace the built-in results; options of the
     // built-in job would silently not apply, so they are refused.
     const std::pair<const char*, const char*> builtin_only[] = {
-      {"job.results", "the script's INSERTs are the results"},
       {"lookup.mysql.key-column", "the script's CREATE TABLE names the columns"},
       {"lookup.mysql.value-column", "the script's CREATE TABLE names the columns"},
     };

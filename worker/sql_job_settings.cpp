@@ -64,10 +64,17 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
     error = "--job.sql-text: larger than 4 MiB: not a SQL script?";
     return nullptr;
   }
+  // job.results picks the INSERTs to run by their sinks' indices; left
+  // at its default (the built-in job's four) it runs them all. By value,
+  // not origin: a worker gets every option from its coordinator.
+  std::vector<std::string> only;
+  if (const auto* spec = values.options().find("job.results");
+      spec && values.get_string("job.results") != spec->default_value)
+    only = values.get_list("job.results");
   auto job = compile_sql_job(path.empty() ? "job.sql-text" : path,
-                             std::move(text), error);
+                             std::move(text), error, only);
   if (!job) {
-    error = "--job.sql: " + error;
+    error = (only.empty() ? "--job.sql: " : "--job.results: ") + error;
     return nullptr;
   }
   for (const auto& warning : job->warnings)

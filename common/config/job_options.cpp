@@ -31,7 +31,8 @@ option_set make_job_options() {
   o.add("job.results", t::list,
         "buy_cnt_per_hour,cumulative_uv,cumulative_uv_daily,top_category",
         "Results to compute (any of buy_cnt_per_hour, cumulative_uv, "
-        "cumulative_uv_daily, top_category).");
+        "cumulative_uv_daily, top_category). With job.sql: the indices "
+        "whose INSERTs run (the others are left out); by default all.");
   o.add("job.sql", t::string, "",
         "A job written in SQL (docs/sql.md) to run instead of job.results, "
         "e.g. jobs/taobao.sql. Its tables' connector options are the "

@@ -124,6 +124,34 @@ class SqlJobTest(ClusterTestCase):
         self.assertRegex(summary, r"rejected +0\n")
         self.assert_equals_both_oracles(data, out_dir, settings)
 
+    def test_job_results_runs_part_of_a_script(self):
+        # Two of jobs/taobao.sql's four INSERTs: only their indices are
+        # written, and they equal the oracle of the same selection.
+        data = self.day_of_events()
+        out_dir = self.path("out")
+        chosen = ["--job.results", "top_category,cumulative_uv"]
+        settings = ["--lookup.source", "csv", "--lookup.csv-path", harness.CATEGORY_CSV]
+        self.run_job_to_end(["--job.sql", TAOBAO, "--source.type", "file",
+                             "--source.files", data, "--sink.ndjson.dir", out_dir,
+                             "--progress.interval", "0"] + chosen + settings)
+        written = sorted(f for f in os.listdir(out_dir) if os.path.getsize(
+            os.path.join(out_dir, f)) > 0)
+        self.assertEqual(len(written), 2, written)
+        self.assertTrue(all(f.startswith(("cumulative_uv.", "top_category.")) for f in written),
+                        written)
+        _, report = self.verify(["--job.sql", TAOBAO, "--verify.input", data,
+                                 "--verify.partitioner", "file",
+                                 "--verify.against", "ndjson:" + out_dir]
+                                + chosen + settings)
+        self.assert_all_compared(report, ("cumulative_uv", "top_category"))
+        self.assertNotIn("buy_cnt_per_hour", report)
+        # A name no INSERT writes: refused before the job starts.
+        r = harness.run(["run", "--job.sql", TAOBAO, "--job.results", "pv_per_hour"],
+                        check=False, timeout=30)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no INSERT of the script writes index 'pv_per_hour'",
+                      r.stderr.decode() + r.stdout.decode())
+
     def run_late_days(self, settings):
         """jobs/taobao.sql over two days of out-of-order events, some 45
         minutes late, read as three file ranges: (data, out_dir, summary,

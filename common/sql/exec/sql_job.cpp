@@ -59,9 +59,40 @@ std::string sink_index_name(const bound_table& sink) {
   return sink.name;
 }
 
-std::shared_ptr<const sql_job> compile_sql_job(std::string path,
-                                               std::string text,
-                                               std::string& error) {
+namespace {
+
+/// Keeps the INSERTs into sinks of `indices`; false with `error` for a
+/// name none writes.
+bool keep_inserts(bound_script& script, const std::vector<std::string>& indices,
+                  std::vector<size_t>& kept_positions, std::string& error) {
+  std::vector<std::string> written;
+  for (const auto& insert : script.inserts)
+    written.push_back(sink_index_name(script.tables.at(insert.table)));
+  for (const auto& name : indices)
+    if (std::find(written.begin(), written.end(), name) == written.end()) {
+      std::string known;
+      for (const auto& w : written)
+        if (known.find("'" + w + "'") == std::string::npos)
+          known += (known.empty() ? "" : ", ") + ("'" + w + "'");
+      error = "no INSERT of the script writes index '" + name
+              + "' (it writes " + known + ")";
+      return false;
+    }
+  std::vector<bound_insert> kept;
+  for (size_t i = 0; i < script.inserts.size(); ++i)
+    if (std::find(indices.begin(), indices.end(), written[i]) != indices.end()) {
+      kept.push_back(std::move(script.inserts[i]));
+      kept_positions.push_back(i);
+    }
+  script.inserts = std::move(kept);
+  return true;
+}
+
+} // namespace
+
+std::shared_ptr<const sql_job>
+compile_sql_job(std::string path, std::string text, std::string& error,
+                const std::vector<std::string>& only_indices) {
   const std::string where = path; // `path` moves into the job below
   auto fail = [&](const sql_error& e) {
     error = where + ": " + e.to_string();
@@ -70,6 +101,12 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
   auto bound = bind_sql(text);
   if (!bound.ok())
     return fail(*bound.error);
+  std::vector<size_t> kept; // positions of the INSERTs run, when selected
+  if (!only_indices.empty()
+      && !keep_inserts(bound.script, only_indices, kept, error)) {
+    error = where + ": " + error;
+    return nullptr;
+  }
   auto planned = plan_script(bound.script);
   if (!planned.ok())
     return fail(*planned.error);
@@ -149,6 +186,13 @@ std::shared_ptr<const sql_job> compile_sql_job(std::string path,
             option.value = "******";
       job->source_sql = print_statement(statement);
     }
+  }
+  if (!only_indices.empty()) { // the INSERTs run, as script.inserts
+    std::vector<std::string> selected;
+    for (auto position : kept)
+      if (position < job->insert_sql.size())
+        selected.push_back(std::move(job->insert_sql[position]));
+    job->insert_sql = std::move(selected);
   }
   return job;
 }

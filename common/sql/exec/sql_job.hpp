@@ -56,9 +56,11 @@ std::string sink_index_name(const bound_table& sink);
 /// Parses, binds and plans `text` (read from `path`) and checks that the
 /// engine runs it: one source table, every INSERT aggregating, index names
 /// Elasticsearch accepts. Null with `error` ("PATH: line L:C: …")
-/// otherwise.
-std::shared_ptr<const sql_job> compile_sql_job(std::string path,
-                                               std::string text,
-                                               std::string& error);
+/// otherwise. `only_indices`, when not empty: the INSERTs into sinks of
+/// these indices are run, the others left out (job.results); a name no
+/// INSERT writes is an error that lists the script's.
+std::shared_ptr<const sql_job>
+compile_sql_job(std::string path, std::string text, std::string& error,
+                const std::vector<std::string>& only_indices = {});
 
 } // namespace ubaflow

@@ -180,11 +180,22 @@ TEST_CASE("what the engine cannot run is refused with its position") {
   CHECK_FALSE(load_sql_job(values, error));
   CHECK(error.find("index 'Clicks/Minute'") != std::string::npos);
 
-  // Options of the built-in job would silently not apply: refused.
+  // job.results names the indices whose INSERTs run; one the script does
+  // not write is refused with the ones it does.
   CHECK_FALSE(load_job_config(job_settings({"--job.sql-text", script,
                                             "--job.results", "top_category"}),
                               error));
-  CHECK(error.find("--job.results: does not apply to a job written in SQL")
+  CHECK_MESSAGE(error.find("--job.results: job.sql-text: no INSERT of the "
+                           "script writes index 'top_category' (it writes "
+                           "'clicks_per_minute')")
+                  != std::string::npos,
+                error);
+  // Options of the built-in job would silently not apply: refused.
+  CHECK_FALSE(load_job_config(job_settings({"--job.sql-text", script,
+                                            "--lookup.mysql.key-column", "k"}),
+                              error));
+  CHECK(error.find("--lookup.mysql.key-column: does not apply to a job "
+                   "written in SQL")
         != std::string::npos);
   // Allowed lateness applies to a script's windows as to the built-in's.
   const auto late = load_job_config(
@@ -204,5 +215,24 @@ TEST_CASE("what the engine cannot run is refused with its position") {
   REQUIRE_MESSAGE(csv, error);
   CHECK(csv->format_of(UBAFLOW_SOURCE_DIR "/data/category.csv") == record_format::csv);
 }
+
+TEST_CASE("job.results runs the INSERTs into the indices it names") {
+  std::string error;
+  auto values = job_settings({"--job.sql", UBAFLOW_SOURCE_DIR "/jobs/taobao.sql",
+                              "--job.results", "top_category,cumulative_uv"});
+  auto job = load_sql_job(values, error);
+  REQUIRE_MESSAGE(job, error);
+  // In the script's order, whatever the order named.
+  CHECK(job->indices == std::vector<std::string>{"cumulative_uv", "top_category"});
+  CHECK(job->plan.queries.size() == 2);
+  CHECK(job->insert_sql.size() == 2);
+  // The state of another selection is another layout: not restored into it.
+  auto every = job_settings({"--job.sql", UBAFLOW_SOURCE_DIR "/jobs/taobao.sql"});
+  auto all = load_sql_job(every, error);
+  REQUIRE_MESSAGE(all, error);
+  CHECK(all->plan.queries.size() == 4);
+  CHECK(all->state_layout != job->state_layout);
+}
+
 
 } // TEST_SUITE
