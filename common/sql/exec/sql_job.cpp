@@ -70,10 +70,14 @@ bool keep_inserts(bound_script& script, const std::vector<std::string>& indices,
     written.push_back(sink_index_name(script.tables.at(insert.table)));
   for (const auto& name : indices)
     if (std::find(written.begin(), written.end(), name) == written.end()) {
+      // Each index once, in the script's order (two INSERTs may write one).
+      std::vector<std::string> distinct;
       std::string known;
       for (const auto& w : written)
-        if (known.find("'" + w + "'") == std::string::npos)
-          known += (known.empty() ? "" : ", ") + ("'" + w + "'");
+        if (std::find(distinct.begin(), distinct.end(), w) == distinct.end()) {
+          distinct.push_back(w);
+          known += (known.empty() ? "'" : ", '") + w + "'";
+        }
       error = "no INSERT of the script writes index '" + name
               + "' (it writes " + known + ")";
       return false;

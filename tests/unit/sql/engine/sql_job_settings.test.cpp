@@ -234,5 +234,4 @@ TEST_CASE("job.results runs the INSERTs into the indices it names") {
   CHECK(all->state_layout != job->state_layout);
 }
 
-
 } // TEST_SUITE
