@@ -101,6 +101,14 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
           || values.origin_of(key) != value_origin::default_value
           || from_script.count(key))
         continue;
+      // A Kafka table's JSON is what source.format's default (auto)
+      // reads from Kafka already; kept at auto, files that replace the
+      // topic (--source.files, the oracle's --verify.input) are read by
+      // their extension, as the built-in job reads them. CSV messages are
+      // said, and then hold for files too.
+      if (key == "source.format" && t.connector == connector_kind::kafka
+          && value == "json")
+        continue;
       std::string expanded;
       std::string missing;
       if (!expand_environment(value, expanded, missing)) {

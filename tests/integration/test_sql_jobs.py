@@ -103,9 +103,10 @@ class SqlJobTest(ClusterTestCase):
 
     def test_the_tianchi_csv_is_read_by_the_script(self):
         # The seed's own data shape: UserBehavior CSV with epoch seconds,
-        # here with a header line. The script says 'format' = 'json' (its
-        # Kafka topic); --source.format csv reads the file instead, and the
-        # results equal both oracles reading the same file.
+        # here with a header line. The script says 'format' = 'json' for its
+        # Kafka topic; a file replacing the topic is read by its extension,
+        # as the built-in job reads it (no --source.format), and the results
+        # equal both oracles reading the same file.
         data = self.day_of_events(40000, seed=9, suffix=".csv")
         with open(data) as f:
             lines = f.read()
@@ -113,8 +114,7 @@ class SqlJobTest(ClusterTestCase):
         with open(data, "w") as f:
             f.write("user_id,item_id,category_id,behavior,ts\n" + lines)
         out_dir = self.path("out")
-        settings = ["--source.format", "csv", "--lookup.source", "csv",
-                    "--lookup.csv-path", harness.CATEGORY_CSV]
+        settings = ["--lookup.source", "csv", "--lookup.csv-path", harness.CATEGORY_CSV]
         summary = self.run_job_to_end(
             ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
              "--source.file-splits", "2", "--sink.ndjson.dir", out_dir,

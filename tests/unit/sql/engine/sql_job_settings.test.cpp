@@ -204,8 +204,7 @@ TEST_CASE("what the engine cannot run is refused with its position") {
   REQUIRE_MESSAGE(late, error);
   CHECK(late->windows.allowed_lateness_ms == 60'000);
 
-  // The script's 'format' = 'json' is only the default of source.format:
-  // a CSV file may be read instead.
+  // --source.format csv reads the files as CSV, whatever they are called.
   const auto csv = load_job_config(job_settings({"--job.sql-text", script,
                                                  "--source.format", "csv",
                                                  "--source.type", "file",
@@ -214,6 +213,31 @@ TEST_CASE("what the engine cannot run is refused with its position") {
                                    error);
   REQUIRE_MESSAGE(csv, error);
   CHECK(csv->format_of(UBAFLOW_SOURCE_DIR "/data/category.csv") == record_format::csv);
+
+  // A Kafka table's 'json' leaves files to their extension, as the
+  // built-in job reads them: a .csv file is CSV, anything else JSON; an
+  // explicit --source.format wins; a Kafka table's 'csv' holds for files.
+  const auto by_extension = load_job_config(
+    job_settings({"--job.sql-text", script, "--source.type", "file",
+                  "--source.files", UBAFLOW_SOURCE_DIR "/data/category.csv"}),
+    error);
+  REQUIRE_MESSAGE(by_extension, error);
+  CHECK(by_extension->format == "auto");
+  CHECK(by_extension->format_of("day.csv") == record_format::csv);
+  CHECK(by_extension->format_of("day.jsonl") == record_format::json);
+  const auto json_said = load_job_config(
+    job_settings({"--job.sql-text", script, "--source.format", "json"}), error);
+  REQUIRE_MESSAGE(json_said, error);
+  CHECK(json_said->format_of("day.csv") == record_format::json);
+  std::string csv_script{script};
+  const auto at = csv_script.find("'format' = 'json'");
+  REQUIRE(at != std::string::npos);
+  csv_script.replace(at, 17, "'format' = 'csv'");
+  const auto csv_messages
+    = load_job_config(job_settings({"--job.sql-text", csv_script}), error);
+  REQUIRE_MESSAGE(csv_messages, error);
+  CHECK(csv_messages->format == "csv");
+  CHECK(csv_messages->format_of("day.jsonl") == record_format::csv);
 }
 
 TEST_CASE("job.results runs the INSERTs into the indices it names") {
