@@ -6,7 +6,10 @@
 // is compared in two loads (the built-in parser does the same with its
 // five names known at compile time). The records of a topic list their
 // fields in one order, so the name after the one found last is tried
-// first: usually one comparison.
+// first: usually one comparison. Before that, the reader compares the
+// record's bytes at a key with that name and its closing quote
+// (expected(), quoted(), json_reader::consume_exact_string): a key that
+// matches is not even scanned for its end.
 
 #include <cstdint>
 #include <cstring>
@@ -22,6 +25,18 @@ public:
     names_.reserve(names.size());
     for (const auto& name : names)
       names_.push_back(entry_for(name));
+  }
+
+  /// The name tried first (the one after the name found last), or -1.
+  int expected() const { return names_.empty() ? -1 : static_cast<int>(next_); }
+  /// Name `i` followed by a closing quote, as it is written in a record
+  /// when it needs no escape; empty when it would (a quote, a backslash or
+  /// a control character in it): then only find() recognises it.
+  std::string_view quoted(int i) const { return names_[static_cast<size_t>(i)].quoted; }
+  /// Name `i` was found (by its quoted form): the next one is tried first.
+  void found(int i) {
+    const auto at = static_cast<size_t>(i) + 1;
+    next_ = at == names_.size() ? 0 : at;
   }
 
   /// The index of the name `key` spells, or -1.
@@ -44,6 +59,7 @@ private:
     uint64_t head = 0; ///< the first word of the name (as compared)
     uint64_t tail = 0; ///< the last word, overlapping the first if short
     std::string name;
+    std::string quoted; ///< name + '"', or empty (see quoted())
   };
 
   /// The first and last bytes of `p[0, size)` as words of the width the
@@ -73,6 +89,16 @@ private:
     e.size = name.size();
     e.name = name;
     words(name.data(), name.size(), e.head, e.tail);
+    // Printable ASCII but a quote or a backslash: what a JSON string holds
+    // as it is, so matching its bytes is matching the string (other names
+    // are read and checked by read_string, then found by find()).
+    bool plain = !name.empty();
+    for (const char c : name) {
+      const auto b = static_cast<unsigned char>(c);
+      plain = plain && b >= 0x20 && b < 0x80 && c != '"' && c != '\\';
+    }
+    if (plain)
+      e.quoted = name + '"';
     return e;
   }
 

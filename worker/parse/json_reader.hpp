@@ -60,6 +60,20 @@ public:
     return false;
   }
 
+  /// Steps over the string at the cursor (its opening quote) when its
+  /// bytes are exactly `body_and_quote`: a text that needs no escape in
+  /// JSON and is valid UTF-8 (the caller's promise), then its closing
+  /// quote. One comparison instead of a scan: how a record's keys, which
+  /// come in the same order record after record, are recognised.
+  bool consume_exact_string(std::string_view body_and_quote) {
+    const size_t n = body_and_quote.size();
+    if (static_cast<size_t>(end_ - p_) <= n || *p_ != '"'
+        || std::memcmp(p_ + 1, body_and_quote.data(), n) != 0)
+      return false;
+    p_ += 1 + n;
+    return true;
+  }
+
   /// Reads a string (its opening quote is at the cursor) and gives its
   /// content: a view of the input when it has no escapes, else the
   /// decoded text in `scratch`.

@@ -174,14 +174,21 @@ parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
   if (!in.consume('}')) {
     for (;;) {
       in.skip_ws();
-      std::string_view key;
-      if (in.peek() != '"' || !in.read_string(key, parser_->key))
-        return not_an_object;
+      auto& keys = parser_->keys;
+      int column = keys.expected();
+      if (column >= 0 && in.consume_exact_string(keys.quoted(column))) {
+        keys.found(column); // the usual case: the next column's name
+      } else {
+        std::string_view key;
+        if (in.peek() != '"' || !in.read_string(key, parser_->key))
+          return not_an_object;
+        column = keys.find(key);
+      }
       in.skip_ws();
       if (!in.consume(':'))
         return not_an_object;
       in.skip_ws();
-      if (!read_field(in, parser_->keys.find(key), out))
+      if (!read_field(in, column, out))
         return not_an_object;
       in.skip_ws();
       if (in.consume('}'))

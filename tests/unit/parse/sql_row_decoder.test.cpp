@@ -145,6 +145,45 @@ TEST_CASE("fields are read by name, top level only, the last of a name counting"
           .ok());
 }
 
+TEST_CASE("a key is recognised by its bytes only when they are its whole string") {
+  // The usual record: each key compared in place with the column after the
+  // one found last (json_reader::consume_exact_string). Keys that only
+  // start like it, escaped spellings, another order and cut-off keys are
+  // read and matched as any other key.
+  sql_row_decoder decoder{user_behavior(), timestamp_parser{timestamp_policy{}}};
+  sql_row row;
+  const std::string seed = R"({"user_id": "1", "item_id": "2", "category_id": "3",)"
+                           R"( "behavior": "pv", "ts": "2017-11-26 10:00:00"})";
+  for (int i = 0; i < 3; ++i) { // the expected key moves on record by record
+    REQUIRE(decoder.decode(seed, row).ok());
+    CHECK(row[0] == sql_value::bigint(1));
+    CHECK(row[2] == sql_value::bigint(3));
+  }
+  // "user_idx" and "user_i" are not user_id (which is then missing).
+  const std::string others = R"("item_id": 2, "category_id": 3, "behavior": "pv",)"
+                             R"( "ts": "2017-11-26 10:00:00"})";
+  CHECK(decoder.decode(R"({"user_idx": 9, )" + others, row).reason
+        == reject_reason::missing_field);
+  CHECK(decoder.decode(R"({"user_i": 9, )" + others, row).reason
+        == reject_reason::missing_field);
+  // An escaped spelling is the same name; after it, the next key in place.
+  REQUIRE(decoder.decode(R"({"user\u005fid": 8, )" + others, row).ok());
+  CHECK(row[0] == sql_value::bigint(8));
+  // The expected name cut off at the end of the input, or without its
+  // closing quote: not a record.
+  for (const char* cut : {R"({"user_id)", R"({"user_id)" "\"", R"({"user_id": 1, "item_id)"})
+    CHECK(decoder.decode(cut, row).reason == reject_reason::malformed_record);
+  // Keys in another order still find their columns, and the seed's order after.
+  REQUIRE(decoder.decode(R"({"ts": "2017-11-26 10:00:00", "behavior": "buy", "category_id": 5,)"
+                         R"( "item_id": 4, "user_id": 3})",
+                         row)
+            .ok());
+  CHECK(row[0] == sql_value::bigint(3));
+  CHECK(row[2] == sql_value::bigint(5));
+  REQUIRE(decoder.decode(seed, row).ok());
+  CHECK(row[3] == sql_value::string("pv"));
+}
+
 TEST_CASE("CSV lines: fields in column order, quoting, a delimiter, a header") {
   timestamp_policy policy;
   policy.zone = *time_zone::load("Asia/Shanghai");
