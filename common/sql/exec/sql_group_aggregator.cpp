@@ -202,6 +202,7 @@ void sql_group_aggregator::add(const sql_relations& relations,
     } else {
       add_to(group_for(&window, keys));
       keep_due(window);
+      took_on_time_ = window.max_timestamp() > watermark;
     }
     return;
   }

@@ -107,6 +107,22 @@ public:
   /// Rows add() found late for at least one of their windows.
   uint64_t late_rows() const { return late_rows_; }
 
+  /// Whether the last row add() was given went, on time, to its one
+  /// window (a TUMBLE window the watermark had not reached): what lets an
+  /// alike query take that row from this one's partials instead of adding
+  /// it again (sql_shared_ingestion.hpp). forget_last_row() clears it
+  /// before a row, as a row its conditions drop never reaches add().
+  bool took_last_row_on_time() const { return took_on_time_; }
+  void forget_last_row() { took_on_time_ = false; }
+  /// The window a row of event time `time` is added to (its first window;
+  /// a CUMULATE row's slice, as [period start, end of its step)); none
+  /// for a query without a window.
+  std::optional<sql_window> window_of(int64_t time) const {
+    if (!assigner_)
+      return std::nullopt;
+    return assigner_->first_window(time);
+  }
+
 private:
   struct group_key {
     int64_t start = 0;
@@ -187,6 +203,7 @@ private:
   int64_t fired_up_to_ = INT64_MIN;
   int64_t step_ms_ = 0; ///< CUMULATE's step
   bool collecting_ = false; ///< pre_aggregate()
+  bool took_on_time_ = false; ///< took_last_row_on_time()
   uint32_t distinct_aggregates_ = 0;
   uint64_t buffered_values_ = 0;
   uint64_t late_partials_ = 0;

@@ -1,6 +1,7 @@
 #include "common/sql/exec/sql_source_state.hpp"
 
 #include "common/sql/exec/sql_partial_codec.hpp"
+#include "common/sql/exec/sql_shared_ingestion.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -55,6 +56,15 @@ sql_source_state::sql_source_state(
           direct_.push_back(std::move(out));
         },
         reject});
+    // An alike query before it (one that takes no rows from another)
+    // adds the rows for both.
+    for (size_t l = 0; l < queries_.size(); ++l)
+      if (!queries_[l].leader
+          && shares_ingestion(plan.queries[queries_[l].index], query)) {
+        run.leader = l;
+        queries_[l].leads = true;
+        break;
+      }
     queries_.push_back(std::move(run));
   }
   // The event-time column among the physical ones the records carry.
@@ -102,8 +112,13 @@ std::optional<int64_t> sql_source_state::add_table_row(sql_row& row,
     if (!sql_query_rows::fill_computed_column(table, c, processing_time_ms,
                                               evaluator_, reject_, row))
       return t;
-  for (auto& run : queries_)
+  for (auto& run : queries_) {
+    if (run.leader && queries_[*run.leader].aggregator->took_last_row_on_time())
+      continue; // in its leader's partials, taken at the flush
+    if (run.leads)
+      run.aggregator->forget_last_row();
     run.rows->feed_complete(row);
+  }
   return t;
 }
 
@@ -168,6 +183,12 @@ std::vector<sql_partial_batch> sql_source_state::flush() {
   }
   // Queries counting the same values sort them once.
   sql_distinct_set::settle_alike(distinct_sets);
+  // A query sharing another's rows takes copies of its settled partials.
+  for (size_t r = 0; r < queries_.size(); ++r)
+    if (const auto leader = queries_[r].leader)
+      for (const auto& partial : taken[*leader])
+        add_shared_partial(taken[r],
+                           follower_partial(partial, *queries_[r].aggregator));
   for (size_t r = 0; r < queries_.size(); ++r) {
     const auto index = queries_[r].index;
     const auto& query = plan_.queries[index];

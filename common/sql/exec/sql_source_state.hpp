@@ -62,9 +62,22 @@ public:
                                        int64_t watermark = INT64_MIN);
   /// event-time.allowed-lateness: rows up to this far behind a window's
   /// end still count for it (sql_group_aggregator::set_allowed_lateness).
+  /// A leader then keeps rows late within the lateness too, which its
+  /// followers add themselves: queries no longer share their rows.
   void set_allowed_lateness(int64_t ms) {
-    for (auto& run : queries_)
+    for (auto& run : queries_) {
       run.aggregator->set_allowed_lateness(ms);
+      if (ms > 0) {
+        run.leader.reset();
+        run.leads = false;
+      }
+    }
+  }
+  /// Queries taking another's rows (sql_shared_ingestion.hpp).
+  size_t queries_sharing_rows() const {
+    return static_cast<size_t>(std::count_if(
+      queries_.begin(), queries_.end(),
+      [](const query_run& run) { return run.leader.has_value(); }));
   }
 
   /// The dimensions' rows (the map given at construction) were replaced:
@@ -115,6 +128,11 @@ private:
     uint32_t index = 0;
     std::unique_ptr<sql_group_aggregator> aggregator;
     std::unique_ptr<sql_query_rows> rows;
+    /// The earlier query whose on-time rows this one takes at the flush
+    /// instead of adding them (sql_shared_ingestion.hpp), by position in
+    /// queries_; whether some later query does so from this one.
+    std::optional<size_t> leader;
+    bool leads = false;
   };
 
   const bound_script& script_;
