@@ -17,15 +17,18 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "common/time/time_zone.hpp"
+#include "common/config/job_config.hpp"
 #include "common/util/clock.hpp"
 #include "tools/datagen/message_writer.hpp"
 #include "tools/datagen/synthetic_events.hpp"
 #include "worker/lookup/csv_table_rows.hpp"
 #include "worker/parse/sql_row_decoder.hpp"
+#include "worker/source/source_task.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -50,6 +53,14 @@ int main(int argc, char** argv) {
                                    : 2'000'000;
   const uint32_t owners = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2]))
                                    : 2;
+  // Records between two flushes of the source; by default (0) a flush is
+  // due as a source task's is (source_task::flush_due, with the same
+  // defaults as the built-in engine's bench): every 200 ms or when the
+  // buffers are full.
+  const uint64_t flush_every
+    = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0;
+  const int64_t flush_interval_ms = source_task_settings{}.flush_interval_ms;
+  const uint64_t max_buffered = job_config{}.max_buffered_users;
   constexpr uint32_t key_groups = 128;
   const auto zone = *time_zone::load("Asia/Shanghai");
   timestamp_policy policy;
@@ -106,7 +117,7 @@ int main(int argc, char** argv) {
     decoded += decoder.decode(m, row).ok() ? 1 : 0;
   const int64_t decode_ms = std::max<int64_t>(1, steady_now_ms() - start);
 
-  // The whole path: a flush every 4096 records, as a source's batch.
+  // The whole path, flushed as a source task flushes (above).
   sql_source_state source{script, plan,   table,     0,
                           dimensions, evaluator, ranges, key_groups};
   std::vector<std::unique_ptr<sql_keyed_state>> states;
@@ -121,7 +132,10 @@ int main(int argc, char** argv) {
   using bench_clock = std::chrono::steady_clock;
   bench_clock::duration flushing{};
   bench_clock::duration owning{};
+  uint64_t flushes = 0;
+  uint64_t shares = 0;
   auto exchange = [&] {
+    ++flushes;
     const auto flush_start = bench_clock::now();
     auto batches = source.flush();
     const auto owners_start = bench_clock::now();
@@ -135,20 +149,37 @@ int main(int argc, char** argv) {
         std::exit(1);
       }
       rows_out += states[o]->emit().size();
+      // Distinct counts routed by value leave as shares for the combiner
+      // (not run here: a few per window and key group).
+      shares += states[o]->take_shares().size();
     }
     owning += bench_clock::now() - owners_start;
   };
   start = steady_now_ms();
+  int64_t last_flush_ms = start;
   uint64_t n = 0;
   for (const auto& m : messages) {
     if (decoder.decode(m, row).ok())
       source.add_table_row(row, 0);
-    if (++n % 4096 == 0)
+    ++n;
+    const bool due
+      = flush_every > 0
+          ? n % flush_every == 0
+          : (n % 256 == 0 // the clock read once in a while
+             && (steady_now_ms() - last_flush_ms >= flush_interval_ms
+                 || source.buffered_groups() + source.buffered_values()
+                        + source.buffered_rows()
+                      >= max_buffered));
+    if (due) {
       exchange();
+      last_flush_ms = steady_now_ms();
+    }
   }
   exchange();
-  for (auto& state : states)
+  for (auto& state : states) {
     rows_out += state->finish().size();
+    shares += state->take_shares().size();
+  }
   const int64_t ms = std::max<int64_t>(1, steady_now_ms() - start);
   auto ns_per_event = [&](bench_clock::duration d) {
     return static_cast<double>(
@@ -159,7 +190,8 @@ int main(int argc, char** argv) {
   std::printf("{\"events\":%llu,\"owners\":%u,\"decode_only_events_per_s\":%.0f,"
               "\"sql_events_per_s\":%.0f,\"rows\":%llu,"
               "\"exchange_bytes_per_event\":%.2f,\"rejected\":%llu,"
-              "\"flush_ns_per_event\":%.1f,\"owners_ns_per_event\":%.1f}\n",
+              "\"flush_ns_per_event\":%.1f,\"owners_ns_per_event\":%.1f,"
+              "\"flushes\":%llu,\"shares\":%llu}\n",
               static_cast<unsigned long long>(messages.size()), owners,
               1000.0 * static_cast<double>(decoded) / decode_ms,
               1000.0 * static_cast<double>(messages.size()) / ms,
@@ -167,6 +199,8 @@ int main(int argc, char** argv) {
               static_cast<double>(exchange_bytes)
                 / static_cast<double>(messages.size()),
               static_cast<unsigned long long>(source.rejected()),
-              ns_per_event(flushing), ns_per_event(owning));
+              ns_per_event(flushing), ns_per_event(owning),
+              static_cast<unsigned long long>(flushes),
+              static_cast<unsigned long long>(shares));
   return 0;
 }

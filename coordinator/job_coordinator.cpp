@@ -7,6 +7,7 @@
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/task_interfaces.hpp"
 #include "common/protocol/validation.hpp"
+#include "common/sql/exec/sql_job.hpp"
 #include "common/util/clock.hpp"
 
 #include <caf/all.hpp>
@@ -120,7 +121,7 @@ void deploy_each(coordinator_actor* self, std::vector<Deployment> deployments,
 /// with the handles of its receivers. Source tasks open their inputs on
 /// their own threads; a failure there fails the job through failed_atom.
 void deploy(coordinator_actor* self) {
-  const bool uv = self->state.config->windows.computes_uv();
+  const bool uv = job_needs_combiner(*self->state.config);
   // Untyped on purpose: the deployments carry this handle and the tasks'
   // across nodes as registered wire types (common/protocol/cluster.hpp);
   // the task manager casts them back to job_master_actor and the tasks'

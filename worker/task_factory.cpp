@@ -6,7 +6,9 @@
 #include "worker/preagg/builtin_source_stage.hpp"
 #include "worker/preagg/sql_source_stage.hpp"
 #include "worker/state/keyed_state.hpp"
+#include "worker/state/sql_combiner.hpp"
 #include "worker/state/sql_owner_state.hpp"
+#include "worker/state/uv_combiner.hpp"
 #include "worker/lookup/mysql_dimension_source.hpp"
 #include "worker/sink/es_writer.hpp"
 #include "worker/sink/ndjson_writer.hpp"
@@ -121,6 +123,17 @@ std::shared_ptr<owner_logic> make_owner_logic(const job_config& config,
     return owner;
   }
   return std::make_shared<keyed_state>(config.windows, range, inputs,
+                                       result_formatter{config.zone});
+}
+
+std::shared_ptr<combiner_logic>
+make_combiner_logic(const job_config& config,
+                    const std::vector<key_group_range>& owners) {
+  if (config.sql)
+    return std::make_shared<sql_combiner>(config.sql, config.zone,
+                                          config.key_groups,
+                                          config.windows.allowed_lateness_ms);
+  return std::make_shared<uv_combiner>(config.windows, owners,
                                        result_formatter{config.zone});
 }
 

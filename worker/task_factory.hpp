@@ -4,6 +4,7 @@
 #include "worker/job_config_loader.hpp"
 #include "worker/sink/result_writer.hpp"
 #include "worker/source/source_task.hpp"
+#include "worker/state/combiner_logic.hpp"
 #include "worker/state/owner_logic.hpp"
 
 #include <memory>
@@ -36,6 +37,13 @@ make_source_stage(const job_config& config, uint32_t index,
 std::shared_ptr<owner_logic> make_owner_logic(const job_config& config,
                                               key_group_range range,
                                               uint32_t inputs);
+
+/// The combiner of the job's owners (ranges `owners`): the built-in
+/// job's UV combiner, or a SQL job's (job_needs_combiner says whether the
+/// job has one).
+std::shared_ptr<combiner_logic>
+make_combiner_logic(const job_config& config,
+                    const std::vector<key_group_range>& owners);
 
 /// `restore` and `unresolved` come from a checkpoint (both may be empty);
 /// partitions in `from_beginning` that `restore` does not cover start at

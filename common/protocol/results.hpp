@@ -63,6 +63,9 @@ typename Inspector::result_type inspect(Inspector& f, group_users& x) {
 /// sum over all key groups. Counts are per key group, not per owner, so
 /// that a combiner keeps them apart when owners' ranges change (rescaling
 /// from a checkpoint): a newer count for a key group replaces the older.
+/// A job written in SQL sends one slice per query routed by distinct value
+/// and per aggregate of it (`query`, `aggregate`; `daily` unused): the
+/// distinct values of each key group counted by that aggregate.
 struct uv_slice {
   bool daily = false;
   event_time window_start = 0; ///< day start for daily slices
@@ -70,6 +73,8 @@ struct uv_slice {
   key_group_range range;
   int64_t users = 0;                ///< sum of `groups`
   std::vector<group_users> groups;  ///< key groups with users, ascending
+  uint32_t query = 0;     ///< SQL: sql_plan::queries
+  uint32_t aggregate = 0; ///< SQL: the query's aggregates
 };
 
 template <class Inspector>
@@ -80,7 +85,8 @@ typename Inspector::result_type inspect(Inspector& f, key_group_range& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, uv_slice& x) {
   return f(caf::meta::type_name("uv_slice"), x.daily, x.window_start,
-           x.window_end, x.range, x.users, x.groups);
+           x.window_end, x.range, x.users, x.groups, x.query,
+           x.aggregate);
 }
 
 /// An owner has emitted every slice for windows that end at or before

@@ -106,13 +106,15 @@ struct uv_window_snapshot {
   bool emitted = false;
   int64_t emitted_total = 0;
   std::vector<group_users> groups;
+  uint32_t query = 0;     ///< SQL: as uv_slice::query
+  uint32_t aggregate = 0; ///< SQL: as uv_slice::aggregate
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, uv_window_snapshot& x) {
   return f(caf::meta::type_name("uv_window_snapshot"), x.daily,
            x.window_start, x.window_end, x.emitted, x.emitted_total,
-           x.groups);
+           x.groups, x.query, x.aggregate);
 }
 
 /// The UV combiner's state: pending windows and progress per key group.

@@ -270,15 +270,14 @@ std::string explain_plan(const bound_script& script, const sql_plan& plan) {
       const char* unit = !q.window ? "keys"
                          : q.group_keys.empty() ? "window"
                                                 : "window and keys";
-      // What the engine does today: distinct-value routing (each owner a
-      // share of the values, a combiner adding the counts) is planned but
-      // not run yet; such a query goes by window, one owner per window.
       const bool by_value = q.routing == sql_routing::distinct_value;
-      out << "\n  exchange    partial aggregates per " << unit
-          << ", routed to key groups by "
-          << (by_value ? "window (by distinct value with a combiner: not yet)"
-                       : to_string(q.routing))
-          << "\n";
+      out << "\n  exchange    partial aggregates per "
+          << (by_value ? "window and key group of the values" : unit)
+          << ", routed to key groups by " << to_string(q.routing) << "\n";
+      if (by_value)
+        out << "  combiner    each owner counts the values of its key groups "
+               "per window; one combiner adds the counts and writes the row "
+               "once every key group has passed the window's end\n";
       out << "  state       "
           << (q.state == sql_state_kind::window_aggregates
                 ? std::string{"per "} + unit + ", dropped once fired"

@@ -64,8 +64,9 @@ std::optional<std::string>
 shared_distinct_column(const std::vector<bound_aggregate>& aggregates) {
   std::optional<std::string> column;
   for (const auto& a : aggregates) {
-    if (a.function != aggregate_function::count_distinct || !a.argument
-        || a.filter)
+    // A FILTER keeps its own set of the same column's values: split by
+    // value like the others.
+    if (a.function != aggregate_function::count_distinct || !a.argument)
       return std::nullopt;
     const auto text = canonical_text(*a.argument);
     if (column && *column != text)

@@ -67,7 +67,8 @@ constexpr uint32_t progress = 1, final = 2, window = 3;
 
 namespace window_tag {
 constexpr uint32_t daily = 1, window_start = 2, window_end = 3, emitted = 4,
-                   emitted_total = 5, group_users = 6;
+                   emitted_total = 5, group_users = 6, query = 7,
+                   aggregate = 8;
 } // namespace window_tag
 
 namespace users_tag {
@@ -138,6 +139,10 @@ void put_combiner(tagged_writer& out, const combiner_snapshot& c) {
       r.put_signed(window_tag::window_end, w.window_end);
       r.put_bool(window_tag::emitted, w.emitted);
       r.put_signed(window_tag::emitted_total, w.emitted_total);
+      if (w.query != 0 || w.aggregate != 0) { // a SQL job's query
+        r.put_unsigned(window_tag::query, w.query);
+        r.put_unsigned(window_tag::aggregate, w.aggregate);
+      }
       for (const auto& g : w.groups)
         r.put_record(window_tag::group_users, [&](tagged_writer& u) {
           u.put_unsigned(users_tag::group, g.group);
@@ -279,6 +284,8 @@ bool read_window(tagged_reader& in, uv_window_snapshot& x) {
     case window_tag::window_end: return in.read(x.window_end);
     case window_tag::emitted: return in.read(x.emitted);
     case window_tag::emitted_total: return in.read(x.emitted_total);
+    case window_tag::query: return in.read(x.query);
+    case window_tag::aggregate: return in.read(x.aggregate);
     case window_tag::group_users:
       return read_element(in, "UV window group", x.groups, read_group_users);
     default: return true;

@@ -28,6 +28,31 @@ typename Inspector::result_type inspect(Inspector& f, key_group_snapshot_v2& x) 
            g.categories, g.uv_cells, g.uv_days);
 }
 
+/// A UV window as version 2 wrote it: before SQL queries had combiners.
+struct uv_window_snapshot_v2 {
+  uv_window_snapshot window;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f,
+                                        uv_window_snapshot_v2& x) {
+  auto& w = x.window;
+  return f(caf::meta::type_name("uv_window_snapshot"), w.daily,
+           w.window_start, w.window_end, w.emitted, w.emitted_total,
+           w.groups);
+}
+
+struct combiner_snapshot_v2 {
+  combiner_snapshot combiner;
+  std::vector<uv_window_snapshot_v2> windows;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, combiner_snapshot_v2& x) {
+  return f(caf::meta::type_name("combiner_snapshot"), x.combiner.progress,
+           x.combiner.final, x.windows);
+}
+
 } // namespace
 
 std::optional<checkpoint_data>
@@ -43,11 +68,12 @@ decode_checkpoint_v2(std::string_view bytes, const std::string& origin,
   const auto body = bytes.substr(marker_v2.size());
   checkpoint_data x;
   std::vector<key_group_snapshot_v2> groups;
+  std::vector<combiner_snapshot_v2> combiners;
   caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr),
                                   body.data(), body.size()};
   if (source(x.id, x.savepoint, x.taken_ms, x.job, x.key_group_count,
              x.partitions, x.unresolved, groups, x.owner_watermarks,
-             x.combiner)
+             combiners)
       || source.remaining() != 0) {
     error = "checkpoint '" + origin + "' (format version 2) is damaged "
             "(cannot be decoded)";
@@ -55,6 +81,11 @@ decode_checkpoint_v2(std::string_view bytes, const std::string& origin,
   }
   for (auto& g : groups)
     x.groups.push_back(std::move(g.group));
+  for (auto& c : combiners) {
+    for (auto& w : c.windows)
+      c.combiner.windows.push_back(std::move(w.window));
+    x.combiner.push_back(std::move(c.combiner));
+  }
   return x;
 }
 

@@ -24,6 +24,9 @@ struct rest_view {
   /// query's INSERT, shown with the vertices that run them.
   std::string source_sql;
   std::vector<std::string> query_sql;
+  /// The INSERTs of queries routed by distinct value, which the combiner
+  /// finishes (a SQL job's; empty for the built-in job).
+  std::vector<std::string> combined_sql;
   int64_t refresh_interval_ms = 3000;
   std::string time_zone;
   int64_t time_zone_offset_ms = 0;

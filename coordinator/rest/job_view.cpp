@@ -64,7 +64,12 @@ std::vector<job_vertex> vertices_of(const rest_view& view) {
   if (view.computes_uv) {
     job_vertex c;
     c.name = "UV combiner";
-    c.description = "UV combiner (sums the key groups' user counts)";
+    c.description = "UV combiner (sums the key groups' "
+                    + std::string{view.combined_sql.empty() ? "user counts"
+                                                            : "distinct counts"}
+                    + ")";
+    for (const auto& q : view.combined_sql)
+      c.sql += q + ";\n";
     c.inputs = {1};
     c.ship_strategy = "GLOBAL";
     subtask_io io;

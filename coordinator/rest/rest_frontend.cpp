@@ -64,15 +64,18 @@ rest_view static_view(const settings& values, const job_config& config,
                       const checkpoint_view& checkpoints) {
   rest_view view;
   view.key_groups = config.key_groups;
-  view.computes_uv = config.windows.computes_uv();
+  view.computes_uv = job_needs_combiner(config);
   view.source = config.source == source_type::file
                   ? std::string{"files"}
                   : "Kafka topic " + config.kafka.topic;
   view.results = config.result_indices;
   if (config.sql) {
     view.source_sql = config.sql->source_sql;
-    for (const auto& query : config.sql->plan.queries)
+    for (const auto& query : config.sql->plan.queries) {
       view.query_sql.push_back(config.sql->insert_sql.at(query.insert));
+      if (query.combiner)
+        view.combined_sql.push_back(view.query_sql.back());
+    }
   }
   view.time_zone = config.zone.name();
   view.time_zone_offset_ms = config.zone.offset_at_instant(wall_now_ms());

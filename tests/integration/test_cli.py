@@ -85,7 +85,8 @@ class CliTest(harness.IntegrationTest):
         self.assertTrue(out.startswith("job: 4 queries over 1 source"), out)
         for phrase in ("query 1: INSERT INTO buy_cnt_per_hour",
                        "window      CUMULATE(ts, step 10 MINUTE, up to 1 DAY)",
-                       "routed to key groups by window (by distinct value with a combiner: not yet)",
+                       "routed to key groups by distinct value",
+                       "one combiner adds the counts and writes the row",
                        "sink        top_category (elasticsearch-7 index 'top_category'), "
                        "upserts, keyed by category_name"):
             self.assertIn(phrase, out)

@@ -340,6 +340,14 @@ class SqlJobTest(ClusterTestCase):
         self.assertTrue(nodes[0]["ubaflow-sql"].startswith("CREATE TABLE user_behavior"))
         self.assertEqual(nodes[1]["ubaflow-sql"].count("INSERT INTO"), 10)
         self.assertNotIn("ubaflow-sql", nodes[-1])
+        # The distinct counts without keys (the last hour's UV, interested
+        # users per 10 minutes) are spread over the owners and finished by
+        # the combiner, which shows them.
+        combiner = [n for n in nodes if n["description"].startswith("UV combiner")]
+        self.assertEqual(len(combiner), 1, [n["description"] for n in nodes])
+        self.assertEqual(combiner[0]["ubaflow-sql"].count("INSERT INTO"), 2)
+        for sink in ("uv_last_hour", "interested_per_10min"):
+            self.assertIn("INSERT INTO " + sink, combiner[0]["ubaflow-sql"])
         results = self.get_json(base + "/ubaflow/results")
         self.assertEqual(sorted(results), sorted(EXAMPLE_INDICES))
         self.assertTrue(results["funnel_per_hour"])

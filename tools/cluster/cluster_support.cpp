@@ -250,7 +250,7 @@ bool configure_checkpoints(const settings& values, const job_config& config,
     return false;
   }
   if (!restorable(*data, checkpointed_job_of(config),
-                  config.windows.computes_uv(),
+                  job_needs_combiner(config),
                   error)) {
     error = "checkpoint.restore: " + error;
     return false;

@@ -12,7 +12,6 @@
 #include "worker/sink/sink_actor.hpp"
 #include "worker/source/source_actor.hpp"
 #include "worker/state/state_actor.hpp"
-#include "worker/state/uv_combiner.hpp"
 #include "worker/task_factory.hpp"
 
 #include <caf/all.hpp>
@@ -249,8 +248,7 @@ task_manager_behavior(task_manager_self* self,
       const auto& config = *self->state.config;
       if (auto problem = check_deployment(d, config.key_groups))
         return invalid(self, *problem);
-      auto state = std::make_shared<uv_combiner>(
-        config.windows, d.owner_ranges, result_formatter{config.zone});
+      auto state = make_combiner_logic(config, d.owner_ranges);
       if (!d.restore.empty() && !state->restore(d.restore.front()))
         return caf::make_error(cluster_error::incompatible_state,
                                "the checkpoint's UV combiner state does not "

@@ -1,10 +1,10 @@
 #include "worker/state/sql_owner_state.hpp"
 
-#include "common/sql/exec/sql_document.hpp"
-
-#include <boost/json/serialize.hpp>
+#include "worker/state/sql_result_rows.hpp"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <utility>
 
 namespace ubaflow {
@@ -57,6 +57,11 @@ void sql_owner_state::restore_watermark(event_time floor) {
   // part of its data. Restored windows the floor has passed (none, when
   // the floor is the lowest of the owners' watermarks) go out first.
   restored_rows_ = state_.fire(floor);
+  // Shares of windows up to the floor are not sent again: the combiner,
+  // restored from the same checkpoint, has every owner's progress up to
+  // the floor, so it wrote those windows already (and keeps the ones
+  // within the allowed lateness with these very counts).
+  (void)state_.take_shares();
 }
 
 key_group_snapshot sql_owner_state::snapshot(key_group group,
@@ -92,17 +97,37 @@ bool sql_owner_state::restore(const key_group_snapshot& snapshot) {
 }
 
 void sql_owner_state::write(std::vector<sql_sink_row> rows,
-                            state_output& out) const {
-  for (auto& r : rows) {
-    const auto& query = job_->plan.queries.at(r.query);
-    const auto& sink = job_->script.tables.at(query.sink);
-    auto document = sql_document(sink, r.row, evaluator_.zone());
-    result_row row;
-    row.index = job_->query_indices.at(r.query);
-    row.id = r.id.empty() ? document_id(sink, r.row, document) : r.id;
-    row.document = boost::json::serialize(document);
-    out.rows.push_back(std::move(row));
+                            state_output& out) {
+  append_result_rows(*job_, evaluator_.zone(), std::move(rows), out.rows);
+  for (auto& slice : slices_of(state_.take_shares()))
+    out.slices.push_back(std::move(slice));
+}
+
+std::vector<uv_slice>
+sql_owner_state::slices_of(const std::vector<sql_share>& shares) const {
+  // One slice per (query, aggregate, window), its key groups ascending.
+  std::map<std::tuple<uint32_t, uint32_t, int64_t, int64_t>, uv_slice> slices;
+  for (const auto& share : shares)
+    for (uint32_t a = 0; a < share.counts.size(); ++a) {
+      auto& slice = slices[{share.query, a, share.window.start,
+                            share.window.end}];
+      slice.window_start = share.window.start;
+      slice.window_end = share.window.end;
+      slice.range = range_;
+      slice.query = share.query;
+      slice.aggregate = a;
+      slice.users += share.counts[a];
+      slice.groups.push_back({share.key_group, share.counts[a]});
+    }
+  std::vector<uv_slice> out;
+  for (auto& [id, slice] : slices) {
+    std::sort(slice.groups.begin(), slice.groups.end(),
+              [](const group_users& x, const group_users& y) {
+                return x.group < y.group;
+              });
+    out.push_back(std::move(slice));
   }
+  return out;
 }
 
 } // namespace ubaflow

@@ -49,7 +49,10 @@ public:
   uint64_t rejected() const { return state_.rejected(); }
 
 private:
-  void write(std::vector<sql_sink_row> rows, state_output& out) const;
+  /// The rows as documents for the sinks, and the shares fired with them
+  /// (queries routed by distinct value) as slices for the combiner.
+  void write(std::vector<sql_sink_row> rows, state_output& out);
+  std::vector<uv_slice> slices_of(const std::vector<sql_share>& shares) const;
 
   std::shared_ptr<const sql_job> job_;
   sql_row_evaluator evaluator_;

@@ -5,7 +5,7 @@
 #include "common/protocol/type_ids.hpp"
 #include "common/protocol/validation.hpp"
 #include "worker/exchange/barrier_aligner.hpp"
-#include "worker/state/uv_combiner.hpp"
+#include "worker/state/combiner_logic.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -278,7 +278,7 @@ owner_behavior(owner_self* self, uint32_t index,
 }
 
 struct combiner_state {
-  std::shared_ptr<uv_combiner> combiner;
+  std::shared_ptr<combiner_logic> combiner;
   std::vector<sink_actor> sinks;
   job_master_actor coordinator;
   std::vector<result_row> rows;
@@ -319,7 +319,7 @@ void replay_stash(combiner_self* self) {
 }
 
 combiner_actor::behavior_type
-combiner_behavior(combiner_self* self, std::shared_ptr<uv_combiner> combiner,
+combiner_behavior(combiner_self* self, std::shared_ptr<combiner_logic> combiner,
                   size_t owners, std::vector<sink_actor> sinks,
                   job_master_actor coordinator,
                   std::shared_ptr<const trusted_nodes> trust) {
@@ -335,7 +335,10 @@ combiner_behavior(combiner_self* self, std::shared_ptr<uv_combiner> combiner,
       auto& st = self->state;
       if (!admit(self, sender_class::member, st.trust.get(), "a UV report"))
         return;
-      if (auto problem = check_report(report, st.owners, st.key_groups)) {
+      auto problem = check_report(report, st.owners, st.key_groups);
+      if (!problem)
+        problem = st.combiner->check(report);
+      if (problem) {
         refuse_invalid(self, *problem);
         return;
       }
@@ -374,7 +377,7 @@ owner_actor spawn_state_actor(caf::actor_system& system, uint32_t index,
 
 combiner_actor
 spawn_combiner_actor(caf::actor_system& system,
-                     std::shared_ptr<uv_combiner> combiner, size_t owners,
+                     std::shared_ptr<combiner_logic> combiner, size_t owners,
                      std::vector<sink_actor> sinks,
                      job_master_actor coordinator,
                      std::shared_ptr<const trusted_nodes> trust) {

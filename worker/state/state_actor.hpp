@@ -30,12 +30,13 @@ owner_actor spawn_state_actor(caf::actor_system& system, uint32_t index,
                               uint32_t key_group_count,
                               std::shared_ptr<const trusted_nodes> trust = {});
 
-/// Spawns the UV combiner: sums owners' slices into result rows. Aligns
+/// Spawns the combiner: sums owners' slices into result rows
+/// (combiner_logic: the built-in job's UV or a SQL job's queries). Aligns
 /// the barriers of its `owners`, then sends a combiner_checkpoint to the
 /// coordinator and passes the barrier on to the sinks.
 combiner_actor
 spawn_combiner_actor(caf::actor_system& system,
-                     std::shared_ptr<class uv_combiner> combiner,
+                     std::shared_ptr<class combiner_logic> combiner,
                      size_t owners, std::vector<sink_actor> sinks,
                      job_master_actor coordinator,
                      std::shared_ptr<const trusted_nodes> trust = {});

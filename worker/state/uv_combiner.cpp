@@ -6,31 +6,30 @@
 
 namespace ubaflow {
 
-uv_combiner::uv_combiner(const window_spec& spec,
-                         std::vector<key_group_range> owners,
-                         result_formatter format)
-  : spec_(spec), format_(std::move(format)) {
+namespace {
+
+key_group key_groups_of(const std::vector<key_group_range>& owners) {
   key_group count = 0;
   for (auto range : owners)
     count = std::max(count, range.last);
-  progress_.assign(count, min_event_time);
-  final_.assign(count, false);
+  return count;
 }
 
-event_time uv_combiner::watermark() const {
-  if (progress_.empty())
-    return min_event_time;
-  event_time minimum = max_event_time;
-  for (size_t g = 0; g < progress_.size(); ++g)
-    minimum = std::min(minimum, final_[g] ? max_event_time : progress_[g]);
-  return minimum;
+} // namespace
+
+uv_combiner::uv_combiner(const window_spec& spec,
+                         std::vector<key_group_range> owners,
+                         result_formatter format)
+  : spec_(spec), format_(std::move(format)),
+    progress_(key_groups_of(owners)) {
+  // nop
 }
 
-bool uv_combiner::finished() const {
-  for (bool f : final_)
-    if (!f)
-      return false;
-  return true;
+std::optional<std::string> uv_combiner::check(const uv_report& report) const {
+  for (const auto& slice : report.slices)
+    if (slice.query != 0 || slice.aggregate != 0)
+      return std::string{"a SQL query's slice for the built-in job's combiner"};
+  return std::nullopt;
 }
 
 void uv_combiner::on_report(const uv_report& report,
@@ -58,10 +57,7 @@ void uv_combiner::on_report(const uv_report& report,
       if (range.contains(g.group))
         p.users_by_group[g.group] = g.users;
   }
-  for (key_group g = range.first; g < range.last; ++g) {
-    progress_[g] = std::max(progress_[g], report.progress.watermark);
-    final_[g] = final_[g] || report.progress.final;
-  }
+  progress_.update(range, report.progress.watermark, report.progress.final);
 
   const event_time wm = watermark();
   emit_ready(tumbling_, false, wm, out);
@@ -70,8 +66,7 @@ void uv_combiner::on_report(const uv_report& report,
 
 combiner_snapshot uv_combiner::snapshot() const {
   combiner_snapshot s;
-  s.progress = progress_;
-  s.final.assign(final_.begin(), final_.end());
+  progress_.save(s);
   for (const auto* windows : {&tumbling_, &daily_})
     for (const auto& [end, p] : *windows) {
       uv_window_snapshot w{windows == &daily_, p.start, end, p.emitted,
@@ -84,11 +79,11 @@ combiner_snapshot uv_combiner::snapshot() const {
 }
 
 bool uv_combiner::restore(const combiner_snapshot& s) {
-  if (s.progress.size() != progress_.size()
-      || s.final.size() != progress_.size())
+  for (const auto& w : s.windows)
+    if (w.query != 0 || w.aggregate != 0)
+      return false; // a SQL job's
+  if (!progress_.load(s))
     return false;
-  progress_ = s.progress;
-  final_.assign(s.final.begin(), s.final.end());
   tumbling_.clear();
   daily_.clear();
   for (const auto& w : s.windows) {

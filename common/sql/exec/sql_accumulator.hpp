@@ -80,6 +80,10 @@ public:
 
   /// Back to the state of no rows.
   void clear();
+  /// An accumulator of the same aggregate holding no rows.
+  sql_accumulator fresh() const {
+    return sql_accumulator(function_, argument_, result_);
+  }
 
   /// A source's pre-aggregation: a distinct set only collects its values
   /// until it is read or sent (sql_distinct_set::collect_until_read).
@@ -89,6 +93,7 @@ public:
   }
   /// COUNT(DISTINCT)'s set; nullptr for the other functions.
   sql_distinct_set* distinct_set() { return distinct_.get(); }
+  const sql_distinct_set* distinct_set() const { return distinct_.get(); }
 
 private:
   /// How SUM and AVG add, from the argument's type.

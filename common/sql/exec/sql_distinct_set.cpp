@@ -183,6 +183,38 @@ bool sql_distinct_set::contains(const sql_value& value) const {
   return it != chunks_.end() && it->second.contains(static_cast<uint32_t>(bits));
 }
 
+bool sql_distinct_set::same_values(const sql_distinct_set& other) const {
+  if (other.kind_ != kind_)
+    return false;
+  if (kind_ == value_kind::strings)
+    return strings_ == other.strings_;
+  flush();
+  other.flush();
+  // Chunks emptied by nothing are never kept, so equal sets have equal maps.
+  return chunks_ == other.chunks_;
+}
+
+sql_distinct_set sql_distinct_set::without(const sql_distinct_set& other) const {
+  if (other.kind_ != kind_)
+    throw std::invalid_argument("comparing distinct sets of different kinds");
+  sql_distinct_set out{kind_};
+  if (kind_ == value_kind::strings) {
+    for (const auto& s : strings_)
+      if (!other.strings_.count(s))
+        out.strings_.insert(s);
+    return out;
+  }
+  flush();
+  other.flush();
+  for (const auto& [high, bitmap] : chunks_) {
+    auto theirs = other.chunks_.find(high);
+    auto rest = theirs == other.chunks_.end() ? bitmap : bitmap - theirs->second;
+    if (!rest.isEmpty())
+      out.chunks_.emplace(high, std::move(rest));
+  }
+  return out;
+}
+
 void sql_distinct_set::serialize(sql_byte_writer& out) const {
   out.u8(static_cast<uint8_t>(kind_));
   if (kind_ == value_kind::strings) {

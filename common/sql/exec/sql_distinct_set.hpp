@@ -9,11 +9,14 @@
 
 #include "common/sql/exec/sql_byte_codec.hpp"
 #include "common/sql/exec/sql_value.hpp"
+#include "common/util/key_groups.hpp"
 
 #include <roaring/roaring.hh>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -47,6 +50,12 @@ public:
   void merge(const sql_distinct_set& other);
 
   uint64_t size() const;
+  /// Whether it holds no value (without sorting what it collected).
+  bool empty() const {
+    return pending_.empty() && strings_.empty()
+           && std::all_of(chunks_.begin(), chunks_.end(),
+                          [](const auto& c) { return c.second.isEmpty(); });
+  }
   bool contains(const sql_value& value) const;
 
   /// Flushes the pending integers of `sets`, sorting each sequence once:
@@ -56,6 +65,29 @@ public:
   /// users per 10 minutes and per day so far), takes a copy of the first
   /// one's bitmaps instead of sorting them again.
   static void settle_alike(const std::vector<sql_distinct_set*>& sets);
+
+  /// The key group of an integer value: that of its block of 4096
+  /// consecutive values (sql_distinct_key_groups.cpp says why); a string's
+  /// is key_group_of_string's.
+  static uint32_t key_group_of_integer(int64_t value, uint32_t key_groups);
+
+  /// The values by key group (key_group_of_integer or key_group_of_string
+  /// of each value): one set per range of `ranges` (disjoint ranges of
+  /// `key_groups`), holding the values whose group lies in it; values of
+  /// no range are left out.
+  std::vector<sql_distinct_set>
+  split(uint32_t key_groups, const std::vector<key_group_range>& ranges) const;
+  /// How many values each key group has (groups without any left out).
+  std::map<uint32_t, uint64_t> counts_by_key_group(uint32_t key_groups) const;
+  /// The key group of the smallest value (of any value, for strings), or
+  /// none for an empty set.
+  std::optional<uint32_t> some_key_group(uint32_t key_groups) const;
+  /// Whether `other` holds exactly the values this set holds.
+  bool same_values(const sql_distinct_set& other) const;
+  /// The values of this set that `other` (of the same kind) lacks.
+  sql_distinct_set without(const sql_distinct_set& other) const;
+  /// Whether every value's key group lies in `range`.
+  bool all_within(key_group_range range, uint32_t key_groups) const;
 
   void serialize(sql_byte_writer& out) const;
   /// Replaces the contents with what serialize() wrote; false (and an

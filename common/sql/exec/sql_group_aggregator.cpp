@@ -3,6 +3,8 @@
 #include "common/sql/exec/sql_query_rows.hpp"
 
 #include <algorithm>
+#include <map>
+#include <stdexcept>
 
 namespace ubaflow {
 
@@ -14,6 +16,11 @@ uint32_t key_group_of(const sql_partial& partial, sql_routing routing,
       hash = stable_hash(partial.keys);
       break;
     case sql_routing::distinct_value:
+      for (const auto& accumulator : partial.accumulators)
+        if (const auto* set = accumulator.distinct_set())
+          if (auto group = set->some_key_group(key_groups))
+            return *group;
+      return 0;
     case sql_routing::window:
       hash = partial.window ? static_cast<uint64_t>(partial.window->start)
                                 * 0x9e3779b97f4a7c15ULL
@@ -24,6 +31,75 @@ uint32_t key_group_of(const sql_partial& partial, sql_routing routing,
       break;
   }
   return key_groups == 0 ? 0 : static_cast<uint32_t>((hash >> 17) % key_groups);
+}
+
+namespace {
+
+/// CUMULATE windows are kept as slices on the zone-less clock only: steps
+/// of an LTZ column are wall-clock steps, not fixed lengths of instants.
+bool sliced(const sql_window_assigner& assigner) {
+  return assigner.kind() == window_kind::cumulate && !assigner.instants();
+}
+
+} // namespace
+
+int64_t allowed_lateness_of(const sql_query_plan& query, const time_zone& zone,
+                            int64_t ms) {
+  if (query.window && sliced(sql_window_assigner{*query.window, zone}))
+    return 0;
+  return std::max<int64_t>(0, ms);
+}
+
+std::vector<std::optional<sql_partial>>
+split_by_key_groups(const sql_partial& partial,
+                    const std::vector<key_group_range>& ranges,
+                    uint32_t key_groups) {
+  return split_by_key_groups(partial, ranges.size(),
+                             [&](const sql_distinct_set& set) {
+                               return set.split(key_groups, ranges);
+                             });
+}
+
+std::vector<std::optional<sql_partial>>
+split_by_key_groups(const sql_partial& partial, size_t ranges,
+                    const sql_set_splitter& split_set) {
+  std::vector<std::vector<sql_distinct_set>> sets; // per aggregate, per range
+  for (const auto& accumulator : partial.accumulators) {
+    const auto* set = accumulator.distinct_set();
+    if (!set) // the planner routes by value only COUNT(DISTINCT)s
+      throw std::invalid_argument("a partial routed by distinct value holds "
+                                  "an aggregate other than COUNT(DISTINCT)");
+    sets.push_back(split_set(*set));
+    if (sets.back().size() != ranges)
+      throw std::invalid_argument("a distinct set split into too few parts");
+  }
+  std::vector<std::optional<sql_partial>> out(ranges);
+  for (size_t r = 0; r < ranges; ++r) {
+    bool any = false;
+    for (const auto& per_range : sets)
+      any = any || !per_range[r].empty();
+    if (!any)
+      continue;
+    auto& part = out[r].emplace();
+    part.window = partial.window;
+    part.keys = partial.keys;
+    for (size_t a = 0; a < partial.accumulators.size(); ++a) {
+      auto accumulator = partial.accumulators[a].fresh();
+      *accumulator.distinct_set() = std::move(sets[a][r]);
+      part.accumulators.push_back(std::move(accumulator));
+    }
+  }
+  return out;
+}
+
+bool distinct_values_within(const sql_partial& partial, key_group_range range,
+                            uint32_t key_groups) {
+  for (const auto& accumulator : partial.accumulators) {
+    const auto* set = accumulator.distinct_set();
+    if (!set || !set->all_within(range, key_groups))
+      return false;
+  }
+  return true;
 }
 
 size_t sql_group_aggregator::group_key_hash::operator()(const group_key& g) const {
@@ -50,10 +126,7 @@ sql_group_aggregator::sql_group_aggregator(const sql_query_plan& query,
   }
   if (query.window) {
     assigner_.emplace(*query.window, evaluator.zone());
-    // Slices on the zone-less clock only: steps of an LTZ column are wall
-    // clock steps, not fixed lengths of instants.
-    sliced_ = assigner_->kind() == window_kind::cumulate
-              && !assigner_->instants();
+    sliced_ = sliced(*assigner_);
     step_ms_ = assigner_->step_ms();
   }
 }
@@ -279,20 +352,28 @@ std::vector<sql_partial> sql_group_aggregator::copy_partials() const {
   return out;
 }
 
-std::optional<sql_row> sql_group_aggregator::results(sql_row row) {
-  for (const auto& stage : query_.results) {
-    const std::vector<sql_row> relations{std::move(row)};
+std::optional<sql_row>
+aggregated_row(const sql_query_plan& query, const sql_row_evaluator& evaluator,
+               const sql_row& keys, const sql_row& values,
+               const sql_window* window,
+               const std::function<void(const std::string&)>& reject) {
+  const sql_aggregate_row aggregated{&keys, &values, window};
+  auto row = project_outputs(evaluator, query.aggregate_outputs, aggregated,
+                             reject);
+  if (!row)
+    return std::nullopt;
+  for (const auto& stage : query.results) {
+    const std::vector<sql_row> relations{std::move(*row)};
     if (stage.where) {
-      auto keep = evaluator_.evaluate(*stage.where, relations);
+      auto keep = evaluator.evaluate(*stage.where, relations);
       if (!keep.ok())
-        reject_(keep.error);
+        reject(keep.error);
       if (!keep.is_true())
         return std::nullopt;
     }
-    auto next = project_outputs(evaluator_, stage.outputs, relations, reject_);
-    if (!next)
+    row = project_outputs(evaluator, stage.outputs, relations, reject);
+    if (!row)
       return std::nullopt;
-    row = std::move(*next);
   }
   return row;
 }
@@ -309,25 +390,49 @@ sql_group_aggregator::output(std::vector<const group*> fired) {
     sql_row values;
     for (const auto& accumulator : g->partial.accumulators)
       values.push_back(accumulator.result());
-    const sql_aggregate_row aggregated{
-      &g->partial.keys, &values,
-      g->partial.window ? &*g->partial.window : nullptr};
-    auto row = project_outputs(evaluator_, query_.aggregate_outputs,
-                               aggregated, reject_);
-    if (!row)
-      continue;
-    if (auto finished = results(std::move(*row)))
-      rows.push_back(std::move(*finished));
+    if (auto row = aggregated_row(
+          query_, evaluator_, g->partial.keys, values,
+          g->partial.window ? &*g->partial.window : nullptr, reject_))
+      rows.push_back(std::move(*row));
   }
   return rows;
 }
 
 std::vector<sql_row> sql_group_aggregator::fire(int64_t watermark) {
+  std::vector<sql_row> rows;
+  fire_groups(watermark, [&](std::vector<const group*> fired) {
+    rows = output(std::move(fired));
+  });
+  return rows;
+}
+
+void sql_group_aggregator::fire_each(int64_t watermark,
+                                     const window_visitor& visit) {
+  std::vector<step_growth> growth;
+  growth_ = sliced_ ? &growth : nullptr; // fire_slices fills it
+  fire_groups(watermark, [&](std::vector<const group*> fired) {
+    for (size_t i = 0; i < fired.size(); ++i) {
+      fired_window f{*fired[i]->partial.window,
+                     fired[i]->partial.accumulators};
+      if (growth_) {
+        f.added = &growth.at(i).added;
+        f.period_ends = growth.at(i).period_ends;
+      }
+      visit(f);
+    }
+  });
+  growth_ = nullptr;
+}
+
+void sql_group_aggregator::fire_groups(int64_t watermark,
+                                       const fired_handler& take) {
   fired_up_to_ = std::max(fired_up_to_, watermark);
   if (watermark < next_due_)
-    return {}; // nothing ends before the watermark: no scan
-  if (sliced_)
-    return fire_slices(watermark);
+    return; // nothing ends before the watermark: no scan
+  if (sliced_) {
+    fire_slices(watermark, take);
+    return;
+  }
   // Windows the watermark has passed fire if they changed since they last
   // did (every window, the first time); each is kept until its allowed
   // lateness has passed too, for late rows to update it.
@@ -336,7 +441,7 @@ std::vector<sql_row> sql_group_aggregator::fire(int64_t watermark) {
     if (g.changed && g.partial.window
         && g.partial.window->max_timestamp() <= watermark)
       fired.push_back(&g);
-  auto rows = output({fired.begin(), fired.end()});
+  take({fired.begin(), fired.end()});
   for (auto* g : fired)
     g->changed = false;
   last_ = nullptr; // groups are erased below
@@ -353,10 +458,10 @@ std::vector<sql_row> sql_group_aggregator::fire(int64_t watermark) {
                                         : window->max_timestamp() + lateness_ms_);
     ++i;
   }
-  return rows;
 }
 
-std::vector<sql_row> sql_group_aggregator::fire_slices(int64_t watermark) {
+void sql_group_aggregator::fire_slices(int64_t watermark,
+                                       const fired_handler& take) {
   // Each period folds its steps up to the watermark, in order, and emits
   // the window [period start, step end) once it holds data.
   const int64_t size = assigner_->size_ms();
@@ -370,9 +475,22 @@ std::vector<sql_row> sql_group_aggregator::fire_slices(int64_t watermark) {
     for (int64_t end = state.folded_to + step_ms_;
          end <= period_end && end - 1 <= watermark; end += step_ms_) {
       auto slice = groups_.find(group_key{id.start, end, id.keys});
+      step_growth grown;
+      if (growth_)
+        for (const auto& running : state.running)
+          grown.added.push_back(running.fresh());
       if (slice != groups_.end()) {
-        for (size_t a = 0; a < state.running.size(); ++a)
-          state.running[a].merge(slice->second.partial.accumulators[a]);
+        for (size_t a = 0; a < state.running.size(); ++a) {
+          const auto& step = slice->second.partial.accumulators[a];
+          if (growth_ && step.distinct_set()) {
+            // Only what is new joins the period: a smaller union.
+            *grown.added[a].distinct_set()
+              = step.distinct_set()->without(*state.running[a].distinct_set());
+            state.running[a].merge(grown.added[a]);
+          } else {
+            state.running[a].merge(step);
+          }
+        }
         state.has_data = true;
       }
       state.folded_to = end;
@@ -380,8 +498,18 @@ std::vector<sql_row> sql_group_aggregator::fire_slices(int64_t watermark) {
         group window;
         window.partial.window = sql_window{id.start, end};
         window.partial.keys = id.keys;
-        window.partial.accumulators = state.running;
+        // A visitor of the growth reads the step's additions, not the
+        // period's values: no copy of the period's sets for it.
+        if (growth_)
+          for (const auto& running : state.running)
+            window.partial.accumulators.push_back(running.fresh());
+        else
+          window.partial.accumulators = state.running;
         windows.push_back(std::move(window));
+        if (growth_) {
+          grown.period_ends = end == period_end;
+          growth_->push_back(std::move(grown));
+        }
       }
     }
     if (state.folded_to >= period_end) {
@@ -398,7 +526,7 @@ std::vector<sql_row> sql_group_aggregator::fire_slices(int64_t watermark) {
   fired.reserve(windows.size());
   for (const auto& w : windows)
     fired.push_back(&w);
-  return output(fired);
+  take(std::move(fired));
 }
 
 std::vector<sql_row> sql_group_aggregator::updates() {

@@ -43,11 +43,60 @@ struct sql_partial {
 };
 
 /// The key group (of `key_groups`) a partial of a query routed by
-/// `routing` goes to: by the group keys, or by the window's start.
-/// (Routing by distinct value, with a combiner, is not done here yet: such
-/// partials go by window.)
+/// `routing` goes to: by the group keys, or by the window's start. A
+/// partial routed by distinct value holds values of many key groups (see
+/// split_by_key_groups); it is filed here under the group of one of them
+/// (0 when it holds none).
 uint32_t key_group_of(const sql_partial& partial, sql_routing routing,
                       uint32_t key_groups);
+
+/// A partial of a query routed by distinct value (every aggregate a
+/// COUNT(DISTINCT) of one column), split by the key group of its values:
+/// one partial per range of `ranges` (an owner's, or a single key group's
+/// for a checkpoint), none where the range has no value. Each owner thus
+/// counts its share of a window's values and the combiner adds the
+/// shares, which are disjoint.
+std::vector<std::optional<sql_partial>>
+split_by_key_groups(const sql_partial& partial,
+                    const std::vector<key_group_range>& ranges,
+                    uint32_t key_groups);
+/// The same with each distinct set split by `split_set` (a source reuses
+/// the split of a set alike to one it split already).
+using sql_set_splitter
+  = std::function<std::vector<sql_distinct_set>(const sql_distinct_set&)>;
+std::vector<std::optional<sql_partial>>
+split_by_key_groups(const sql_partial& partial, size_t ranges,
+                    const sql_set_splitter& split_set);
+
+/// Whether every distinct value of `partial` has its key group in `range`
+/// (what an owner checks of a partial routed by distinct value).
+bool distinct_values_within(const sql_partial& partial, key_group_range range,
+                            uint32_t key_groups);
+
+/// The allowed lateness `ms` a query's windows get: none for CUMULATE
+/// windows kept as slices (each step fires once, as the built-in job's
+/// daily UV); see sql_group_aggregator::set_allowed_lateness.
+int64_t allowed_lateness_of(const sql_query_plan& query, const time_zone& zone,
+                            int64_t ms);
+
+/// A query's row from its aggregates' `values` for `keys` in `window`
+/// (none without one): the aggregate outputs, then the result stages
+/// above the aggregation. Nothing when a stage filters the row out or an
+/// expression fails (then `reject` is told why).
+std::optional<sql_row>
+aggregated_row(const sql_query_plan& query, const sql_row_evaluator& evaluator,
+               const sql_row& keys, const sql_row& values,
+               const sql_window* window,
+               const std::function<void(const std::string&)>& reject);
+
+/// An owner's share of one window of a query routed by distinct value: the
+/// distinct counts (one per aggregate) of the values of `key_group`.
+struct sql_share {
+  uint32_t query = 0;
+  uint32_t key_group = 0;
+  sql_window window;
+  std::vector<int64_t> counts;
+};
 
 class sql_group_aggregator {
 public:
@@ -92,6 +141,26 @@ public:
   /// with `max_timestamp() <= watermark`), in window then key order: the
   /// query's rows, result stages applied. Fired windows are dropped.
   std::vector<sql_row> fire(int64_t watermark);
+  /// A window fire_each() hands over.
+  struct fired_window {
+    const sql_window& window;
+    /// The window's aggregates; for a CUMULATE step (added set below) empty
+    /// ones of the same functions: the period's values are not copied for
+    /// each step.
+    const std::vector<sql_accumulator>& accumulators;
+    /// CUMULATE steps kept as slices: what this step added to the period
+    /// (a distinct set: the values not in it before), and whether it is the
+    /// period's last step; null for other windows. Counting a step's
+    /// additions instead of the whole period costs each value once a
+    /// period, not once a step.
+    const std::vector<sql_accumulator>* added = nullptr;
+    bool period_ends = false;
+  };
+  using window_visitor = std::function<void(const fired_window&)>;
+  /// fire(), but each fired window handed to `visit` instead of the
+  /// query's rows (an owner counting its key groups' shares of a query
+  /// routed by distinct value).
+  void fire_each(int64_t watermark, const window_visitor& visit);
   /// A query without a window: the groups changed since the last call, as
   /// rows (upserts); the groups are kept.
   std::vector<sql_row> updates();
@@ -172,9 +241,18 @@ private:
   }
   group& find_group(const sql_window* window, const sql_row& keys);
   std::vector<sql_row> output(std::vector<const group*> fired);
-  std::vector<sql_row> fire_slices(int64_t watermark);
+  /// What a CUMULATE step added, in the order fire_slices() fires steps.
+  struct step_growth {
+    std::vector<sql_accumulator> added;
+    bool period_ends = false;
+  };
+  /// Set during fire_each() over slices: where fire_slices() puts them.
+  std::vector<step_growth>* growth_ = nullptr;
+  /// The windows due at `watermark`, handed to `take` (see fire()).
+  using fired_handler = std::function<void(std::vector<const group*>)>;
+  void fire_groups(int64_t watermark, const fired_handler& take);
+  void fire_slices(int64_t watermark, const fired_handler& take);
   std::vector<sql_accumulator> fresh_accumulators() const;
-  std::optional<sql_row> results(sql_row row);
 
   const sql_query_plan& query_;
   const sql_row_evaluator& evaluator_;

@@ -34,6 +34,16 @@ bool read_sql_script(const std::string& path, std::string& text,
   return true;
 }
 
+bool needs_combiner(const sql_job& job) {
+  return std::any_of(job.plan.queries.begin(), job.plan.queries.end(),
+                     [](const sql_query_plan& q) { return q.combiner; });
+}
+
+bool job_needs_combiner(const job_config& config) {
+  return config.sql ? needs_combiner(*config.sql)
+                    : config.windows.computes_uv();
+}
+
 int64_t source_watermark_delay_ms(const sql_job& job) {
   const auto& table = job.script.tables.at(job.source_table);
   return table.watermark ? table.watermark->delay_ms : 0;

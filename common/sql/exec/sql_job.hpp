@@ -5,6 +5,7 @@
 // plan, checked against what the streaming engine runs. Shared read-only
 // by every task of the job; each task builds its own evaluator.
 
+#include "common/config/job_config.hpp"
 #include "common/sql/sql_bound.hpp"
 #include "common/sql/sql_plan.hpp"
 
@@ -40,6 +41,14 @@ struct sql_job {
 /// The indices only queries without aggregation write: row streams (rows
 /// as they come, as many as the input has), not latest results.
 std::set<std::string> row_stream_indices(const sql_job& job);
+
+/// Whether `job` has queries routed by distinct value, whose shares a
+/// combiner adds up (sql_plan::queries[i].combiner).
+bool needs_combiner(const sql_job& job);
+
+/// Whether a job runs a combiner after its owners: the built-in job when
+/// it computes UV, a SQL job when needs_combiner.
+bool job_needs_combiner(const job_config& config);
 
 /// Reads a SQL script whole, refusing one over `max_sql_script_bytes`
 /// before reading it; false with `error` otherwise.

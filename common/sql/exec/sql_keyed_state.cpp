@@ -4,6 +4,7 @@
 #include "common/sql/exec/sql_partial_codec.hpp"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 namespace ubaflow {
@@ -72,8 +73,10 @@ bool sql_keyed_state::take_partials(uint32_t source,
     if (!decode_partials(partials[q], plan_.queries[q], decoded[q], error))
       return false;
     for (const auto& partial : decoded[q])
-      if (!range_.contains(
-            key_group_of(partial, plan_.queries[q].routing, key_groups_))) {
+      if (query.combiner
+            ? !distinct_values_within(partial, range_, key_groups_)
+            : !range_.contains(
+                key_group_of(partial, query.routing, key_groups_))) {
         error = "a partial of a key group this owner does not hold";
         return false;
       }
@@ -88,6 +91,38 @@ bool sql_keyed_state::take_partials(uint32_t source,
 
 std::vector<sql_sink_row> sql_keyed_state::take_direct_rows() {
   return std::exchange(direct_, {});
+}
+
+std::vector<sql_share> sql_keyed_state::take_shares() {
+  return std::exchange(shares_, {});
+}
+
+void sql_keyed_state::fire_shares(uint32_t q, int64_t watermark) {
+  using fired_window = sql_group_aggregator::fired_window;
+  queries_[q]->fire_each(watermark, [&](const fired_window& fired) {
+    const auto aggregates = fired.accumulators.size();
+    // Per key group of the range, the count of each aggregate: of the
+    // window's values, or for a CUMULATE step the period's counts so far
+    // plus those of the values the step added.
+    std::map<uint32_t, std::vector<int64_t>> fresh;
+    auto& by_group
+      = fired.added ? period_counts_[{q, fired.window.start}] : fresh;
+    const auto& counted = fired.added ? *fired.added : fired.accumulators;
+    for (size_t a = 0; a < aggregates; ++a) {
+      const auto* set = counted[a].distinct_set();
+      if (!set)
+        continue; // the planner routes by value only COUNT(DISTINCT)s
+      for (const auto& [group, count] : set->counts_by_key_group(key_groups_)) {
+        auto& counts = by_group[group];
+        counts.resize(aggregates, 0);
+        counts[a] += static_cast<int64_t>(count);
+      }
+    }
+    for (const auto& [group, counts] : by_group)
+      shares_.push_back({q, group, fired.window, counts});
+    if (fired.period_ends)
+      period_counts_.erase({q, fired.window.start});
+  });
 }
 
 int64_t sql_keyed_state::watermark() const {
@@ -117,6 +152,10 @@ std::vector<sql_sink_row> sql_keyed_state::fire(int64_t watermark) {
     const auto& query = plan_.queries[q];
     if (!query.window)
       continue;
+    if (query.combiner) {
+      fire_shares(q, watermark);
+      continue;
+    }
     for (auto& row : queries_[q]->fire(watermark))
       out.push_back({q, in_sink_columns(script_, query, std::move(row)), {}});
   }
@@ -137,10 +176,15 @@ std::vector<sql_sink_row> sql_keyed_state::updates() {
 
 std::vector<sql_sink_row> sql_keyed_state::finish() {
   std::vector<sql_sink_row> out;
-  for (uint32_t q = 0; q < queries_.size(); ++q)
+  for (uint32_t q = 0; q < queries_.size(); ++q) {
+    if (plan_.queries[q].combiner) {
+      fire_shares(q, INT64_MAX);
+      continue;
+    }
     for (auto& row : queries_[q]->finish())
       out.push_back(
         {q, in_sink_columns(script_, plan_.queries[q], std::move(row)), {}});
+  }
   return out;
 }
 
@@ -193,8 +237,11 @@ bool sql_keyed_state::restore(uint32_t key_group, std::string_view bytes,
         && !decode_partials(part, plan_.queries[q], decoded[q], error))
       return false;
     for (const auto& partial : decoded[q])
-      if (key_group_of(partial, plan_.queries[q].routing, key_groups_)
-          != key_group) {
+      if (plan_.queries[q].combiner
+            ? !distinct_values_within(partial, {key_group, key_group + 1},
+                                      key_groups_)
+            : key_group_of(partial, plan_.queries[q].routing, key_groups_)
+                != key_group) {
         error = "a partial filed under another key group";
         return false;
       }

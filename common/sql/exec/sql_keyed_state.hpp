@@ -44,6 +44,10 @@ public:
   /// the order they came: written at once (they are final), so none is
   /// left when a checkpoint's snapshot is taken.
   std::vector<sql_sink_row> take_direct_rows();
+  /// The shares of queries routed by distinct value (sql_plan::combiner)
+  /// fired since the last call, for the combiner: those queries give no
+  /// rows here, the combiner adds the shares of every key group.
+  std::vector<sql_share> take_shares();
   /// Rows due now: windows the watermark (the minimum over the sources)
   /// has passed, and the running groups changed since the last call.
   std::vector<sql_sink_row> emit();
@@ -74,6 +78,17 @@ private:
   std::vector<std::unique_ptr<sql_group_aggregator>> queries_;
   uint64_t rejected_ = 0;
   std::vector<sql_sink_row> direct_;
+  std::vector<sql_share> shares_;
+  /// Queries routed by distinct value over CUMULATE windows: per (query,
+  /// period start), each key group's counts so far in the period, to
+  /// which each step adds the counts of the values it added. Rebuilt as
+  /// a restored owner folds the period's slices again from its start.
+  std::map<std::pair<uint32_t, int64_t>, std::map<uint32_t, std::vector<int64_t>>>
+    period_counts_;
+
+  /// The shares of query `q` the watermark has passed: per fired window,
+  /// the distinct values of each of the range's key groups counted.
+  void fire_shares(uint32_t q, int64_t watermark);
 };
 
 } // namespace ubaflow

@@ -92,7 +92,21 @@ std::map<uint32_t, std::string> snapshot_by_key_group(
   const sql_group_aggregator& aggregator, const sql_query_plan& query,
   uint32_t key_groups) {
   std::map<uint32_t, std::vector<sql_partial>> split;
+  // A query routed by distinct value: its owner holds one set per window
+  // for all its key groups; a checkpoint files each group's values apart,
+  // so that a rescale moves them with their group.
+  std::vector<key_group_range> each_group;
+  if (query.routing == sql_routing::distinct_value)
+    for (uint32_t g = 0; g < key_groups; ++g)
+      each_group.push_back({g, g + 1});
   for (auto& partial : aggregator.copy_partials()) {
+    if (!each_group.empty()) {
+      auto parts = split_by_key_groups(partial, each_group, key_groups);
+      for (uint32_t g = 0; g < key_groups; ++g)
+        if (parts[g])
+          split[g].push_back(std::move(*parts[g]));
+      continue;
+    }
     const auto group = key_group_of(partial, query.routing, key_groups);
     split[group].push_back(std::move(partial));
   }

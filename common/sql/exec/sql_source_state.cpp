@@ -181,7 +181,9 @@ std::vector<sql_partial_batch> sql_source_state::flush() {
         if (auto* set = accumulator.distinct_set())
           distinct_sets.push_back(set);
   }
-  // Queries counting the same values sort them once.
+  // Queries counting the same values sort them once. Sorted first, then
+  // split: a flush's values repeat (a user's every record is collected),
+  // and the sorted set has each once.
   sql_distinct_set::settle_alike(distinct_sets);
   // A query sharing another's rows takes copies of its settled partials.
   for (size_t r = 0; r < queries_.size(); ++r)
@@ -189,10 +191,40 @@ std::vector<sql_partial_batch> sql_source_state::flush() {
       for (const auto& partial : taken[*leader])
         add_shared_partial(taken[r],
                            follower_partial(partial, *queries_[r].aggregator));
+  // Queries routed by distinct value: each partial split by owner. A set
+  // alike to one split already (another query's over the same values)
+  // takes a copy of its parts.
+  std::vector<std::pair<const sql_distinct_set*, std::vector<sql_distinct_set>>>
+    split_sets;
+  const sql_set_splitter split_set = [&](const sql_distinct_set& set) {
+    for (const auto& [seen, parts] : split_sets)
+      if (seen->size() == set.size() && seen->same_values(set))
+        return parts;
+    split_sets.emplace_back(&set, set.split(key_groups_, owners_));
+    return split_sets.back().second;
+  };
+  std::vector<std::vector<std::vector<sql_partial>>> split(queries_.size());
+  for (size_t r = 0; r < queries_.size(); ++r) {
+    if (!plan_.queries[queries_[r].index].combiner)
+      continue;
+    split[r].resize(owners_.size());
+    for (const auto& partial : taken[r]) {
+      auto parts = split_by_key_groups(partial, owners_.size(), split_set);
+      for (size_t o = 0; o < owners_.size(); ++o)
+        if (parts[o])
+          split[r][o].push_back(std::move(*parts[o]));
+    }
+  }
+  split_sets.clear(); // it points into the partials taken
+  for (size_t r = 0; r < queries_.size(); ++r)
+    if (plan_.queries[queries_[r].index].combiner)
+      taken[r].clear(); // sent as split
   for (size_t r = 0; r < queries_.size(); ++r) {
     const auto index = queries_[r].index;
     const auto& query = plan_.queries[index];
     std::vector<std::vector<sql_partial>> per_owner(owners_.size());
+    if (query.combiner) // the values of each owner's key groups to it
+      per_owner = std::move(split[r]);
     for (auto& partial : taken[r]) {
       const auto group = key_group_of(partial, query.routing, key_groups_);
       for (size_t o = 0; o < owners_.size(); ++o)

@@ -265,9 +265,10 @@ TEST_CASE("jobs/taobao.sql: the four results on one read, as today's plan") {
   CHECK(text.find("lookup category_dim (jdbc table-name 'category') AS C ON "
                   "category_id = C.sub_category_id")
         != std::string::npos);
-  CHECK(text.find("routed to key groups by window (by distinct value with a "
-                  "combiner: not yet)")
+  CHECK(text.find("partial aggregates per window and key group of the "
+                  "values, routed to key groups by distinct value")
         != std::string::npos);
+  CHECK(text.find("one combiner adds the counts") != std::string::npos);
   // The password is an option of category_dim: never printed.
   CHECK(text.find("MYSQL_PASSWORD") == std::string::npos);
 }

@@ -2,8 +2,10 @@
 // source stage (worker/preagg/sql_source_stage) into partial batches, the
 // owners' logic (worker/state/sql_owner_state) under their inputs'
 // combined watermark, checkpointed by key group half-way and restored
-// into three owners instead of two; the documents the sinks get equal
-// the batch executor's, index by index and id by id.
+// into three owners instead of two; queries routed by distinct value go
+// through the combiner (worker/state/sql_combiner), itself checkpointed
+// and restored at the same point; the documents the sinks get equal the
+// batch executor's, index by index and id by id.
 
 #include "common/sql/exec/sql_batch_executor.hpp"
 #include "common/sql/exec/sql_document.hpp"
@@ -12,6 +14,7 @@
 #include "tests/unit/sql/exec/batch_test_support.hpp"
 #include "worker/preagg/sql_source_stage.hpp"
 #include "worker/source/source_task.hpp"
+#include "worker/state/sql_combiner.hpp"
 #include "worker/state/sql_owner_state.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -77,7 +80,24 @@ void check_engine(const std::string& path) {
       dims[t] = category_rows(UBAFLOW_SOURCE_DIR "/data/category.csv");
   const auto events = simulated_days(20'000, 3'000, 5);
   documents written;
-  auto sink = [&](state_output& out) {
+  auto combiner = std::make_unique<sql_combiner>(job, time_zone::utc(),
+                                                 key_groups, 0);
+  size_t combined_rows = 0;
+  // What an owner emitted: rows to the sinks, slices and its progress to
+  // the combiner (as the owner actor sends them), the combiner's rows to
+  // the sinks too.
+  auto sink = [&](const sql_owner_state& owner, uint32_t index,
+                  state_output& out) {
+    uv_report report;
+    report.owner = index;
+    report.slices = std::move(out.slices);
+    report.progress = {owner.range(), owner.watermark(), owner.finished()};
+    REQUIRE_FALSE(combiner->check(report));
+    std::vector<result_row> combined;
+    combiner->on_report(report, combined);
+    combined_rows += combined.size();
+    for (auto& row : combined)
+      out.rows.push_back(std::move(row));
     for (auto& row : out.rows)
       written[{row.index, row.id}] = row.document;
     out.clear();
@@ -109,7 +129,7 @@ void check_engine(const std::string& path) {
       batches[o].end_of_input = end;
       std::string error;
       REQUIRE_MESSAGE(owners[o]->merge(batches[o], out, error), error);
-      sink(out);
+      sink(*owners[o], static_cast<uint32_t>(o), out);
     }
   };
   const size_t half = events.size() / 2;
@@ -121,9 +141,9 @@ void check_engine(const std::string& path) {
     if (i % 997 == 0)
       flush(false);
     if (i % 5000 == 0)
-      for (auto& o : owners) {
-        o->emit_updates(out);
-        sink(out);
+      for (size_t o = 0; o < owners.size(); ++o) {
+        owners[o]->emit_updates(out);
+        sink(*owners[o], static_cast<uint32_t>(o), out);
       }
     if (i == half) {
       // A checkpoint at a barrier: everything flushed, the owners' state
@@ -138,6 +158,10 @@ void check_engine(const std::string& path) {
         floor = std::min(floor, o->watermark());
       }
       CHECK_FALSE(groups.empty());
+      const auto combined = combiner->snapshot();
+      combiner = std::make_unique<sql_combiner>(job, time_zone::utc(),
+                                                key_groups, 0);
+      REQUIRE(combiner->restore(combined));
       owners = make_owners(3);
       stage = make_stage(3);
       for (auto& g : groups)
@@ -151,6 +175,12 @@ void check_engine(const std::string& path) {
   flush(true);
   for (auto& o : owners)
     CHECK(o->finished());
+  CHECK(combiner->finished());
+  CHECK(combiner->pending_windows() == 0);
+  CHECK(combiner->late_slices() == 0);
+  CHECK(combiner->rejected() == 0);
+  if (needs_combiner(*job))
+    CHECK(combined_rows > 0);
   CHECK(stage->accepted() == events.size() - half - 1);
   CHECK(stats.partials_sent > 0);
   const auto expected = batch_documents(*job, events, dims);

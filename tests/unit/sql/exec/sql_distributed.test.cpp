@@ -11,6 +11,7 @@
 #include "common/sql/sql_binder.hpp"
 #include "common/sql/sql_planner.hpp"
 #include "tests/unit/sql/exec/batch_test_support.hpp"
+#include "tests/unit/sql/exec/share_totals.hpp"
 
 #include <doctest/doctest.h>
 
@@ -48,7 +49,8 @@ void check_distributed_equals_batch(const std::string& script_path) {
 
   uint64_t rejected = 0;
   auto reject = [&rejected](const std::string&) { ++rejected; };
-  for (const auto& query : plan.queries) {
+  for (uint32_t q = 0; q < plan.queries.size(); ++q) {
+    const auto& query = plan.queries[q];
     CAPTURE(script.tables[query.sink].name);
     if (!query.aggregated)
       continue;
@@ -71,14 +73,49 @@ void check_distributed_equals_batch(const std::string& script_path) {
                          },
                          [](sql_row) {}, reject});
     }
+    // Routed by distinct value: each owner gets the values of its key
+    // groups and fires each group's count; the counts are added up at the
+    // end as the combiner does.
+    const std::vector<key_group_range> halves{{0, key_groups / 2},
+                                              {key_groups / 2, key_groups}};
     std::vector<std::unique_ptr<sql_group_aggregator>> owners;
     for (int o = 0; o < 2; ++o)
       owners.push_back(
         std::make_unique<sql_group_aggregator>(query, evaluator, reject));
     std::vector<sql_row> written;
+    share_totals shares;
+    // A CUMULATE step hands over only what it added: the counts of its
+    // period so far are kept per owner and period start.
+    std::map<std::pair<size_t, int64_t>, std::map<uint32_t, std::vector<int64_t>>>
+      periods;
+    auto fire_shares = [&](int64_t watermark) {
+      for (size_t o = 0; o < owners.size(); ++o)
+        owners[o]->fire_each(watermark, [&](const auto& f) {
+          const auto& fired = f.added ? *f.added : f.accumulators;
+          std::map<uint32_t, std::vector<int64_t>> fresh;
+          auto& by_group = f.added ? periods[{o, f.window.start}] : fresh;
+          for (size_t a = 0; a < fired.size(); ++a)
+            for (const auto& [group, count] :
+                 fired[a].distinct_set()->counts_by_key_group(key_groups)) {
+              by_group[group].resize(fired.size(), 0);
+              by_group[group][a] += static_cast<int64_t>(count);
+            }
+          for (auto& [group, counts] : by_group)
+            shares.add(sql_share{q, group, f.window, counts});
+        });
+    };
     auto exchange = [&] {
       for (auto& s : sources)
         for (auto& partial : s.partials->take_partials()) {
+          if (query.combiner) {
+            auto parts = split_by_key_groups(partial, halves, key_groups);
+            for (size_t o = 0; o < 2; ++o)
+              if (parts[o]) {
+                REQUIRE(distinct_values_within(*parts[o], halves[o], key_groups));
+                owners[o]->merge(std::move(*parts[o]));
+              }
+            continue;
+          }
           const auto group = key_group_of(partial, query.routing, key_groups);
           REQUIRE(group < key_groups);
           owners[group < key_groups / 2 ? 0 : 1]->merge(std::move(partial));
@@ -88,6 +125,10 @@ void check_distributed_equals_batch(const std::string& script_path) {
         watermark = std::min(watermark, s.max_ts == INT64_MIN
                                           ? INT64_MIN
                                           : s.max_ts - watermark_delay);
+      if (query.combiner) {
+        fire_shares(watermark);
+        return;
+      }
       for (auto& owner : owners) {
         auto rows = query.window ? owner->fire(watermark) : owner->updates();
         written.insert(written.end(), rows.begin(), rows.end());
@@ -101,12 +142,17 @@ void check_distributed_equals_batch(const std::string& script_path) {
         exchange();
     }
     exchange();
-    for (auto& owner : owners) { // the input ended: every window fires
-      auto rows = owner->finish();
-      written.insert(written.end(), rows.begin(), rows.end());
-    }
+    if (!query.combiner)
+      for (auto& owner : owners) { // the input ended: every window fires
+        auto rows = owner->finish();
+        written.insert(written.end(), rows.begin(), rows.end());
+      }
     for (auto& row : written)
       row = in_sink_columns(script, query, std::move(row));
+    if (query.combiner) {
+      fire_shares(INT64_MAX);
+      written = shares.rows(script, plan, q, evaluator);
+    }
     const auto distributed
       = settle_sink_rows(script.tables[query.sink], std::move(written));
     const auto* expected = [&]() -> const std::vector<sql_row>* {

@@ -94,18 +94,48 @@ TEST_CASE("a rescale from two owners to three through key-group snapshots") {
   fixture f;
   for (const auto& q : f.plan.queries) {
     CAPTURE(q.insert);
+    // A query routed by distinct value: each owner gets the values of its
+    // key groups (split_by_key_groups), its checkpoint files each group's
+    // values apart; the owners' counts add up to the whole's.
+    const bool by_value = q.combiner;
+    auto holder = [](uint32_t group, uint32_t owners) {
+      const auto ranges = owner_ranges(owners, key_groups);
+      for (size_t o = 0; o < ranges.size(); ++o)
+        if (ranges[o].contains(group))
+          return o;
+      FAIL("no owner holds key group ", group);
+      return size_t{0};
+    };
+    auto routed = [&](std::vector<sql_partial> parts, uint32_t owners) {
+      std::vector<std::pair<size_t, sql_partial>> out;
+      for (auto& p : parts) {
+        if (!by_value) {
+          const auto g = key_group_of(p, q.routing, key_groups);
+          out.emplace_back(holder(g, owners), std::move(p));
+          continue;
+        }
+        const auto ranges = owner_ranges(owners, key_groups);
+        auto split = split_by_key_groups(p, ranges, key_groups);
+        for (size_t o = 0; o < owners; ++o)
+          if (split[o])
+            out.emplace_back(o, std::move(*split[o]));
+      }
+      return out;
+    };
+    auto make = [&](uint32_t owners) {
+      std::vector<std::unique_ptr<sql_group_aggregator>> out;
+      for (uint32_t o = 0; o < owners; ++o)
+        out.push_back(f.aggregator(q));
+      return out;
+    };
     // Reference: one owner sees everything.
     auto reference = f.aggregator(q);
     for (auto& p : f.partials(q, 0, 8'000))
       reference->merge(std::move(p));
     // Two owners take the first half, then checkpoint by key group.
-    std::vector<std::unique_ptr<sql_group_aggregator>> two;
-    two.push_back(f.aggregator(q));
-    two.push_back(f.aggregator(q));
-    for (auto& p : f.partials(q, 0, 4'000)) {
-      const auto g = key_group_of(p, q.routing, key_groups);
-      two[g * 2 / key_groups]->merge(std::move(p));
-    }
+    auto two = make(2);
+    for (auto& [o, p] : routed(f.partials(q, 0, 4'000), 2))
+      two[o]->merge(std::move(p));
     std::map<uint32_t, std::string> checkpoint;
     for (const auto& owner : two)
       for (auto& [group, bytes] : snapshot_by_key_group(*owner, q, key_groups)) {
@@ -113,19 +143,35 @@ TEST_CASE("a rescale from two owners to three through key-group snapshots") {
         checkpoint[group] = std::move(bytes);
       }
     // Three owners restore their key groups and take the second half.
-    std::vector<std::unique_ptr<sql_group_aggregator>> three;
-    for (int o = 0; o < 3; ++o)
-      three.push_back(f.aggregator(q));
+    auto three = make(3);
     for (const auto& [group, bytes] : checkpoint) {
       std::vector<sql_partial> restored;
       std::string error;
       REQUIRE_MESSAGE(decode_partials(bytes, q, restored, error), error);
-      for (auto& p : restored)
-        three[group * 3 / key_groups]->merge(std::move(p));
+      for (auto& p : restored) {
+        if (by_value)
+          REQUIRE(distinct_values_within(p, {group, group + 1}, key_groups));
+        three[holder(group, 3)]->merge(std::move(p));
+      }
     }
-    for (auto& p : f.partials(q, 4'000, 8'000)) {
-      const auto g = key_group_of(p, q.routing, key_groups);
-      three[g * 3 / key_groups]->merge(std::move(p));
+    for (auto& [o, p] : routed(f.partials(q, 4'000, 8'000), 3))
+      three[o]->merge(std::move(p));
+    if (by_value) {
+      using counts = std::map<std::pair<int64_t, int64_t>, int64_t>;
+      auto count_into = [](counts& into) {
+        return [&into](const sql_group_aggregator::fired_window& fired) {
+          into[{fired.window.start, fired.window.end}]
+            += fired.accumulators.at(0).result().as_bigint();
+        };
+      };
+      counts shares;
+      for (auto& owner : three)
+        owner->fire_each(INT64_MAX, count_into(shares));
+      counts whole;
+      reference->fire_each(INT64_MAX, count_into(whole));
+      CHECK_FALSE(whole.empty());
+      CHECK(shares == whole);
+      continue;
     }
     std::vector<sql_row> rescaled;
     for (auto& owner : three)
