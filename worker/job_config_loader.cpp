@@ -88,11 +88,7 @@ std::optional<std::string> check_node_paths(const job_config& c) {
       if (file != "-")
         if (auto problem = check_readable_file(file))
           return "source.files: " + *problem;
-  if (c.lookup == lookup_type::csv
-      && c.windows.computes(result_kind::top_category))
-    if (auto problem = check_readable_file(c.lookup_csv_path))
-      return "lookup.csv-path: " + *problem;
-  if (c.sql) {
+  {
     // The dimensions the script joins, read whole when a source starts.
     std::map<uint32_t, std::string> paths;
     std::string error;
@@ -115,7 +111,7 @@ std::optional<job_config> load_job_config(const settings& given,
   // A job written in SQL: its connector options become defaults first.
   settings v = given;
   c.sql = load_sql_job(v, error);
-  if (!c.sql && !error.empty())
+  if (!c.sql)
     return std::nullopt;
   auto fail = [&](const std::string& key, const std::string& why) {
     error = "--" + key + ": " + why;
@@ -138,40 +134,21 @@ std::optional<job_config> load_job_config(const settings& given,
                 "cannot exceed job.key-groups ("
                   + std::to_string(c.key_groups) + ")");
 
-  c.windows.enabled.fill(false);
-  const auto results = v.get_list("job.results");
-  if (results.empty())
-    return fail("job.results", "name at least one result");
-  for (const auto& name : results) {
-    bool known = false;
-    for (size_t i = 0; i < result_kind_count; ++i) {
-      if (name == to_string(static_cast<result_kind>(i))) {
-        c.windows.enabled[i] = true;
-        known = true;
-      }
-    }
-    if (!known)
-      return fail("job.results", "unknown result '" + name + "'");
-  }
-  for (size_t i = 0; i < result_kind_count; ++i)
-    if (c.windows.enabled[i])
-      c.result_indices.emplace_back(to_string(static_cast<result_kind>(i)));
-  if (c.sql) {
-    // The script's queries replace the built-in results; options of the
-    // built-in job would silently not apply, so they are refused.
-    const std::pair<const char*, const char*> builtin_only[] = {
+  {
+    // Options the script's CREATE TABLE replaces would silently not apply.
+    // By value, not origin: a worker gets every option from its coordinator.
+    const std::pair<const char*, const char*> replaced[] = {
       {"lookup.mysql.key-column", "the script's CREATE TABLE names the columns"},
       {"lookup.mysql.value-column", "the script's CREATE TABLE names the columns"},
     };
-    // By value, not origin: a worker gets every option from its coordinator.
-    for (const auto& [key, why] : builtin_only)
+    for (const auto& [key, why] : replaced)
       if (const auto* spec = v.options().find(key);
           spec && v.get_string(key) != spec->default_value)
         return fail(key, std::string{"does not apply to a job written in SQL ("}
                            + why + ")");
-    c.windows.enabled.fill(false);
-    c.result_indices = c.sql->indices;
   }
+  c.windows.enabled.fill(false);
+  c.result_indices = c.sql->indices;
   c.windows.allowed_lateness_ms = v.get_duration_ms("event-time.allowed-lateness");
 
   c.source = v.get_string("source.type") == "file" ? source_type::file

@@ -1,6 +1,7 @@
 #include "worker/sql_job_settings.hpp"
 
 #include "common/sql/sql_planner.hpp"
+#include "worker/default_job.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -54,9 +55,11 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
                                             std::string& error) {
   std::string path = values.get_string("job.sql");
   std::string text = values.get_string("job.sql-text");
-  if (path.empty() && text.empty())
-    return nullptr;
-  if (text.empty() && !read_sql_script(path, text, error)) {
+  std::string name = path.empty() ? "job.sql-text" : path;
+  if (path.empty() && text.empty()) { // the default job
+    text = default_job_text();
+    name = default_job_path;
+  } else if (text.empty() && !read_sql_script(path, text, error)) {
     error = "--job.sql: " + error;
     return nullptr;
   }
@@ -69,10 +72,14 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
   // not origin: a worker gets every option from its coordinator.
   std::vector<std::string> only;
   if (const auto* spec = values.options().find("job.results");
-      spec && values.get_string("job.results") != spec->default_value)
+      spec && values.get_string("job.results") != spec->default_value) {
     only = values.get_list("job.results");
-  auto job = compile_sql_job(path.empty() ? "job.sql-text" : path,
-                             std::move(text), error, only);
+    if (only.empty()) {
+      error = "--job.results: name at least one result";
+      return nullptr;
+    }
+  }
+  auto job = compile_sql_job(std::move(name), std::move(text), error, only);
   if (!job) {
     error = (only.empty() ? "--job.sql: " : "--job.results: ") + error;
     return nullptr;

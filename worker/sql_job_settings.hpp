@@ -1,7 +1,8 @@
 #pragma once
 
-// A job written in SQL as configuration (issue 13): job.sql (a file) or
-// job.sql-text (the script, as a coordinator hands it to its workers)
+// A job is a SQL script (docs/sql.md): job.sql (a file), job.sql-text
+// (the script, as a coordinator hands it to its workers) or, with neither,
+// the default job (jobs/taobao.sql, compiled in: worker/default_job.hpp)
 // compiled, and the connector options of the tables it reads and writes
 // applied to the job's settings where those were left at their defaults.
 // `${VAR}` references are expanded here, from this process's environment,
@@ -15,7 +16,7 @@
 
 namespace ubaflow {
 
-/// Null without error when neither option is set; null with `error` when
+/// Null with `error` when
 /// the script cannot be read, does not compile, or a connector option does
 /// not fit its ubaflow option. An option whose `${VAR}` is not set keeps
 /// its default (logged).

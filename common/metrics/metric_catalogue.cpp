@@ -126,14 +126,16 @@ std::vector<metric_definition> build_catalogue() {
         {"source", "query", "sink"}),
     // -- ubaflow's own: owners (keyed state)
     own("ubaflow_state_bytes", gauge,
-        "Keyed state held by an owner (UV user sets), by its key-group "
-        "range.",
+        "Keyed state held by an owner, by its key-group range: its bytes "
+        "in the last checkpoint or savepoint (0 before the first).",
         {"owner", "key_groups"}),
-    own("ubaflow_open_windows", gauge, "Windows an owner holds open.",
+    own("ubaflow_open_windows", gauge,
+        "Groups an owner holds open: a window and its group key (or a "
+        "running query's key), over every query.",
         {"owner", "key_groups"}),
     own("ubaflow_key_group_state_bytes", gauge,
-        "Keyed state (UV user sets) of one key group: what moves when the "
-        "job is rescaled.",
+        "Keyed state of one key group in the last checkpoint or savepoint "
+        "(0 before the first): what moves when the job is rescaled.",
         {"key_group"}),
     // -- ubaflow's own: sinks
     own("ubaflow_sink_rows_written_total", counter,

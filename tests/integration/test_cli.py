@@ -27,7 +27,8 @@ class CliTest(harness.IntegrationTest):
                         "--event-time.watermark-delay", "not a duration")
         self.fails_with(["run", "--job.parallelism", "0"], "--job.parallelism", "minimum 1")
         self.fails_with(["run", "--job.time-zone", "Mars/Base"], "unknown time zone")
-        self.fails_with(["run", "--job.results", "buy_cnt_per_day"], "unknown result")
+        self.fails_with(["run", "--job.results", "buy_cnt_per_day"],
+                        "no INSERT of the script writes index 'buy_cnt_per_day'")
         self.fails_with(["run", "--sink.outputs", "elasticsearch", "--sink.es.hosts",
                          "ftp://x"], "not an http:// or https:// URL")
         self.fails_with(["run", "--kafka.startup-mode", "middle"], "is not one of")

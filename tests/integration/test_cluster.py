@@ -354,14 +354,13 @@ class ClusterTest(ClusterTestCase):
             self.assertEqual(r.returncode, 2, r.stderr.decode())
             self.assertIn(message, r.stderr.decode())
         # A savepoint of other windows or results (the golden file of the
-        # stored format: Asia/Shanghai, 8 key groups, all four results).
+        # stored format of the former hard-wired job: Asia/Shanghai, 8 key
+        # groups, all four results), refused by the job of jobs/taobao.sql.
         golden = os.path.join(harness.ROOT, "tests/data/checkpoints/savepoint-v3.ckpt")
         for options, message in ((["--job.results", "buy_cnt_per_hour"],
                                   "holds state of other windows or results"),
                                  (["--job.time-zone", "UTC"],
-                                  "this job keeps results=buy_cnt_per_hour,cumulative_uv,"
-                                  "cumulative_uv_daily,top_category; hour=3600s; uv-step=600s; "
-                                  "day=86400s; time-zone=UTC")):
+                                  "; time-zone=Asia/Shanghai); this job keeps sql-plan=")):
             r = harness.run(["coordinator", "--coordinator.port", port,
                              "--kafka.bootstrap-servers", broker.bootstrap,
                              "--job.key-groups", "8", "--checkpoint.restore", golden,
@@ -369,6 +368,8 @@ class ClusterTest(ClusterTestCase):
                             check=False, env={"UBAFLOW_CLUSTER_SECRET": SECRET})
             self.assertEqual(r.returncode, 2, r.stderr.decode())
             self.assertIn(message, r.stderr.decode())
+            self.assertIn("time-zone=" + ("UTC" if "UTC" in options else "Asia/Shanghai"),
+                          r.stderr.decode().split("this job keeps")[-1])
 
     def make_tls_identity(self, name, ca=None):
         """A CA (when `ca` is None) or a node certificate signed by `ca`,

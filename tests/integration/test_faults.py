@@ -81,12 +81,15 @@ class FaultTest(harness.IntegrationTest):
                      "--verify.against", "ndjson:" + self.path("out")])
 
     def test_mysql_down_and_back_misattributes_nothing(self):
+        # The dimension is read again every second (lookup.cache-ttl). While
+        # MySQL is down the job joins with the rows it read last, shows the
+        # failing read, retries it and reads again once MySQL is back: no
+        # buy goes to 'unknown' or is lost.
         broker = self.broker(partitions=2)
         db = self.mariadb()
         job = self.start_job(["--kafka.bootstrap-servers", broker.bootstrap,
                               "--sink.ndjson.dir", self.path("out"),
-                              # no cache: every flush asks the database
-                              "--lookup.cache-max-rows", "0",
+                              "--lookup.cache-ttl", "1s",
                               "--lookup.retry-initial", "100ms", "--lookup.retry-max", "500ms",
                               "--event-time.idle-timeout", "0",
                               "--progress.interval", "500ms"] + db.job_args(),
@@ -100,10 +103,11 @@ class FaultTest(harness.IntegrationTest):
                      extra=gen + ["--datagen.seed", "4", "--datagen.start-day", "2017-12-02"])
         harness.wait_for(lambda: "LOOKUP RETRYING" in job.output(), 30,
                          "the job to report the failing lookup", watched=job)
+        self.assertTrue(job.running(), "the job stopped while MySQL was down")
         db.start()
-        out = self.drain_and_wait(job)
-        self.assertIn("category lookup failed", out)
-        self.assertIn("category lookup recovered", out)
+        harness.wait_for(lambda: "the dimensions were read again after" in job.output(), 60,
+                         "the job to read the dimension again", watched=job)
+        self.drain_and_wait(job)
         self.verify(["--verify.input", self.sent_file([part1, part2]),
                      "--verify.partitions", "2",
                      "--verify.against", "ndjson:" + self.path("out"),
@@ -142,9 +146,13 @@ class FaultTest(harness.IntegrationTest):
                                    "--progress.interval", "0"] + VALID_RANGE)
         rejected = int(re.search(r"rejected\s+([0-9,]+)", out).group(1).replace(",", ""))
         self.assertGreater(rejected, 400)
-        for reason in ("malformed_record", "missing_field", "invalid_id", "unknown_behavior",
+        for reason in ("malformed_record", "missing_field", "invalid_id",
                        "invalid_timestamp", "timestamp_out_of_range"):
             self.assertIn(reason, out)
+        # A behaviour other than pv/buy/cart/fav is a row like any other, as
+        # in the seed's Flink job: counted in the UVs, not in the buys (the
+        # oracle below agrees).
+        self.assertNotIn("unknown_behavior", out)
         self.verify(["--verify.input", sent, "--verify.partitions", "2",
                      "--verify.against", "ndjson:" + self.path("out")] + VALID_RANGE)
         # Every rejected record reached the dead-letter topic with its reason.

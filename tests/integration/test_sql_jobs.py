@@ -1,7 +1,7 @@
 """Jobs written in SQL, run by the engine (issue 13): `ubaflow run
 --job.sql` and a coordinator with workers execute a script, and what they
-write equals the SQL batch oracle (`ubaflow verify --job.sql`) and, for
-jobs/taobao.sql, the built-in job's oracle too. A savepoint of a SQL job
+write equals the SQL batch oracle (`ubaflow verify --job.sql`; without it
+the oracle of the default job, jobs/taobao.sql). A savepoint of a SQL job
 restores into a cluster of another parallelism. Scripts the engine cannot
 run are refused before anything starts, with the line and column."""
 import json
@@ -48,21 +48,22 @@ class SqlJobTest(ClusterTestCase):
             self.assertRegex(report, index + r"\s+[1-9][0-9]* expected,\s+[1-9][0-9]* found, "
                                              r"0 differences")
 
-    def assert_equals_both_oracles(self, data, out_dir, settings):
-        """The seed's four results in out_dir equal the script's SQL oracle
-        and the built-in job's oracle over data; the latter's report."""
-        common = ["--verify.input", data, "--verify.partitioner", "file",
-                  "--verify.against", "ndjson:" + out_dir] + settings
-        for oracle in (["--job.sql", TAOBAO], []):
-            _, report = self.verify(common + oracle)
-            self.assert_all_compared(report, SEED_INDICES)
+    def assert_equals_the_oracle(self, data, out_dir, settings):
+        """The seed's four results in out_dir equal the default job's
+        oracle over data; its report."""
+        _, report = self.verify(["--verify.input", data, "--verify.partitioner", "file",
+                                 "--verify.against", "ndjson:" + out_dir] + settings)
+        self.assertIn("SQL oracle (jobs/taobao.sql)", report)
+        self.assert_all_compared(report, SEED_INDICES)
         return report
 
-    def test_default_script_runs_and_equals_both_oracles(self):
+    def test_the_default_job_is_jobs_taobao_sql(self):
+        # No --job.sql: the default job, jobs/taobao.sql as built into the
+        # binary; its output equals the oracle of the file in the repository.
         data = self.day_of_events()
         out_dir = self.path("out")
         summary = self.run_job_to_end(
-            ["--job.sql", TAOBAO, "--source.type", "file", "--source.files", data,
+            ["--source.type", "file", "--source.files", data,
              "--source.file-splits", "3", "--job.parallelism", "3",
              "--sink.ndjson.dir", out_dir, "--progress.interval", "0",
              "--lookup.source", "csv", "--lookup.csv-path", harness.CATEGORY_CSV])
@@ -70,16 +71,16 @@ class SqlJobTest(ClusterTestCase):
         common = ["--verify.input", data, "--verify.partitioner", "file",
                   "--lookup.source", "csv", "--lookup.csv-path", harness.CATEGORY_CSV,
                   "--verify.against", "ndjson:" + out_dir]
-        # The SQL oracle of the script, matched by each sink's primary key.
+        # The SQL oracle of the script file, matched by each sink's primary key.
         _, report = self.verify(common + ["--job.sql", TAOBAO])
-        self.assertIn("SQL oracle", report)
-        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
-                                          "cumulative_uv_daily", "top_category"))
-        # The built-in job's oracle: the script computes the seed's results.
+        self.assertIn("SQL oracle (%s)" % TAOBAO, report)
+        self.assert_all_compared(report, SEED_INDICES)
+        # And of the default job, with the late rows of each result.
         _, report = self.verify(common)
-        self.assertNotIn("SQL oracle", report)
-        self.assert_all_compared(report, ("buy_cnt_per_hour", "cumulative_uv",
-                                          "cumulative_uv_daily", "top_category"))
+        self.assertIn("SQL oracle (jobs/taobao.sql)", report)
+        self.assertIn("late dropped: buy_cnt_per_hour 0, cumulative_uv 0, "
+                      "cumulative_uv_daily 0, top_category 0", report)
+        self.assert_all_compared(report, SEED_INDICES)
         # Documents are the seed's, ids their primary key (as Flink's sink).
         with open(os.path.join(out_dir, "cumulative_uv.ndjson")) as f:
             line = json.loads(f.readline())
@@ -105,8 +106,8 @@ class SqlJobTest(ClusterTestCase):
         # The seed's own data shape: UserBehavior CSV with epoch seconds,
         # here with a header line. The script says 'format' = 'json' for its
         # Kafka topic; a file replacing the topic is read by its extension,
-        # as the built-in job reads it (no --source.format), and the results
-        # equal both oracles reading the same file.
+        # (no --source.format), and the results equal the oracle reading the
+        # same file.
         data = self.day_of_events(40000, seed=9, suffix=".csv")
         with open(data) as f:
             lines = f.read()
@@ -122,7 +123,7 @@ class SqlJobTest(ClusterTestCase):
         # The header is read, and neither accepted nor rejected.
         self.assertIn("40,001 read, 40,000 accepted", summary)
         self.assertRegex(summary, r"rejected +0\n")
-        self.assert_equals_both_oracles(data, out_dir, settings)
+        self.assert_equals_the_oracle(data, out_dir, settings)
 
     def test_job_results_runs_part_of_a_script(self):
         # Two of jobs/taobao.sql's four INSERTs: only their indices are
@@ -173,23 +174,25 @@ class SqlJobTest(ClusterTestCase):
 
     def test_late_and_disordered_events_are_judged_as_the_oracles_judge_them(self):
         # Each source task judges lateness by its partition's watermark, as
-        # both oracles simulate it; the SQL job's output equals both.
+        # the oracle simulates it: the job's output equals the oracle's, and
+        # so do the late rows of each query.
         splits = ["--source.file-splits", "3", "--lookup.source", "csv",
                   "--lookup.csv-path", harness.CATEGORY_CSV]
         data, out_dir, summary, late, by_query = self.run_late_days(splits)
         self.assertIn("cumulative_uv", by_query)
         self.assertEqual(sum(by_query.values()), late)
-        # The built-in job's own counts are not shown for a SQL job.
-        self.assertNotIn("buys (hourly)", summary)
-        self.assertNotIn("buys of unknown categories", summary)
-        report = self.assert_equals_both_oracles(data, out_dir, splits)
-        self.assertNotRegex(report, r"late dropped 0/0/0")
+        report = self.assert_equals_the_oracle(data, out_dir, splits)
+        self.assertRegex(report, r"late dropped: .*cumulative_uv [1-9]")
+        oracle_late = {m.group(1): int(m.group(2).replace(",", "")) for m in re.finditer(
+            r"([a-z_]+) ([0-9,]+)", re.search(r"late dropped: (.*)", report).group(1))}
+        self.assertEqual({k: v for k, v in oracle_late.items() if v},
+                         {k: v for k, v in by_query.items() if v})
 
     def test_allowed_lateness_updates_the_windows_of_a_script(self):
         # An hour of allowed lateness: the 10-minute and hourly windows take
         # the late events and are written again; the day's CUMULATE steps
-        # fire once, as the built-in job's daily UV. The output equals both
-        # oracles, which allow the same lateness.
+        # fire once (a late event goes into the first step still open). The
+        # output equals the oracle, which allows the same lateness.
         settings = ["--source.file-splits", "3", "--lookup.source", "csv",
                     "--lookup.csv-path", harness.CATEGORY_CSV,
                     "--event-time.allowed-lateness", "1h"]
@@ -198,7 +201,7 @@ class SqlJobTest(ClusterTestCase):
         self.assertEqual(by_query.get("buy_cnt_per_hour", 0), 0, by_query)
         self.assertEqual(by_query.get("cumulative_uv", 0), 0, by_query)
         self.assertGreater(by_query.get("cumulative_uv_daily", 0), 0, by_query)
-        self.assert_equals_both_oracles(data, out_dir, settings)
+        self.assert_equals_the_oracle(data, out_dir, settings)
 
     def test_a_jdbc_dimension_is_read_from_mysql(self):
         # jobs/taobao.sql joins category_dim, a jdbc table: read from
@@ -415,7 +418,7 @@ class SqlJobTest(ClusterTestCase):
         kept = self.path("kept.ckpt")
         shutil.copy(savepoint, kept)
         shutil.rmtree(self.path("checkpoints"))
-        # The built-in job cannot take a SQL job's state.
+        # The default job (another script) cannot take this script's state.
         other = harness.run(["coordinator", "--coordinator.port", str(harness.free_port()),
                              "--kafka.bootstrap-servers", broker.bootstrap,
                              "--checkpoint.dir", self.path("other-checkpoints"),

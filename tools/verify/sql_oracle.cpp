@@ -13,6 +13,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace ubaflow {
@@ -141,6 +142,15 @@ bool compute_sql_expected(const job_config& config,
     return false;
   const auto result = run_batch(script, plan, batch, config.zone);
   out.rejected += result.rows_rejected;
+  for (size_t q = 0; q < plan.queries.size() && q < result.late_rows.size(); ++q) {
+    const auto index = sink_index_name(script.tables.at(plan.queries[q].sink));
+    auto same = std::find_if(out.late.begin(), out.late.end(),
+                             [&](const auto& entry) { return entry.first == index; });
+    if (same == out.late.end())
+      out.late.emplace_back(index, result.late_rows[q]);
+    else
+      same->second += result.late_rows[q];
+  }
   for (const auto& sink : result.sinks) {
     const auto& table = script.tables.at(sink.table);
     sql_expected_table expected;

@@ -33,6 +33,9 @@ struct sql_expected {
   std::vector<sql_expected_table> tables;
   uint64_t records = 0;       ///< lines read
   uint64_t rejected = 0;      ///< unreadable records and failed expressions
+  /// Rows late for a window of a query and not taken by it, by the index
+  /// the query writes (queries writing one index summed), in plan order.
+  std::vector<std::pair<std::string, uint64_t>> late;
 };
 
 /// Runs the script at `script_path` over `inputs` (in order), a record late

@@ -7,6 +7,7 @@
 #include "tools/commands.hpp"
 #include "tools/verify/oracle.hpp"
 #include "tools/verify/result_reader.hpp"
+#include "common/sql/exec/sql_job.hpp"
 #include "tools/verify/sql_oracle.hpp"
 #include "worker/sink/es_bulk.hpp"
 
@@ -107,9 +108,14 @@ int verify_sql(const job_config& config, const oracle_settings& oracle,
     std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
     return 2;
   }
-  std::printf("verify: SQL oracle (%s) read %s records, %s rejected\n",
+  std::string late;
+  for (const auto& [index, rows] : expected.late)
+    late += (late.empty() ? "" : ", ") + index + " " + with_commas(rows);
+  std::printf("verify: SQL oracle (%s) read %s records, %s rejected, late "
+              "dropped: %s\n",
               script.c_str(), with_commas(expected.records).c_str(),
-              with_commas(expected.rejected).c_str());
+              with_commas(expected.rejected).c_str(),
+              late.empty() ? "none" : late.c_str());
   std::vector<std::string> indices;
   for (const auto& table : expected.tables)
     indices.push_back(table.index);
@@ -204,10 +210,11 @@ int verify_command(const std::vector<std::string>& args) {
                                             out, why);
       };
 
-  // --verify.sql, or the job's own --job.sql: the SQL oracle.
+  // --verify.sql, or the job's own script (--job.sql, or the default
+  // job): the SQL oracle.
   auto sql_path = values->get_string("verify.sql");
-  if (sql_path.empty() && config->sql)
-    sql_path = values->get_string("job.sql");
+  if (sql_path.empty())
+    sql_path = config->sql->path;
   if (!sql_path.empty())
     return verify_sql(*config, oracle, sql_path, inputs, read_results,
                       static_cast<size_t>(values->get_int("verify.max-diffs")));

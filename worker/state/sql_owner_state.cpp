@@ -17,7 +17,8 @@ sql_owner_state::sql_owner_state(std::shared_ptr<const sql_job> job,
     range_(range),
     state_(job_->script, job_->plan, evaluator_, range, key_groups,
            static_cast<uint32_t>(input_count)),
-    watermarks_(input_count) {
+    watermarks_(input_count),
+    checkpointed_bytes_(range.size(), 0) {
   // nop
 }
 
@@ -71,13 +72,25 @@ key_group_snapshot sql_owner_state::snapshot(key_group group,
   auto groups = state_.snapshot();
   if (auto it = groups.find(group); it != groups.end())
     s.sql = std::move(it->second);
+  if (range_.contains(group))
+    checkpointed_bytes_.at(group - range_.first) = s.sql.size();
   return s;
+}
+
+uint64_t sql_owner_state::state_bytes() const {
+  uint64_t total = 0;
+  for (auto bytes : checkpointed_bytes_)
+    total += bytes;
+  return total;
 }
 
 std::vector<key_group_snapshot>
 sql_owner_state::snapshot_groups(uint32_t) const {
   std::vector<key_group_snapshot> out;
+  std::fill(checkpointed_bytes_.begin(), checkpointed_bytes_.end(), 0);
   for (auto& [group, bytes] : state_.snapshot()) {
+    if (range_.contains(group))
+      checkpointed_bytes_.at(group - range_.first) = bytes.size();
     key_group_snapshot s;
     s.group = group;
     s.sql = std::move(bytes);

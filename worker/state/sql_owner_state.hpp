@@ -42,8 +42,15 @@ public:
   size_t sql_queries() const override { return job_->plan.queries.size(); }
   uint64_t late_records() const override { return state_.late_partials(); }
   uint64_t batches() const override { return batches_; }
-  uint64_t state_bytes() const override { return 0; }
-  uint64_t open_windows() const override { return 0; }
+  /// The state's size in its checkpoint form, as of the last checkpoint
+  /// or savepoint (0 before the first): what a restore reads, what moves
+  /// with a key group when the job is rescaled.
+  uint64_t state_bytes() const override;
+  std::vector<uint64_t> state_bytes_by_group() const override {
+    return checkpointed_bytes_;
+  }
+  /// Groups (a window and its key, or a running query's key) held.
+  uint64_t open_windows() const override { return state_.open_groups(); }
 
   /// Rows that failed to evaluate (counted, as a source counts records).
   uint64_t rejected() const { return state_.rejected(); }
@@ -63,6 +70,8 @@ private:
   uint64_t batches_ = 0;
   bool finished_emitted_ = false;
   std::vector<sql_sink_row> restored_rows_; ///< see restore_watermark
+  /// Per key group of range_ (by offset): its bytes in the last snapshot.
+  mutable std::vector<uint64_t> checkpointed_bytes_;
 };
 
 } // namespace ubaflow

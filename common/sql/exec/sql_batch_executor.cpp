@@ -68,6 +68,7 @@ std::vector<sql_row> run_query(const bound_script& script,
     }
   if (query.aggregated)
     out = aggregator.finish();
+  result.late_rows.push_back(aggregator.late_rows());
   for (auto& row : out)
     row = in_sink_columns(script, query, std::move(row));
   return out;

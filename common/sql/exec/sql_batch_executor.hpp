@@ -55,6 +55,10 @@ struct sql_sink_contents {
 struct sql_batch_result {
   std::vector<sql_sink_contents> sinks; ///< one per table written, by index
   uint64_t rows_rejected = 0;           ///< evaluation errors
+  /// Per query of the plan (in its order): rows found late for a window of
+  /// the query (its partition's watermark had passed the window's end and
+  /// its allowed lateness), which that window did not take.
+  std::vector<uint64_t> late_rows;
   std::vector<std::string> first_errors; ///< at most a few, for the log
 };
 

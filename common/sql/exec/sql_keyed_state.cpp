@@ -132,6 +132,13 @@ int64_t sql_keyed_state::watermark() const {
                                input_watermarks_.end());
 }
 
+uint64_t sql_keyed_state::open_groups() const {
+  uint64_t total = 0;
+  for (const auto& query : queries_)
+    total += query->groups();
+  return total;
+}
+
 uint64_t sql_keyed_state::late_partials() const {
   uint64_t late = 0;
   for (const auto& q : queries_)

@@ -67,6 +67,9 @@ public:
 
   int64_t watermark() const;
   uint64_t late_partials() const;
+  /// Groups held over every query (a window and its key, or a running
+  /// query's key).
+  uint64_t open_groups() const;
   uint64_t rejected() const { return rejected_; }
 
 private:

@@ -1,3 +1,4 @@
+#include "common/sql/exec/sql_job.hpp"
 #include "worker/job_config_loader.hpp"
 
 #include "common/config/job_options.hpp"
@@ -71,21 +72,20 @@ TEST_SUITE("job_config") {
     CHECK(c.parallelism == 2);
     CHECK(c.key_groups == 128);
     CHECK(c.source == source_type::kafka);
-    CHECK(c.windows.computes(result_kind::buy_cnt_per_hour));
-    CHECK(c.windows.computes(result_kind::cumulative_uv));
-    CHECK(c.windows.computes(result_kind::cumulative_uv_daily));
-    CHECK(c.windows.computes(result_kind::top_category));
+    // The default job: jobs/taobao.sql, compiled in.
+    REQUIRE(c.sql);
+    CHECK(c.sql->path == "jobs/taobao.sql");
+    CHECK(c.result_indices
+          == std::vector<std::string>{"buy_cnt_per_hour", "cumulative_uv",
+                                      "cumulative_uv_daily", "top_category"});
     CHECK(c.windows.allowed_lateness_ms == 0);
-    CHECK(c.windows.hour_ms == ms_per_hour);
-    CHECK(c.windows.uv_ms == 10 * ms_per_minute);
-    CHECK(c.windows.day_ms == ms_per_day);
     CHECK(c.watermark_delay_ms == 5'000);
     CHECK(c.idle_timeout_ms == 30'000);
     CHECK(c.timestamps.zone.name() == "Asia/Shanghai");
     CHECK_FALSE(c.timestamps.z_as_local);
     CHECK(c.timestamps.valid_from == min_event_time);
     CHECK(c.timestamps.valid_until == max_event_time);
-    CHECK(c.lookup == lookup_type::csv);
+    CHECK(c.lookup == lookup_type::mysql); // the script's jdbc dimension
     CHECK(c.lookup_cache.cache_max_rows == 5'000);
     CHECK(c.lookup_cache.cache_ttl_ms == 600'000);
     CHECK(c.lookup_cache.batch_size == 500);
@@ -109,10 +109,8 @@ TEST_SUITE("job_config") {
                    "--sink.outputs=ndjson,es", "--sink.es.hosts=https://es.example:9243/es/",
                    "--lookup.source=none", "--job.parallelism=4", "--job.key-groups=4"});
     CHECK(c.zone.name() == "+05:30");
-    CHECK_FALSE(c.windows.computes(result_kind::buy_cnt_per_hour));
-    CHECK_FALSE(c.windows.computes(result_kind::cumulative_uv));
-    CHECK(c.windows.computes(result_kind::cumulative_uv_daily));
-    CHECK(c.windows.computes(result_kind::top_category));
+    CHECK(c.result_indices
+          == std::vector<std::string>{"cumulative_uv_daily", "top_category"});
     CHECK(c.windows.allowed_lateness_ms == 120'000);
     CHECK(c.timestamps.z_as_local);
     CHECK(c.timestamps.valid_from == local(2017, 11, 25));
@@ -150,7 +148,9 @@ TEST_SUITE("job_config") {
 
   TEST_CASE("bad results") {
     CHECK(error_of({"--job.results=buy_cnt_per_hour,top_categories"})
-          == "--job.results: unknown result 'top_categories'");
+          == "--job.results: jobs/taobao.sql: no INSERT of the script writes "
+             "index 'top_categories' (it writes 'buy_cnt_per_hour', "
+             "'cumulative_uv', 'cumulative_uv_daily', 'top_category')");
     CHECK(error_of({"--job.results= , "}) == "--job.results: name at least one result");
   }
 
@@ -224,7 +224,8 @@ TEST_SUITE("job_config") {
   TEST_CASE("MySQL settings are only checked when MySQL is used") {
     CHECK(error_of({"--lookup.source=mysql", "--lookup.mysql.table=bad-name"})
           == "--lookup.mysql: 'bad-name' is not a plain SQL identifier (letters, digits, _)");
-    CHECK(load({"--lookup.mysql.table=bad-name"}).mysql.table == "bad-name");
+    CHECK(load({"--lookup.source=csv", "--lookup.mysql.table=bad-name"}).mysql.table
+          == "bad-name");
   }
 
   TEST_CASE("password files") {

@@ -42,11 +42,20 @@ SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts),
 
 TEST_SUITE("sql.engine.settings") {
 
-TEST_CASE("no script: no SQL job") {
-  auto values = job_settings({});
+TEST_CASE("no script: the default job, jobs/taobao.sql as this build has it") {
+  auto values = job_settings({"--lookup.source", "csv"});
   std::string error;
-  CHECK_FALSE(load_sql_job(values, error));
-  CHECK(error.empty());
+  auto job = load_sql_job(values, error);
+  REQUIRE_MESSAGE(job, error);
+  CHECK(job->path == "jobs/taobao.sql");
+  std::string file;
+  REQUIRE(read_sql_script(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql", file, error));
+  CHECK(job->text == file);
+  CHECK(job->indices.size() == 4);
+  CHECK(values.get_string("lookup.source") == "csv"); // said, so it holds
+  auto bare = job_settings({});
+  REQUIRE(load_sql_job(bare, error));
+  CHECK(bare.get_string("lookup.source") == "mysql"); // the jdbc table's
 }
 
 TEST_CASE("the script's connector options are defaults; the command line wins") {

@@ -51,13 +51,14 @@ TEST_CASE("jobs/taobao.sql in batch equals the built-in job's oracle") {
   // The built-in job's oracle.
   auto resolved = resolve_settings(
     job_options(),
-    {"--source.type", "file", "--source.files", input, "--lookup.csv-path",
-     categories},
+    {"--source.type", "file", "--source.files", input, "--lookup.source", "csv",
+     "--lookup.csv-path", categories},
     [](const std::string&) { return std::optional<std::string>{}; });
   REQUIRE_MESSAGE(resolved.values, resolved.error);
   std::string error;
   auto config = load_job_config(*resolved.values, error);
   REQUIRE_MESSAGE(config, error);
+  config->windows.enabled.fill(true);
   oracle_settings oracle;
   oracle.partitioner = oracle_partitioner::file;
   expected_results expected;
@@ -117,6 +118,13 @@ TEST_CASE("jobs/taobao.sql in batch equals the built-in job's oracle") {
     categories_seen[row[0].as_string()] = row[1].as_bigint();
   CHECK(categories_seen == expected.category_buys);
   CHECK(categories_seen.size() > 5);
+  if (const char* golden = std::getenv("UBAFLOW_WRITE_GOLDEN")) {
+    std::ofstream out{golden};
+    for (const auto& [k, v] : expected.hourly_buys) out << "hourly\t" << k << "\t" << v << "\n";
+    for (const auto& [k, v] : expected_uv) out << "uv\t" << k << "\t" << v << "\n";
+    for (const auto& [k, v] : expected_daily) out << "daily\t" << k << "\t" << v << "\n";
+    for (const auto& [k, v] : expected.category_buys) out << "category\t" << k << "\t" << v << "\n";
+  }
 }
 
 } // TEST_SUITE
