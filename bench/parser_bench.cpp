@@ -1,21 +1,25 @@
 // Why ubaflow parses messages with its own reader: the same simulated
-// messages parsed into a user_event by ubaflow's json_event_parser, by
-// simdjson's On-Demand API, and by Boost.JSON (DOM), each followed by the
-// same field conversions (ids, behaviour, timestamp).
+// messages decoded into jobs/taobao.sql's source row by ubaflow's
+// sql_row_decoder, and parsed by simdjson's On-Demand API and by Boost.JSON
+// (DOM), each followed by the same field conversions (ids, timestamp).
 //
 //   ubaflow_parser_bench [events]
 // prints one JSON object with messages per second for each.
 
+#include "common/sql/sql_binder.hpp"
 #include "common/time/time_zone.hpp"
 #include "common/util/clock.hpp"
 #include "tools/datagen/message_writer.hpp"
 #include "tools/datagen/synthetic_events.hpp"
-#include "worker/parse/json_event_parser.hpp"
+#include "worker/parse/decimal_id.hpp"
+#include "worker/parse/sql_row_decoder.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <simdjson.h>
 #include <string>
 #include <vector>
@@ -82,21 +86,29 @@ int main(int argc, char** argv) {
   const messages m = make_messages(count, zone);
   uint64_t checksum = 0;
 
-  json_event_parser ours{timestamp_parser{policy}};
-  user_event e;
+  std::ifstream script_file{UBAFLOW_SOURCE_DIR "/jobs/taobao.sql"};
+  const auto bound = bind_sql(std::string{
+    std::istreambuf_iterator<char>{script_file}, std::istreambuf_iterator<char>{}});
+  if (!bound.ok()) {
+    std::fprintf(stderr, "jobs/taobao.sql does not bind\n");
+    return 1;
+  }
+  sql_row_decoder ours{bound.script.tables.at(0), timestamp_parser{policy}};
+  sql_row row;
   const double ours_rate = best_rate(m, [&](std::string_view v) {
-    if (ours.parse(v, e).ok())
-      checksum += static_cast<uint64_t>(e.user_id);
+    if (ours.decode(v, row).ok())
+      checksum += static_cast<uint64_t>(row[0].as_bigint());
   });
 
   // Field conversions shared by the library variants.
   timestamp_parser ts{policy};
+  user_event e;
   auto convert = [&](std::string_view user, std::string_view item,
                      std::string_view category, std::string_view kind,
                      std::string_view time) {
     if (parse_decimal_id(user, e.user_id) && parse_decimal_id(item, e.item_id)
-        && parse_decimal_id(category, e.category_id)
-        && behavior_from_string(kind) && ts.parse_text(time, e.ts).ok())
+        && parse_decimal_id(category, e.category_id) && !kind.empty()
+        && ts.parse_text(time, e.ts).ok())
       checksum += static_cast<uint64_t>(e.user_id);
   };
 

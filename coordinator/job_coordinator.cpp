@@ -138,13 +138,9 @@ void deploy(coordinator_actor* self) {
     for (uint32_t i = 0; i < st.plan.source_partitions.size(); ++i) {
       source_deployment d{i,  st.plan.source_partitions[i],
                           st.plan.owner_ranges, untyped_handles(st.owners),
-                          me, {}, {},
-                          st.plan.from_beginning};
-      if (restore) {
+                          me, {}, st.plan.from_beginning};
+      if (restore)
         d.restore = partitions_for(*restore, d.partitions);
-        if (i == 0) // buys waiting for the lookup: any source may retry them
-          d.unresolved = restore->unresolved;
-      }
       sources.push_back(std::move(d));
     }
     deploy_each(self, std::move(sources), st.plan.source_placement,

@@ -26,8 +26,10 @@ CREATE TABLE user_behavior (
     'json.ignore-parse-errors' = 'true'
 );
 
--- The category dimension: sub-category -> parent category name, looked up
--- with a cache as Flink's JDBC lookup does.
+-- The category dimension: sub-category -> parent category name, the seed's
+-- MySQL table. ubaflow reads it whole and again every 'lookup.cache.ttl',
+-- so that a changed row is seen within the TTL, as with Flink's JDBC
+-- lookup cache (--lookup.source csv reads data/category.csv instead).
 CREATE TABLE category_dim (
     sub_category_id BIGINT,
     parent_category_name STRING

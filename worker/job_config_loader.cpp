@@ -134,22 +134,8 @@ std::optional<job_config> load_job_config(const settings& given,
                 "cannot exceed job.key-groups ("
                   + std::to_string(c.key_groups) + ")");
 
-  {
-    // Options the script's CREATE TABLE replaces would silently not apply.
-    // By value, not origin: a worker gets every option from its coordinator.
-    const std::pair<const char*, const char*> replaced[] = {
-      {"lookup.mysql.key-column", "the script's CREATE TABLE names the columns"},
-      {"lookup.mysql.value-column", "the script's CREATE TABLE names the columns"},
-    };
-    for (const auto& [key, why] : replaced)
-      if (const auto* spec = v.options().find(key);
-          spec && v.get_string(key) != spec->default_value)
-        return fail(key, std::string{"does not apply to a job written in SQL ("}
-                           + why + ")");
-  }
-  c.windows.enabled.fill(false);
   c.result_indices = c.sql->indices;
-  c.windows.allowed_lateness_ms = v.get_duration_ms("event-time.allowed-lateness");
+  c.allowed_lateness_ms = v.get_duration_ms("event-time.allowed-lateness");
 
   c.source = v.get_string("source.type") == "file" ? source_type::file
                                                     : source_type::kafka;
@@ -249,8 +235,6 @@ std::optional<job_config> load_job_config(const settings& given,
   else
     return fail("lookup.mysql.password-file", secret_error);
   c.mysql.table = v.get_string("lookup.mysql.table");
-  c.mysql.key_column = v.get_string("lookup.mysql.key-column");
-  c.mysql.value_column = v.get_string("lookup.mysql.value-column");
   if (c.lookup == lookup_type::mysql)
     if (auto e = c.mysql.validate())
       return fail("lookup.mysql", *e);

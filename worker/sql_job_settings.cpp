@@ -68,7 +68,7 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
     return nullptr;
   }
   // job.results picks the INSERTs to run by their sinks' indices; left
-  // at its default (the built-in job's four) it runs them all. By value,
+  // at its default (the default job's four) it runs them all. By value,
   // not origin: a worker gets every option from its coordinator.
   std::vector<std::string> only;
   if (const auto* spec = values.options().find("job.results");
@@ -111,8 +111,8 @@ std::shared_ptr<const sql_job> load_sql_job(settings& values,
       // A Kafka table's JSON is what source.format's default (auto)
       // reads from Kafka already; kept at auto, files that replace the
       // topic (--source.files, the oracle's --verify.input) are read by
-      // their extension, as the built-in job reads them. CSV messages are
-      // said, and then hold for files too.
+      // their extension. CSV messages are said, and then hold for files
+      // too.
       if (key == "source.format" && t.connector == connector_kind::kafka
           && value == "json")
         continue;

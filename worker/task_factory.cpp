@@ -1,15 +1,10 @@
 #include "worker/task_factory.hpp"
 
 #include "common/sql/exec/sql_job.hpp"
-#include "worker/lookup/csv_dimension_source.hpp"
 #include "worker/lookup/sql_dimension_rows.hpp"
-#include "worker/preagg/builtin_source_stage.hpp"
 #include "worker/preagg/sql_source_stage.hpp"
-#include "worker/state/keyed_state.hpp"
 #include "worker/state/sql_combiner.hpp"
 #include "worker/state/sql_owner_state.hpp"
-#include "worker/state/uv_combiner.hpp"
-#include "worker/lookup/mysql_dimension_source.hpp"
 #include "worker/sink/es_writer.hpp"
 #include "worker/sink/ndjson_writer.hpp"
 #include "worker/source/file_reader.hpp"
@@ -34,107 +29,61 @@ make_reader(const job_config& config, const std::vector<int32_t>& partitions,
   return kafka_reader::create(config.kafka, partitions, start_offsets, error);
 }
 
-std::unique_ptr<category_resolver> make_resolver(const job_config& config,
-                                                 std::string& error) {
-  std::unique_ptr<dimension_source> source;
-  switch (config.lookup) {
-    case lookup_type::none:
-      return nullptr;
-    case lookup_type::csv: {
-      auto csv = csv_dimension_source::load(config.lookup_csv_path, error);
-      if (!csv)
-        return nullptr;
-      source = std::make_unique<csv_dimension_source>(std::move(*csv));
-      break;
-    }
-    case lookup_type::mysql:
-      // Connects lazily: a database that is down at start-up is retried
-      // like one that goes down later.
-      source = std::make_unique<mysql_dimension_source>(config.mysql);
-      break;
-  }
-  return std::make_unique<category_resolver>(std::move(source),
-                                             config.lookup_cache);
-}
-
 std::unique_ptr<source_stage>
 make_source_stage(const job_config& config, uint32_t index,
                   const std::vector<key_group_range>& owners,
                   std::string& error) {
-  if (config.sql) {
-    // Files must be readable (a configuration error otherwise); a database
-    // is tried once here, and if it is down the task waits for it.
-    std::map<uint32_t, std::vector<sql_row>> dimensions;
-    std::string unread;
-    if (!load_sql_dimensions(config.sql->script, config.sql->plan, config,
-                             dimensions, unread, 1)) {
-      std::map<uint32_t, std::string> files;
-      if (!sql_dimension_paths(config.sql->script, config.sql->plan, config,
-                               files, error))
-        return nullptr;
-      for (const auto& [table, path] : files)
-        if (!dimensions.count(table)) {
-          error = unread;
-          return nullptr;
-        }
-      spdlog::warn("source task {}: reading the dimensions failed; no record "
-                   "is read until they are (retried in the background): {}",
-                   index, unread);
-    }
-    auto stage = std::make_unique<sql_source_stage>(
-      config.sql, config.zone, config.timestamps, std::move(dimensions), index,
-      owners, config.key_groups, config.max_buffered_users);
-    stage->set_allowed_lateness(config.windows.allowed_lateness_ms);
-    // Read again every lookup.cache-ttl, as Flink's lookup cache expires
-    // rows: changes to the dimension are seen within it.
-    stage->refresh_dimensions(
-      [job = config.sql, config](sql_dimension_tables& rows, std::string& why) {
-        return load_sql_dimensions(job->script, job->plan, config, rows, why, 1);
-      },
-      config.lookup_cache.cache_ttl_ms, config.lookup_retry_initial_ms,
-      config.lookup_retry_max_ms);
-    if (!unread.empty())
-      stage->await_dimensions(unread);
-    return stage;
-  }
-  std::unique_ptr<category_resolver> resolver;
-  if (config.windows.computes(result_kind::top_category)) {
-    resolver = make_resolver(config, error);
-    if (!resolver && !error.empty())
+  // Files must be readable (a configuration error otherwise); a database
+  // is tried once here, and if it is down the task waits for it.
+  std::map<uint32_t, std::vector<sql_row>> dimensions;
+  std::string unread;
+  if (!load_sql_dimensions(config.sql->script, config.sql->plan, config,
+                           dimensions, unread, 1)) {
+    std::map<uint32_t, std::string> files;
+    if (!sql_dimension_paths(config.sql->script, config.sql->plan, config,
+                             files, error))
       return nullptr;
+    for (const auto& [table, path] : files)
+      if (!dimensions.count(table)) {
+        error = unread;
+        return nullptr;
+      }
+    spdlog::warn("source task {}: reading the dimensions failed; no record "
+                 "is read until they are (retried in the background): {}",
+                 index, unread);
   }
-  builtin_stage_settings settings;
-  settings.windows = config.windows;
-  settings.max_buffered_users = config.max_buffered_users;
-  settings.lookup_backoff_initial_ms = config.lookup_retry_initial_ms;
-  settings.lookup_backoff_max_ms = config.lookup_retry_max_ms;
-  return std::make_unique<builtin_source_stage>(
-    settings, config.timestamps, std::move(resolver),
-    partial_router{config.key_groups, owners});
+  auto stage = std::make_unique<sql_source_stage>(
+    config.sql, config.zone, config.timestamps, std::move(dimensions), index,
+    owners, config.key_groups, config.max_buffered_users);
+  stage->set_allowed_lateness(config.allowed_lateness_ms);
+  // Read again every lookup.cache-ttl, as Flink's lookup cache expires
+  // rows: changes to the dimension are seen within it.
+  stage->refresh_dimensions(
+    [job = config.sql, config](sql_dimension_tables& rows, std::string& why) {
+      return load_sql_dimensions(job->script, job->plan, config, rows, why, 1);
+    },
+    config.lookup_cache.cache_ttl_ms, config.lookup_retry_initial_ms,
+    config.lookup_retry_max_ms);
+  if (!unread.empty())
+    stage->await_dimensions(unread);
+  return stage;
 }
 
 std::shared_ptr<owner_logic> make_owner_logic(const job_config& config,
                                               key_group_range range,
                                               uint32_t inputs) {
-  if (config.sql) {
-    auto owner = std::make_shared<sql_owner_state>(
-      config.sql, config.zone, range, config.key_groups, inputs);
-    owner->set_allowed_lateness(config.windows.allowed_lateness_ms);
-    return owner;
-  }
-  return std::make_shared<keyed_state>(config.windows, range, inputs,
-                                       result_formatter{config.zone});
+  auto owner = std::make_shared<sql_owner_state>(
+    config.sql, config.zone, range, config.key_groups, inputs);
+  owner->set_allowed_lateness(config.allowed_lateness_ms);
+  return owner;
 }
 
 std::shared_ptr<combiner_logic>
 make_combiner_logic(const job_config& config,
-                    const std::vector<key_group_range>& owners) {
-  if (config.sql)
-    return std::make_shared<sql_combiner>(config.sql, config.zone,
-                                          config.key_groups,
-                                          config.windows.allowed_lateness_ms);
-  return std::make_shared<uv_combiner>(config.windows, owners,
-                                       result_formatter{config.zone});
+                    const std::vector<key_group_range>&) {
+  return std::make_shared<sql_combiner>(config.sql, config.zone,
+                                        config.key_groups,
+                                        config.allowed_lateness_ms);
 }
 
 std::unique_ptr<source_task>
@@ -143,7 +92,6 @@ make_source_task(const job_config& config, uint32_t index,
                  const std::vector<key_group_range>& owners,
                  std::string& error,
                  const std::vector<partition_checkpoint>& restore,
-                 const std::vector<pending_category_buys>& unresolved,
                  const std::vector<int32_t>& from_beginning) {
   std::vector<int64_t> start_offsets(partitions.size(), -1);
   for (size_t i = 0; i < partitions.size(); ++i) {
@@ -177,9 +125,8 @@ make_source_task(const job_config& config, uint32_t index,
                               static_cast<size_t>(p)).path)
                           : (config.format == "csv" ? record_format::csv
                                                     : record_format::json));
-  s.watermark_delay_ms = config.watermark_delay_ms;
-  if (config.sql) // the source table's WATERMARK FOR … AS ts - INTERVAL …
-    s.watermark_delay_ms = source_watermark_delay_ms(*config.sql);
+  // The source table's WATERMARK FOR … AS ts - INTERVAL ….
+  s.watermark_delay_ms = source_watermark_delay_ms(*config.sql);
   s.idle_timeout_ms = config.idle_timeout_ms;
   s.flush_interval_ms = config.flush_interval_ms;
   s.read_batch = config.read_batch;
@@ -188,8 +135,8 @@ make_source_task(const job_config& config, uint32_t index,
   auto task = std::make_unique<source_task>(s, std::move(reader),
                                            std::move(stage), owners.size(),
                                            std::move(dead_letters));
-  if (!restore.empty() || !unresolved.empty())
-    task->restore(restore, unresolved);
+  if (!restore.empty())
+    task->restore(restore);
   return task;
 }
 

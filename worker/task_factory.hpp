@@ -22,12 +22,8 @@ std::unique_ptr<record_reader>
 make_reader(const job_config& config, const std::vector<int32_t>& partitions,
             std::string& error, const std::vector<int64_t>& start_offsets = {});
 
-/// The lookup join, or nullptr without error for lookup.source=none.
-std::unique_ptr<category_resolver> make_resolver(const job_config& config,
-                                                 std::string& error);
-
-/// What the job's source tasks parse and pre-aggregate: the built-in job's
-/// stage, or the SQL job's (config.sql).
+/// What the job's source tasks parse and pre-aggregate (config.sql's
+/// source stage).
 std::unique_ptr<source_stage>
 make_source_stage(const job_config& config, uint32_t index,
                   const std::vector<key_group_range>& owners,
@@ -38,14 +34,13 @@ std::shared_ptr<owner_logic> make_owner_logic(const job_config& config,
                                               key_group_range range,
                                               uint32_t inputs);
 
-/// The combiner of the job's owners (ranges `owners`): the built-in
-/// job's UV combiner, or a SQL job's (job_needs_combiner says whether the
-/// job has one).
+/// The combiner of the job's owners (ranges `owners`): the SQL job's
+/// (job_needs_combiner says whether the job has one).
 std::shared_ptr<combiner_logic>
 make_combiner_logic(const job_config& config,
                     const std::vector<key_group_range>& owners);
 
-/// `restore` and `unresolved` come from a checkpoint (both may be empty);
+/// `restore` comes from a checkpoint (may be empty);
 /// partitions in `from_beginning` that `restore` does not cover start at
 /// their first record (discovered while the job runs).
 std::unique_ptr<source_task>
@@ -54,7 +49,6 @@ make_source_task(const job_config& config, uint32_t index,
                  const std::vector<key_group_range>& owners,
                  std::string& error,
                  const std::vector<partition_checkpoint>& restore = {},
-                 const std::vector<pending_category_buys>& unresolved = {},
                  const std::vector<int32_t>& from_beginning = {});
 
 std::unique_ptr<result_writer> make_ndjson_writer(const job_config& config);

@@ -55,7 +55,7 @@ bool fits_connect_string(const std::string& value) {
 } // namespace
 
 std::optional<std::string> mysql_settings::validate() const {
-  for (const auto* name : {&database, &table, &key_column, &value_column})
+  for (const auto* name : {&database, &table})
     if (!is_identifier(*name))
       return "'" + *name
              + "' is not a plain SQL identifier (letters, digits, _)";

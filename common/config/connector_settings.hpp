@@ -96,8 +96,6 @@ struct mysql_settings {
   std::string user = "root";
   std::string password; ///< from the environment or a file, never logged
   std::string table = "category";
-  std::string key_column = "sub_category_id";
-  std::string value_column = "parent_category_name";
   int connect_timeout_s = 5;
   int read_timeout_s = 10;
 

@@ -4,7 +4,6 @@
 // workers (loaded by worker/job_config_loader.hpp).
 
 #include "common/config/connector_settings.hpp"
-#include "common/config/window_spec.hpp"
 #include "common/time/time_zone.hpp"
 #include "common/time/timestamp_policy.hpp"
 
@@ -31,7 +30,9 @@ struct job_config {
   uint32_t source_parallelism = 0;
   uint32_t key_groups = 128;
   int64_t stop_timeout_ms = 10'000;
-  window_spec windows;
+  /// event-time.allowed-lateness: how long a fired TUMBLE or HOP window
+  /// still takes late records (its row written again under its id).
+  int64_t allowed_lateness_ms = 0;
 
   source_type source = source_type::kafka;
   std::string format = "auto";
@@ -73,11 +74,11 @@ struct job_config {
   std::string log_format = "text";
   int64_t progress_interval_ms = 1'000;
 
-  /// The job written in SQL (job.sql), compiled; null for the built-in
-  /// job of window.* (common/sql/exec/sql_job.hpp).
+  /// The job (job.sql, job.sql-text or the default job, jobs/taobao.sql),
+  /// compiled (common/sql/exec/sql_job.hpp); never null once loaded.
   std::shared_ptr<const sql_job> sql;
   /// The indices the job writes (names without sink.es.index-prefix): its
-  /// SQL sinks', or the enabled ones of the seed's four.
+  /// SQL sinks'.
   std::vector<std::string> result_indices;
 
   /// Record format of a source slot ("json" or "csv").

@@ -30,12 +30,13 @@ option_set make_job_options() {
         "results before exiting anyway (what is left is reported).");
   o.add("job.results", t::list,
         "buy_cnt_per_hour,cumulative_uv,cumulative_uv_daily,top_category",
-        "Results to compute (any of buy_cnt_per_hour, cumulative_uv, "
-        "cumulative_uv_daily, top_category). With job.sql: the indices "
-        "whose INSERTs run (the others are left out); by default all.");
+        "The indices whose INSERTs run (the job's others are left out); by "
+        "default all. The default job writes buy_cnt_per_hour, "
+        "cumulative_uv, cumulative_uv_daily and top_category.");
   o.add("job.sql", t::string, "",
-        "A job written in SQL (docs/sql.md) to run instead of job.results, "
-        "e.g. jobs/taobao.sql. Its tables' connector options are the "
+        "The job: a SQL script (docs/sql.md); empty for the default job, "
+        "jobs/taobao.sql as built into the binary. Its tables' connector "
+        "options are the "
         "defaults of the kafka.*, source.*, sink.es.* and lookup.* options "
         "they map to; the command line, environment and config file still "
         "win.");
@@ -105,8 +106,9 @@ option_set make_job_options() {
         "(empty: off).");
   // -- event time -------------------------------------------------------------
   o.add("event-time.watermark-delay", t::duration, "5s",
-        "Bounded out-of-orderness: a partition's watermark is its largest "
-        "event time minus this.");
+        "Not read: the source table's WATERMARK FOR ts AS ts - INTERVAL … "
+        "gives the bounded out-of-orderness (kept so that older "
+        "configurations load).");
   o.add("event-time.idle-timeout", t::duration, "30s",
         "A partition without records for this long stops holding back "
         "the watermark (0: never).");
@@ -143,15 +145,18 @@ option_set make_job_options() {
       .bounded(1, 1024);
   // -- results ----------------------------------------------------------------
   o.add("results.top-category-interval", t::duration, "1s",
-        "Mini-batch interval of top_category upserts.")
+        "Mini-batch interval of the upserts of running (non-windowed) "
+        "queries, e.g. top_category.")
       .bounded(1, 3'600'000);
   // -- lookup -----------------------------------------------------------------
   o.add("lookup.source", t::choice, "csv",
-        "Category dimension table: a CSV file, MySQL/MariaDB, or none "
-        "(top_category then counts sub-category ids).",
+        "Where a jdbc lookup table is read from: MySQL/MariaDB (a jdbc "
+        "table's default), a CSV file (lookup.csv-path), or none (a job "
+        "that joins one cannot run).",
         {"csv", "mysql", "none"});
   o.add("lookup.csv-path", t::string, "data/category.csv",
-        "CSV file with sub_category_id,parent_category_name.");
+        "CSV file read for a jdbc lookup table with lookup.source=csv (its "
+        "columns in the table's order; a header line is skipped).");
   o.add("lookup.mysql.host", t::string, "127.0.0.1", "MySQL host.");
   o.add("lookup.mysql.port", t::integer, "3306", "MySQL port.")
       .bounded(1, 65535);
@@ -161,26 +166,26 @@ option_set make_job_options() {
   o.add("lookup.mysql.password-file", t::string, "",
         "File holding the MySQL password (first line).");
   o.add("lookup.mysql.table", t::string, "category",
-        "Table with the category dimension.");
-  o.add("lookup.mysql.key-column", t::string, "sub_category_id",
-        "Column with the sub-category id.");
-  o.add("lookup.mysql.value-column", t::string, "parent_category_name",
-        "Column with the parent category name.");
+        "MySQL table of the lookup dimension (the script's 'table-name').");
   o.add("lookup.cache-max-rows", t::integer, "5000",
-        "Lookup cache size in keys (Flink lookup.cache.max-rows).")
+        "Not read: a dimension is held whole (Flink's "
+        "lookup.cache.max-rows is accepted for its scripts).")
       .bounded(0, 100'000'000);
   o.add("lookup.cache-ttl", t::duration, "10min",
-        "Cached entries expire this long after loading "
-        "(lookup.cache.ttl).");
+        "A lookup dimension is read again this often, in the background "
+        "(Flink's lookup.cache.ttl).");
   o.add("lookup.cache-missing", t::boolean, "true",
-        "Cache that a key has no row (Flink's default).");
+        "Not read (Flink's caching-missing-key is accepted for its "
+        "scripts).");
   o.add("lookup.unknown-label", t::string, "unknown",
-        "Parent name under which buys of unknown sub-categories count.");
-  o.add("lookup.batch-size", t::integer, "500", "Ids per lookup query.")
+        "Not read: a script says what a missing row gives (jobs/taobao.sql: "
+        "CASE WHEN c.parent_category_name IS NULL THEN 'unknown' …).");
+  o.add("lookup.batch-size", t::integer, "500",
+        "Not read: a dimension is read whole, not per key.")
       .bounded(1, 10'000);
   o.add("lookup.retry-initial", t::duration, "500ms",
-        "First retry delay after a failed lookup (doubles up to "
-        "lookup.retry-max).");
+        "First retry delay after a failed read of a dimension (doubles up "
+        "to lookup.retry-max).");
   o.add("lookup.retry-max", t::duration, "30s", "Longest retry delay.");
   // -- sinks ------------------------------------------------------------------
   o.add("sink.outputs", t::list, "ndjson",

@@ -97,18 +97,10 @@ std::vector<metric_definition> build_catalogue() {
     // -- ubaflow's own: sources
     own("ubaflow_records_rejected_total", counter,
         "Records skipped as malformed, by reason.", {"reason", "source"}),
-    own("ubaflow_lookup_cache_hits_total", counter,
-        "Category lookups answered by the cache.", {"source"}),
-    own("ubaflow_lookup_cache_misses_total", counter,
-        "Category lookups that queried the dimension table.", {"source"}),
     own("ubaflow_lookup_failures_total", counter,
-        "Failed dimension-table queries (retried).", {"source"}),
-    own("ubaflow_lookup_pending_buys", gauge,
-        "Buys waiting for the category lookup to recover.", {"source"}),
-    own("ubaflow_exchange_user_ids_total", counter,
-        "User ids sent in UV partials to the owners.", {"source"}),
-    own("ubaflow_exchange_user_id_bytes_total", counter,
-        "Encoded bytes of those user ids (the bulk of the exchange's "
+        "Failed reads of a lookup dimension (retried).", {"source"}),
+    own("ubaflow_exchange_bytes_total", counter,
+        "Encoded bytes of the partials sent to the owners (the exchange's "
         "volume).",
         {"source"}),
     own("ubaflow_exchange_batches_total", counter,

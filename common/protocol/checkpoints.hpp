@@ -32,7 +32,9 @@ typename Inspector::result_type inspect(Inspector& f, partition_checkpoint& x) {
            x.next_offset, x.watermark, x.finished);
 }
 
-/// Buys of a sub-category still waiting for the lookup join at a barrier.
+/// Buys of a sub-category that waited for the former hard-wired job's
+/// lookup join at a barrier: in its checkpoints (checkpoint_data), decoded
+/// so that such a file is refused with a clear message.
 struct pending_category_buys {
   int64_t category_id = 0;
   int64_t buys = 0;
@@ -50,13 +52,12 @@ struct source_checkpoint {
   uint64_t checkpoint = 0;
   uint32_t source = 0;
   std::vector<partition_checkpoint> partitions;
-  std::vector<pending_category_buys> unresolved;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_checkpoint& x) {
   return f(caf::meta::type_name("source_checkpoint"), x.checkpoint, x.source,
-           x.partitions, x.unresolved);
+           x.partitions);
 }
 
 /// The combined watermark an owner had reached over its key groups.
@@ -113,6 +114,7 @@ struct checkpoint_data {
   uint64_t job_fingerprint = 0;
   uint32_t key_group_count = 0;
   std::vector<partition_checkpoint> partitions;
+  /// The former hard-wired job's (see pending_category_buys); never written.
   std::vector<pending_category_buys> unresolved;
   std::vector<key_group_snapshot> groups;
   std::vector<range_watermark> owner_watermarks;

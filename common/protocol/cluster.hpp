@@ -156,9 +156,8 @@ struct source_deployment {
   std::vector<caf::actor> owners;
   caf::actor coordinator;
   /// From a checkpoint: where each restored partition continues (others
-  /// start as kafka.startup-mode says), and lookup buys still pending.
+  /// start as kafka.startup-mode says).
   std::vector<partition_checkpoint> restore;
-  std::vector<pending_category_buys> unresolved;
   /// Partitions added to the topic while the job ran: those `restore` does
   /// not cover start at their first record, whatever kafka.startup-mode.
   std::vector<int32_t> from_beginning;
@@ -167,8 +166,7 @@ struct source_deployment {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_deployment& x) {
   return f(caf::meta::type_name("source_deployment"), x.index, x.partitions,
-           x.owner_ranges, x.owners, x.coordinator, x.restore, x.unresolved,
-           x.from_beginning);
+           x.owner_ranges, x.owners, x.coordinator, x.restore, x.from_beginning);
 }
 
 } // namespace ubaflow

@@ -20,7 +20,9 @@ namespace ubaflow {
 /// Messages of the exchange: pre-aggregated partials that a source task
 /// sends to the owner of each key group, instead of raw events.
 
-/// A sorted set of distinct user ids (BIGINT ids cast to uint64).
+/// A sorted set of distinct user ids (BIGINT ids cast to uint64): what the
+/// former hard-wired job's checkpoints hold (snapshots.hpp), decoded so that
+/// such a savepoint is refused with a clear message.
 struct user_id_set {
   std::vector<uint64_t> ids; ///< strictly increasing
 
@@ -61,49 +63,6 @@ typename Inspector::result_type inspect(Inspector& f, user_id_set& x) {
   }
 }
 
-/// Buys of one 1-hour window seen by a source since its last flush.
-struct hourly_partial {
-  event_time window_start = 0;
-  int64_t buys = 0;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, hourly_partial& x) {
-  return f(caf::meta::type_name("hourly_partial"), x.window_start, x.buys);
-}
-
-/// Distinct users of one 10-minute step within one key group.
-///  - `both`: on-time users; count in the 10-min window and in the
-///    day-to-date slice of this step;
-///  - `tumbling_only`: arrived after the step closed on their partition but
-///    within the allowed lateness of the 10-min window;
-///  - `daily_only`: users whose own step had closed when they arrived, moved
-///    into this (the first still-open) step of their day.
-struct uv_partial {
-  event_time window_start = 0;
-  key_group group = 0;
-  user_id_set both;
-  user_id_set tumbling_only;
-  user_id_set daily_only;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, uv_partial& x) {
-  return f(caf::meta::type_name("uv_partial"), x.window_start, x.group,
-           x.both, x.tumbling_only, x.daily_only);
-}
-
-/// Buys of one parent category (after the lookup join).
-struct category_partial {
-  std::string name;
-  int64_t buys = 0;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, category_partial& x) {
-  return f(caf::meta::type_name("category_partial"), x.name, x.buys);
-}
-
 /// One flush of one source task towards one keyed-state owner. The
 /// watermark describes the source after every record folded into this
 /// batch; owners combine the watermarks of all their inputs.
@@ -116,17 +75,11 @@ struct partial_batch {
   /// Non-zero: the last batch before checkpoint `barrier` from this source;
   /// everything the source sends afterwards belongs after the checkpoint.
   uint64_t barrier = 0;
-  std::vector<hourly_partial> hourly;
-  std::vector<uv_partial> uv;
-  std::vector<category_partial> categories;
-  /// A SQL job's partials instead of the three above: per query of its
-  /// plan, the encoded partials of the owner's key groups
-  /// (sql_partial_codec), "" for none; or empty altogether.
+  /// Per query of the job's plan, the encoded partials of the owner's key
+  /// groups (sql_partial_codec), "" for none; or empty altogether.
   std::vector<std::string> sql;
 
   bool has_data() const {
-    if (!hourly.empty() || !uv.empty() || !categories.empty())
-      return true;
     for (const auto& q : sql)
       if (!q.empty())
         return true;
@@ -137,8 +90,7 @@ struct partial_batch {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partial_batch& x) {
   return f(caf::meta::type_name("partial_batch"), x.source, x.sequence,
-           x.watermark, x.idle, x.end_of_input, x.barrier, x.hourly, x.uv,
-           x.categories, x.sql);
+           x.watermark, x.idle, x.end_of_input, x.barrier, x.sql);
 }
 
 } // namespace ubaflow

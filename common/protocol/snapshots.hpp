@@ -82,8 +82,9 @@ struct key_group_snapshot {
   std::vector<category_snapshot> categories;
   std::vector<uv_cell_snapshot> uv_cells;
   std::vector<uv_day_snapshot> uv_days;
-  /// A SQL job's state of the group (sql_keyed_state::snapshot); the
-  /// fields above are the built-in job's.
+  /// The group's state (sql_keyed_state::snapshot). The fields above are
+  /// the former hard-wired job's: never written, decoded from its
+  /// checkpoints so that a restore refuses them (sql_owner_state).
   std::string sql;
 
   bool empty() const {

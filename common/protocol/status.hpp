@@ -42,17 +42,13 @@ struct source_status {
   uint64_t bytes_in = 0;
   uint64_t accepted = 0;
   std::vector<uint64_t> rejects_by_reason; ///< indexed by reject_reason
-  uint64_t late_hourly = 0;
-  uint64_t late_uv = 0;
-  uint64_t late_daily = 0;
-  uint64_t late_sql = 0; ///< a job written in SQL: records late for a window
+  uint64_t late_records = 0; ///< late for a window of a query, summed
   uint64_t batches_sent = 0;
   uint64_t busy_ms = 0;       ///< parsing, aggregating, flushing
   uint64_t backpressured_ms = 0;
   event_time watermark = min_event_time;
   bool idle = false;
   bool done = false;
-  uint64_t unknown_category_buys = 0;
   std::string lookup_error;
   std::vector<partition_status> partitions;
   std::vector<metric_sample> samples;
@@ -62,10 +58,9 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_status& x) {
   return f(caf::meta::type_name("source_status"), x.index, x.description,
            x.records_in, x.bytes_in, x.accepted, x.rejects_by_reason,
-           x.late_hourly, x.late_uv, x.late_daily, x.late_sql, x.batches_sent,
-           x.busy_ms,
-           x.backpressured_ms, x.watermark, x.idle, x.done,
-           x.unknown_category_buys, x.lookup_error, x.partitions, x.samples);
+           x.late_records, x.batches_sent, x.busy_ms, x.backpressured_ms,
+           x.watermark, x.idle, x.done, x.lookup_error, x.partitions,
+           x.samples);
 }
 
 /// An owner's (keyed state's) status; its metrics travel as samples.

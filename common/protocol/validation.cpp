@@ -53,31 +53,14 @@ check_samples(const std::vector<metric_sample>& samples, size_t bound) {
 } // namespace
 
 std::optional<std::string> check_batch(const partial_batch& batch,
-                                       key_group_range range, size_t inputs,
-                                       size_t sql_queries) {
+                                       size_t inputs, size_t sql_queries) {
   if (batch.source >= inputs)
     return out_of("source", batch.source, inputs);
-  // A SQL job's partials are checked as they are decoded (sql_keyed_state);
-  // here only that the batch is of the owner's kind of job.
-  if (sql_queries == 0 && !batch.sql.empty())
-    return std::string{"SQL partials for a job that is not written in SQL"};
-  if (sql_queries != 0
-      && (!batch.hourly.empty() || !batch.uv.empty()
-          || !batch.categories.empty()))
-    return std::string{"built-in partials for a job written in SQL"};
+  // The partials themselves are checked as they are decoded
+  // (sql_keyed_state); here only that there is one entry per query.
   if (!batch.sql.empty() && batch.sql.size() != sql_queries)
     return "SQL partials for " + std::to_string(batch.sql.size())
            + " queries; the job has " + std::to_string(sql_queries);
-  for (const auto& p : batch.uv)
-    if (!range.contains(p.group))
-      return "key group " + std::to_string(p.group)
-             + " does not belong to this owner ["
-             + std::to_string(range.first) + ", " + std::to_string(range.last)
-             + ")";
-  for (const auto& c : batch.categories)
-    if (c.name.size() > max_category_name_bytes)
-      return std::string{"a category name is longer than "}
-             + std::to_string(max_category_name_bytes) + " bytes";
   return std::nullopt;
 }
 

@@ -23,8 +23,6 @@ namespace ubaflow {
 constexpr size_t max_result_id_bytes = 512;
 constexpr size_t max_index_name_bytes = 200; ///< ES allows 255, less a prefix
 constexpr size_t max_result_document_bytes = 1 << 20;
-/// Longest parent-category name in a partial.
-constexpr size_t max_category_name_bytes = 1024;
 /// Metric samples a task's status may carry besides one per key group it
 /// owns; a sample's label count and name/label sizes. Far above what the
 /// probes publish (about 25 for a source), so that only a hostile or
@@ -35,11 +33,10 @@ constexpr size_t max_sample_text_bytes = 256;
 /// Longest free text in a status (source description, errors).
 constexpr size_t max_status_text_bytes = 64 * 1024;
 
-/// A batch for the owner of `range` fed by `inputs` sources, in a job of
-/// `sql_queries` SQL queries (0: the built-in job).
+/// A batch for an owner fed by `inputs` sources, in a job of `sql_queries`
+/// queries.
 std::optional<std::string> check_batch(const partial_batch& batch,
-                                       key_group_range range, size_t inputs,
-                                       size_t sql_queries = 0);
+                                       size_t inputs, size_t sql_queries);
 
 /// A UV report for a combiner of `owners` owners over `key_groups` groups.
 std::optional<std::string> check_report(const uv_report& report,

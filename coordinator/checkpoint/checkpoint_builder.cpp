@@ -25,8 +25,6 @@ void checkpoint_builder::add(source_checkpoint part) {
     return;
   for (auto& p : part.partitions)
     data_.partitions.push_back(p);
-  for (auto& u : part.unresolved)
-    data_.unresolved.push_back(u);
 }
 
 void checkpoint_builder::add(owner_checkpoint part) {

@@ -11,10 +11,10 @@ namespace ubaflow {
 
 struct job_config;
 
-/// The windows, results and time zone that give the keyed state its
-/// meaning, in words ("results=…; hour=3600s; uv-step=600s; day=86400s;
-/// time-zone=UTC"). Parallelism, lateness and connectors are not in it: a
-/// savepoint restores across those.
+/// What gives the keyed state its meaning, in words: the SQL plan's state
+/// layout and the time zone ("sql-plan=…; time-zone=UTC"). Parallelism,
+/// lateness and connectors are not in it: a savepoint restores across
+/// those.
 std::string state_layout_of(const job_config& config);
 
 /// The identity every checkpoint of `config`'s job records.

@@ -56,7 +56,7 @@ job_master_result host_job_master(caf::actor_system& system,
   rest_api.reset(); // before the actors it asks go away
   job_master_result result;
   result.exit_code
-    = report_outcome(system, outcome, setup.command, config.sql != nullptr);
+    = report_outcome(system, outcome, setup.command);
   result.finished = outcome.final_status
                     && outcome.final_status->state == "finished";
   return result;

@@ -123,9 +123,9 @@ job_outcome monitor_job(caf::scoped_actor& self,
 }
 
 int report_outcome(const caf::actor_system& system, const job_outcome& outcome,
-                   const char* command, bool sql_job) {
+                   const char* command) {
   if (outcome.final_status)
-    std::fputs(summary(*outcome.final_status, outcome.elapsed_s, sql_job).c_str(),
+    std::fputs(summary(*outcome.final_status, outcome.elapsed_s).c_str(),
                stdout);
   if (outcome.exit_reason) {
     std::fprintf(stderr, "ubaflow %s: the job failed: %s\n", command,

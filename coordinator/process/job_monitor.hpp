@@ -36,8 +36,8 @@ job_outcome monitor_job(caf::scoped_actor& self,
 
 
 /// Prints the final summary (stdout) and failure (stderr) of a job;
-/// returns the process exit code. `sql_job`: the job is written in SQL.
+/// returns the process exit code.
 int report_outcome(const caf::actor_system& system, const job_outcome& outcome,
-                   const char* command, bool sql_job);
+                   const char* command);
 
 } // namespace ubaflow

@@ -29,10 +29,7 @@ job_totals sum_up(const job_status& status) {
       if (i > 0)
         t.rejected += s.rejects_by_reason[i];
     }
-    t.late_hourly += s.late_hourly;
-    t.late_uv += s.late_uv;
-    t.late_daily += s.late_daily;
-    t.late_sql += s.late_sql;
+    t.late_records += s.late_records;
     for (const auto& sample : s.samples) {
       if (sample.name != "ubaflow_late_records_total")
         continue;
@@ -56,10 +53,6 @@ job_totals sum_up(const job_status& status) {
     auto metric = [&](const char* name) {
       return static_cast<uint64_t>(sum_of(s.samples, name));
     };
-    t.unresolved_buys += metric("ubaflow_lookup_pending_buys");
-    t.unknown_buys += s.unknown_category_buys;
-    t.lookup_hits += metric("ubaflow_lookup_cache_hits_total");
-    t.lookup_misses += metric("ubaflow_lookup_cache_misses_total");
     t.kafka_down = t.kafka_down || metric("ubaflow_kafka_brokers_down") > 0;
     if (!s.lookup_error.empty())
       t.lookup_error = s.lookup_error;
@@ -108,12 +101,9 @@ std::string progress_line(const job_totals& now, const job_totals& before,
       << watermark_text(now.watermark);
   if (now.lag_known)
     out << " | lag " << with_commas(now.lag);
-  out << " | rejected " << with_commas(now.rejected) << " | late ";
-  if (now.late_sql > 0) // a SQL job's, summed over its queries
-    out << with_commas(now.late_sql);
-  else
-    out << with_commas(now.late_hourly) << "/" << with_commas(now.late_uv)
-        << "/" << with_commas(now.late_daily);
+  // Late: summed over the queries (a record late for two counts twice).
+  out << " | rejected " << with_commas(now.rejected) << " | late "
+      << with_commas(now.late_records);
   out << " | rows written " << with_commas(now.rows_written);
   if (now.workers > 0 || now.state == "waiting for workers")
     out << " | " << now.workers << (now.workers == 1 ? " worker" : " workers")
@@ -147,16 +137,12 @@ std::vector<job_problem> job_problems(const job_totals& now) {
     out.push_back({"kafka", "KAFKA UNREACHABLE"});
   if (!now.sinks_healthy)
     out.push_back({"sink", "SINK RETRYING (" + now.sink_error + ")"});
-  if (now.unresolved_buys > 0)
-    out.push_back({"lookup", "LOOKUP RETRYING ("
-                               + with_commas(now.unresolved_buys)
-                               + " buys waiting)"});
-  else if (!now.lookup_error.empty()) // e.g. a SQL job's dimensions
+  if (!now.lookup_error.empty()) // reading the dimensions failed
     out.push_back({"lookup", "LOOKUP RETRYING (" + now.lookup_error + ")"});
   return out;
 }
 
-std::string summary(const job_status& status, double elapsed, bool sql_job) {
+std::string summary(const job_status& status, double elapsed) {
   const job_totals t = sum_up(status);
   std::ostringstream out;
   char secs[32];
@@ -181,8 +167,8 @@ std::string summary(const job_status& status, double elapsed, bool sql_job) {
     }
     out << ")";
   }
-  if (sql_job) {
-    out << "\n  late         " << with_commas(t.late_sql)
+  {
+    out << "\n  late         " << with_commas(t.late_records)
         << " late for a window of a query (counted per query";
     const char* separator = ": ";
     for (const auto& [query, records] : t.late_by_query) {
@@ -194,18 +180,10 @@ std::string summary(const job_status& status, double elapsed, bool sql_job) {
     }
     out << ")";
   }
-  else
-    out << "\n  late         " << with_commas(t.late_hourly) << " buys (hourly), "
-        << with_commas(t.late_uv) << " (10-min UV), " << with_commas(t.late_daily)
-        << " (day-to-date UV) dropped";
   if (t.late_at_owners > 0)
     out << ", " << with_commas(t.late_at_owners)
         << " more behind the watermark of an idle partition";
   out << "\n";
-  if (!sql_job)
-    out << "  lookup       " << with_commas(t.lookup_hits) << " cache hits, "
-        << with_commas(t.lookup_misses) << " misses, "
-        << with_commas(t.unknown_buys) << " buys of unknown categories\n";
   out << "  watermark    " << watermark_text(t.watermark) << "\n";
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);

@@ -16,11 +16,9 @@ struct job_totals {
   uint64_t accepted = 0;
   uint64_t rejected = 0;
   std::vector<uint64_t> rejects_by_reason;
-  uint64_t late_hourly = 0;
-  uint64_t late_uv = 0;
-  uint64_t late_daily = 0;
-  uint64_t late_sql = 0;
-  /// A SQL job's late records by query: ((number, sink table), records),
+  /// Records late for a window of a query, summed over the queries.
+  uint64_t late_records = 0;
+  /// Late records by query: ((number, sink table), records),
   /// in query order; from the sources' ubaflow_late_records_total.
   std::map<std::pair<uint64_t, std::string>, uint64_t> late_by_query;
   /// Dropped by owners because the combined watermark had passed (only
@@ -30,10 +28,6 @@ struct job_totals {
   bool lag_known = false;
   event_time watermark = min_event_time; ///< min over owners
   uint64_t rows_written = 0;
-  uint64_t unresolved_buys = 0;
-  uint64_t unknown_buys = 0;
-  uint64_t lookup_hits = 0;
-  uint64_t lookup_misses = 0;
   bool kafka_down = false;
   size_t workers = 0;   ///< cluster only: workers present
   uint32_t attempt = 0; ///< cluster only: execution attempt
@@ -63,10 +57,7 @@ std::vector<job_problem> job_problems(const job_totals& now);
 std::string progress_line(const job_totals& now, const job_totals& before,
                           double seconds_since_before, double elapsed);
 
-/// The end-of-job summary printed on stdout. A job written in SQL
-/// (`sql_job`) counts late rows per query and has no lookup cache: the
-/// built-in job's late and lookup counts are not shown for it.
-std::string summary(const job_status& status, double elapsed_seconds,
-                    bool sql_job = false);
+/// The end-of-job summary printed on stdout (late rows per query).
+std::string summary(const job_status& status, double elapsed_seconds);
 
 } // namespace ubaflow

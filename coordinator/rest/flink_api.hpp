@@ -25,7 +25,7 @@ struct rest_view {
   std::string source_sql;
   std::vector<std::string> query_sql;
   /// The INSERTs of queries routed by distinct value, which the combiner
-  /// finishes (a SQL job's; empty for the built-in job).
+  /// finishes (empty when none is).
   std::vector<std::string> combined_sql;
   int64_t refresh_interval_ms = 3000;
   std::string time_zone;

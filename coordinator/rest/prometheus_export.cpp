@@ -134,8 +134,7 @@ private:
       add("flink_taskmanager_job_task_operator_numBytesIn", l,
           static_cast<double>(s.bytes_in));
       add("flink_taskmanager_job_task_operator_numLateRecordsDropped", l,
-          static_cast<double>(s.late_hourly + s.late_uv + s.late_daily
-                              + s.late_sql));
+          static_cast<double>(s.late_records));
       if (s.watermark != min_event_time)
         add("flink_taskmanager_job_task_operator_currentInputWatermark", l,
             static_cast<double>(s.watermark));

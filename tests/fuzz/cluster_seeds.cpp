@@ -42,9 +42,7 @@ int main(int argc, char** argv) {
   batch.source = 1;
   batch.sequence = 7;
   batch.watermark = 1'511'654'400'000;
-  batch.hourly = {{1'511'654'400'000, 3}};
-  batch.uv = {{1'511'654'400'000, 5, {{1, 2, 300}}, {{9}}, {}}};
-  batch.categories = {{"Electronics", 2}};
+  batch.sql = {"", std::string("\x01\x00\x05", 3), ""};
   write(sys, dir + "/msg-partial-batch", caf::make_message(batch));
   uv_report report;
   report.owner = 1;

@@ -1,11 +1,10 @@
-// Record parsers: the strict JSON parser, the Tianchi CSV parser and the
-// timestamp shapes, over arbitrary bytes. Besides not crashing: whatever
-// the JSON parser accepts must be well-formed JSON to Boost.JSON too (its
-// claim is a full RFC 8259 check), and an accepted event's fields are in
-// range.
+// Record parsers: the source table's row decoder (JSON and CSV), the
+// Tianchi CSV parser datagen replays with, and the timestamp shapes, over
+// arbitrary bytes. Besides not crashing: whatever the decoder gets past the
+// JSON grammar must be well-formed JSON to Boost.JSON too (its claim is a
+// full RFC 8259 check), and a decoded row holds every column.
 
-#include "worker/parse/csv_event_parser.hpp"
-#include "worker/parse/json_event_parser.hpp"
+#include "tools/datagen/tianchi_csv.hpp"
 #include "worker/parse/sql_row_decoder.hpp"
 
 #include "common/sql/sql_binder.hpp"
@@ -57,9 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t flags = data[0];
   const std::string_view input{reinterpret_cast<const char*>(data + 1),
                                size - 1};
-  user_event e;
-  json_event_parser json{timestamp_parser{policy(flags)}};
-  const auto status = json.parse(input, e);
+  sql_row_decoder sql{seed_table(), timestamp_parser{policy(flags)}};
+  sql_row row;
+  const auto status = sql.decode(input, row);
   if (status.reason != reject_reason::malformed_record) {
     boost::json::error_code ec;
     auto value = boost::json::parse(input, ec);
@@ -69,19 +68,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         && (ec || !value.is_object()))
       std::abort(); // accepted something that is not a JSON object
   }
-  if (status.ok() && static_cast<int>(e.kind) > 3)
-    std::abort();
-  csv_event_parser csv{timestamp_parser{policy(flags)}};
+  if (status.ok() && row.size() != 7)
+    std::abort(); // a decoded row holds every physical column
+  user_event e;
+  tianchi_csv_parser csv{timestamp_parser{policy(flags)}};
   (void)csv.parse(input, e);
-  (void)csv_event_parser::is_header(input);
+  (void)tianchi_csv_parser::is_header(input);
   timestamp_parser ts{policy(flags)};
   event_time t = 0;
   (void)ts.parse_text(input, t);
   (void)ts.parse_number(input, t);
-  sql_row_decoder sql{seed_table(), timestamp_parser{policy(flags)}};
-  sql_row row;
-  if (sql.decode(input, row).ok() && row.size() != 7)
-    std::abort(); // a decoded row holds every physical column
   // The same record as a CSV line (a SQL job's 'format' = 'csv').
   (void)sql.is_csv_header(input);
   if (sql.decode_csv(input, row).ok() && row.size() != 7)

@@ -261,7 +261,7 @@ class RestTest(RestClient, harness.IntegrationTest):
         text = self.get("/metrics")
         for family in ("flink_taskmanager_job_task_operator_numRecordsIn",
                        "flink_jobmanager_job_numberOfCompletedCheckpoints",
-                       "ubaflow_records_rejected_total", "ubaflow_lookup_cache_misses_total",
+                       "ubaflow_records_rejected_total", "ubaflow_exchange_bytes_total",
                        "ubaflow_state_bytes", "ubaflow_sink_rows_written_total"):
             self.assertIn("\n# TYPE " + family + " ", text)
         self.assertRegex(text, r'flink_taskmanager_job_task_operator_numRecordsIn\{[^}]*'

@@ -13,7 +13,7 @@
 #include "tools/datagen/kafka_output.hpp"
 #include "tools/datagen/message_writer.hpp"
 #include "tools/datagen/synthetic_events.hpp"
-#include "worker/parse/csv_event_parser.hpp"
+#include "tools/datagen/tianchi_csv.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -120,12 +120,12 @@ std::vector<user_event> read_tianchi(const std::string& path,
     policy.valid_from = from_civil({2017, 11, 25, 0, 0, 0, 0});
     policy.valid_until = from_civil({2017, 12, 3, 23, 59, 59, 999});
   }
-  csv_event_parser parser{timestamp_parser{policy}};
+  tianchi_csv_parser parser{timestamp_parser{policy}};
   std::string line;
   uint64_t skipped = 0;
   user_event e;
   while (std::getline(in, line)) {
-    if (line.empty() || csv_event_parser::is_header(line))
+    if (line.empty() || tianchi_csv_parser::is_header(line))
       continue;
     if (parser.parse(line, e).ok())
       events.push_back(e);

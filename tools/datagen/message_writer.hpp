@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/time/time_zone.hpp"
-#include "worker/parse/user_event.hpp"
+#include "tools/datagen/user_event.hpp"
 
 #include <cstdint>
 #include <optional>

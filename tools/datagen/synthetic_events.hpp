@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/time/event_time.hpp"
-#include "worker/parse/user_event.hpp"
+#include "tools/datagen/user_event.hpp"
 
 #include <cstdint>
 #include <random>

@@ -3,10 +3,9 @@
 // Which partition each input record of `ubaflow verify` was read from, as
 // the job read them: Kafka's murmur2 on the user id (datagen's and the
 // Kafka clients' key), round-robin, or the ranges a source cuts files into
-// (source.file-splits). Both oracles judge lateness per partition with it.
+// (source.file-splits). The oracle judges lateness per partition with it.
 
 #include "common/config/job_config.hpp"
-#include "tools/verify/oracle.hpp"
 #include "worker/source/file_splits.hpp"
 
 #include <cstdint>
@@ -15,6 +14,19 @@
 #include <vector>
 
 namespace ubaflow {
+
+/// How the oracle assigns input records to partitions, which decides their
+/// watermarks and therefore which records are late.
+enum class oracle_partitioner {
+  murmur2,     ///< by user-id key, like datagen and Kafka's Java client
+  round_robin, ///< record i (malformed ones included) goes to i mod N
+  file,        ///< each input file is one partition (source.type=file)
+};
+
+struct oracle_settings {
+  int32_t partitions = 1;
+  oracle_partitioner partitioner = oracle_partitioner::murmur2;
+};
 
 class oracle_partitions {
 public:

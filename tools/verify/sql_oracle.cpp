@@ -81,7 +81,7 @@ bool compute_sql_expected(const job_config& config,
     return false;
   }
   sql_batch_input batch;
-  batch.allowed_lateness_ms = config.windows.allowed_lateness_ms;
+  batch.allowed_lateness_ms = config.allowed_lateness_ms;
   const uint32_t source = plan.sources.front().table;
   sql_row_decoder decoder{script.tables[source],
                           timestamp_parser{config.timestamps}};

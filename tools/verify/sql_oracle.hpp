@@ -9,7 +9,7 @@
 // so that they can be compared with the output whatever its document ids.
 
 #include "common/config/job_config.hpp"
-#include "tools/verify/oracle.hpp"
+#include "tools/verify/oracle_partitions.hpp"
 
 #include <boost/json.hpp>
 

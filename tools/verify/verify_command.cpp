@@ -1,11 +1,11 @@
-// `ubaflow verify`: the batch oracle. Computes the four results straight
-// from the input files and compares them with what a job wrote.
+// `ubaflow verify`: the batch oracle. Computes a job's results (the default
+// job's four, or a script's) straight from the input files with the SQL
+// batch executor and compares them with what the job wrote.
 
 #include "common/config/job_options.hpp"
 #include "common/util/log.hpp"
 #include "tools/cli_support.hpp"
 #include "tools/commands.hpp"
-#include "tools/verify/oracle.hpp"
 #include "tools/verify/result_reader.hpp"
 #include "common/sql/exec/sql_job.hpp"
 #include "tools/verify/sql_oracle.hpp"
@@ -38,8 +38,8 @@ option_set make_options() {
         "Differences printed per result (all are counted).");
   o.add("verify.sql", t::string, "",
         "A job written in SQL (docs/sql.md) whose results to compute instead "
-        "of the built-in four, e.g. jobs/taobao.sql; documents are matched "
-        "by each sink's primary key.");
+        "of the job's own (job.sql, or the default job); documents are "
+        "matched by each sink's primary key.");
   // The job's own options: parse and window semantics must match the run.
   for (const auto& spec : job_options().specs())
     o.add(spec);
@@ -78,18 +78,6 @@ size_t compare(const std::string& index,
     if (!expected.count(id))
       show("unexpected " + id + ": " + render(doc));
   return diffs;
-}
-
-/// The field that identifies a document of one of the seed's results (its
-/// SQL sink's primary key in jobs/taobao.sql).
-const char* result_key_field(result_kind kind) {
-  switch (kind) {
-    case result_kind::buy_cnt_per_hour: return "event_time";
-    case result_kind::cumulative_uv: return "time_str";
-    case result_kind::cumulative_uv_daily: return "time_str";
-    case result_kind::top_category: return "category_name";
-  }
-  return "";
 }
 
 /// Reads the documents of `indices` from where the job wrote them.
@@ -150,9 +138,10 @@ int verify_command(const std::vector<std::string>& args) {
   int exit_code = 0;
   auto values = parse_command_line(
       options, args,
-      "Computes buy_cnt_per_hour, cumulative_uv, cumulative_uv_daily and "
-      "top_category in batch from\nthe input files (the oracle) and compares "
-      "them with a job's NDJSON output or Elasticsearch\nindices. Pass the "
+      "Computes a job's results (by default jobs/taobao.sql's: "
+      "buy_cnt_per_hour, cumulative_uv,\ncumulative_uv_daily, top_category) in "
+      "batch from the input files (the oracle) and\ncompares them with its "
+      "NDJSON output or Elasticsearch indices. Pass the "
       "job's own options (or --config) so both apply the same semantics.\n"
       "Exits 1 on any difference.",
       exit_code);
@@ -210,60 +199,12 @@ int verify_command(const std::vector<std::string>& args) {
                                             out, why);
       };
 
-  // --verify.sql, or the job's own script (--job.sql, or the default
-  // job): the SQL oracle.
+  // --verify.sql, or the job's own script (--job.sql, or the default job).
   auto sql_path = values->get_string("verify.sql");
   if (sql_path.empty())
     sql_path = config->sql->path;
-  if (!sql_path.empty())
-    return verify_sql(*config, oracle, sql_path, inputs, read_results,
-                      static_cast<size_t>(values->get_int("verify.max-diffs")));
-
-  result_set actual;
-  if (!read_results(result_index_names(), actual, error)) {
-    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
-    return 1;
-  }
-
-  expected_results expected;
-  if (!compute_expected(*config, oracle, inputs, expected, error)) {
-    std::fprintf(stderr, "ubaflow verify: error: %s\n", error.c_str());
-    return 2;
-  }
-
-  result_set wanted;
-  for (auto& row : expected_rows(*config, expected))
-    wanted.of(row.index)[row.id] = boost::json::parse(row.document).as_object();
-
-  std::printf("verify: oracle read %s records: %s rejected, late dropped "
-              "%s/%s/%s (hourly/10-min/day)\n",
-              with_commas(expected.records).c_str(),
-              with_commas(expected.rejects.total()).c_str(),
-              with_commas(expected.late_hourly).c_str(),
-              with_commas(expected.late_uv).c_str(),
-              with_commas(expected.late_daily).c_str());
-  size_t total = 0;
-  const size_t max_shown
-      = static_cast<size_t>(values->get_int("verify.max-diffs"));
-  for (size_t i = 0; i < result_kind_count; ++i) {
-    const auto kind = static_cast<result_kind>(i);
-    if (!config->windows.computes(kind))
-      continue;
-    // Matched by each result's key fields, not by document id: the ids a
-    // job written in SQL gives (document_id) need not be the built-in's.
-    const std::vector<std::string> key{result_key_field(kind)};
-    const auto expected_documents = keyed_by_fields(key, wanted.of(kind));
-    const auto found = keyed_by_fields(key, actual.of(kind));
-    const size_t diffs
-        = compare(to_string(kind), expected_documents, found, max_shown);
-    std::printf("verify: %-20s %6zu expected, %6zu found, %zu difference%s\n",
-                to_string(kind), expected_documents.size(), found.size(),
-                diffs, diffs == 1 ? "" : "s");
-    total += diffs;
-  }
-  std::printf("verify: %s\n",
-              total == 0 ? "OK, the output equals the oracle" : "FAILED");
-  return total == 0 ? 0 : 1;
+  return verify_sql(*config, oracle, sql_path, inputs, read_results,
+                    static_cast<size_t>(values->get_int("verify.max-diffs")));
 }
 
 } // namespace ubaflow

@@ -1,7 +1,7 @@
 #include "worker/lookup/csv_table_rows.hpp"
 
 #include "worker/parse/csv_fields.hpp"
-#include "worker/parse/json_event_parser.hpp"
+#include "worker/parse/decimal_id.hpp"
 
 #include <fstream>
 

@@ -3,7 +3,6 @@
 #include "common/config/connector_settings.hpp"
 #include "common/sql/exec/sql_value.hpp"
 #include "common/sql/sql_data_type.hpp"
-#include "worker/lookup/dimension_source.hpp"
 
 #include <memory>
 #include <optional>
@@ -16,21 +15,17 @@ class session;
 
 namespace ubaflow {
 
-/// The dimension table in MySQL/MariaDB, read through SOCI's MySQL backend.
-/// Ids are looked up in batches with one `SELECT key, value … WHERE key IN
-/// (…)` per batch. A failed query drops the session; the next lookup opens
-/// a new one (the caller decides when, with backoff).
+/// A dimension table in MySQL/MariaDB, read whole through SOCI's MySQL
+/// backend. A failed read drops the session; the next one opens a new one
+/// (the caller decides when, with backoff).
 /// Not thread-safe: one per source task.
-class mysql_dimension_source : public dimension_source {
+class mysql_dimension_source {
 public:
   explicit mysql_dimension_source(mysql_settings settings);
-  ~mysql_dimension_source() override;
+  ~mysql_dimension_source();
 
-  bool lookup(const std::vector<int64_t>& ids,
-              std::vector<std::pair<int64_t, std::string>>& found,
-              std::string& error) override;
-
-  std::string describe() const override;
+  /// For logs, without secrets ("mysql://user@host:3306/db.table").
+  std::string describe() const;
 
   /// Opens the session now (start-up check); returns an error or nothing.
   std::optional<std::string> connect();

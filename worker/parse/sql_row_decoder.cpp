@@ -2,7 +2,7 @@
 
 #include "worker/parse/csv_fields.hpp"
 #include "worker/parse/field_name_matcher.hpp"
-#include "worker/parse/json_event_parser.hpp"
+#include "worker/parse/decimal_id.hpp"
 #include "worker/parse/json_reader.hpp"
 
 #include <algorithm>

@@ -1,17 +1,16 @@
 #pragma once
 
-// The parse stage of a job written in SQL (issue 13): one JSON record into
-// the physical columns of its source table (bound_table), fields found by
-// column name, with the same rules as the built-in job's parser where they
-// overlap: integer columns take JSON integers or numeric strings (the
+// The parse stage of a job: one JSON record into the physical columns of
+// its source table (bound_table), fields found by column name, with the
+// rules of the former hard-wired job's parser where they overlap: integer columns take JSON integers or numeric strings (the
 // seed's ids are strings), TIMESTAMP columns the timestamp shapes and the
 // valid range of timestamp_parser, in the job's zone. A record that is not
 // a JSON object, lacks a column or holds a value of the wrong type is
-// rejected with its reason, as the built-in parser rejects it; with two
+// rejected with its reason (reject_reason); with two
 // fields of one name the last counts.
 //
-// Streaming: the record is read in one pass with json_reader, the strict
-// reader the built-in parser uses (RFC 8259, UTF-8 checked, nesting at most
+// Streaming: the record is read in one pass with json_reader, a strict
+// reader (RFC 8259, UTF-8 checked, nesting at most
 // 64 deep); only the columns' top-level fields are kept, as views of the
 // record where they hold no escapes, so no document tree is built and the
 // buffers are reused from record to record. Numbers keep their text; a

@@ -39,9 +39,8 @@ parse_status sql_source_stage::add(std::string_view payload, bool csv,
   return status;
 }
 
-const late_counts& sql_source_stage::late() const {
-  late_.sql = state_.late_rows(); // summed when asked, not per record
-  return late_;
+uint64_t sql_source_stage::late_records() const {
+  return state_.late_rows(); // summed when asked, not per record
 }
 
 std::vector<source_stage::query_late> sql_source_stage::late_by_query() const {
@@ -130,6 +129,7 @@ void sql_source_stage::drain(int64_t now_ms, std::vector<partial_batch>& out,
         continue;
       any = true;
       ++stats.partials_sent;
+      stats.exchange_bytes += p.size();
     }
     if (any)
       out[o].sql = std::move(partials);

@@ -41,7 +41,7 @@ public:
   /// started (`why`): no record is read until they are, read again in the
   /// background (refresh_dimensions' reader) after lookup.retry-initial,
   /// growing to lookup.retry-max, for as long as it takes. The job keeps
-  /// running and shows the wait, as the built-in job holds buys back.
+  /// running and shows the wait.
   void await_dimensions(const std::string& why);
   bool ready(int64_t now_ms, source_stats& stats) override;
   /// A read of the dimensions is under way (or done, not yet swapped in).
@@ -61,8 +61,8 @@ public:
                    event_time partition_watermark, event_time& ts) override;
   uint64_t accepted() const override { return accepted_; }
   /// Groups, the values of distinct counts and the rows of queries
-  /// without aggregation, against preagg.max-buffered-users (the built-in
-  /// job counts its users so): a flush is due when they reach it.
+  /// without aggregation, against preagg.max-buffered-users: a flush is
+  /// due when they reach it.
   bool buffers_full() const override {
     return state_.buffered_groups() + state_.buffered_values()
              + state_.buffered_rows()
@@ -70,7 +70,7 @@ public:
   }
   void drain(int64_t now_ms, std::vector<partial_batch>& out,
              source_stats& stats) override;
-  const late_counts& late() const override;
+  uint64_t late_records() const override;
   std::vector<query_late> late_by_query() const override;
 
   /// Rows whose expressions failed (division by zero, a bad cast, …).
@@ -91,7 +91,6 @@ private:
   int64_t wall_ms_ = 0;
   uint64_t accepted_ = 0;
   /// Late records, judged per partition as they come (late()).
-  mutable late_counts late_;
   std::unique_ptr<sql_dimension_refresher> refresher_;
   bool waiting_ = false; ///< for the first read of the dimensions
   std::string waiting_for_; ///< why the first read failed, last

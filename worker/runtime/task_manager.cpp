@@ -296,10 +296,9 @@ task_manager_behavior(task_manager_self* self,
       source_task_factory factory
         = [config, index = d.index, partitions = d.partitions,
            ranges = d.owner_ranges, restore = d.restore,
-           unresolved = d.unresolved,
            from_beginning = d.from_beginning](std::string& why) {
             return make_source_task(*config, index, partitions, ranges, why,
-                                    restore, unresolved, from_beginning);
+                                    restore, from_beginning);
           };
       auto source = caf::actor_cast<caf::actor>(spawn_source_actor(
         self->system(), std::move(factory), d.index,

@@ -87,22 +87,10 @@ std::vector<metric_sample> probe_samples(source_state& st,
     probe.publish("ubaflow_records_rejected_total",
                   static_cast<double>(rejects[r]),
                   {{"reason", to_string(static_cast<reject_reason>(r))}});
-  double hits = 0;
-  double misses = 0;
-  if (const auto* resolver = task.resolver()) {
-    hits = static_cast<double>(resolver->cache().hits());
-    misses = static_cast<double>(resolver->cache().misses());
-  }
-  probe.publish("ubaflow_lookup_cache_hits_total", hits);
-  probe.publish("ubaflow_lookup_cache_misses_total", misses);
   probe.publish("ubaflow_lookup_failures_total",
                 static_cast<double>(stats.lookup_failures));
-  probe.publish("ubaflow_lookup_pending_buys",
-                static_cast<double>(stats.unresolved_buys));
-  probe.publish("ubaflow_exchange_user_ids_total",
-                static_cast<double>(stats.users_sent));
-  probe.publish("ubaflow_exchange_user_id_bytes_total",
-                static_cast<double>(stats.user_id_bytes));
+  probe.publish("ubaflow_exchange_bytes_total",
+                static_cast<double>(stats.exchange_bytes));
   probe.publish("ubaflow_exchange_batches_total",
                 static_cast<double>(stats.batches_sent));
   const auto health = task.reader().health();
@@ -139,10 +127,7 @@ source_status make_status(source_actor_type* self) {
   s.accepted = stats.accepted;
   s.rejects_by_reason.assign(task.rejects().by_reason.begin(),
                              task.rejects().by_reason.end());
-  s.late_hourly = task.late().hourly;
-  s.late_uv = task.late().uv;
-  s.late_daily = task.late().daily;
-  s.late_sql = task.late().sql;
+  s.late_records = task.late_records();
   s.batches_sent = stats.batches_sent;
   s.busy_ms = stats.busy_us / 1000;
   s.backpressured_ms = st.backpressured_ms
@@ -153,8 +138,6 @@ source_status make_status(source_actor_type* self) {
   s.watermark = progress.watermark;
   s.idle = progress.idle;
   s.done = task.done();
-  if (const auto* resolver = task.resolver())
-    s.unknown_category_buys = resolver->stats().unknown_buys;
   // Bounded as the job master's check_status expects.
   s.lookup_error = stats.lookup_error.substr(0, max_status_text_bytes);
   for (const auto& p : task.reader().positions())

@@ -2,17 +2,15 @@
 
 // What a source task does between reading a record and the exchange,
 // which depends on what the job computes: parse the record and fold it
-// into the pre-aggregation; at a flush, hand each owner its partials. The
-// built-in job's stage (worker/preagg/builtin_source_stage) or a job
-// written in SQL (worker/preagg/sql_source_stage). The source task around
-// it (source_task) reads, tracks watermarks, numbers and sends batches and
-// takes checkpoints the same way for both.
+// into the pre-aggregation; at a flush, hand each owner its partials
+// (worker/preagg/sql_source_stage; the tests' stages too). The source
+// task around it (source_task) reads, tracks watermarks, numbers and sends
+// batches and takes checkpoints.
 
 #include "common/protocol/checkpoints.hpp"
 #include "common/protocol/partials.hpp"
 #include "common/protocol/reject_reason.hpp"
 #include "common/time/event_time.hpp"
-#include "common/config/window_spec.hpp"
 
 #include <cstdint>
 #include <string_view>
@@ -20,7 +18,6 @@
 
 namespace ubaflow {
 
-class category_resolver;
 struct source_stats;
 
 class source_stage {
@@ -66,25 +63,16 @@ public:
   virtual bool ready(int64_t /*now_ms*/, source_stats& /*stats*/) {
     return true;
   }
-  /// Data still waits for something (the lookup join): the end of input
-  /// must not be announced yet.
-  virtual bool holding_back() const { return false; }
-
-  /// What waits, for a checkpoint; and back from one.
-  virtual std::vector<pending_category_buys> pending() const { return {}; }
-  virtual void restore_pending(const std::vector<pending_category_buys>&) {}
-
-  virtual const late_counts& late() const = 0;
-  /// A job written in SQL: late records per query, labelled by the query's
-  /// number in the plan (1, 2, ... as `ubaflow sql` shows it) and its
-  /// sink table. Empty for the built-in job (late() has its results).
+  /// Records late for a window of a query, summed over the queries.
+  virtual uint64_t late_records() const = 0;
+  /// Late records per query, labelled by the query's number in the plan
+  /// (1, 2, ... as `ubaflow sql` shows it) and its sink table.
   struct query_late {
     std::string query;
     std::string sink;
     uint64_t records = 0;
   };
   virtual std::vector<query_late> late_by_query() const { return {}; }
-  virtual const category_resolver* resolver() const { return nullptr; }
 };
 
 } // namespace ubaflow

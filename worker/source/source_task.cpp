@@ -127,8 +127,7 @@ bool source_task::flush_due(int64_t now_ms) const {
 }
 
 void source_task::restore(
-  const std::vector<partition_checkpoint>& partitions,
-  const std::vector<pending_category_buys>& unresolved) {
+  const std::vector<partition_checkpoint>& partitions) {
   restored_.assign(reader_->partitions().size(), partition_checkpoint{});
   for (size_t slot = 0; slot < restored_.size(); ++slot) {
     const int32_t id = slot < settings_.partitions.size()
@@ -139,7 +138,6 @@ void source_task::restore(
       if (p.partition == id)
         restored_[slot] = p;
   }
-  stage_->restore_pending(unresolved);
 }
 
 source_checkpoint source_task::checkpoint(uint64_t id, int64_t now_ms,
@@ -167,7 +165,6 @@ source_checkpoint source_task::checkpoint(uint64_t id, int64_t now_ms,
     p.finished = watermarks_.finished(slot);
     part.partitions.push_back(p);
   }
-  part.unresolved = stage_->pending();
   return part;
 }
 
@@ -197,13 +194,8 @@ void source_task::flush_partials(int64_t now_ms,
   ++stats_.flushes;
   stage_->drain(now_ms, out, stats_);
 
-  source_progress progress = watermarks_.progress(now_ms);
-  // The end of input is only announced once no buys wait for the lookup.
-  const bool end = progress.finished && !stage_->holding_back();
-  if (progress.finished && !end) {
-    progress.finished = false;
-    progress.watermark = max_event_time - 1;
-  }
+  const source_progress progress = watermarks_.progress(now_ms);
+  const bool end = progress.finished;
   for (size_t owner = 0; owner < out.size(); ++owner) {
     auto& batch = out[owner];
     batch.source = settings_.source_index;

@@ -3,8 +3,7 @@
 #include "common/config/connector_settings.hpp"
 #include "common/protocol/checkpoints.hpp"
 #include "common/protocol/partials.hpp"
-#include "worker/lookup/category_resolver.hpp"
-#include "worker/parse/csv_event_parser.hpp"
+#include "common/config/job_config.hpp"
 #include "worker/parse/reject_log.hpp"
 #include "worker/source/dead_letter_producer.hpp"
 #include "worker/source/record_reader.hpp"
@@ -39,12 +38,10 @@ struct source_stats {
   uint64_t accepted = 0;
   uint64_t batches_sent = 0;
   uint64_t partials_sent = 0;
-  uint64_t users_sent = 0;    ///< user ids in UV partials (exchange volume)
-  uint64_t user_id_bytes = 0; ///< their delta-varint encoded size
+  uint64_t exchange_bytes = 0; ///< encoded partials sent (exchange volume)
   uint64_t busy_us = 0;       ///< time spent parsing, aggregating, flushing
   uint64_t flushes = 0;
   uint64_t lookup_failures = 0;
-  uint64_t unresolved_buys = 0; ///< buys waiting for the category table
   bool lookup_failing = false;
   std::string lookup_error;
 };
@@ -89,10 +86,9 @@ public:
   void drain() { reader_->bound_to_current_end(); }
 
   /// Continues from a checkpoint: partition watermarks and next offsets of
-  /// the restored partitions (the reader was opened at those offsets) and
-  /// the buys still waiting for the lookup. Call before the first step.
-  void restore(const std::vector<partition_checkpoint>& partitions,
-               const std::vector<pending_category_buys>& unresolved);
+  /// the restored partitions (the reader was opened at those offsets).
+  /// Call before the first step.
+  void restore(const std::vector<partition_checkpoint>& partitions);
 
   /// Checkpoint `id` passes this task: flushes everything accumulated into
   /// one batch per owner carrying the barrier, and returns the task's part
@@ -110,13 +106,12 @@ public:
   source_progress progress(int64_t now_ms) { return watermarks_.progress(now_ms); }
   const source_stats& stats() const { return stats_; }
   const reject_counts& rejects() const { return rejects_.counts(); }
-  const late_counts& late() const { return stage_->late(); }
+  uint64_t late_records() const { return stage_->late_records(); }
   std::vector<source_stage::query_late> late_by_query() const {
     return stage_->late_by_query();
   }
   const std::string& error() const { return reader_->last_error(); }
   record_reader& reader() { return *reader_; }
-  const category_resolver* resolver() const { return stage_->resolver(); }
   const dead_letter_producer* dead_letters() const {
     return dead_letters_.get();
   }

@@ -2,8 +2,7 @@
 
 // What the combiner actor (worker/state/state_actor) drives: the final,
 // parallelism-1 stage that adds up the owners' per-key-group counts of
-// distinct values (the built-in job's UV, uv_combiner; a SQL job's queries
-// routed by distinct value, sql_combiner). The actor aligns barriers and
+// distinct values (the queries routed by distinct value, sql_combiner). The actor aligns barriers and
 // sends rows; what is added and how rows look is behind this interface.
 
 #include "common/protocol/results.hpp"

@@ -1,10 +1,10 @@
 #pragma once
 
 // What an owner actor (worker/state/state_actor) drives: the keyed state
-// of one key-group range, of the built-in job (keyed_state) or of a job
-// written in SQL (sql_owner_state). The actor aligns barriers, returns
-// credits, sends rows and reports; everything that depends on what the
-// job computes is behind this interface.
+// of one key-group range (sql_owner_state; the tests' owners too). The
+// actor aligns barriers, returns credits, sends rows and reports;
+// everything that depends on what the job computes is behind this
+// interface.
 
 #include "common/protocol/partials.hpp"
 #include "common/protocol/results.hpp"
@@ -21,7 +21,7 @@ namespace ubaflow {
 /// What one step of an owner's logic produced.
 struct state_output {
   std::vector<result_row> rows;   ///< to the sinks
-  std::vector<uv_slice> slices;   ///< to the UV combiner (built-in job)
+  std::vector<uv_slice> slices;   ///< shares of distinct counts, to the combiner
   bool progressed = false;        ///< the owner's watermark advanced
 
   void clear() {
@@ -73,7 +73,7 @@ public:
   virtual bool finished() const = 0;
   virtual key_group_range range() const = 0;
   virtual size_t input_count() const = 0;
-  /// The queries of a job written in SQL; 0 for the built-in job.
+  /// The queries of the job's plan.
   virtual size_t sql_queries() const { return 0; }
 
   virtual uint64_t late_records() const = 0;

@@ -7,8 +7,8 @@
 // combiner adds them up and writes the query's row once every key group's
 // progress has passed the window's end, so that no share can be missing.
 // The shares are disjoint (a value has one key group), so the sum is the
-// exact distinct count, and a window's users are spread over all owners as
-// the built-in job's UV is. Counts are kept per key group, not per owner: a
+// exact distinct count, and a window's users are spread over all owners.
+// Counts are kept per key group, not per owner: a
 // newer count of a group replaces the older, also after a rescale.
 // Within the allowed lateness a changed share writes the row again.
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// The owner logic of a job written in SQL (issue 13): sql_keyed_state for
-// the owner's key groups, the combined watermark of its inputs (idle and
-// finished sources aside, as the built-in job's owners), and the rows it
+// The owner logic of a job: sql_keyed_state for the owner's key groups,
+// the combined watermark of its inputs (idle and finished sources aside),
+// and the rows it
 // fires as documents for the sinks (sql_document, ids by primary key).
 
 #include "common/sql/exec/sql_job.hpp"

@@ -240,8 +240,7 @@ owner_behavior(owner_self* self, uint32_t index,
       auto& st = self->state;
       if (!admit(self, sender_class::member, st.trust.get(), "a partial batch"))
         return caf::make_error(cluster_error::wrong_sender, "not a member");
-      if (auto problem = check_batch(batch, st.state->range(),
-                                     st.state->input_count(),
+      if (auto problem = check_batch(batch, st.state->input_count(),
                                      st.state->sql_queries())) {
         refuse_invalid(self, *problem);
         decline_barrier(self, batch, *problem);

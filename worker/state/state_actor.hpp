@@ -31,7 +31,7 @@ owner_actor spawn_state_actor(caf::actor_system& system, uint32_t index,
                               std::shared_ptr<const trusted_nodes> trust = {});
 
 /// Spawns the combiner: sums owners' slices into result rows
-/// (combiner_logic: the built-in job's UV or a SQL job's queries). Aligns
+/// (combiner_logic: the queries routed by distinct value). Aligns
 /// the barriers of its `owners`, then sends a combiner_checkpoint to the
 /// coordinator and passes the barrier on to the sinks.
 combiner_actor

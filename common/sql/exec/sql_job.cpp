@@ -40,8 +40,7 @@ bool needs_combiner(const sql_job& job) {
 }
 
 bool job_needs_combiner(const job_config& config) {
-  return config.sql ? needs_combiner(*config.sql)
-                    : config.windows.computes_uv();
+  return config.sql && needs_combiner(*config.sql);
 }
 
 int64_t source_watermark_delay_ms(const sql_job& job) {

@@ -46,8 +46,7 @@ std::set<std::string> row_stream_indices(const sql_job& job);
 /// combiner adds up (sql_plan::queries[i].combiner).
 bool needs_combiner(const sql_job& job);
 
-/// Whether a job runs a combiner after its owners: the built-in job when
-/// it computes UV, a SQL job when needs_combiner.
+/// Whether a job runs a combiner after its owners (needs_combiner).
 bool job_needs_combiner(const job_config& config);
 
 /// Reads a SQL script whole, refusing one over `max_sql_script_bytes`

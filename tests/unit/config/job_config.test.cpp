@@ -78,7 +78,7 @@ TEST_SUITE("job_config") {
     CHECK(c.result_indices
           == std::vector<std::string>{"buy_cnt_per_hour", "cumulative_uv",
                                       "cumulative_uv_daily", "top_category"});
-    CHECK(c.windows.allowed_lateness_ms == 0);
+    CHECK(c.allowed_lateness_ms == 0);
     CHECK(c.watermark_delay_ms == 5'000);
     CHECK(c.idle_timeout_ms == 30'000);
     CHECK(c.timestamps.zone.name() == "Asia/Shanghai");
@@ -111,7 +111,7 @@ TEST_SUITE("job_config") {
     CHECK(c.zone.name() == "+05:30");
     CHECK(c.result_indices
           == std::vector<std::string>{"cumulative_uv_daily", "top_category"});
-    CHECK(c.windows.allowed_lateness_ms == 120'000);
+    CHECK(c.allowed_lateness_ms == 120'000);
     CHECK(c.timestamps.z_as_local);
     CHECK(c.timestamps.valid_from == local(2017, 11, 25));
     CHECK(c.timestamps.valid_until == local(2017, 12, 3, 23, 59, 59));

@@ -65,7 +65,7 @@ struct fixture {
   /// Every part of checkpoint `id` but the sink's acknowledgement.
   void all_but_sink(uint64_t id, size_t sources = 2) {
     for (uint32_t s = 0; s < sources; ++s)
-      CHECK(cycle.source_part({id, s, {{static_cast<int32_t>(s), 10 + s}}, {}})
+      CHECK(cycle.source_part({id, s, {{static_cast<int32_t>(s), 10 + s}}})
               .empty());
     CHECK(cycle.owner_part({id, 0, {}, {}}).empty());
     CHECK(cycle.combiner_part({id, {}}).empty());
@@ -136,16 +136,16 @@ TEST_CASE("one at a time: a periodic trigger while one is pending is "
 TEST_CASE("parts of another checkpoint, twice from one task, or with none "
           "pending are ignored") {
   fixture f;
-  CHECK(f.cycle.source_part({1, 0, {}, {}}).empty()); // none pending
+  CHECK(f.cycle.source_part({1, 0, {}}).empty()); // none pending
   CHECK(f.cycle.sink_ack(1).empty());
   f.cycle.periodic_trigger();
-  CHECK(f.cycle.source_part({2, 0, {}, {}}).empty()); // other id
+  CHECK(f.cycle.source_part({2, 0, {}}).empty()); // other id
   CHECK(f.cycle.sink_ack(2).empty());
   f.all_but_sink(1, 1);
-  CHECK(f.cycle.source_part({1, 0, {}, {}}).empty()); // source 0 again
+  CHECK(f.cycle.source_part({1, 0, {}}).empty()); // source 0 again
   CHECK(f.cycle.sink_ack(1).empty());                 // source 1 missing
   CHECK(f.cycle.phase() == checkpoint_phase::in_progress);
-  CHECK(count<step::commit_offsets>(f.cycle.source_part({1, 1, {}, {}})) == 1);
+  CHECK(count<step::commit_offsets>(f.cycle.source_part({1, 1, {}})) == 1);
 }
 
 TEST_CASE("a savepoint is answered with its location") {
@@ -182,7 +182,7 @@ TEST_CASE("a timeout fails the pending checkpoint and names what is "
           "missing") {
   fixture f;
   f.cycle.periodic_trigger();
-  f.cycle.source_part({1, 0, {}, {}});
+  f.cycle.source_part({1, 0, {}});
   CHECK(f.cycle.timed_out(99).empty()); // not the pending one
   auto steps = f.cycle.timed_out(1);
   auto stats = find<step::report>(steps)->stats;
@@ -199,7 +199,7 @@ TEST_CASE("a worker lost during a checkpoint: its source refuses the "
           "barrier, the checkpoint fails, a waiting savepoint is refused") {
   fixture f{5};
   f.cycle.savepoint_requested();
-  f.cycle.source_part({5, 0, {}, {}});
+  f.cycle.source_part({5, 0, {}});
   auto steps = f.cycle.barrier_refused(5, "remote_link_unreachable");
   auto answer = find<step::answer_savepoints>(steps);
   REQUIRE(answer);
@@ -208,7 +208,7 @@ TEST_CASE("a worker lost during a checkpoint: its source refuses the "
                           "remote_link_unreachable");
   CHECK(find<step::report>(steps)->stats.failed == 1);
   // The late parts of the failed one change nothing; the id is not reused.
-  CHECK(f.cycle.source_part({5, 1, {}, {}}).empty());
+  CHECK(f.cycle.source_part({5, 1, {}}).empty());
   CHECK(std::get<step::request_barriers>(f.cycle.periodic_trigger()[1]).id
         == 6);
 }
@@ -278,7 +278,7 @@ TEST_CASE("a stop drops the pending checkpoint and refuses a waiting "
   f.cycle.stop();
   CHECK(f.cycle.phase() == checkpoint_phase::closed);
   CHECK(f.cycle.stop().empty());
-  CHECK(f.cycle.source_part({1, 0, {}, {}}).empty());
+  CHECK(f.cycle.source_part({1, 0, {}}).empty());
 }
 
 TEST_CASE("the history keeps the last ten") {

@@ -17,9 +17,7 @@ job_status two_sources() {
     s.records_in = 1000;
     s.accepted = 990;
     const std::vector<metric_label> source{{"source", std::to_string(i)}};
-    s.samples = {{"ubaflow_lookup_cache_hits_total", source, 40},
-                 {"ubaflow_lookup_cache_misses_total", source, 2},
-                 {"ubaflow_lookup_pending_buys", source, i == 0 ? 5.0 : 0.0},
+    s.samples = {{"ubaflow_lookup_failures_total", source, 2},
                  {"ubaflow_kafka_brokers_down", source, i == 1 ? 1.0 : 0.0}};
     st.sources.push_back(s);
   }
@@ -33,9 +31,6 @@ TEST_SUITE("coordinator.progress") {
     const auto t = sum_up(two_sources());
     CHECK(t.records == 2000);
     CHECK(t.accepted == 1980);
-    CHECK(t.lookup_hits == 80);
-    CHECK(t.lookup_misses == 4);
-    CHECK(t.unresolved_buys == 5);
     CHECK(t.kafka_down);
   }
 
@@ -43,13 +38,11 @@ TEST_SUITE("coordinator.progress") {
     const auto t = sum_up(two_sources());
     const auto line = progress_line(t, job_totals{}, 1, 1);
     CHECK(line.find("KAFKA UNREACHABLE") != std::string::npos);
-    CHECK(line.find("LOOKUP RETRYING (5 buys waiting)") != std::string::npos);
     const auto text = summary(two_sources(), 2);
     CHECK(text.find("2,000 read, 1,980 accepted") != std::string::npos);
-    CHECK(text.find("80 cache hits, 4 misses") != std::string::npos);
   }
 
-  TEST_CASE("a lookup failing without buys held back (a SQL job's dimensions) shows its error") {
+  TEST_CASE("a failing read of the dimensions shows its error") {
     auto st = two_sources();
     for (auto& s : st.sources)
       s.samples.clear();
@@ -63,7 +56,9 @@ TEST_SUITE("coordinator.progress") {
   }
 
   TEST_CASE("the problems, by kind, as the progress line and /ubaflow/health show them") {
-    auto t = sum_up(two_sources());
+    auto st = two_sources();
+    st.sources[0].lookup_error = "category_dim: MySQL is down";
+    auto t = sum_up(st);
     t.checkpoints.failed = 2;
     checkpoint_record failed;
     failed.id = 7;
@@ -92,11 +87,11 @@ TEST_SUITE("coordinator.progress") {
     CHECK(job_problems(job_totals{}).empty());
   }
 
-  TEST_CASE("a SQL job's summary counts late records by query") {
+  TEST_CASE("the summary counts late records by query") {
     auto st = two_sources();
     for (uint32_t i = 0; i < 2; ++i) {
       auto& s = st.sources[i];
-      s.late_sql = 7;
+      s.late_records = 7;
       const std::string source = std::to_string(i);
       s.samples.push_back({"ubaflow_late_records_total",
                            {{"source", source}, {"query", "2"}, {"sink", "uv"}}, 3});
@@ -105,15 +100,13 @@ TEST_SUITE("coordinator.progress") {
       s.samples.push_back({"ubaflow_late_records_total",
                            {{"source", source}, {"query", "1"}, {"sink", "hourly"}}, 0});
     }
-    const auto text = summary(st, 2, true);
-    // In query order (10 after 2), queries without late records left out;
-    // nothing of the built-in job's late or lookup counts.
+    const auto text = summary(st, 2);
+    // In query order (10 after 2), queries without late records left out.
     CHECK_MESSAGE(text.find("late         14 late for a window of a query (counted per "
                             "query: 2 uv 6, 10 daily 8)")
                     != std::string::npos,
                   text);
     CHECK(text.find("hourly") == std::string::npos);
-    CHECK(text.find("cache hits") == std::string::npos);
     const auto line = progress_line(sum_up(st), job_totals{}, 1, 1);
     CHECK_MESSAGE(line.find("| late 14 |") != std::string::npos, line);
   }

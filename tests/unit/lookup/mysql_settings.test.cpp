@@ -18,12 +18,9 @@ TEST_SUITE("mysql_settings") {
     for (const char* bad : {"", "a-b", "a b", "a;drop table x", "`x`", "x.y",
                             "名字", "a'b"}) {
       CAPTURE(bad);
-      for (int which = 0; which < 4; ++which) {
+      for (int which = 0; which < 2; ++which) {
         mysql_settings s;
-        std::string* field = which == 0   ? &s.database
-                             : which == 1 ? &s.table
-                             : which == 2 ? &s.key_column
-                                          : &s.value_column;
+        std::string* field = which == 0 ? &s.database : &s.table;
         *field = bad;
         auto error = s.validate();
         REQUIRE(error);

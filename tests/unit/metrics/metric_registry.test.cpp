@@ -18,14 +18,14 @@ bool has_line(const std::string& text, const std::string& line) {
 TEST_SUITE("metrics.probe") {
   TEST_CASE("a probe labels its samples and refuses what the catalogue lacks") {
     metric_probe probe{{{"source", "2"}}};
-    probe.publish("ubaflow_lookup_cache_hits_total", 7);
+    probe.publish("ubaflow_lookup_failures_total", 7);
     probe.publish("ubaflow_records_rejected_total", 3, {{"reason", "bad_time"}});
     probe.publish("ubaflow_no_such_metric", 1);
     probe.publish("ubaflow_state_bytes", 1); // lacks owner and key_groups
     CHECK(probe.refused() == 2);
     const auto samples = probe.take();
     REQUIRE(samples.size() == 2);
-    CHECK(samples[0].name == "ubaflow_lookup_cache_hits_total");
+    CHECK(samples[0].name == "ubaflow_lookup_failures_total");
     CHECK(samples[0].labels.size() == 1);
     CHECK(samples[0].value == 7);
     CHECK(samples[1].labels.size() == 2);

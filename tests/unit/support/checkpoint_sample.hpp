@@ -7,9 +7,39 @@
 // only together with a new golden file.
 
 #include "common/protocol/checkpoints.hpp"
-#include "worker/state/user_bitmap.hpp"
+
+#include <roaring/roaring.hh>
+
+#include <initializer_list>
+#include <map>
+#include <string>
 
 namespace ubaflow::test {
+
+/// A set of user ids in the byte form of the former hard-wired job's day
+/// sets (a count, then per high 32 bits: the high word, the size and a
+/// portable roaring bitmap of the low words; little-endian), as the golden
+/// files hold it. Opaque to the checkpoint format.
+inline std::string legacy_user_set(std::initializer_list<uint64_t> ids) {
+  std::map<uint32_t, Roaring> chunks;
+  for (uint64_t id : ids)
+    chunks[static_cast<uint32_t>(id >> 32)].add(static_cast<uint32_t>(id));
+  auto put_u32 = [](std::string& out, uint32_t value) {
+    for (int i = 0; i < 4; ++i)
+      out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+  };
+  std::string out;
+  put_u32(out, static_cast<uint32_t>(chunks.size()));
+  for (auto& [high, bitmap] : chunks) {
+    put_u32(out, high);
+    const size_t size = bitmap.getSizeInBytes(true);
+    put_u32(out, static_cast<uint32_t>(size));
+    const size_t offset = out.size();
+    out.resize(offset + size);
+    bitmap.write(out.data() + offset, true);
+  }
+  return out;
+}
 
 inline checkpoint_data golden_checkpoint() {
   checkpoint_data d;
@@ -37,10 +67,8 @@ inline checkpoint_data golden_checkpoint() {
   cell.tumbling_only.ids = {};
   cell.daily_only.ids = {7, 4'294'967'296ULL};
   g.uv_cells = {cell};
-  user_bitmap seen;
-  for (uint64_t id : {3ULL, 99ULL, 100'000ULL, 8'589'934'592ULL})
-    seen.add(id);
-  g.uv_days = {{1'511'625'600'000, 1'511'659'200'000, true, seen.serialize()}};
+  g.uv_days = {{1'511'625'600'000, 1'511'659'200'000, true,
+                legacy_user_set({3, 99, 100'000, 8'589'934'592})}};
   key_group_snapshot empty_group;
   empty_group.group = 7;
   empty_group.hourly = {{0, 1, false, false}};

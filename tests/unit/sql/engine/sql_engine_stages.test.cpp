@@ -262,7 +262,7 @@ TEST_CASE("an owner refuses partials it cannot decode or does not hold") {
   const bool upper_took = upper.merge(batches[0], out, upper_error);
   CHECK_FALSE((lower_took && upper_took));
   CHECK((error + upper_error).find("key group") != std::string::npos);
-  // A built-in job's state is not a SQL owner's.
+  // The former hard-wired job's state (in its savepoints) is not taken.
   key_group_snapshot builtin;
   builtin.group = 1;
   builtin.categories = {{"Books", 1}};
@@ -270,6 +270,40 @@ TEST_CASE("an owner refuses partials it cannot decode or does not hold") {
   key_group_snapshot foreign;
   foreign.group = 40;
   CHECK_FALSE(owner.restore(foreign));
+}
+
+TEST_CASE("an owner reports its open groups and its state's checkpointed bytes") {
+  const auto job = compile(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
+  sql_source_stage stage{job, time_zone::utc(), timestamp_policy{}, {}, 0,
+                         {{0, key_groups}}, key_groups, 100};
+  event_time ts = min_event_time;
+  for (int u = 0; u < 40; ++u)
+    REQUIRE(stage.add("{\"user_id\":" + std::to_string(u)
+                        + ",\"item_id\":1,\"category_id\":2,"
+                          "\"behavior\":\"pv\",\"ts\":\"2017-11-26 01:00:00\"}",
+                      false, min_event_time, ts)
+              .ok());
+  std::vector<partial_batch> batches(1);
+  source_stats stats;
+  stage.drain(0, batches, stats);
+  CHECK(stats.exchange_bytes > 0);
+  sql_owner_state owner{job, time_zone::utc(), {0, key_groups}, key_groups, 1};
+  state_output out;
+  std::string error;
+  REQUIRE_MESSAGE(owner.merge(batches[0], out, error), error);
+  CHECK(owner.open_windows() > 0);
+  // Before a checkpoint nothing is known of the state's size.
+  CHECK(owner.state_bytes() == 0);
+  REQUIRE(owner.state_bytes_by_group().size() == key_groups);
+  const auto groups = owner.snapshot_groups(key_groups);
+  REQUIRE_FALSE(groups.empty());
+  uint64_t total = 0;
+  for (const auto& g : groups) {
+    CHECK(owner.state_bytes_by_group().at(g.group) == g.sql.size());
+    total += g.sql.size();
+  }
+  CHECK(owner.state_bytes() == total);
+  CHECK(total > 0);
 }
 
 } // TEST_SUITE

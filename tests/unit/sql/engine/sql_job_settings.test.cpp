@@ -106,7 +106,7 @@ TEST_CASE("the script's connector options are defaults; the command line wins") 
   REQUIRE_MESSAGE(config, error);
   REQUIRE(config->sql);
   CHECK(config->result_indices == std::vector<std::string>{"clicks_per_minute"});
-  CHECK_FALSE(config->windows.computes_uv());
+  CHECK_FALSE(job_needs_combiner(*config));
   ::unsetenv("UBAFLOW_TEST_GROUP");
 }
 
@@ -200,19 +200,12 @@ TEST_CASE("what the engine cannot run is refused with its position") {
                            "'clicks_per_minute')")
                   != std::string::npos,
                 error);
-  // Options of the built-in job would silently not apply: refused.
-  CHECK_FALSE(load_job_config(job_settings({"--job.sql-text", script,
-                                            "--lookup.mysql.key-column", "k"}),
-                              error));
-  CHECK(error.find("--lookup.mysql.key-column: does not apply to a job "
-                   "written in SQL")
-        != std::string::npos);
-  // Allowed lateness applies to a script's windows as to the built-in's.
+  // Allowed lateness applies to a script's TUMBLE and HOP windows.
   const auto late = load_job_config(
     job_settings({"--job.sql-text", script, "--event-time.allowed-lateness", "1m"}),
     error);
   REQUIRE_MESSAGE(late, error);
-  CHECK(late->windows.allowed_lateness_ms == 60'000);
+  CHECK(late->allowed_lateness_ms == 60'000);
 
   // --source.format csv reads the files as CSV, whatever they are called.
   const auto csv = load_job_config(job_settings({"--job.sql-text", script,

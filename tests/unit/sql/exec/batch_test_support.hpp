@@ -11,7 +11,7 @@
 #include "common/util/key_groups.hpp"
 #include "tools/datagen/synthetic_events.hpp"
 #include "worker/lookup/csv_table_rows.hpp"
-#include "worker/parse/user_event.hpp"
+#include "tools/datagen/user_event.hpp"
 
 #include <doctest/doctest.h>
 

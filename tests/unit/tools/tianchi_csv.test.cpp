@@ -1,4 +1,4 @@
-#include "worker/parse/csv_event_parser.hpp"
+#include "tools/datagen/tianchi_csv.hpp"
 
 #include "common/time/civil.hpp"
 
@@ -10,10 +10,10 @@ using namespace ubaflow;
 
 namespace {
 
-csv_event_parser make_parser() {
+tianchi_csv_parser make_parser() {
   timestamp_policy policy;
   policy.zone = *time_zone::load("Asia/Shanghai");
-  return csv_event_parser{timestamp_parser{policy}};
+  return tianchi_csv_parser{timestamp_parser{policy}};
 }
 
 const event_time beijing_20171126_100507
@@ -22,7 +22,7 @@ const event_time beijing_20171126_100507
 
 } // namespace
 
-TEST_SUITE("csv_event_parser") {
+TEST_SUITE("tianchi_csv_parser") {
   TEST_CASE("a Tianchi line with epoch seconds") {
     auto p = make_parser();
     user_event e;
@@ -122,7 +122,7 @@ TEST_SUITE("csv_event_parser") {
     timestamp_policy policy;
     policy.zone = *time_zone::load("Asia/Shanghai");
     policy.valid_from = days_from_civil(2017, 11, 25) * ms_per_day;
-    csv_event_parser p{timestamp_parser{policy}};
+    tianchi_csv_parser p{timestamp_parser{policy}};
     user_event e;
     CHECK(p.parse("1,2,3,pv,1511661907", e).ok());
     CHECK(p.parse("1,2,3,pv,1000000000", e).reason
@@ -130,11 +130,11 @@ TEST_SUITE("csv_event_parser") {
   }
 
   TEST_CASE("header detection") {
-    CHECK(csv_event_parser::is_header("user_id,item_id,category_id,behavior,timestamp"));
-    CHECK(csv_event_parser::is_header("user_id,item_id,category_id,behavior,ts\r"));
-    CHECK_FALSE(csv_event_parser::is_header("1,2,3,pv,1511661907"));
-    CHECK_FALSE(csv_event_parser::is_header(""));
-    CHECK_FALSE(csv_event_parser::is_header("user"));
-    CHECK_FALSE(csv_event_parser::is_header(" user_id,item_id"));
+    CHECK(tianchi_csv_parser::is_header("user_id,item_id,category_id,behavior,timestamp"));
+    CHECK(tianchi_csv_parser::is_header("user_id,item_id,category_id,behavior,ts\r"));
+    CHECK_FALSE(tianchi_csv_parser::is_header("1,2,3,pv,1511661907"));
+    CHECK_FALSE(tianchi_csv_parser::is_header(""));
+    CHECK_FALSE(tianchi_csv_parser::is_header("user"));
+    CHECK_FALSE(tianchi_csv_parser::is_header(" user_id,item_id"));
   }
 }

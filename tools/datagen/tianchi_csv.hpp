@@ -2,19 +2,19 @@
 
 #include "common/protocol/reject_reason.hpp"
 #include "worker/parse/timestamp_parser.hpp"
-#include "worker/parse/user_event.hpp"
+#include "tools/datagen/user_event.hpp"
 
 #include <string_view>
 
 namespace ubaflow {
 
-/// Parses a line of the Tianchi UserBehavior CSV,
+/// Parses a line of the Tianchi UserBehavior CSV (what datagen replays),
 ///   user_id,item_id,category_id,behavior,timestamp
 /// (no header, epoch seconds in the last column; any accepted timestamp
 /// shape works there too). A trailing '\r' is ignored.
-class csv_event_parser {
+class tianchi_csv_parser {
 public:
-  explicit csv_event_parser(timestamp_parser timestamps);
+  explicit tianchi_csv_parser(timestamp_parser timestamps);
 
   parse_status parse(std::string_view line, user_event& out);
 

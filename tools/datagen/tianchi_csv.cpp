@@ -1,21 +1,21 @@
-#include "worker/parse/csv_event_parser.hpp"
+#include "tools/datagen/tianchi_csv.hpp"
 
-#include "worker/parse/json_event_parser.hpp"
+#include "worker/parse/decimal_id.hpp"
 
 #include <array>
 
 namespace ubaflow {
 
-csv_event_parser::csv_event_parser(timestamp_parser timestamps)
+tianchi_csv_parser::tianchi_csv_parser(timestamp_parser timestamps)
   : timestamps_(std::move(timestamps)) {
   // nop
 }
 
-bool csv_event_parser::is_header(std::string_view line) {
+bool tianchi_csv_parser::is_header(std::string_view line) {
   return line.rfind("user_id", 0) == 0;
 }
 
-parse_status csv_event_parser::parse(std::string_view line, user_event& out) {
+parse_status tianchi_csv_parser::parse(std::string_view line, user_event& out) {
   if (!line.empty() && line.back() == '\r')
     line.remove_suffix(1);
   std::array<std::string_view, 5> columns;

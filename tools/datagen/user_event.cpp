@@ -1,4 +1,4 @@
-#include "worker/parse/user_event.hpp"
+#include "tools/datagen/user_event.hpp"
 
 namespace ubaflow {
 
