@@ -154,9 +154,9 @@ last bulk request, the index refresh and the offset commit. The cluster
 spreads the same waits over two processes.
 
 **Where Flink is ahead.** Not in speed or memory on this job. It runs far more
-SQL: ubaflow runs the subset docs/sql.md lists (aggregating queries over one
-source), and its SQL path (`--job.sql`, issue 13) is not yet as fast as the
-four results compiled in (the table at the top has the ratio). Flink ships
+SQL: ubaflow runs the subset docs/sql.md lists (queries over one source,
+lookup joins, views; every job, the seed's four results too, is such a
+script). Flink ships
 connectors for many systems, and its periodic watermark lets late records
 into windows that have not yet seen a watermark pass (see below) — by accident
 of timing, not by a rule a user can rely on.

@@ -1,10 +1,10 @@
-// The SQL path's throughput on one core, without actors (issue 13): the
-// seed's JSON messages of a simulated day through jobs/taobao.sql's plain
-// classes, as a SQL job's tasks will run them: the row decoder, the source
-// state (four queries: rows, lookups, pre-aggregation, partials encoded
-// per owner), and keyed-state owners (partials decoded and merged,
-// windows fired). Compared by bench/run.sh with ubaflow_engine_bench, the
-// built-in job's same path, on the same number of events.
+// The default job's throughput on one core, without actors: the seed's
+// JSON messages of a simulated day through jobs/taobao.sql's plain
+// classes, as the job's tasks run them: the row decoder, the source state
+// (four queries: rows, lookups, pre-aggregation, partials encoded per
+// owner), and keyed-state owners (partials decoded and merged, windows
+// fired). bench/run.sh compares it with its decoder alone and with the
+// former hard-wired engine's recorded rate.
 //
 //   ubaflow_sql_bench [events] [owners] [script]
 // prints one JSON object with the figures. `script` (jobs/taobao.sql by
@@ -54,9 +54,8 @@ int main(int argc, char** argv) {
   const uint32_t owners = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2]))
                                    : 2;
   // Records between two flushes of the source; by default (0) a flush is
-  // due as a source task's is (source_task::flush_due, with the same
-  // defaults as the built-in engine's bench): every 200 ms or when the
-  // buffers are full.
+  // due as a source task's is (source_task::flush_due, with its
+  // defaults): every 200 ms or when the buffers are full.
   const uint64_t flush_every
     = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0;
   const int64_t flush_interval_ms = source_task_settings{}.flush_interval_ms;
