@@ -230,6 +230,25 @@ TEST_CASE("records the stage cannot read are rejected with a reason") {
   CHECK(stage.accepted() == 1);
 }
 
+/// One source's flush to a single owner of every key group: `users`
+/// distinct users' records of `behavior` in one hour.
+partial_batch one_owners_batch(const std::shared_ptr<const sql_job>& job,
+                               int users, const std::string& behavior,
+                               source_stats& stats) {
+  sql_source_stage stage{job, time_zone::utc(), timestamp_policy{}, {}, 0,
+                         {{0, key_groups}}, key_groups, 100};
+  event_time ts = min_event_time;
+  for (int u = 0; u < users; ++u)
+    REQUIRE(stage.add("{\"user_id\":" + std::to_string(u)
+                        + ",\"item_id\":1,\"category_id\":2,\"behavior\":\""
+                        + behavior + "\",\"ts\":\"2017-11-26 01:00:00\"}",
+                      false, min_event_time, ts)
+              .ok());
+  std::vector<partial_batch> batches(1);
+  stage.drain(0, batches, stats);
+  return batches[0];
+}
+
 TEST_CASE("an owner refuses partials it cannot decode or does not hold") {
   const auto job = compile(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
   sql_owner_state owner{job, time_zone::utc(), {0, 32}, key_groups, 1};
@@ -242,18 +261,8 @@ TEST_CASE("an owner refuses partials it cannot decode or does not hold") {
   CHECK_FALSE(error.empty());
   CHECK(owner.batches() == 0);
   // Partials of all key groups: each half's owner holds only some.
-  sql_source_stage stage{job, time_zone::utc(), timestamp_policy{}, {}, 0,
-                         {{0, 64}}, key_groups, 100};
-  event_time ts = min_event_time;
-  for (int u = 0; u < 50; ++u)
-    REQUIRE(stage.add("{\"user_id\":" + std::to_string(u)
-                        + ",\"item_id\":1,\"category_id\":2,"
-                          "\"behavior\":\"buy\",\"ts\":\"2017-11-26 01:00:00\"}",
-                      false, min_event_time, ts)
-              .ok());
-  std::vector<partial_batch> batches(1);
   source_stats stats;
-  stage.drain(0, batches, stats);
+  std::vector<partial_batch> batches{one_owners_batch(job, 50, "buy", stats)};
   REQUIRE_FALSE(batches[0].sql.empty());
   sql_owner_state upper{job, time_zone::utc(), {32, 64}, key_groups, 1};
   std::string upper_error;
@@ -274,18 +283,8 @@ TEST_CASE("an owner refuses partials it cannot decode or does not hold") {
 
 TEST_CASE("an owner reports its open groups and its state's checkpointed bytes") {
   const auto job = compile(UBAFLOW_SOURCE_DIR "/jobs/taobao.sql");
-  sql_source_stage stage{job, time_zone::utc(), timestamp_policy{}, {}, 0,
-                         {{0, key_groups}}, key_groups, 100};
-  event_time ts = min_event_time;
-  for (int u = 0; u < 40; ++u)
-    REQUIRE(stage.add("{\"user_id\":" + std::to_string(u)
-                        + ",\"item_id\":1,\"category_id\":2,"
-                          "\"behavior\":\"pv\",\"ts\":\"2017-11-26 01:00:00\"}",
-                      false, min_event_time, ts)
-              .ok());
-  std::vector<partial_batch> batches(1);
   source_stats stats;
-  stage.drain(0, batches, stats);
+  std::vector<partial_batch> batches{one_owners_batch(job, 40, "pv", stats)};
   CHECK(stats.exchange_bytes > 0);
   sql_owner_state owner{job, time_zone::utc(), {0, key_groups}, key_groups, 1};
   state_output out;
