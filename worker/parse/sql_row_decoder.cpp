@@ -6,7 +6,6 @@
 #include "worker/parse/json_reader.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -197,9 +196,11 @@ parse_status sql_row_decoder::decode(std::string_view record, sql_row& out) {
         return not_an_object;
     }
   }
-  for (const char c : in.rest())
-    if (!std::isspace(static_cast<unsigned char>(c)))
-      return not_an_object;
+  // Only JSON's own whitespace may follow the object (RFC 8259: space,
+  // tab, LF, CR; not C's \v or \f).
+  in.skip_ws();
+  if (!in.at_end())
+    return not_an_object;
   // A syntax error (above) wins; then the columns in order: missing, or
   // their value's conversion failed.
   for (const auto& f : fields) {

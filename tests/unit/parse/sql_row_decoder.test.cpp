@@ -94,6 +94,13 @@ TEST_CASE("rejects carry the built-in parser's reasons") {
         == reject_reason::invalid_timestamp);
   CHECK(reason(std::string{R"({"user_id": 1, "item_id": 2, )"} + good_rest + "}")
         == reject_reason::none);
+  // After the object only JSON's whitespace (space, tab, LF, CR) may come:
+  // C's \v and \f are not JSON's (found by fuzz.records).
+  const std::string good = std::string{R"({"user_id": 1, "item_id": 2, )"} + good_rest + "}";
+  CHECK(reason(good + " \t\r\n") == reject_reason::none);
+  CHECK(reason(good + "\v") == reject_reason::malformed_record);
+  CHECK(reason(good + "\n\f") == reject_reason::malformed_record);
+  CHECK(reason(good + " x") == reject_reason::malformed_record);
 }
 
 TEST_CASE("fields are read by name, top level only, the last of a name counting") {
