@@ -220,12 +220,19 @@ bool sql_row_decoder::read_field(json_reader& in, int column, sql_row& out) {
   switch (in.peek()) {
     case '"': {
       f.held = field_kind::string;
+      auto& value = out[columns_[c].position];
+      const auto kind = columns_[c].type.kind;
+      if (int64_t n = 0; kind == data_type_kind::bigint
+                         && in.read_digit_string(n, f.written)) {
+        value.assign_integer(sql_value_kind::bigint, n); // the seed's ids
+        f.status = {};
+        return true;
+      }
       if (!in.read_string(f.written, f.text))
         return false;
       // The usual cases converted here, without the general switch: an id
       // held as a string, a timestamp's text, a string.
-      auto& value = out[columns_[c].position];
-      switch (columns_[c].type.kind) {
+      switch (kind) {
         case data_type_kind::bigint: {
           int64_t n = 0;
           if (parse_decimal_id(f.written, n)) {

@@ -4,6 +4,8 @@
 
 #include "common/time/civil.hpp"
 
+#include <cstring>
+
 namespace ubaflow {
 
 namespace {
@@ -93,6 +95,14 @@ bool parse_json_epoch(std::string_view number, int64_t& utc_ms) {
 
 } // namespace
 
+bool timestamp_parser::same_minute(const char* s) const {
+  uint64_t a[2];
+  uint64_t b[2];
+  std::memcpy(a, s, sizeof a);
+  std::memcpy(b, minute_text_, sizeof b);
+  return a[0] == b[0] && a[1] == b[1];
+}
+
 timestamp_parser::timestamp_parser(timestamp_policy policy)
   : policy_(std::move(policy)) {
   set_wall_clock(wall_now_ms());
@@ -132,28 +142,46 @@ parse_status timestamp_parser::parse_text(std::string_view text,
                                           event_time& out) {
   const char* s = text.data();
   const size_t n = text.size();
-  // Shape: yyyy-MM-dd[ T]HH:mm:ss, then optional fraction and zone.
-  if (n < 19 || s[4] != '-' || s[7] != '-'
-      || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':'
-      || s[16] != ':') {
-    int64_t utc_ms = 0;
-    if (parse_epoch(text, utc_ms))
-      return from_utc_ms(utc_ms, out);
-    return invalid;
-  }
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
-    if (!is_digit(s[i]))
-      return invalid;
+  // Records of a stream share their date and mostly their minute: when the
+  // text starts with the last full parse's "yyyy-MM-dd HH:mm" (all 16
+  // bytes, so it passed the same checks), that minute is reused and only
+  // the seconds are read.
   civil_fields f;
-  f.year = two_digits(s) * 100 + two_digits(s + 2);
-  f.month = two_digits(s + 5);
-  f.day = two_digits(s + 8);
-  f.hour = two_digits(s + 11);
-  f.minute = two_digits(s + 14);
+  event_time minute_ms = 0;
+  if (n >= 19 && has_minute_ && same_minute(s)) {
+    if (s[16] != ':' || !is_digit(s[17]) || !is_digit(s[18]))
+      return invalid;
+    minute_ms = minute_ms_;
+  } else {
+    // Shape: yyyy-MM-dd[ T]HH:mm:ss, then optional fraction and zone.
+    if (n < 19 || s[4] != '-' || s[7] != '-'
+        || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':'
+        || s[16] != ':') {
+      int64_t utc_ms = 0;
+      if (parse_epoch(text, utc_ms))
+        return from_utc_ms(utc_ms, out);
+      return invalid;
+    }
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
+      if (!is_digit(s[i]))
+        return invalid;
+    f.year = two_digits(s) * 100 + two_digits(s + 2);
+    f.month = two_digits(s + 5);
+    f.day = two_digits(s + 8);
+    f.hour = two_digits(s + 11);
+    f.minute = two_digits(s + 14);
+    if (f.year < 1 || f.month < 1 || f.month > 12 || f.day < 1
+        || f.day > days_in_month(f.year, f.month) || f.hour > 23
+        || f.minute > 59)
+      return invalid;
+    minute_ms = days_from_civil(f.year, f.month, f.day) * ms_per_day
+                + f.hour * ms_per_hour + f.minute * ms_per_minute;
+    std::memcpy(minute_text_, s, sizeof minute_text_);
+    minute_ms_ = minute_ms;
+    has_minute_ = true;
+  }
   f.second = two_digits(s + 17);
-  if (f.year < 1 || f.month < 1 || f.month > 12 || f.day < 1
-      || f.day > days_in_month(f.year, f.month) || f.hour > 23
-      || f.minute > 59 || f.second > 59)
+  if (f.second > 59)
     return invalid;
 
   size_t i = 19;
@@ -170,16 +198,7 @@ parse_status timestamp_parser::parse_text(std::string_view text,
     if (i == fraction_begin || i - fraction_begin > 9)
       return invalid;
   }
-  // Records of a stream share their date: remember the last one's days.
-  const int date_key = static_cast<int>(f.year) * 10000 + f.month * 100 + f.day;
-  if (date_key != cached_date_key_) {
-    cached_date_key_ = date_key;
-    cached_days_ = days_from_civil(f.year, f.month, f.day);
-  }
-  const event_time wall_clock = cached_days_ * ms_per_day
-                                + f.hour * ms_per_hour
-                                + f.minute * ms_per_minute
-                                + f.second * ms_per_second + f.millis;
+  const event_time wall_clock = minute_ms + f.second * ms_per_second + f.millis;
   if (i == n)
     return in_range(wall_clock, out);
 

@@ -262,6 +262,29 @@ TEST_SUITE("timestamp_parser") {
       }
   }
 
+  TEST_CASE("a text in the last one's minute: only its seconds are read, as strictly") {
+    auto p = make_parser();
+    CHECK(ok_text(p, "2017-11-26 10:05:07") == local(2017, 11, 26, 10, 5, 7));
+    CHECK(ok_text(p, "2017-11-26 10:05:59.5") == local(2017, 11, 26, 10, 5, 59, 500));
+    CHECK(ok_text(p, "2017-11-26 10:05:00") == local(2017, 11, 26, 10, 5));
+    // The same first 16 bytes with a bad rest are refused as without them.
+    for (const char* bad :
+         {"2017-11-26 10:05:60", "2017-11-26 10:05:7", "2017-11-26 10:05:0a",
+          "2017-11-26 10:05-07", "2017-11-26 10:05:07.", "2017-11-26 10:05:07x"})
+      {
+        CAPTURE(bad);
+        CHECK(bad_text(p, bad) == invalid);
+      }
+    // The separator is part of the minute: 'T' is parsed in full, to the
+    // same time; another minute, another day, a bad date after a good one.
+    CHECK(ok_text(p, "2017-11-26T10:05:08") == local(2017, 11, 26, 10, 5, 8));
+    CHECK(ok_text(p, "2017-11-26 10:06:01") == local(2017, 11, 26, 10, 6, 1));
+    CHECK(ok_text(p, "2017-11-27 10:06:01") == local(2017, 11, 27, 10, 6, 1));
+    CHECK(bad_text(p, "2017-11-31 10:06:01") == invalid);
+    CHECK(ok_text(p, "2017-11-27 10:06:02Z") == local(2017, 11, 27, 18, 6, 2));
+    CHECK(ok_text(p, "2017-11-27 10:06:03") == local(2017, 11, 27, 10, 6, 3));
+  }
+
   TEST_CASE("years outside 0001..9999 are invalid") {
     auto utc = make_parser("UTC");
     CHECK(bad_text(utc, "0000-01-01 00:00:00") == invalid);
