@@ -337,11 +337,23 @@ class IntegrationTest(unittest.TestCase):
                     f.write(p.read())
         return sent
 
-    def verify(self, args, expect_ok=True):
+    def verify(self, args, expect_ok=True, job=None):
+        """`ubaflow verify` with `args`; on differences the test fails with
+        the first of them, the summary and, given the job, its log's end."""
         r = run(["verify"] + args, check=False)
         out = r.stdout.decode()
         if expect_ok and r.returncode != 0:
-            self.fail("verify found differences:\n" + out[-6000:] + r.stderr.decode()[-2000:])
+            lines = out.splitlines()
+            summary = [l for l in lines if l.startswith("verify:")]
+            details, shown = [], {}
+            for l in lines: # the first ten of each result's differences
+                index = l.split()[0] if l.split() else ""
+                if not l.startswith("verify:") and shown.get(index, 0) < 10:
+                    shown[index] = shown.get(index, 0) + 1
+                    details.append(l)
+            text = "\n".join(details + summary)
+            log = ("\njob log (end):\n" + job.output()[-4000:]) if job else ""
+            self.fail("verify found differences:\n" + text + r.stderr.decode()[-2000:] + log)
         return r.returncode, out
 
     def run_job_to_end(self, args, env=None, timeout=120):

@@ -111,7 +111,7 @@ class FaultTest(harness.IntegrationTest):
         self.verify(["--verify.input", self.sent_file([part1, part2]),
                      "--verify.partitions", "2",
                      "--verify.against", "ndjson:" + self.path("out"),
-                     "--lookup.csv-path", harness.CATEGORY_CSV])
+                     "--lookup.csv-path", harness.CATEGORY_CSV], job=job)
 
     def test_mysql_down_at_start_is_waited_for(self):
         broker = self.broker(partitions=1)
