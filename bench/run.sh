@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: measures ubaflow's hot paths and writes docs/benchmarks.md.
+#   0. the former hard-wired engine (commit 137f6d7), built once: issue 13's
+#      yardstick in steps 1 and 2
 #   1. the default job's plain classes on one core (in-memory simulated
 #      day) vs its decoder alone, and the parsers compared
 #   2. `ubaflow run` from a file: a simulated day (~11 M events), 1 and 2
@@ -12,7 +14,9 @@
 #   7. ubaflow and Flink 1.20 side by side on the seed's job (bench/flink,
 #      bench/flink_compare.py): a file and a real topic, scale-out, memory,
 #      CPU, first result, profiles, results compared row by row
-# Sizes can be lowered for a quick look: UBAFLOW_BENCH_DAY_EVENTS=2000000.
+# Sizes can be lowered for a quick look: UBAFLOW_BENCH_DAY_EVENTS=2000000;
+# UBAFLOW_BENCH_ROUNDS (5) sets the rounds of steps 1 and 2,
+# UBAFLOW_BENCH_FORMER=0 leaves the former engine out.
 set -euo pipefail
 # The default job (jobs/taobao.sql) joins a MySQL table; runs that say
 # nothing of MySQL read it from data/category.csv, as the demo does.
