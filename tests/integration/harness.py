@@ -347,7 +347,7 @@ class IntegrationTest(unittest.TestCase):
             summary = [l for l in lines if l.startswith("verify:")]
             details, shown = [], {}
             for l in lines: # the first ten of each result's differences
-                index = l.split()[0] if l.split() else ""
+                index = (l.split() or [""])[0]
                 if not l.startswith("verify:") and shown.get(index, 0) < 10:
                     shown[index] = shown.get(index, 0) + 1
                     details.append(l)

@@ -3,6 +3,7 @@
 #include "common/util/clock.hpp"
 
 #include "common/time/civil.hpp"
+#include "worker/parse/json_reader.hpp"
 
 #include <cstring>
 
@@ -95,14 +96,6 @@ bool parse_json_epoch(std::string_view number, int64_t& utc_ms) {
 
 } // namespace
 
-bool timestamp_parser::same_minute(const char* s) const {
-  uint64_t a[2];
-  uint64_t b[2];
-  std::memcpy(a, s, sizeof a);
-  std::memcpy(b, minute_text_, sizeof b);
-  return a[0] == b[0] && a[1] == b[1];
-}
-
 timestamp_parser::timestamp_parser(timestamp_policy policy)
   : policy_(std::move(policy)) {
   set_wall_clock(wall_now_ms());
@@ -148,7 +141,8 @@ parse_status timestamp_parser::parse_text(std::string_view text,
   // the seconds are read.
   civil_fields f;
   event_time minute_ms = 0;
-  if (n >= 19 && has_minute_ && same_minute(s)) {
+  if (n >= 19 && has_minute_
+      && json_reader::same_bytes(s, minute_text_, sizeof minute_text_)) {
     if (s[16] != ':' || !is_digit(s[17]) || !is_digit(s[18]))
       return invalid;
     minute_ms = minute_ms_;

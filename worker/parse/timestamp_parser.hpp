@@ -40,9 +40,6 @@ private:
   parse_status from_utc_ms(int64_t utc_ms, event_time& out);
   parse_status in_range(event_time local, event_time& out) const;
 
-  /// Whether `s` (16 bytes at least) starts with minute_text_.
-  bool same_minute(const char* s) const;
-
   timestamp_policy policy_;
   event_time future_limit_ = max_event_time; ///< local millis
   /// The last text parsed in full: its "yyyy-MM-dd HH:mm" and that
